@@ -1,0 +1,208 @@
+"""Cleaning web copies of news articles: general rules, the patterns kept as data in `data/furniture.yaml`.
+
+`clean_text(raw)` returns the article text with site furniture, bylines, repeated title lines and repeated
+paragraphs removed, paragraphs separated by a blank line, whitespace and typographic quotes normalised
+(the words themselves are never changed), plus what was found on the way (title, byline, source, date).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from analysis.settings import DATA_FILES
+
+MAX_FURNITURE_LINE = 300  # furniture is short; longer lines are never matched (keeps regexes cheap)
+TAIL_FRACTION = 0.5  # an end marker in the last half of the page starts its tail
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+                         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+                         })
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_WORD3 = re.compile(r"[^\W\d_]{3,}|\d")
+_BYLINE = re.compile(r"^(?:(?:written|posted|reported|story|words)\s+)?by\s+(?P<who>[^\W\d_][\w.'’\- ,&]{1,120})$", re.I)
+_AUTHOR = re.compile(r"^(?:author|reporter|by)\s*:\s*(?P<who>.{2,120})$", re.I)
+_DATELINE_SOURCE = re.compile(r"^(?P<place>[A-Z][A-Za-z.'\- ]{1,40}(?:,\s*[A-Za-z.' ]{2,30})?)\s*\((?P<src>[A-Z][\w&.' ]{1,30})\)\s*[-–—:]")
+_PUBLISHED = re.compile(r"^(?:published|posted|updated|last updated|first published|date)\s*(?:on|:)?\s*(?P<date>.{6,60})$", re.I)
+_SENTENCE_END = re.compile(r"[.!?:;\"')\]…]$")
+
+
+@dataclass
+class CleanResult:
+    text: str
+    title: str = ""
+    byline: str = ""
+    source: str = ""
+    published_text: str = ""  # a date line as written ("Published: 21 August 2025"); parsed by ingest
+    removed: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=4)
+def furniture_rules(path: str | None = None) -> tuple[tuple[re.Pattern, ...], tuple[re.Pattern, ...]]:
+    """Compiled (line, end_marker) patterns from the furniture file."""
+    data = yaml.safe_load(Path(path or DATA_FILES / "furniture.yaml").read_text(encoding="utf-8"))
+    compile_all = lambda key: tuple(re.compile(p, re.I) for p in data.get(key, []))  # noqa: E731
+    return compile_all("line"), compile_all("end_markers")
+
+
+def normalise(text: str) -> str:
+    """NFC, typographic quotes to ASCII, invisible and control characters out, spaces folded, newlines kept."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE.sub("", text.translate(_QUOTES))
+    text = _CONTROL.sub(" ", text)
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Paragraphs of a normalised text: blank-line blocks, unwrapping hard-wrapped blocks, else one per line."""
+    blocks = [b for b in re.split(r"\n\s*\n", text) if b.strip()]
+    paragraphs: list[str] = []
+    for block in blocks:
+        lines = [ln for ln in block.split("\n") if ln.strip()]
+        paragraphs.extend([" ".join(lines)] if _hard_wrapped(lines) else lines)
+    return paragraphs
+
+
+def _hard_wrapped(lines: list[str]) -> bool:
+    """True for a block of fixed-width lines (e-mail style wrapping) that together make one paragraph."""
+    if len(lines) < 3:
+        return False
+    body = lines[:-1]
+    wrapped = sum(1 for ln in body if 40 <= len(ln) <= 100 and not _SENTENCE_END.search(ln))
+    return wrapped >= 0.6 * len(body)
+
+
+def is_headline_like(line: str) -> bool:
+    """A short line without closing punctuation: a title, section heading or teaser link."""
+    return len(line.split()) <= 25 and not _SENTENCE_END.search(line)
+
+
+def is_furniture(line: str, patterns: tuple[re.Pattern, ...]) -> bool:
+    if not _WORD3.search(line):
+        return True  # no word of three letters and no digit: separators, stray category stubs ("in ,")
+    return len(line) <= MAX_FURNITURE_LINE and any(p.search(line) for p in patterns)
+
+
+def _is_end_marker(line: str, patterns: tuple[re.Pattern, ...]) -> bool:
+    return len(line) <= MAX_FURNITURE_LINE and any(p.search(line) for p in patterns)
+
+
+def cut_tail(paragraphs: list[str], end_markers: tuple[re.Pattern, ...]) -> tuple[list[str], list[str]]:
+    """Drop the page tail that starts at an end marker in the last part of the page, and inline 'related' boxes."""
+    total = sum(len(p) for p in paragraphs) or 1
+    kept: list[str] = []
+    removed: list[str] = []
+    seen = 0
+    skipping_teasers = False
+    for i, para in enumerate(paragraphs):
+        if _is_end_marker(para, end_markers):
+            if seen / total >= TAIL_FRACTION:
+                return kept, removed + paragraphs[i:]
+            skipping_teasers = True
+            removed.append(para)
+        elif skipping_teasers and is_headline_like(para):
+            removed.append(para)
+        else:
+            skipping_teasers = False
+            kept.append(para)
+        seen += len(para)
+    return kept, removed
+
+
+def drop_trailing_teasers(paragraphs: list[str]) -> tuple[list[str], list[str]]:
+    """Two or more headline-like lines at the very end, after the last sentence, are teasers of other stories."""
+    end = len(paragraphs)
+    while end > 0 and is_headline_like(paragraphs[end - 1]):
+        end -= 1
+    if len(paragraphs) - end >= 2 and end > 0:
+        return paragraphs[:end], paragraphs[end:]
+    return paragraphs, []
+
+
+def _fold(line: str) -> str:
+    return re.sub(r"\W+", " ", line.casefold()).strip()
+
+
+def detect_title(paragraphs: list[str]) -> str:
+    """A headline-like line repeated near the top (page title + article heading), else the first
+    headline-like line before the first long paragraph, else empty."""
+    head = [p for p in paragraphs[:6] if is_headline_like(p) and len(p.split()) >= 3]
+    folded = [_fold(h) for h in head]
+    repeated = [h for h, f in zip(head, folded) if folded.count(f) > 1]
+    if repeated:
+        return repeated[0]
+    for para in paragraphs[:6]:
+        if not is_headline_like(para):
+            return ""
+        if len(para.split()) >= 3:
+            return para
+    return ""
+
+
+def extract_byline(paragraphs: list[str]) -> tuple[list[str], str, str]:
+    """Remove byline lines ('by Jane Doe, Reuters', 'Written by Staff Reports'); return (kept, byline, source)."""
+    kept, byline, source = [], "", ""
+    for para in paragraphs:
+        match = _BYLINE.match(para) or _AUTHOR.match(para)
+        if match and len(para.split()) <= 12 and not byline:
+            byline = para
+            who = match.group("who")
+            if "," in who:
+                source = who.rsplit(",", 1)[1].strip()
+            continue
+        kept.append(para)
+    return kept, byline, source
+
+
+def dedupe(paragraphs: list[str]) -> tuple[list[str], list[str]]:
+    """Keep the first occurrence of each paragraph (compared without case, spacing and punctuation)."""
+    seen: set[str] = set()
+    kept, removed = [], []
+    for para in paragraphs:
+        key = _fold(para)
+        if key in seen:
+            removed.append(para)
+        else:
+            seen.add(key)
+            kept.append(para)
+    return kept, removed
+
+
+def _date_line(paragraphs: list[str]) -> tuple[list[str], str]:
+    """Remove a 'Published: …' line from the first or last lines; return (kept, its date text)."""
+    for i in [*range(min(6, len(paragraphs))), *range(max(0, len(paragraphs) - 3), len(paragraphs))]:
+        match = _PUBLISHED.match(paragraphs[i]) if len(paragraphs[i]) < 80 else None
+        if match and re.search(r"\d", match.group("date")):
+            return paragraphs[:i] + paragraphs[i + 1 :], match.group("date")
+    return paragraphs, ""
+
+
+def clean_text(raw: str, *, furniture_path: str | None = None) -> CleanResult:
+    """Clean a web copy of a news article. See the module docstring."""
+    line_rules, end_markers = furniture_rules(furniture_path)
+    paragraphs = split_paragraphs(normalise(raw))
+    paragraphs, removed = cut_tail(paragraphs, end_markers)
+    furniture = [p for p in paragraphs if is_furniture(p, line_rules)]
+    paragraphs = [p for p in paragraphs if not is_furniture(p, line_rules)]
+    paragraphs, teasers = drop_trailing_teasers(paragraphs)
+    paragraphs, byline, source = extract_byline(paragraphs)
+    paragraphs, published_text = _date_line(paragraphs)
+    title = detect_title(paragraphs)
+    paragraphs, repeated = dedupe(paragraphs)
+    dateline = _DATELINE_SOURCE.match(paragraphs[0]) if paragraphs else None
+    source = source or (dateline.group("src") if dateline else "")
+    return CleanResult(
+        text="\n\n".join(paragraphs),
+        title=title,
+        byline=byline,
+        source=source,
+        published_text=published_text,
+        removed=removed + furniture + teasers + repeated,
+    )

