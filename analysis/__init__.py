@@ -1,27 +1,44 @@
 """Parley's analysis library: news articles in, tidy pandas tables out.
 
-The public API is re-exported here; see docs/architecture.md for the data flow.
+The public API is re-exported here (loaded on first use, so `import analysis` stays light); see
+docs/architecture.md for the data flow.
 """
 
-from analysis.build import BuildResult, build
-from analysis.filters import Filters, apply_filters, describe, filters_from_query, filters_to_query
-from analysis.ingest import read_corpus
-from analysis.schema import TABLES, conform, empty_table
-from analysis.store import load_tables, read_manifest, tables_exist
+from __future__ import annotations
 
-__all__ = [
-    "TABLES",
-    "BuildResult",
-    "Filters",
-    "apply_filters",
-    "build",
-    "conform",
-    "describe",
-    "empty_table",
-    "filters_from_query",
-    "filters_to_query",
-    "load_tables",
-    "read_corpus",
-    "read_manifest",
-    "tables_exist",
-]
+import importlib
+
+_EXPORTS = {
+    "build": ["BuildResult", "build"],
+    "filters": ["Filters", "apply_filters", "describe", "filters_from_query", "filters_to_query"],
+    "ingest": ["read_corpus"],
+    "schema": ["TABLES", "conform", "empty_table"],
+    "store": ["load_tables", "read_manifest", "tables_exist"],
+    "nlp": ["load_nlp"],
+    "actors": ["load_kb", "find_mentions"],
+    "topics": ["load_taxonomy", "tag_topics"],
+    "stance": ["load_lexicon", "find_statements"],
+    "timeline": ["infer_published", "find_time_expressions", "find_events"],
+    "counts": [
+        "mentions_by_actor",
+        "mentions_by_actor_source",
+        "mentions_by_actor_article",
+        "mentions_by_actor_day",
+        "mentions_by_affiliation",
+        "cooccurrence",
+        "topic_share_by_source",
+    ],
+    "positions": ["position_matrix", "agreement_network", "positions_over_time", "cell_evidence"],
+    "timeline_tables": ["events_in_order", "coverage_over_time", "actor_first_last", "events_per_actor"],
+    "corrections": ["load_corrections", "add_correction", "undo", "apply_corrections", "statement_id"],
+}
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module 'analysis' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"analysis.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value

@@ -20,17 +20,45 @@ from analysis.settings import DATA_FILES
 MAX_FURNITURE_LINE = 300  # furniture is short; longer lines are never matched (keeps regexes cheap)
 TAIL_FRACTION = 0.5  # an end marker in the last half of the page starts its tail
 
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-                         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-                         })
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+    }
+)
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _WORD3 = re.compile(r"[^\W\d_]{3,}|\d")
-_BYLINE = re.compile(r"^(?:(?:written|posted|reported|story|words)\s+)?by\s+(?P<who>[^\W\d_][\w.'’\- ,&]{1,120})$", re.I)
+_BYLINE = re.compile(
+    r"^(?:(?:written|posted|reported|story|words)\s+)?by\s+(?P<who>[^\W\d_][\w.'’\- ,&]{1,120})$", re.I
+)
 _AUTHOR = re.compile(r"^(?:author|reporter|by)\s*:\s*(?P<who>.{2,120})$", re.I)
-_DATELINE_SOURCE = re.compile(r"^(?P<place>[A-Z][A-Za-z.'\- ]{1,40}(?:,\s*[A-Za-z.' ]{2,30})?)\s*\((?P<src>[A-Z][\w&.' ]{1,30})\)\s*[-–—:]")
-_PUBLISHED = re.compile(r"^(?:published|posted|updated|last updated|first published|date)\s*(?:on|:)?\s*(?P<date>.{6,60})$", re.I)
+_DATELINE_SOURCE = re.compile(
+    r"^(?P<place>[A-Z][A-Za-z.'\- ]{1,40}(?:,\s*[A-Za-z0-9.' ]{2,30})?)\s*"
+    r"\((?P<src>[A-Z][\w&.' ]{1,30})\)\s*[-–—:]"
+)
+_PUBLISHED = re.compile(
+    r"^(?:published|posted|updated|last updated|first published|last modified|date)"
+    r"(?:\s+date)?\s*(?:on|:)?\s*"
+    r"(?P<date>.{6,60})$",
+    re.I,
+)
+_JOB_TITLE = re.compile(
+    r"\b(editor|correspondent|reporter|writer|staff|contributor|columnist|producer|analyst|chief|desk|bureau)\b",
+    re.I,
+)
+_DATE_ONLY = re.compile(
+    r"^(?:[A-Z][a-z]+,? )?(?:\d{1,2} [A-Z][a-z]+\.? \d{4}|[A-Z][a-z]+\.? \d{1,2},? \d{4})$"
+)
 _SENTENCE_END = re.compile(r"[.!?:;\"')\]…]$")
 
 
@@ -53,7 +81,7 @@ def furniture_rules(path: str | None = None) -> tuple[tuple[re.Pattern, ...], tu
 
 
 def normalise(text: str) -> str:
-    """NFC, typographic quotes to ASCII, invisible and control characters out, spaces folded, newlines kept."""
+    """NFC, typographic quotes to ASCII, invisible and control characters out, spaces folded."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", text.translate(_QUOTES))
     text = _CONTROL.sub(" ", text)
@@ -61,7 +89,7 @@ def normalise(text: str) -> str:
 
 
 def split_paragraphs(text: str) -> list[str]:
-    """Paragraphs of a normalised text: blank-line blocks, unwrapping hard-wrapped blocks, else one per line."""
+    """Paragraphs: blank-line blocks (hard-wrapped blocks unwrapped), else one per line."""
     blocks = [b for b in re.split(r"\n\s*\n", text) if b.strip()]
     paragraphs: list[str] = []
     for block in blocks:
@@ -95,7 +123,7 @@ def _is_end_marker(line: str, patterns: tuple[re.Pattern, ...]) -> bool:
 
 
 def cut_tail(paragraphs: list[str], end_markers: tuple[re.Pattern, ...]) -> tuple[list[str], list[str]]:
-    """Drop the page tail that starts at an end marker in the last part of the page, and inline 'related' boxes."""
+    """Drop the page tail starting at an end marker late in the page, and inline 'related' boxes."""
     total = sum(len(p) for p in paragraphs) or 1
     kept: list[str] = []
     removed: list[str] = []
@@ -117,7 +145,7 @@ def cut_tail(paragraphs: list[str], end_markers: tuple[re.Pattern, ...]) -> tupl
 
 
 def drop_trailing_teasers(paragraphs: list[str]) -> tuple[list[str], list[str]]:
-    """Two or more headline-like lines at the very end, after the last sentence, are teasers of other stories."""
+    """Two or more headline-like lines at the very end are teasers of other stories."""
     end = len(paragraphs)
     while end > 0 and is_headline_like(paragraphs[end - 1]):
         end -= 1
@@ -135,7 +163,7 @@ def detect_title(paragraphs: list[str]) -> str:
     headline-like line before the first long paragraph, else empty."""
     head = [p for p in paragraphs[:6] if is_headline_like(p) and len(p.split()) >= 3]
     folded = [_fold(h) for h in head]
-    repeated = [h for h, f in zip(head, folded) if folded.count(f) > 1]
+    repeated = [h for h, f in zip(head, folded, strict=True) if folded.count(f) > 1]
     if repeated:
         return repeated[0]
     for para in paragraphs[:6]:
@@ -147,14 +175,14 @@ def detect_title(paragraphs: list[str]) -> str:
 
 
 def extract_byline(paragraphs: list[str]) -> tuple[list[str], str, str]:
-    """Remove byline lines ('by Jane Doe, Reuters', 'Written by Staff Reports'); return (kept, byline, source)."""
+    """Remove a byline ('by Jane Doe, Reuters', 'Written by Staff'); return (kept, byline, source)."""
     kept, byline, source = [], "", ""
     for para in paragraphs:
         match = _BYLINE.match(para) or _AUTHOR.match(para)
         if match and len(para.split()) <= 12 and not byline:
             byline = para
             who = match.group("who")
-            if "," in who:
+            if "," in who and not _JOB_TITLE.search(who.rsplit(",", 1)[1]):
                 source = who.rsplit(",", 1)[1].strip()
             continue
         kept.append(para)
@@ -176,11 +204,14 @@ def dedupe(paragraphs: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _date_line(paragraphs: list[str]) -> tuple[list[str], str]:
-    """Remove a 'Published: …' line from the first or last lines; return (kept, its date text)."""
+    """Remove a 'Published: …' or date-only line near the top or bottom; return (kept, its date)."""
     for i in [*range(min(6, len(paragraphs))), *range(max(0, len(paragraphs) - 3), len(paragraphs))]:
-        match = _PUBLISHED.match(paragraphs[i]) if len(paragraphs[i]) < 80 else None
+        line = paragraphs[i]
+        match = _PUBLISHED.match(line) if len(line) < 80 else None
         if match and re.search(r"\d", match.group("date")):
             return paragraphs[:i] + paragraphs[i + 1 :], match.group("date")
+        if _DATE_ONLY.match(line):  # a date header: "Tuesday 25 November 2025", "Aug. 21, 2025"
+            return paragraphs[:i] + paragraphs[i + 1 :], line
     return paragraphs, ""
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+_TIME = re.compile(
+    r"\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4})?\s*$", re.I
+)
 _ISO = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ].*)?\s*$")
 
 
@@ -30,9 +33,14 @@ def parse_date(value: str) -> str | None:
             return None
     import dateparser
 
+    value = _TIME.sub("", value[:80]).strip(" ,|-")  # "8 October 2025 13:10 BST": the day is what counts
     parsed = dateparser.parse(
-        value[:80],
+        value,
         languages=["en"],
-        settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DAY_OF_MONTH": "first"},
+        settings={
+            "STRICT_PARSING": True,
+            "REQUIRE_PARTS": ["day", "month", "year"],
+            "PREFER_DAY_OF_MONTH": "first",
+        },
     )
     return parsed.date().isoformat() if isinstance(parsed, datetime) else None

@@ -10,7 +10,8 @@ Semantics, identical for every table:
 - topics keep rows of `topics` and `statements` by their topic, `events` whose topics include one, the
   sentences tagged with one for the other sentence-level tables (`mentions`, `sentences`, …), and articles
   that have such a sentence;
-- search keeps sentences whose text contains the words (case-insensitive), and articles whose title or text do.
+- search keeps sentences whose text contains the words (case-insensitive), and articles whose title or
+  text do.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ def _in_sentences(frame: pd.DataFrame, sentences: pd.MultiIndex) -> pd.Series:
 
 
 def apply_filters(tables: dict[str, pd.DataFrame], filters: Filters | None = None) -> dict[str, pd.DataFrame]:
-    """Filtered copies of `tables` (a dict of the tables in `analysis.schema`); `problems` is never filtered."""
+    """Filtered copies of `tables` (the tables of `analysis.schema`); `problems` is never filtered."""
     f = filters or Filters()
     if not f.active:
         return dict(tables)
@@ -94,7 +95,9 @@ def apply_filters(tables: dict[str, pd.DataFrame], filters: Filters | None = Non
     search_sentences = None
     if f.search:
         sents = tables["sentences"]
-        search_sentences = _keys(sents[sents["text"].fillna("").str.contains(f.search, case=False, regex=False)])
+        search_sentences = _keys(
+            sents[sents["text"].fillna("").str.contains(f.search, case=False, regex=False)]
+        )
 
     for name, frame in tables.items():
         if name == "problems" or frame is None or "article_id" not in frame:
@@ -167,7 +170,11 @@ def filters_from_query(params: dict) -> Filters:
 def describe(f: Filters) -> str:
     """Human description of the filters, for figure subtitles ('All articles' when none)."""
     parts = []
-    for label, values in (("Actors", f.actors + f.affiliations), ("Topics", f.topics), ("Sources", f.sources)):
+    for label, values in (
+        ("Actors", f.actors + f.affiliations),
+        ("Topics", f.topics),
+        ("Sources", f.sources),
+    ):
         if values:
             parts.append(f"{label}: {', '.join(values)}")
     if f.start or f.end:

@@ -1,9 +1,9 @@
 """Reading a corpus folder into clean articles, turning every bad input into a `problems` row.
 
 Accepted: `.txt`, `.md`, `.html`/`.htm` (text extracted with trafilatura), and corpus files `.jsonl`/`.csv`
-with one article per row (`text` required; `title`, `source`, `url`, `published`, `id` optional). An optional
-`metadata.csv` sidecar (column `file` required; `title`, `source`, `url`, `published`, `byline`; other columns kept as
-extra metadata) always wins over what is found in the text.
+with one article per row (`text` required; `title`, `source`, `url`, `published`, `id` optional). An
+optional `metadata.csv` sidecar (column `file` required; `title`, `source`, `url`, `published`, `byline`;
+other columns kept as extra metadata) always wins over what is found in the text.
 """
 
 from __future__ import annotations
@@ -92,8 +92,12 @@ def read_article_file(path: Path, problems: Problems, max_bytes: int) -> Iterato
         return
     suffix = path.suffix.lower()
     if suffix in ARTICLE_SUFFIXES and size > max_bytes:
-        problems.add(name, "error", f"the file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit "
-                     "for one article (setting max_article_bytes); skipped")
+        problems.add(
+            name,
+            "error",
+            f"the file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit "
+            "for one article (setting max_article_bytes); skipped",
+        )
         return
     text, note = decode.decode_bytes(path.read_bytes())
     if text is None:
@@ -106,7 +110,11 @@ def read_article_file(path: Path, problems: Problems, max_bytes: int) -> Iterato
     elif suffix in (".html", ".htm"):
         body, found = _html_to_text(text)
         if not body.strip():
-            problems.add(name, "error", "no article text found in the HTML (only markup, scripts or navigation); skipped")
+            problems.add(
+                name,
+                "error",
+                "no article text found in the HTML (only markup, scripts or navigation); skipped",
+            )
             return
         yield Raw(name, body, found)
     elif suffix in (".md", ".markdown"):
@@ -126,9 +134,15 @@ def read_corpus_file(name: str, suffix: str, text: str, problems: Problems, max_
             problems.add(where, "warning", "row has no text; skipped")
             continue
         if len(body.encode("utf-8")) > max_bytes:
-            problems.add(where, "error", f"row text is over the {max_bytes / 1e6:.1f} MB article limit; skipped")
+            problems.add(
+                where, "error", f"row text is over the {max_bytes / 1e6:.1f} MB article limit; skipped"
+            )
             continue
-        fields = {k: str(row[k]) for k in META_FIELDS if isinstance(row.get(k), str | int | float) and pd.notna(row[k])}
+        fields = {
+            k: str(row[k])
+            for k in META_FIELDS
+            if isinstance(row.get(k), str | int | float) and pd.notna(row[k])
+        }
         yield Raw(where, body, fields)
 
 
@@ -156,10 +170,11 @@ def _csv_rows(name: str, text: str, problems: Problems) -> Iterator[tuple[int, d
         problems.add(name, "error", f"could not read the CSV ({exc}); skipped")
         return
     if "text" not in frame.columns:
-        problems.add(name, "error", f"corpus CSV has no 'text' column (columns: {', '.join(frame.columns)}); skipped")
+        problems.add(
+            name, "error", f"corpus CSV has no 'text' column (columns: {', '.join(frame.columns)}); skipped"
+        )
         return
-    for i, row in enumerate(frame.to_dict("records"), start=1):
-        yield i, row
+    yield from enumerate(frame.to_dict("records"), start=1)
 
 
 def read_metadata(folder: Path, problems: Problems) -> dict[str, dict]:
@@ -173,10 +188,14 @@ def read_metadata(folder: Path, problems: Problems) -> dict[str, dict]:
 
         frame = pd.read_csv(io.StringIO(text or ""), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        problems.add(METADATA_FILE, "error", f"metadata.csv could not be read ({exc}); articles analysed without it")
+        problems.add(
+            METADATA_FILE, "error", f"metadata.csv could not be read ({exc}); articles analysed without it"
+        )
         return {}
     if "file" not in frame.columns:
-        problems.add(METADATA_FILE, "error", "metadata.csv has no 'file' column; articles analysed without it")
+        problems.add(
+            METADATA_FILE, "error", "metadata.csv has no 'file' column; articles analysed without it"
+        )
         return {}
     meta = {}
     for row in frame.to_dict("records"):
@@ -189,8 +208,7 @@ def read_metadata(folder: Path, problems: Problems) -> dict[str, dict]:
 def corpus_files(folder: Path) -> list[Path]:
     """Article and corpus files in `folder` (not recursive), in name order; hidden files skipped."""
     return sorted(
-        p for p in folder.iterdir()
-        if p.is_file() and not p.name.startswith(".") and p.name != METADATA_FILE
+        p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".") and p.name != METADATA_FILE
     )
 
 
@@ -226,16 +244,23 @@ def _settle_published(file: str, value: str, meta: dict, fields: dict, problems:
     origin = "metadata" if meta.get("published") or fields.get("published") else "text"
     if parsed is None:
         if origin == "metadata":
-            problems.add(file, "warning", f"published date {value!r} is not a date (use ISO, e.g. 2025-08-21); ignored")
+            problems.add(
+                file, "warning", f"published date {value!r} is not a date (use ISO, e.g. 2025-08-21); ignored"
+            )
         return "", "none"
     return parsed, origin
 
 
 def _published_reason(origin: str, value: str) -> str:
-    return {"metadata": f"given as {value!r} in the metadata", "text": f"stated in the article: {value!r}"}.get(origin, "")
+    return {
+        "metadata": f"given as {value!r} in the metadata",
+        "text": f"stated in the article: {value!r}",
+    }.get(origin, "")
 
 
-def read_corpus(folders: Path | list[Path], *, max_bytes: int = 2_000_000) -> tuple[pd.DataFrame, pd.DataFrame]:
+def read_corpus(
+    folders: Path | list[Path], *, max_bytes: int = 2_000_000
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read every article in `folders`; return (articles, problems) tables. Never raises on bad input."""
     problems = Problems()
     articles: list[dict] = []
@@ -249,11 +274,17 @@ def read_corpus(folders: Path | list[Path], *, max_bytes: int = 2_000_000) -> tu
         files = corpus_files(folder)
         names = {p.name for p in files}
         for missing in sorted(set(meta) - names):
-            problems.add(METADATA_FILE, "warning", f"metadata row names {missing!r}, which is not in the folder")
+            problems.add(
+                METADATA_FILE, "warning", f"metadata row names {missing!r}, which is not in the folder"
+            )
         for path in files:
             if path.suffix.lower() not in ARTICLE_SUFFIXES | CORPUS_SUFFIXES:
-                problems.add(path.name, "warning", f"unsupported file type {path.suffix or '(none)'!r}; skipped "
-                             "(accepted: .txt .md .html .htm .jsonl .csv)")
+                problems.add(
+                    path.name,
+                    "warning",
+                    f"unsupported file type {path.suffix or '(none)'!r}; skipped "
+                    "(accepted: .txt .md .html .htm .jsonl .csv)",
+                )
                 continue
             try:
                 for raw in read_article_file(path, problems, max_bytes):
@@ -261,7 +292,9 @@ def read_corpus(folders: Path | list[Path], *, max_bytes: int = 2_000_000) -> tu
                     if row is None:
                         continue
                     if row["article_id"] in seen:
-                        problems.add(raw.file, "warning", f"same text as {seen[row['article_id']]}; counted once")
+                        problems.add(
+                            raw.file, "warning", f"same text as {seen[row['article_id']]}; counted once"
+                        )
                         continue
                     seen[row["article_id"]] = raw.file
                     articles.append(row)

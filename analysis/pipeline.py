@@ -21,8 +21,14 @@ class Resources:
     notice: str | None = None
 
     @classmethod
-    def load(cls, *, model: str | None = None, kb_path: Path | None = None, taxonomy_path: Path | None = None,
-             lexicon_path: Path | None = None) -> Resources:
+    def load(
+        cls,
+        *,
+        model: str | None = None,
+        kb_path: Path | None = None,
+        taxonomy_path: Path | None = None,
+        lexicon_path: Path | None = None,
+    ) -> Resources:
         from analysis import actors, nlp, stance, topics
 
         kb = actors.load_kb(kb_path or settings.get_path("kb_path"))
@@ -59,7 +65,7 @@ def analyse_article(doc, article: dict, res: Resources) -> dict[str, list[dict]]
         doc, article.get("published") or None, article.get("published_from") or "none"
     )
     timexes = timeline.find_time_expressions(doc, published)
-    events = timeline.find_events(doc, timexes, mentions, topic_rows)
+    events = timeline.find_events(doc, timexes, mentions, topic_rows, published=published)
     aid = article["article_id"]
     for row in statements:
         row.setdefault("statement_id", short_hash(aid, row["sentence_id"], row["actor"], row["topic"]))
@@ -77,6 +83,11 @@ def analyse_article(doc, article: dict, res: Resources) -> dict[str, list[dict]]
     for rows in tables.values():
         for row in rows:
             row["article_id"] = aid
-    tables["published"] = [{"published": published or "", "published_from": published_from,
-                            "published_reason": reason or article.get("published_reason", "")}]
+    tables["published"] = [
+        {
+            "published": published or "",
+            "published_from": published_from,
+            "published_reason": reason or article.get("published_reason", ""),
+        }
+    ]
     return tables

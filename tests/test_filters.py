@@ -11,9 +11,20 @@ from analysis.filters import Filters, apply_filters, describe, filters_from_quer
 @pytest.fixture()
 def tables():
     arts = [
-        {"article_id": "a1", "source": "Wire", "published": "2025-08-18", "title": "Summit", "text": "Putin met Trump."},
-        {"article_id": "a2", "source": "Daily", "published": "2025-08-25", "title": "Guarantees",
-         "text": "Zelenskyy wants guarantees."},
+        {
+            "article_id": "a1",
+            "source": "Wire",
+            "published": "2025-08-18",
+            "title": "Summit",
+            "text": "Putin met Trump.",
+        },
+        {
+            "article_id": "a2",
+            "source": "Daily",
+            "published": "2025-08-25",
+            "title": "Guarantees",
+            "text": "Zelenskyy wants guarantees.",
+        },
         {"article_id": "a3", "source": "Daily", "published": "", "title": "Undated", "text": "Trump spoke."},
     ]
     sents = [
@@ -32,13 +43,31 @@ def tables():
         {"article_id": "a2", "sentence_id": 0, "topic": "security_guarantees"},
     ]
     stmts = [
-        {"article_id": "a2", "sentence_id": 0, "actor": "Volodymyr Zelenskyy", "topic": "security_guarantees",
-         "stance": "support"},
+        {
+            "article_id": "a2",
+            "sentence_id": 0,
+            "actor": "Volodymyr Zelenskyy",
+            "topic": "security_guarantees",
+            "stance": "support",
+        },
     ]
-    events = [{"article_id": "a1", "sentence_id": 0, "date": "2025-08-15", "actors": "Vladimir Putin; Donald Trump",
-               "topics": "negotiations_summits"}]
-    rows = {"articles": arts, "sentences": sents, "mentions": ments, "topics": tops, "statements": stmts,
-            "events": events}
+    events = [
+        {
+            "article_id": "a1",
+            "sentence_id": 0,
+            "date": "2025-08-15",
+            "actors": "Vladimir Putin; Donald Trump",
+            "topics": "negotiations_summits",
+        }
+    ]
+    rows = {
+        "articles": arts,
+        "sentences": sents,
+        "mentions": ments,
+        "topics": tops,
+        "statements": stmts,
+        "events": events,
+    }
     return {name: schema.conform(rows.get(name), name) for name in schema.TABLES}
 
 
@@ -76,7 +105,9 @@ def test_filters_do_not_mutate_and_keep_problems(tables):
 
 
 def test_query_round_trip_and_description():
-    f = Filters(actors=("Donald Trump", "Vladimir Putin"), topics=("ceasefire",), start="2025-08-01", search="deal")
+    f = Filters(
+        actors=("Donald Trump", "Vladimir Putin"), topics=("ceasefire",), start="2025-08-01", search="deal"
+    )
     query = filters_to_query(f)
     assert query["actors"] == "Donald Trump|Vladimir Putin"
     assert filters_from_query(query) == f

@@ -33,13 +33,19 @@ def problem_for(problems: pd.DataFrame, file: str) -> pd.DataFrame:
 
 def test_reads_txt_md_html_jsonl_csv(tmp_path):
     write(tmp_path, "a.txt", "Talks resume\n\n" + BODY)
-    write(tmp_path, "b.md", "# Ministers meet\n\nThe **minister** said [talks](http://x.test) resumed. " + BODY)
-    html = ("<html><head><title>Envoy visit</title></head><body><nav>Home | World</nav><article><h1>Envoy visit"
-            f"</h1><p>{BODY}</p><p>The envoy will travel to the capital for two days of meetings.</p></article>"
-            "<footer>Copyright</footer></body></html>")
+    write(
+        tmp_path, "b.md", "# Ministers meet\n\nThe **minister** said [talks](http://x.test) resumed. " + BODY
+    )
+    html = (
+        "<html><head><title>Envoy visit</title></head><body><nav>Home | World</nav><article><h1>Envoy visit"
+        f"</h1><p>{BODY}</p><p>The envoy will travel to the capital for two days of meetings.</p></article>"
+        "<footer>Copyright</footer></body></html>"
+    )
     write(tmp_path, "c.html", html)
-    rows = [{"id": "x1", "text": "Row one. " + BODY, "source": "Wire", "published": "2025-08-21"},
-            {"id": "x2", "text": "Row two. " + BODY, "title": "Second"}]
+    rows = [
+        {"id": "x1", "text": "Row one. " + BODY, "source": "Wire", "published": "2025-08-21"},
+        {"id": "x2", "text": "Row two. " + BODY, "title": "Second"},
+    ]
     write(tmp_path, "d.jsonl", "\n".join(json.dumps(r) for r in rows))
     pd.DataFrame([{"text": "Csv row. " + BODY, "title": "From CSV", "url": "https://example.test/a"}]).to_csv(
         tmp_path / "e.csv", index=False
@@ -63,8 +69,12 @@ def test_reads_txt_md_html_jsonl_csv(tmp_path):
         ("empty.txt", b"", "error", "empty"),
         ("blank.txt", b"   \n\n  ", "error", "words"),
         ("binary.txt", bytes(range(256)) * 40, "error", "binary"),
-        ("markup.html", b"<html><head><script>var a=1;</script></head><body><div></div></body></html>", "error",
-         "no article text"),
+        (
+            "markup.html",
+            b"<html><head><script>var a=1;</script></head><body><div></div></body></html>",
+            "error",
+            "no article text",
+        ),
         ("notes.docx", b"PK\x03\x04 zip", "warning", "unsupported"),
     ],
 )
@@ -102,7 +112,11 @@ def test_oversized_file_is_skipped_with_the_limit_named(tmp_path):
 
 def test_metadata_wins_and_extra_columns_are_kept(tmp_path):
     write(tmp_path, "a.txt", "Detected Title From Text\n\nPublished: 3 March 2024\n\n" + BODY)
-    write(tmp_path, "metadata.csv", "file,title,source,published,desk\na.txt,Given Title,Given Source,2025-08-19,Europe\n")
+    write(
+        tmp_path,
+        "metadata.csv",
+        "file,title,source,published,desk\na.txt,Given Title,Given Source,2025-08-19,Europe\n",
+    )
     articles, problems = read_corpus(tmp_path)
     row = articles.iloc[0]
     assert (row["title"], row["source"], row["published"]) == ("Given Title", "Given Source", "2025-08-19")
@@ -151,7 +165,9 @@ def test_same_article_under_two_names_is_counted_once(tmp_path):
 
 
 def test_corpus_file_rows_without_text_and_bad_json(tmp_path):
-    write(tmp_path, "c.jsonl", json.dumps({"text": BODY}) + "\n{not json\n" + json.dumps({"title": "no text"}))
+    write(
+        tmp_path, "c.jsonl", json.dumps({"text": BODY}) + "\n{not json\n" + json.dumps({"title": "no text"})
+    )
     articles, problems = read_corpus(tmp_path)
     assert len(articles) == 1
     assert set(problems["file"]) == {"c.jsonl#2", "c.jsonl#3"}
@@ -165,12 +181,25 @@ def test_missing_folder_is_a_problem_not_a_crash(tmp_path):
     assert articles.empty and problems.iloc[0]["severity"] == "error"
 
 
-# --- the seeds -------------------------------------------------------------------------------------------------
+# --- the seeds ---------------------------------------------------------------------------------------
 
 FURNITURE = [
-    "Home »", "Leave a Comment", "Leave a Reply", "Akismet", "Adblock", "AdBlocker", "You may also like",
-    "Required fields", "Header Ads Widget", "Post a Comment", "0 Comments", "Share your thoughts",
-    "Douglas Murray", "Chicago Mayor", "Written by Staff Reports", "by James Carter",
+    "Home »",
+    "Leave a Comment",
+    "Leave a Reply",
+    "Akismet",
+    "Adblock",
+    "AdBlocker",
+    "You may also like",
+    "Required fields",
+    "Header Ads Widget",
+    "Post a Comment",
+    "0 Comments",
+    "Share your thoughts",
+    "Douglas Murray",
+    "Chicago Mayor",
+    "Written by Staff Reports",
+    "by James Carter",
 ]
 
 
@@ -209,3 +238,42 @@ def test_seed_bylines_and_titles_come_from_metadata(seeds):
     assert by_file.loc["001_8c7d39ed671b8841.txt", "byline"] == "Written by Staff Reports"
     assert by_file.loc["003_6455e6dab78b474c.txt", "title"].startswith("Trump Pulls Back")
     assert by_file.loc["002_bccc835c740b20f3.txt", "title"] == ""  # none in the text: left empty
+
+
+def test_wire_and_liveblog_furniture_rules():
+    from analysis.clean import clean_text
+
+    page = "\n\n".join(
+        [
+            "World | Europe",
+            "Tuesday 25 November 2025",
+            "LIVE Updated 16:48 GMT",
+            "Key events",
+            "By TOM HARDING, FOREIGN EDITOR",
+            "GENEVA, Nov 23 (Reuters) - Officials said on Sunday they had made progress in talks, "
+            "and the sides would meet again next week to finish the text.",
+            "(Reporting by Jane Roe in Geneva; Editing by John Doe)",
+            "Our Standards: The Thomson Reuters Trust Principles.",
+        ]
+    )
+    result = clean_text(page)
+    assert result.text.startswith("GENEVA, Nov 23 (Reuters) - Officials") and "\n" not in result.text
+    assert result.source == "Reuters"  # from the dateline; "FOREIGN EDITOR" is a job title, not an outlet
+    assert result.byline == "By TOM HARDING, FOREIGN EDITOR"
+    assert result.published_text == "Tuesday 25 November 2025"
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("Published date: 8 October 2025 13:10 BST", "2025-10-08"),
+        ("Last modified on Sun 23 Nov 2025 16.20 GMT", "2025-11-23"),
+        ("Posted on Aug. 21, 2025 at 5:30 p.m. ET", "2025-08-21"),
+        ("Thursday 21 August 2025", "2025-08-21"),
+    ],
+)
+def test_stated_date_lines_give_the_publication_date(tmp_path, line, expected):
+    write(tmp_path, "a.txt", f"Envoys Meet Again\n\n{line}\n\n{BODY}")
+    row = read_corpus(tmp_path)[0].iloc[0]
+    assert (row["published"], row["published_from"]) == (expected, "text")
+    assert line not in row["text"]

@@ -14,8 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def articles(n: int) -> pd.DataFrame:
-    return schema.conform([{"article_id": f"a{i}", "file": f"{i}.txt", "text": "x", "n_words": 1} for i in range(n)],
-                          "articles")
+    return schema.conform(
+        [{"article_id": f"a{i}", "file": f"{i}.txt", "text": "x", "n_words": 1} for i in range(n)], "articles"
+    )
 
 
 def test_write_and_load_round_trip(tmp_path):

@@ -1,0 +1,148 @@
+"""Actor-mention and topic count tables: pure functions on the tables dict, tidy long frames.
+
+Every function takes the tables as returned by `analysis.store.load_tables` and the dashboard's filters
+as keyword arguments (`actors=(), affiliations=(), topics=(), sources=(), start=None, end=None,
+search=""`), applied with `analysis.filters.apply_filters`. Inputs are never mutated.
+
+| function | columns |
+|---|---|
+| `mentions_by_actor` | actor, actor_type, affiliation, linked, n, articles |
+| `mentions_by_actor_source` | actor, source, n |
+| `mentions_by_actor_article` | actor, article_id, title, source, published, n |
+| `mentions_by_actor_day` | actor, date, n |
+| `mentions_by_affiliation` | affiliation, n, actors |
+| `cooccurrence` (level="sentence" or "article") | actor_a, actor_b, n |
+| `topic_share_by_source` | source, topic, n, share |
+
+`n` counts mentions (one per occurrence in the cleaned text), except in `cooccurrence` (sentences or
+articles where both actors appear) and `topic_share_by_source` (sentences tagged with the topic).
+Unknown sources and affiliations are shown as "(unknown)".
+
+Example:
+    >>> mentions_by_actor(tables, sources=("Reuters",)).head(3)
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import pandas as pd
+
+from analysis.filters import Filters, apply_filters
+
+UNKNOWN = "(unknown)"
+LEVELS = ("sentence", "article")
+
+
+def _filtered(tables: dict[str, pd.DataFrame], filters: dict) -> dict[str, pd.DataFrame]:
+    try:
+        f = Filters(**filters)
+    except TypeError:
+        valid = ", ".join(Filters.__dataclass_fields__)
+        raise TypeError(f"unknown filter in {sorted(filters)}; valid filters are {valid}") from None
+    return apply_filters(tables, f)
+
+
+def _with_articles(mentions: pd.DataFrame, articles: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """Mentions joined with article columns, missing sources shown as (unknown)."""
+    out = mentions.merge(articles[["article_id", *cols]], on="article_id", how="left")
+    if "source" in cols:
+        out["source"] = out["source"].fillna("").replace("", UNKNOWN)
+    return out
+
+
+def _sorted(df: pd.DataFrame, by: list[str], ascending: list[bool]) -> pd.DataFrame:
+    return df.sort_values(by, ascending=ascending, kind="stable").reset_index(drop=True)
+
+
+def mentions_by_actor(tables: dict[str, pd.DataFrame], **filters) -> pd.DataFrame:
+    """Mentions per actor: actor, actor_type, affiliation, linked, n (mentions), articles (distinct)."""
+    m = _filtered(tables, filters)["mentions"]
+    cols = ["actor", "actor_type", "affiliation", "linked", "n", "articles"]
+    if m.empty:
+        return pd.DataFrame(columns=cols).astype({"n": "int64", "articles": "int64"})
+    grouped = m.groupby("actor", sort=False)
+    out = grouped.agg(
+        actor_type=("actor_type", "first"),
+        affiliation=("affiliation", "first"),
+        linked=("linked", "max"),
+        n=("actor", "size"),
+        articles=("article_id", "nunique"),
+    ).reset_index()
+    return _sorted(out[cols], ["n", "actor"], [False, True])
+
+
+def mentions_by_actor_source(tables: dict[str, pd.DataFrame], **filters) -> pd.DataFrame:
+    """Mentions per actor and outlet: actor, source, n."""
+    t = _filtered(tables, filters)
+    m = _with_articles(t["mentions"], t["articles"], ["source"])
+    out = m.groupby(["actor", "source"]).size().reset_index(name="n")
+    return _sorted(out, ["actor", "n", "source"], [True, False, True])
+
+
+def mentions_by_actor_article(tables: dict[str, pd.DataFrame], **filters) -> pd.DataFrame:
+    """Mentions per actor and article: actor, article_id, title, source, published, n."""
+    t = _filtered(tables, filters)
+    m = _with_articles(t["mentions"], t["articles"], ["title", "source", "published"])
+    keys = ["actor", "article_id", "title", "source", "published"]
+    out = m.groupby(keys, dropna=False).size().reset_index(name="n")
+    return _sorted(out, ["actor", "n", "article_id"], [True, False, True])
+
+
+def mentions_by_actor_day(tables: dict[str, pd.DataFrame], **filters) -> pd.DataFrame:
+    """Mentions per actor and publication date: actor, date (ISO, as precise as known), n.
+
+    Articles without a known publication date are left out.
+    """
+    t = _filtered(tables, filters)
+    m = _with_articles(t["mentions"], t["articles"], ["published"])
+    m = m[m["published"].fillna("") != ""].rename(columns={"published": "date"})
+    out = m.groupby(["actor", "date"]).size().reset_index(name="n")
+    return _sorted(out, ["date", "actor"], [True, True])
+
+
+def mentions_by_affiliation(tables: dict[str, pd.DataFrame], **filters) -> pd.DataFrame:
+    """Mentions per affiliation (the state or bloc an actor acts for): affiliation, n, actors (distinct)."""
+    m = _filtered(tables, filters)["mentions"].copy()
+    m["affiliation"] = m["affiliation"].fillna("").replace("", UNKNOWN)
+    out = m.groupby("affiliation").agg(n=("actor", "size"), actors=("actor", "nunique")).reset_index()
+    return _sorted(out, ["n", "affiliation"], [False, True])
+
+
+def cooccurrence(tables: dict[str, pd.DataFrame], *, level: str = "sentence", **filters) -> pd.DataFrame:
+    """Pairs of actors named in the same sentence (or article): actor_a, actor_b (a < b), n.
+
+    With an `actors`/`affiliations` filter, the pairs are those that involve at least one selected
+    actor (the partner may be any actor); the other filters select the sentences and articles.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+    chosen_actors = tuple(filters.pop("actors", ()) or ())
+    chosen_affiliations = tuple(filters.pop("affiliations", ()) or ())
+    m = _filtered(tables, filters)["mentions"]
+    keys = ["article_id", "sentence_id"] if level == "sentence" else ["article_id"]
+    pairs = _pairs(m, keys)
+    if chosen_actors or chosen_affiliations:
+        chosen = set(chosen_actors) | set(m.loc[m["affiliation"].isin(chosen_affiliations), "actor"])
+        pairs = pairs[pairs["actor_a"].isin(chosen) | pairs["actor_b"].isin(chosen)]
+    out = pairs.groupby(["actor_a", "actor_b"]).size().reset_index(name="n")
+    return _sorted(out, ["n", "actor_a", "actor_b"], [False, True, True])
+
+
+def _pairs(mentions: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """One row (unit keys, actor_a, actor_b) per unit and pair of distinct actors in it."""
+    rows = []
+    for unit, actors in mentions.groupby(keys, sort=False)["actor"]:
+        for a, b in combinations(sorted(set(actors.dropna())), 2):
+            rows.append((unit, a, b))
+    return pd.DataFrame(rows, columns=["unit", "actor_a", "actor_b"])
+
+
+def topic_share_by_source(tables: dict[str, pd.DataFrame], **filters) -> pd.DataFrame:
+    """Topic tags per outlet: source, topic, n (sentences tagged), share (of the outlet's tags, 0..1)."""
+    t = _filtered(tables, filters)
+    tp = t["topics"].merge(t["articles"][["article_id", "source"]], on="article_id", how="left")
+    tp["source"] = tp["source"].fillna("").replace("", UNKNOWN)
+    out = tp.groupby(["source", "topic"]).size().reset_index(name="n")
+    out["share"] = out["n"] / out.groupby("source")["n"].transform("sum")
+    return _sorted(out, ["source", "n", "topic"], [True, False, True])

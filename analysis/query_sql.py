@@ -1,0 +1,154 @@
+"""SQL for `analysis.query`: the table views over the Parquet store, and `analysis.filters` semantics as
+DuckDB common table expressions, so a filtered aggregation runs where the data is.
+
+Every filtered relation is defined exactly as `filters.apply_filters` defines it (see that module's
+docstring); `tests/test_query.py` checks both agree.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analysis import schema
+from analysis.filters import Filters
+
+SQL_TYPES = {
+    "string": "VARCHAR",
+    "Int64": "BIGINT",
+    "float64": "DOUBLE",
+    "boolean": "BOOLEAN",
+    "object": "VARCHAR",
+}
+# The affiliation each actor acts for: its most frequent non-empty one in `mentions` (ties: alphabetical),
+# as `positions.affiliations` settles it. Materialised once per version of the mentions file (see
+# `Query.affiliations`), because it reads every mention.
+AFFILIATION_TABLE = """
+CREATE OR REPLACE TABLE actor_affiliation AS
+SELECT actor, first(affiliation ORDER BY k DESC, affiliation) AS affiliation
+FROM (SELECT actor, affiliation, count(*) AS k FROM mentions
+      WHERE coalesce(affiliation, '') <> '' AND actor IS NOT NULL GROUP BY actor, affiliation)
+GROUP BY actor"""
+# statements with the affiliation of their actor; an actor without one stands for itself
+AFFILIATIONS = """statements_aff AS (
+    SELECT s.*, coalesce(a.affiliation, s.actor) AS affiliation
+    FROM statements s LEFT JOIN actor_affiliation a USING (actor)
+)"""
+
+
+def table_sql(name: str, folder: Path, *, materialize: bool = True) -> str:
+    """Table `name` from its Parquet file (`_row`: the row's position, for first-of-group): loaded into
+    DuckDB's own compressed columnar storage (`materialize`; queries then skip Parquet decoding), or a
+    view that reads the file at every query. Empty and typed when the file is absent."""
+    path = Path(folder) / f"{name}.parquet"
+    kind = "TABLE" if materialize else "VIEW"
+    if path.exists():
+        quoted = str(path).replace("'", "''")
+        return (f"CREATE OR REPLACE {kind} {name} AS "
+                "SELECT * EXCLUDE (file_row_number), file_row_number AS _row "
+                f"FROM read_parquet('{quoted}', file_row_number = true)")  # fmt: skip
+    cols = ", ".join(f"CAST(NULL AS {SQL_TYPES[c.dtype]}) AS {c.name}" for c in schema.TABLES[name])
+    return f"CREATE OR REPLACE {kind} {name} AS SELECT {cols}, CAST(NULL AS BIGINT) AS _row WHERE false"
+
+
+def _columns(name: str) -> set[str]:
+    base = "statements" if name == "statements_aff" else name
+    cols = {c.name for c in schema.TABLES[base]}
+    return cols | {"affiliation"} if name == "statements_aff" else cols
+
+
+def _actor_condition(cols: set[str], f: Filters) -> str:
+    parts = ["list_contains($actors, actor)"] if f.actors else []
+    if f.affiliations and "affiliation" in cols:
+        parts.append("list_contains($affiliations, affiliation)")
+    return f"({' OR '.join(parts)})" if parts else "false"
+
+
+def _in(cte: str, alias: str = "") -> str:
+    prefix = f"{alias}." if alias else ""
+    return (f"EXISTS (SELECT 1 FROM {cte} k WHERE k.article_id = {prefix}article_id "
+            f"AND k.sentence_id = {prefix}sentence_id)")  # fmt: skip
+
+
+def params(f: Filters) -> dict:
+    """Query parameters of the filter CTEs (only those the SQL uses, as DuckDB requires)."""
+    out: dict = {}
+    for name in ("actors", "affiliations", "topics", "sources"):
+        if getattr(f, name):
+            out[name] = list(getattr(f, name))
+    if f.start:
+        out["start"] = f.start[:10]
+    if f.end:
+        out["end"] = f.end[:10]
+    if f.search:
+        out["search"] = f.search.lower()
+    return out
+
+
+def article_conditions(f: Filters) -> list[str]:
+    conds = []
+    if f.sources:
+        conds.append("list_contains($sources, coalesce(source, ''))")
+    if f.start:
+        conds.append("coalesce(published, '') <> '' AND substr(published, 1, 10) >= $start")
+    if f.end:
+        conds.append("coalesce(published, '') <> '' AND substr(published, 1, 10) <= $end")
+    if f.search:
+        conds.append("strpos(lower(coalesce(title, '') || chr(10) || coalesce(text, '')), $search) > 0")
+    return conds
+
+
+def filter_ctes(f: Filters, *, affiliations: bool = False) -> list[str]:
+    """CTEs `ids` (articles passing source/date/search) and the sentence sets the other filters select."""
+    ctes = [AFFILIATIONS.strip()] if affiliations else []
+    conds = article_conditions(f)
+    ctes.append(f"ids AS (SELECT article_id FROM articles WHERE {' AND '.join(conds) or 'true'})")
+    if f.actors or f.affiliations:
+        ctes.append("actor_sent AS (SELECT DISTINCT article_id, sentence_id FROM mentions "
+                    f"WHERE {_actor_condition(_columns('mentions'), f)})")  # fmt: skip
+    if f.topics:
+        ctes.append("topic_sent AS (SELECT DISTINCT article_id, sentence_id FROM topics "
+                    "WHERE list_contains($topics, topic))")  # fmt: skip
+    if f.search:
+        ctes.append("search_sent AS (SELECT DISTINCT article_id, sentence_id FROM sentences "
+                    "WHERE strpos(lower(coalesce(text, '')), $search) > 0)")  # fmt: skip
+    return ctes
+
+
+def filtered_sql(name: str, f: Filters) -> str:
+    """SELECT of the rows of `name` (a table, or `statements_aff`) that `f` keeps, as `apply_filters` does."""
+    if name == "problems" or not f.active:
+        return f"SELECT * FROM {name}"
+    cols = _columns(name)
+    # the semi-join on `ids` only when an article-level filter is set: unfiltered it would read every id
+    conds = ["article_id IN (SELECT article_id FROM ids)"] if article_conditions(f) else []
+    if name == "articles":
+        if f.actors or f.affiliations:
+            conds.append("article_id IN (SELECT article_id FROM actor_sent)")
+        if f.topics:
+            conds.append("article_id IN (SELECT article_id FROM topic_sent)")
+        return f"SELECT * FROM articles WHERE {' AND '.join(conds) or 'true'}"
+    sentence = "sentence_id" in cols
+    if f.actors or f.affiliations:
+        if "actor" in cols:
+            conds.append(_actor_condition(cols, f))
+        elif name == "events":
+            conds.append("list_has_any(string_split(coalesce(actors, ''), '; '), $actors_or_affiliations)")
+        elif sentence:
+            conds.append(_in("actor_sent", name))
+    if f.topics:
+        if "topic" in cols:
+            conds.append("list_contains($topics, topic)")
+        elif name == "events":
+            conds.append("list_has_any(string_split(coalesce(topics, ''), '; '), $topics)")
+        elif sentence:
+            conds.append(_in("topic_sent", name))
+    if f.search and sentence:
+        conds.append(_in("search_sent", name))
+    return f"SELECT * FROM {name} WHERE {' AND '.join(conds) or 'true'}"
+
+
+def with_filters(f: Filters, body: str, tables: dict[str, str], *, affiliations: bool = False) -> str:
+    """`body` preceded by the filter CTEs and one CTE per entry of `tables` (cte name -> table name)."""
+    ctes = filter_ctes(f, affiliations=affiliations)
+    ctes += [f"{cte} AS ({filtered_sql(table, f)})" for cte, table in tables.items()]
+    return "WITH " + ",\n".join(ctes) + "\n" + body

@@ -1,0 +1,287 @@
+"""Finding time expressions in English news text and normalising them to ISO dates.
+
+Pure functions on strings: `find_timexes(text)` finds the expressions (with offsets and their parts),
+`resolve(timex, published=..., paragraph=..., tense=...)` turns one into a date and a precision.
+
+What is ours and what is dateparser's: dateparser reads *stated* dates (metadata fields, datelines,
+"Published: ..." lines; see `analysis.dates.parse_date`). Inside running text everything here is ours:
+detection needs exact character offsets and must refuse durations ("a three-and-a-half-year war",
+"within 24 hours"), which `dateparser.search.search_dates` reports as dates; and resolution must be
+against the article's publication date or a date the paragraph just established, respect tense ("will
+meet on Thursday" looks forward) and keep a named weekday consistent with the year, none of which
+dateparser does (it resolves relative forms against the machine's clock and has no "the next day").
+The patterns live in `temporal_rules.py`.
+
+Example:
+    >>> [t.text for t in find_timexes("On Thursday, August 21, Trump posted twice. The next day he left.")]
+    ['Thursday, August 21', 'The next day']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from analysis.temporal_rules import PATTERNS, SEASONS
+
+PRECISIONS = ("year", "month", "day")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A date something can be resolved against, with how precise it is."""
+
+    day: date
+    precision: str  # year | month | day
+
+    @classmethod
+    def parse(cls, value: str | None) -> Anchor | None:
+        """Anchor of an ISO string (YYYY, YYYY-MM, YYYY-MM-DD, optionally with a time); None if not a date.
+
+        >>> Anchor.parse("2025-08"), Anchor.parse("")
+        (Anchor(day=datetime.date(2025, 8, 1), precision='month'), None)
+        """
+        match = re.match(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", str(value or ""))
+        if not match:
+            return None
+        year, month, day = match.groups()
+        try:
+            return cls(date(int(year), int(month or 1), int(day or 1)), PRECISIONS[bool(month) + bool(day)])
+        except ValueError:
+            return None
+
+    def at_least(self, precision: str) -> bool:
+        return PRECISIONS.index(self.precision) >= PRECISIONS.index(precision)
+
+
+@dataclass(frozen=True)
+class Timex:
+    """One time expression found in a text; `parts` holds what the pattern read (year, month, unit...)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # absolute | year | month | weekday | relative
+    parts: dict = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    date: str | None
+    precision: str | None
+    anchor: str  # published | paragraph | none
+
+
+UNRESOLVED = Resolution(None, None, "none")
+
+
+def find_timexes(text: str) -> list[Timex]:
+    """Every time expression in `text`, in order, without overlaps (earlier patterns win).
+
+    Durations ("a three-year war", "within 24 hours", "over the last year") are not returned.
+    """
+    taken: list[tuple[int, int]] = []
+    found: list[Timex] = []
+    for kind, pattern, reader in PATTERNS:
+        for match in pattern.finditer(text):
+            span = match.span()
+            if any(span[0] < e and s < span[1] for s, e in taken):
+                continue
+            parts = reader(match, text)
+            if parts is None:
+                continue
+            taken.append(span)
+            found.append(Timex(span[0], span[1], text[span[0] : span[1]], kind, parts))
+    return sorted(found, key=lambda t: t.start)
+
+
+def resolve(
+    timex: Timex,
+    *,
+    published: Anchor | None = None,
+    paragraph: Anchor | None = None,
+    tense: str | None = None,
+) -> Resolution:
+    """Date and precision of `timex`, against the publication date or a date the paragraph established.
+
+    Args:
+        timex: from `find_timexes`.
+        published: the article's publication date (any precision), or None when unknown.
+        paragraph: the latest, most precise date established earlier in the same paragraph, if any.
+        tense: "past", "future" or None (unknown) for the clause the expression is in.
+    """
+    kind = timex.parts.get("rel") or timex.kind
+    handler = _HANDLERS.get(kind)
+    return handler(timex.parts, published, paragraph, tense) if handler else UNRESOLVED
+
+
+def _absolute(
+    parts: dict, published: Anchor | None, paragraph: Anchor | None, tense: str | None
+) -> Resolution:
+    month, day, year = parts["month"], parts.get("day"), parts.get("year")
+    if day is None:
+        return Resolution(f"{year:04d}-{month:02d}", "month", "none") if year else UNRESOLVED
+    if year:
+        return Resolution(_safe_date(year, month, day), "day", "none")
+    # A year-less date takes its year from the publication date, else from a date the paragraph gave.
+    base, label = (published, "published") if published else (paragraph, "paragraph")
+    if base is None:
+        return UNRESOLVED
+    if base.precision == "year":  # published some time in that year: its own year is the best reading
+        day_iso = _safe_date(base.day.year, month, day)
+        return Resolution(day_iso, "day", label) if day_iso else UNRESOLVED
+    chosen = choose_year(month, day, base.day, weekday=parts.get("weekday"), tense=tense)
+    return Resolution(chosen.isoformat(), "day", label) if chosen else UNRESOLVED
+
+
+def _safe_date(year: int, month: int, day: int) -> str | None:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def choose_year(
+    month: int, day: int, near: date, *, weekday: int | None = None, tense: str | None = None
+) -> date | None:
+    """The date (month, day) closest to `near` (in its year or the next to it), consistent with `weekday`.
+
+    Past narration prefers dates on or before `near`, future tense dates after it. When the named weekday
+    fits none of the three years it is taken for a slip and ignored: the day and month are more reliable
+    than a weekday that would move the date years away from the publication date.
+
+    >>> choose_year(12, 30, date(2025, 1, 3), tense="past")
+    datetime.date(2024, 12, 30)
+    """
+    candidates = [d for y in (near.year - 1, near.year, near.year + 1) if (d := _make_date(y, month, day))]
+    consistent = [d for d in candidates if weekday is None or d.weekday() == weekday]
+    return min(consistent or candidates, key=lambda d: _distance(d, near, tense), default=None)
+
+
+def _make_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _distance(candidate: date, near: date, tense: str | None) -> int:
+    days = (candidate - near).days
+    # Half a year's penalty for being on the wrong side of the anchor for the tense.
+    wrong_side = (tense == "past" and days > 0) or (tense == "future" and days < 0)
+    return abs(days) + (183 if wrong_side else 0)
+
+
+def _year(parts: dict, published: Anchor | None, paragraph: Anchor | None, tense: str | None) -> Resolution:
+    return Resolution(f"{parts['year']:04d}", "year", "none")
+
+
+def _month(parts: dict, published: Anchor | None, paragraph: Anchor | None, tense: str | None) -> Resolution:
+    if parts.get("year"):
+        return Resolution(f"{parts['year']:04d}-{parts['month']:02d}", "month", "none")
+    if published is None:
+        return UNRESOLVED
+    month, anchor_month = parts["month"], published.day.month
+    modifier, year = parts.get("modifier"), published.day.year
+    if modifier == "last" or (modifier != "next" and tense == "past" and published.at_least("month")):
+        year -= month > anchor_month or (modifier == "last" and month == anchor_month)
+    elif modifier == "next" or (tense == "future" and published.at_least("month")):
+        year += month < anchor_month or (modifier == "next" and month == anchor_month)
+    return Resolution(f"{year:04d}-{month:02d}", "month", "published")
+
+
+def _weekday(
+    parts: dict, published: Anchor | None, paragraph: Anchor | None, tense: str | None
+) -> Resolution:
+    if published is None or not published.at_least("day"):
+        return UNRESOLVED
+    modifier = parts.get("modifier")
+    # "by Friday", "until Friday" are deadlines: they look forward whatever the tense.
+    future = modifier in ("next", "by", "until") or (modifier not in ("last", "since") and tense == "future")
+    base = published.day
+    if future:
+        offset = (parts["weekday"] - base.weekday()) % 7 or (7 if modifier == "next" else 0)
+        return Resolution((base + timedelta(days=offset)).isoformat(), "day", "published")
+    offset = (base.weekday() - parts["weekday"]) % 7 or (7 if modifier == "last" else 0)
+    return Resolution((base - timedelta(days=offset)).isoformat(), "day", "published")
+
+
+def _shift(parts: dict, published: Anchor | None, paragraph: Anchor | None, tense: str | None) -> Resolution:
+    """Offsets in days, weeks, months or years from the publication date or the paragraph's date."""
+    anchor, label = (paragraph, "paragraph") if parts.get("from") == "paragraph" else (published, "published")
+    unit, count = parts["unit"], parts["count"]
+    if anchor is None or not anchor.at_least("day" if unit in ("day", "week", "weekend") else unit):
+        return UNRESOLVED
+    if unit == "weekend":
+        return _span(_saturday(anchor.day, count, tense), 2, label)
+    if unit == "day":
+        return Resolution((anchor.day + timedelta(days=count)).isoformat(), "day", label)
+    if unit == "week":
+        return _week(anchor.day + timedelta(weeks=count), label)
+    if unit == "month":
+        total = anchor.day.year * 12 + anchor.day.month - 1 + count
+        return Resolution(f"{total // 12:04d}-{total % 12 + 1:02d}", "month", label)
+    return Resolution(f"{anchor.day.year + count:04d}", "year", label)
+
+
+def _week(day: date, label: str) -> Resolution:
+    """The Monday-to-Sunday week around `day`."""
+    return _span(day - timedelta(days=day.weekday()), 7, label)
+
+
+def _span(first: date, days: int, label: str) -> Resolution:
+    """A run of days as the most precise date that contains all of it (a month, else a year)."""
+    last = first + timedelta(days=days - 1)
+    if (first.year, first.month) == (last.year, last.month):
+        return Resolution(f"{first.year:04d}-{first.month:02d}", "month", label)
+    if first.year == last.year:
+        return Resolution(f"{first.year:04d}", "year", label)
+    return UNRESOLVED
+
+
+def _saturday(day: date, count: int, tense: str | None) -> date:
+    """Saturday of the weekend meant: 'last weekend' (-1), 'this/over the weekend' (0), 'next weekend' (1)."""
+    latest = day - timedelta(days=(day.weekday() - 5) % 7)  # latest Saturday on or before `day`
+    in_weekend = day.weekday() >= 5
+    if count < 0:
+        return latest - timedelta(days=7 if in_weekend else 0)
+    if count > 0 or (tense == "future" and not in_weekend):
+        return latest + timedelta(days=7)
+    return latest
+
+
+def _season(parts: dict, published: Anchor | None, paragraph: Anchor | None, tense: str | None) -> Resolution:
+    """A season as the year it falls in: 'in the summer of 2024', 'last summer', 'this spring'."""
+    if parts.get("year"):
+        return Resolution(f"{parts['year']:04d}", "year", "none")
+    first, last = SEASONS[parts["season"]]
+    modifier = parts.get("modifier")
+    if published is None or not published.at_least("month" if modifier in ("last", "next") else "year"):
+        return UNRESOLVED
+    year, month = published.day.year, published.day.month
+    if modifier == "last":
+        year -= month <= last
+    elif modifier == "next":
+        year += month >= first
+    return Resolution(f"{year:04d}", "year", "published")
+
+
+def _overnight(
+    parts: dict, published: Anchor | None, paragraph: Anchor | None, tense: str | None
+) -> Resolution:
+    """The night that ends on the publication day: both days, as the month (or year) holding them."""
+    if published is None or not published.at_least("day"):
+        return UNRESOLVED
+    return _span(published.day - timedelta(days=1), 2, "published")
+
+
+_HANDLERS = {
+    "absolute": _absolute,
+    "year": _year,
+    "month": _month,
+    "weekday": _weekday,
+    "shift": _shift,
+    "season": _season,
+    "overnight": _overnight,
+}

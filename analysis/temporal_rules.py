@@ -1,0 +1,291 @@
+"""The patterns that find time expressions in English text, each with a reader that returns its parts.
+
+A reader gets the match and the whole text (to look at the context) and returns the parts the resolver
+needs, or None to refuse the match (a number that is a quantity, not a year; "Black Friday"). Patterns
+are tried in order and earlier ones win overlaps, so longer forms ("Thursday, August 21, 2025") come
+before their pieces ("Thursday", "2025").
+"""
+
+from __future__ import annotations
+
+import re
+
+MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+    "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
+    "nov": 11, "dec": 12,
+}  # fmt: skip
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+# Words before a four-digit number that make it a quantity ("nearly 2000 drones"), not a year.
+_QUANTIFIER_WORDS = (
+    "nearly about around some over than to almost least approximately roughly only just no. number"
+    " article resolution page flight"
+)
+QUANTIFIERS = frozenset(_QUANTIFIER_WORDS.split())
+# A four-digit number followed by these is a time of day ("at 1900 GMT").
+CLOCK_AFTER = re.compile(r"\s*(?:GMT|UTC|BST|CET|EST|EDT|ET|PT|hrs|hours|h|local time)\b")
+# Named days that are not the plain weekday ("Black Friday", "Good Friday").
+NAMED_DAYS = {"black", "cyber", "good", "bloody", "super", "ash", "holy", "maundy"}
+
+_FULL_MONTH = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MON = rf"(?P<mon>{_FULL_MONTH}|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
+_WD = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_DAY = r"(?P<day>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\d)"
+_YEAR = r"(?P<year>(?:19|20)\d\d)(?![\d%])"
+_NUM = r"(?P<num>\d{1,2}|(?i:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))"
+_UNIT = r"(?P<unit>(?i:day|week|month|year))s?"
+_PART_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night))?"
+
+
+def _wd(match: re.Match) -> int | None:
+    name = match.groupdict().get("wd")
+    return WEEKDAYS[name.lower()] if name else None
+
+
+def _year_of(match: re.Match) -> int | None:
+    year = match.groupdict().get("year")
+    return int(year) if year else None
+
+
+def _read_iso(match: re.Match, text: str) -> dict | None:
+    year, month, day = (int(g) for g in match.groups())
+    return {"year": year, "month": month, "day": day} if 1 <= month <= 12 and 1 <= day <= 31 else None
+
+
+def _read_day_month(match: re.Match, text: str) -> dict:
+    return {
+        "month": MONTHS[match.group("mon").rstrip(".").lower()],
+        "day": int(match.group("day")),
+        "year": _year_of(match),
+        "weekday": _wd(match),
+    }
+
+
+def _read_month_year(match: re.Match, text: str) -> dict:
+    return {"month": MONTHS[match.group("mon").rstrip(".").lower()], "year": int(match.group("year"))}
+
+
+def _read_month(match: re.Match, text: str) -> dict:
+    modifier = (match.group("mod") or "").lower()
+    return {
+        "month": MONTHS[match.group("mon").rstrip(".").lower()],
+        "modifier": modifier if modifier in ("last", "next") else "",
+    }
+
+
+def _previous_word(text: str, start: int) -> str:
+    words = text[max(0, start - 30) : start].split()
+    return words[-1].lower().strip("(\"'“‘,") if words else ""
+
+
+# A weekday that names a deadline looks forward like "by Friday": "a Thursday deadline", "set Thursday as
+# a deadline", "a deadline of Thursday".
+_DEADLINE_AFTER = re.compile(
+    r"(?:'s|’s)?\s+deadline\b|[^.;!?]{0,40}?\bas\s+(?:a|the|its|his|her|their)\s+deadline\b"
+)
+_DEADLINE_BEFORE = re.compile(r"\bdeadline\s+of\s+$", re.I)
+
+
+def _read_weekday(match: re.Match, text: str) -> dict | None:
+    previous = _previous_word(text, match.start())
+    if previous in NAMED_DAYS:
+        return None
+    if previous == "the" and re.match(r"\s+[A-Z]", text[match.end() :]):
+        return None  # a title: "the Sunday Times"
+    modifier = (match.group("mod") or "").lower()
+    if modifier not in ("last", "next", "since") and _names_deadline(match, text):
+        modifier = "by"
+    return {
+        "weekday": _wd(match),
+        "modifier": modifier if modifier in ("last", "next", "since", "by", "until") else "",
+    }
+
+
+def _names_deadline(match: re.Match, text: str) -> bool:
+    return bool(
+        _DEADLINE_AFTER.match(text, match.end())
+        or _DEADLINE_BEFORE.search(text[max(0, match.start() - 20) : match.start()])
+    )
+
+
+def _read_year(match: re.Match, text: str) -> dict | None:
+    before = text[max(0, match.start() - 2) : match.start()]
+    if before[-1:] and (before[-1] in "$€£#/.,:" or before[-1].isalnum()):
+        return None
+    if before[-1:] == "-" and not before[:1].isalpha():
+        return None  # "2022-2023" is caught from its first year; "mid-2024" is kept
+    after = text[match.end() : match.end() + 2]
+    if after[:1] in ("-", "/") and after[1:2].isdigit() and text[match.end() + 1 : match.end() + 5].isdigit():
+        pass  # a range "2022-2023" starts with a year
+    elif after[:1].isalpha() or after[:2] in (",0", ",1", ",2", ",3", ",4", ",5", ",6", ",7", ",8", ",9"):
+        return None  # "2020s", "2,025"
+    previous = _previous_word(text, match.start())
+    if previous in QUANTIFIERS or CLOCK_AFTER.match(text, match.end()):
+        return None
+    return {"year": int(match.group("year"))}
+
+
+def _read_day_word(match: re.Match, text: str) -> dict:
+    word = match.group(0).lower()
+    count = {"yesterday": -1, "last night": -1, "tomorrow": 1}.get(word, 0)
+    return {"rel": "shift", "unit": "day", "count": count}
+
+
+# "overnight" is a noun-modifier in finance ("the overnight rate"), not a time.
+_NOT_OVERNIGHT = re.compile(
+    r"\s+(?i:rates?|lending|deposits?|index|swaps?|funding|repos?|markets?|trading|stays?|success)\b"
+)
+
+
+def _read_overnight(match: re.Match, text: str) -> dict | None:
+    """'overnight', 'overnight strikes': the night before the publication date."""
+    if _NOT_OVERNIGHT.match(text, match.end()):
+        return None
+    return {"rel": "overnight"}
+
+
+def _read_calendar_unit(match: re.Match, text: str) -> dict | None:
+    """'last week', 'earlier this month', 'next year': a calendar unit next to the publication date."""
+    if _previous_word(text, match.start()) in (
+        "the",
+        "over",
+        "for",
+        "during",
+        "throughout",
+        "within",
+        "past",
+    ):
+        return None  # "over the last year" is a duration
+    modifier = match.group("mod").lower()
+    count = -1 if modifier in ("last", "this past") else 1 if modifier == "next" else 0
+    return {"rel": "shift", "unit": match.group("unit").lower(), "count": count}
+
+
+def _read_weekend(match: re.Match, text: str) -> dict:
+    """'over the weekend', 'at the weekend': the weekend nearest the publication date, by tense."""
+    return {"rel": "shift", "unit": "weekend", "count": 0}
+
+
+SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11)}
+
+
+def _read_season(match: re.Match, text: str) -> dict | None:
+    """'last summer', 'in the spring of 2024', 'autumn 2023' (winter spans two years: not read)."""
+    season = match.group("season").lower()
+    modifier = (match.group("mod") or "").lower()
+    year = _year_of(match)
+    if not year and not modifier:
+        return None  # "a spring offensive"
+    if season == "fall" and not year and modifier not in ("last", "next", "this"):
+        return None  # "in the fall of Bakhmut"
+    return {"rel": "season", "season": season, "modifier": modifier, "year": year}
+
+
+def _count(match: re.Match) -> int:
+    num = match.group("num").lower()
+    return int(num) if num.isdigit() else NUMBERS[num]
+
+
+def _read_ago(match: re.Match, text: str) -> dict:
+    return {"rel": "shift", "unit": match.group("unit").lower(), "count": -_count(match)}
+
+
+def _read_later(match: re.Match, text: str) -> dict:
+    sign = 1 if match.group("dir").lower() == "later" else -1
+    return {
+        "rel": "shift",
+        "unit": match.group("unit").lower(),
+        "count": sign * _count(match),
+        "from": "paragraph",
+    }
+
+
+def _read_next_day(match: re.Match, text: str) -> dict:
+    words = match.group(0).lower().split()
+    count = -1 if any(w in words for w in ("previous", "preceding", "before", "eve")) else 0
+    if any(w in words for w in ("next", "following", "after")):
+        count = 1
+    unit = match.groupdict().get("unit") or "day"
+    unit = "day" if unit.lower() in ("morning", "evening", "night") else unit.lower()
+    return {"rel": "shift", "unit": unit, "count": count, "from": "paragraph"}
+
+
+def _c(pattern: str) -> re.Pattern:
+    """Compile a pattern whose spaces never cross a line break: "November\n\n22:10 GMT" is a month
+    heading and a time, not November 22."""
+    pattern = pattern.replace(r"[\s-]", r"(?:[^\S\n]|-)").replace(r"\s", r"[^\S\n]")
+    return re.compile(pattern)
+
+
+_WD_PREFIX = rf"(?:{_WD},?\s+)?"
+_NOT_A_NOUN_AFTER = r"(?!\s+(?:the|a|an|his|her|their|its|this|that|[A-Z0-9]))"
+
+PATTERNS: list[tuple[str, re.Pattern, object]] = [
+    ("absolute", _c(r"\b(\d{4})-(\d{2})-(\d{2})(?!\d)"), _read_iso),
+    ("absolute", _c(rf"\b{_WD_PREFIX}{_MON}\s+{_DAY}(?:,?\s+{_YEAR})?"), _read_day_month),
+    (
+        "absolute",
+        _c(rf"\b{_WD_PREFIX}(?:the\s+)?{_DAY}(?:\s+of)?\s+{_MON}(?:,?\s+{_YEAR})?"),
+        _read_day_month,
+    ),
+    (
+        "month",
+        _c(rf"\b(?:(?i:early|mid|late|the end of|the start of)[\s-]+)?{_MON},?\s+{_YEAR}"),
+        _read_month_year,
+    ),
+    (
+        "month",
+        _c(
+            rf"\b(?P<mod>(?i:in|since|until|by|from|during|through|early|late|mid|last|next|this|before|after|of))"
+            rf"[\s-]+(?P<mon>{_FULL_MONTH})\b"
+        ),
+        _read_month,
+    ),  # fmt: skip
+    (
+        "weekday",
+        _c(
+            rf"\b(?:(?P<mod>(?i:last|next|this|on|since|by|until|from|early|late))\s+)?{_WD}{_PART_OF_DAY}"
+            r"(?:'s|’s)?"
+        ),
+        _read_weekday,
+    ),  # fmt: skip
+    (
+        "relative",
+        _c(r"\b(?i:yesterday|today|tomorrow|tonight|last night|this (?:morning|afternoon|evening))\b"),
+        _read_day_word,
+    ),
+    (
+        "relative",
+        _c(
+            r"\b(?P<mod>(?i:last|next|this past|this|earlier this|later this|earlier in the|later in the))\s+"
+            r"(?P<unit>(?i:weekend|week|month|year))\b"
+        ),
+        _read_calendar_unit,
+    ),  # fmt: skip
+    ("relative", _c(r"\b(?i:over|at|during)\s+the\s+weekend\b"), _read_weekend),
+    ("relative", _c(r"\b(?i:overnight)\b"), _read_overnight),
+    (
+        "relative",
+        _c(
+            r"\b(?:(?P<mod>(?i:last|next|this|in the|early|late|in))\s+)?"
+            rf"(?P<season>(?i:spring|summer|autumn|fall))(?:(?:\s+of)?\s+{_YEAR})?"
+        ),
+        _read_season,
+    ),  # fmt: skip
+    ("year", _c(rf"\b{_YEAR}"), _read_year),
+    ("relative", _c(rf"\b{_NUM}\s+{_UNIT}\s+(?i:ago)\b"), _read_ago),
+    ("relative", _c(rf"\b{_NUM}\s+{_UNIT}\s+(?P<dir>(?i:later|earlier))\b"), _read_later),
+    (
+        "relative",
+        _c(
+            r"\b(?i:the\s+(?:next|following|previous|preceding|same)\s+(?P<unit>day|morning|evening|night|week)"
+            rf"|the\s+day\s+(?:before|after){_NOT_A_NOUN_AFTER}|that\s+(?:same\s+)?(?:day|morning|afternoon|evening|night))\b"
+        ),
+        _read_next_day,
+    ),  # fmt: skip
+]

@@ -1,0 +1,162 @@
+"""Timeline tables for the dashboard: events in date order, coverage over time, first and last mention of
+each actor, events per actor.
+
+Every function takes the tables dict (as from `analysis.store.load_tables`) and the dashboard's filters as
+keyword arguments (`actors`, `affiliations`, `topics`, `sources`, `start`, `end`, `search`; see
+`analysis.filters`), applies them through `analysis.filters.apply_filters` and returns a tidy DataFrame.
+Inputs are never modified.
+
+Dates: an article's date is its `published` date. Coverage and first/last mention need a day, so
+articles whose publication date is unknown or only a month or a year are left out of them (their counts
+still appear in `events_per_actor` and the `articles`/`mentions` columns of `actor_first_last`).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.filters import Filters, apply_filters
+
+PRECISION_ORDER = {"day": 0, "month": 1, "year": 2}
+COVERAGE_BY = ("source", "actor", "topic")
+FREQUENCIES = {"D": "day", "W": "week (Monday to Sunday)"}
+
+
+def _filtered(tables: dict[str, pd.DataFrame], filters: dict) -> dict[str, pd.DataFrame]:
+    return apply_filters(tables, Filters(**filters))
+
+
+def _period_start(iso: pd.Series) -> pd.Series:
+    """First day of an ISO date of any precision ('2025' -> 2025-01-01), NaT when empty."""
+    text = iso.fillna("").astype(str).str.slice(0, 10)
+    padded = text.where(text.str.len() != 4, text + "-01-01")
+    padded = padded.where(padded.str.len() != 7, padded + "-01")
+    return pd.to_datetime(padded.where(padded != ""), errors="coerce", format="%Y-%m-%d")
+
+
+def _day(iso: pd.Series) -> pd.Series:
+    """The day of day-precise ISO dates; NaT for month, year or unknown precision."""
+    text = iso.fillna("").astype(str).str.slice(0, 10)
+    return pd.to_datetime(text.where(text.str.len() == 10), errors="coerce", format="%Y-%m-%d")
+
+
+def events_in_order(
+    tables: dict[str, pd.DataFrame], *, include_background: bool = True, **filters
+) -> pd.DataFrame:
+    """Events sorted by date (a month or year sorts at its first day, before that period's days), with the
+    article's source and title.
+
+    Columns: date, date_precision, period_start, time_expression, actors, topics, evidence, background,
+    source, title, article_id, sentence_id, event_id.
+    """
+    t = _filtered(tables, filters)
+    events = t["events"].copy()
+    if not include_background:
+        events = events[~events["background"].fillna(False).astype(bool)]
+    articles = t["articles"][["article_id", "source", "title"]]
+    out = events.merge(articles, on="article_id", how="left")
+    out["period_start"] = _period_start(out["date"])
+    out["_rank"] = out["date_precision"].map(PRECISION_ORDER).fillna(3)
+    out = out.sort_values(
+        ["period_start", "_rank", "article_id", "sentence_id"], na_position="last", kind="stable"
+    )
+    columns = ["date", "date_precision", "period_start", "time_expression", "actors", "topics", "evidence",
+               "background", "source", "title", "article_id", "sentence_id", "event_id"]  # fmt: skip
+    return out[columns].reset_index(drop=True)
+
+
+def _periods(days: pd.Series, freq: str) -> pd.Series:
+    if freq not in FREQUENCIES:
+        raise ValueError(f"freq must be one of {sorted(FREQUENCIES)} ({FREQUENCIES}); got {freq!r}")
+    return days if freq == "D" else days.dt.to_period("W-SUN").dt.start_time
+
+
+def coverage_over_time(
+    tables: dict[str, pd.DataFrame], *, by: str = "source", freq: str = "D", **filters
+) -> pd.DataFrame:
+    """Articles and mentions per day or week, by source, actor or topic.
+
+    For `by="source"`, `mentions` counts actor mentions in that source's articles; for `by="actor"`,
+    `articles` counts the articles mentioning the actor; for `by="topic"`, `mentions` counts the
+    sentences tagged with the topic.
+
+    Returns:
+        Columns period (Timestamp: the day, or the Monday of the week), the `by` column, articles, mentions;
+        sorted by period then `by`.
+    """
+    if by not in COVERAGE_BY:
+        raise ValueError(f"by must be one of {COVERAGE_BY}; got {by!r}")
+    t = _filtered(tables, filters)
+    articles = t["articles"][["article_id", "source", "published"]].copy()
+    articles["period"] = _periods(_day(articles["published"]), freq)
+    articles = articles.dropna(subset=["period"])
+    if by == "source":
+        rows = t["mentions"][["article_id"]].merge(articles, on="article_id")
+        n_mentions = rows.groupby(["period", "source"]).size().rename("mentions")
+        n_articles = articles.groupby(["period", "source"])["article_id"].nunique().rename("articles")
+        out = pd.concat([n_articles, n_mentions], axis=1).fillna(0)
+    else:
+        table, column = ("mentions", "actor") if by == "actor" else ("topics", "topic")
+        rows = t[table][["article_id", column]].merge(articles[["article_id", "period"]], on="article_id")
+        grouped = rows.groupby(["period", column])
+        out = pd.concat(
+            [grouped["article_id"].nunique().rename("articles"), grouped.size().rename("mentions")], axis=1
+        )
+    out = out.reset_index()
+    out[["articles", "mentions"]] = out[["articles", "mentions"]].astype("int64")
+    return out[["period", by, "articles", "mentions"]].sort_values(["period", by]).reset_index(drop=True)
+
+
+def actor_first_last(tables: dict[str, pd.DataFrame], **filters) -> pd.DataFrame:
+    """The first and last publication day on which each actor is mentioned, with counts.
+
+    Returns:
+        Columns actor, first, last (Timestamp, NaT when none of its articles has a day-precise date),
+        articles, mentions; sorted by first mention, then actor.
+    """
+    t = _filtered(tables, filters)
+    days = t["articles"][["article_id", "published"]].assign(day=lambda a: _day(a["published"]))
+    rows = t["mentions"][["article_id", "actor"]].merge(
+        days[["article_id", "day"]], on="article_id", how="left"
+    )
+    grouped = rows.groupby("actor")
+    out = pd.DataFrame(
+        {
+            "first": grouped["day"].min(),
+            "last": grouped["day"].max(),
+            "articles": grouped["article_id"].nunique().astype("int64"),
+            "mentions": grouped.size().astype("int64"),
+        }
+    ).reset_index()
+    return out.sort_values(["first", "actor"], na_position="last").reset_index(drop=True)
+
+
+def events_per_actor(
+    tables: dict[str, pd.DataFrame], *, include_background: bool = True, **filters
+) -> pd.DataFrame:
+    """How many events each actor takes part in (is named in the event's sentence), with the date range.
+
+    Returns:
+        Columns actor, events, first_event, last_event (ISO strings as in `events.date`); sorted by
+        events (descending), then actor.
+    """
+    t = _filtered(tables, filters)
+    events = t["events"]
+    if not include_background:
+        events = events[~events["background"].fillna(False).astype(bool)]
+    rows = events[["event_id", "actors", "date"]].assign(actor=events["actors"].fillna("").str.split("; "))
+    rows = rows.explode("actor")
+    rows = rows[rows["actor"].fillna("") != ""]
+    if rows.empty:
+        dtypes = {"actor": "string", "events": "int64", "first_event": "string", "last_event": "string"}
+        return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in dtypes.items()})
+    rows = rows.assign(start=_period_start(rows["date"]))
+    grouped = rows.sort_values("start").groupby("actor")
+    out = pd.DataFrame(
+        {
+            "events": grouped["event_id"].nunique().astype("int64"),
+            "first_event": grouped["date"].first(),
+            "last_event": grouped["date"].last(),
+        }
+    ).reset_index()
+    return out.sort_values(["events", "actor"], ascending=[False, True]).reset_index(drop=True)

@@ -1,0 +1,197 @@
+"""Safe storage of uploaded corpus files under `data_dir/uploads/`.
+
+An uploaded name is untrusted: it never chooses the directory (any path part is dropped), it is reduced
+to a plain file name of letters, digits, `.`, `_` and `-`, and a name already taken by different content
+gets a numbered suffix. Identical content already stored (or in another known corpus folder) is
+recognised as a duplicate and not stored twice. Files are written aside and renamed into place, so a
+failed upload never leaves a half-written file in the corpus.
+
+An uploaded `metadata.csv` is merged into the stored one (new rows win), with its `file` column mapped
+to the names the articles were stored under.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".csv", ".jsonl")
+METADATA_FILE = "metadata.csv"
+MAX_NAME = 100
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    """What happened to one uploaded file.
+
+    Attributes:
+        name: the name as uploaded.
+        status: "saved" | "duplicate" | "rejected" | "metadata".
+        stored: the stored file name ("" when nothing was stored).
+        message: a sentence for the user.
+    """
+
+    name: str
+    status: str
+    stored: str
+    message: str
+
+
+def sanitize_name(name: str) -> str:
+    """A safe plain file name for an uploaded `name`; the directory part is always dropped.
+
+    Example:
+        >>> sanitize_name("../../etc/passwd.txt")
+        'passwd.txt'
+        >>> sanitize_name("Rapport final (v2).TXT")
+        'Rapport_final_v2.txt'
+    """
+    base = re.split(r"[\\/]", str(name))[-1].strip().replace("\x00", "")
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        stem, suffix = base, ""
+    stem = _UNSAFE.sub("_", stem).strip("._-") or "upload"
+    suffix = _UNSAFE.sub("", suffix).lower()
+    stem = stem[: MAX_NAME - len(suffix) - 1]
+    return f"{stem}.{suffix}" if suffix else stem
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def known_hashes(folders: list[Path]) -> dict[str, str]:
+    """SHA-256 of every regular file directly in `folders` -> its name (for duplicate detection)."""
+    hashes: dict[str, str] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            if path.is_file() and path.name != METADATA_FILE and not path.name.startswith("."):
+                hashes.setdefault(content_hash(path.read_bytes()), path.name)
+    return hashes
+
+
+def check_upload(name: str, data: bytes, *, max_bytes: int) -> str | None:
+    """Why `data` named `name` cannot be stored, or None when it can."""
+    suffix = Path(sanitize_name(name)).suffix
+    if suffix not in ALLOWED_SUFFIXES:
+        return f"{name!r} is not a supported file type; use one of {', '.join(ALLOWED_SUFFIXES)}"
+    if not data:
+        return f"{name!r} is empty"
+    if len(data) > max_bytes:
+        return f"{name!r} is {len(data):,} bytes, over the limit of {max_bytes:,} bytes"
+    if b"\x00" in data[:8192]:
+        return f"{name!r} looks like a binary file, not text"
+    return None
+
+
+def free_name(folder: Path, name: str) -> str:
+    """`name`, or `name-2`, `name-3`… whichever is not taken in `folder`."""
+    stem, suffix = Path(name).stem, Path(name).suffix
+    candidate, i = name, 1
+    while (folder / candidate).exists() or candidate == METADATA_FILE:
+        i += 1
+        candidate = f"{stem}-{i}{suffix}"
+    return candidate
+
+
+def write_atomic(folder: Path, name: str, data: bytes) -> Path:
+    """Write `data` to `folder/name` through a temporary file and a rename."""
+    target = (folder / name).resolve()
+    if target.parent != folder.resolve():  # belt and braces: a sanitised name has no path part
+        raise ValueError(f"refusing to write {name!r} outside {folder}")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".upload-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def save_article(
+    folder: Path, name: str, data: bytes, *, max_bytes: int, seen: dict[str, str]
+) -> UploadResult:
+    """Store one uploaded article file; `seen` (hash -> stored name) is updated and used for duplicates."""
+    problem = check_upload(name, data, max_bytes=max_bytes)
+    if problem:
+        return UploadResult(name, "rejected", "", problem)
+    digest = content_hash(data)
+    if digest in seen:
+        return UploadResult(
+            name, "duplicate", seen[digest], f"{name!r} is identical to {seen[digest]!r}; skipped"
+        )
+    stored = free_name(folder, sanitize_name(name))
+    write_atomic(folder, stored, data)
+    seen[digest] = stored
+    renamed = f" as {stored!r}" if stored != name else ""
+    return UploadResult(name, "saved", stored, f"{name!r} saved{renamed}")
+
+
+def merge_metadata(folder: Path, data: bytes, renames: dict[str, str]) -> UploadResult:
+    """Merge an uploaded metadata.csv into `folder/metadata.csv`; `renames` maps uploaded -> stored names."""
+    try:
+        new = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        return UploadResult(METADATA_FILE, "rejected", "", f"metadata.csv could not be read: {exc}")
+    if "file" not in new.columns:
+        return UploadResult(
+            METADATA_FILE, "rejected", "", "metadata.csv needs a 'file' column naming each article"
+        )
+    new["file"] = [renames.get(f, renames.get(sanitize_name(f), sanitize_name(f))) for f in new["file"]]
+    path = folder / METADATA_FILE
+    if path.exists():
+        old = pd.read_csv(path, dtype=str, keep_default_na=False)
+        new = pd.concat([old[~old["file"].isin(new["file"])], new], ignore_index=True).fillna("")
+    write_atomic(folder, METADATA_FILE, new.to_csv(index=False).encode("utf-8"))
+    return UploadResult(METADATA_FILE, "metadata", METADATA_FILE, f"metadata for {len(new)} file(s) stored")
+
+
+def save_uploads(
+    folder: Path,
+    files: list[tuple[str, bytes]],
+    *,
+    max_bytes: int,
+    known_folders: list[Path] | None = None,
+) -> list[UploadResult]:
+    """Store uploaded `(name, bytes)` pairs in `folder`, articles first, then any metadata.csv.
+
+    Args:
+        folder: the uploads folder (created when missing).
+        files: uploaded names and contents.
+        max_bytes: the size limit of one file.
+        known_folders: other corpus folders whose files count as duplicates (e.g. the seed corpus).
+
+    Returns:
+        One result per uploaded file, in upload order.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    seen = known_hashes([folder, *(known_folders or [])])
+    results: dict[int, UploadResult] = {}
+    renames: dict[str, str] = {}
+    for i, (name, data) in enumerate(files):
+        if sanitize_name(name).lower() == METADATA_FILE:
+            continue
+        results[i] = save_article(folder, name, data, max_bytes=max_bytes, seen=seen)
+        if results[i].stored:
+            renames[re.split(r"[\\/]", name)[-1]] = results[i].stored
+    for i, (name, data) in enumerate(files):
+        if i not in results:
+            problem = check_upload(name, data, max_bytes=max_bytes)
+            results[i] = (
+                UploadResult(name, "rejected", "", problem)
+                if problem
+                else merge_metadata(folder, data, renames)
+            )
+    return [results[i] for i in range(len(files))]

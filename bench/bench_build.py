@@ -1,0 +1,176 @@
+"""Build throughput and incremental-build benchmark (not a test: prints figures, asserts nothing).
+
+In one run, on the same generated corpus:
+1. plain `nlp.pipe` over the article texts (the spaCy model alone, then with Parley's actor ruler);
+2. a full build in 1 process, with `--workers 2`, and on a 2-worker Dask LocalCluster (fresh cache each);
+3. incremental: the unchanged rebuild vs the first build, and adding 100 articles vs building those 100 alone.
+
+Throughput is words of cleaned article text per wall-clock second, model loading included for the builds
+(the baseline's load is reported separately). Usage:
+    python bench/bench_build.py -n 1000 [--skip-cluster] [--json results.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from analysis import parallel, settings  # noqa: E402
+from analysis.build import build  # noqa: E402
+from analysis.ingest import read_corpus  # noqa: E402
+
+
+def generate(n: int, out: Path, start: int = 0) -> None:
+    cmd = [
+        sys.executable,
+        str(ROOT / "bench" / "gen_corpus.py"),
+        "-n",
+        str(n),
+        "--start",
+        str(start),
+        "--out",
+        str(out),
+    ]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+
+
+CPU = {"cpu_s": 0.0}  # CPU seconds of the last `timed` call: this process and its reaped children
+
+
+def _cpu() -> float:
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def timed(fn, *args, **kw) -> tuple[float, object]:
+    """Wall seconds of `fn(...)` (CPU seconds in CPU['cpu_s']: a busy machine inflates wall time, not CPU)."""
+    start, cpu = time.perf_counter(), _cpu()
+    value = fn(*args, **kw)
+    CPU["cpu_s"] = _cpu() - cpu
+    return time.perf_counter() - start, value
+
+
+def plain_pipe(texts: list[str], with_ruler: bool) -> dict:
+    """Seconds to load and to run `nlp.pipe` over `texts`: the spaCy model alone, or with the actor ruler."""
+    import spacy
+
+    from analysis import nlp as parley_nlp
+
+    model = settings.get("model")
+    load, nlp = timed(lambda: parley_nlp.load_nlp(model)[0] if with_ruler else spacy.load(model))
+    batch = settings.get_int("batch_size")
+    run, _ = timed(lambda: sum(1 for _ in nlp.pipe(texts, batch_size=batch)))
+    return {"load_s": load, "pipe_s": run, "pipe_cpu_s": CPU["cpu_s"]}
+
+
+def fresh_build(corpus: list[Path], out: Path, **kw) -> float:
+    parallel._LOADED.clear()  # every build pays for its model load, as a new process would
+    shutil.rmtree(out, ignore_errors=True)
+    seconds, _ = timed(build, corpus, out, **kw)
+    CPU[out.name] = CPU["cpu_s"]
+    return seconds
+
+
+def rebuild(corpus: list[Path], out: Path) -> tuple[float, dict]:
+    parallel._LOADED.clear()
+    seconds, result = timed(build, corpus, out)
+    return seconds, result.manifest["cache"]
+
+
+def throughput(n: int, work: Path, skip_cluster: bool) -> dict:
+    corpus = work / "corpus"
+    generate(n, corpus)
+    articles, _ = read_corpus(corpus)
+    texts, words = articles["text"].tolist(), int(articles["n_words"].sum())
+    out = {"articles": len(texts), "words": words}
+    out["pipe_model"] = plain_pipe(texts, with_ruler=False)
+    out["pipe_model_ruler"] = plain_pipe(texts, with_ruler=True)
+    out["build_1"] = fresh_build([corpus], work / "out1")
+    out["build_workers_2"] = fresh_build([corpus], work / "out2", workers=2)
+    if not skip_cluster:
+        from distributed import LocalCluster
+
+        with LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster:
+            out["build_cluster_2"] = fresh_build([corpus], work / "out3", scheduler=cluster.scheduler_address)
+    out["cpu_s"] = {
+        "build_1": CPU["out1"],
+        "build_workers_2": CPU["out2"],
+    }  # the cluster's workers are not ours
+    return out
+
+
+def incremental(work: Path) -> dict:
+    corpus, extra = work / "corpus", work / "extra"
+    n = len((corpus / "corpus.jsonl").read_text(encoding="utf-8").splitlines())
+    generate(100, extra, start=n)
+    out: dict = {}
+    out["unchanged_s"], out["unchanged_cache"] = rebuild([corpus], work / "out1")
+    alone = fresh_build([extra], work / "out_extra")
+    out["hundred_alone_s"] = alone
+    out["plus_100_s"], out["plus_100_cache"] = rebuild([corpus, extra], work / "out1")
+    return out
+
+
+def report(t: dict, inc: dict) -> None:
+    words = t["words"]
+    pipe = t["pipe_model"]["pipe_s"]
+    print(f"corpus: {t['articles']:,} articles, {words:,} words")
+    load = t["pipe_model"]["load_s"]
+    print(f"plain nlp.pipe (model):          {words / pipe:9,.0f} words/s  (load {load:.1f} s)")
+    ruler = t["pipe_model_ruler"]["pipe_s"]
+    print(f"plain nlp.pipe (model + ruler):  {words / ruler:9,.0f} words/s")
+    for key in ("build_1", "build_workers_2", "build_cluster_2"):
+        if key in t:
+            rate = words / t[key]
+            print(
+                f"{key:<32} {rate:9,.0f} words/s  {t[key]:7.1f} s  overhead vs pipe {t[key] / pipe - 1:+.0%}"
+            )
+    cpu_pipe, cpu = t["pipe_model"]["pipe_cpu_s"], t["cpu_s"]
+    print(f"CPU seconds: nlp.pipe {cpu_pipe:.1f} (+ruler {t['pipe_model_ruler']['pipe_cpu_s']:.1f}), "
+          f"build 1 process {cpu['build_1']:.1f} ({cpu['build_1'] / cpu_pipe - 1:+.0%} over nlp.pipe), "
+          f"--workers 2 {cpu['build_workers_2']:.1f} (all processes)")  # fmt: skip
+    if "build_workers_2" in t:
+        print(f"speed-up --workers 2 vs 1: {t['build_1'] / t['build_workers_2']:.2f}x (target >= 1.7x)")
+    if "build_cluster_2" in t:
+        print(f"speed-up 2-worker cluster vs 1: {t['build_1'] / t['build_cluster_2']:.2f}x")
+    first = t["build_1"]
+    print(f"unchanged rebuild: {inc['unchanged_s']:.2f} s vs first build {first:.1f} s: "
+          f"{first / inc['unchanged_s']:.0f}x faster (target >= 50x)")  # fmt: skip
+    print(f"+100 articles: {inc['plus_100_s']:.2f} s vs those 100 alone {inc['hundred_alone_s']:.2f} s: "
+          f"{inc['plus_100_s'] / inc['hundred_alone_s']:.2f}x (target < 2x)")  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("-n", type=int, default=1000, help="articles in the generated corpus (default 1000)")
+    p.add_argument("--skip-cluster", action="store_true", help="leave out the Dask LocalCluster build")
+    p.add_argument("--json", type=Path, help="also write the raw figures here")
+    p.add_argument("--work", type=Path, help="working folder (default: a temporary one, removed after)")
+    args = p.parse_args(argv)
+    work = args.work or Path(tempfile.mkdtemp(prefix="parley-bench-"))
+    try:
+        t = throughput(args.n, work, args.skip_cluster)
+        inc = incremental(work)
+    finally:
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
+    report(t, inc)
+    if args.json:
+        args.json.write_text(json.dumps({"throughput": t, "incremental": inc}, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

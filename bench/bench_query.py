@@ -1,0 +1,373 @@
+"""Dashboard query benchmark (not a test): server-side time to compute what each page shows after a
+filter change, at 10k and 100k articles, through the DuckDB query layer and through the pandas path.
+
+Tables are generated directly (realistic row counts per article, actors with a long-tailed frequency,
+~40 sources, dates across 2025, sentence text from the seeds), written as Parquet, then each engine runs
+in its own process so its peak memory (max RSS) is its own. Each page's queries run once per filter change
+over a cycle of typical changes (an actor, two actors, a topic, a source, a date range, a search, ...).
+
+Usage:
+    python bench/bench_query.py --sizes 10000 100000 --pandas-up-to 10000 [--repeat 16] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from analysis import counts, positions, query, store, timeline_tables  # noqa: E402
+from analysis.filters import Filters, apply_filters  # noqa: E402
+
+# rows per article, from builds of generated articles (~415 words); override with --calibrate DATA_DIR
+RATES = {
+    "sentences": 20.0,
+    "mentions": 30.0,
+    "topics": 15.0,
+    "statements": 20.0,
+    "events": 2.0,
+    "time_expressions": 4.0,
+}
+SOURCES = [f"Outlet {i:02d}" for i in range(40)]
+STANCES, STANCE_P = np.array(["support", "oppose", "neutral"]), [0.3, 0.25, 0.45]
+
+
+def vocabulary() -> dict:
+    actors = yaml.safe_load((ROOT / "analysis" / "data" / "actors.yaml").read_text(encoding="utf-8"))
+    actors = actors.get("actors", actors) if isinstance(actors, dict) else actors
+    topics = yaml.safe_load((ROOT / "analysis" / "data" / "topics.yaml").read_text(encoding="utf-8"))[
+        "topics"
+    ]
+    pool = []
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        pool += [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if len(s.split()) >= 6]
+    return {
+        "actors": [a["name"] for a in actors],
+        "types": [a.get("type", "") for a in actors],
+        "affiliations": [a.get("affiliation") or a["name"] for a in actors],
+        "topics": [t["id"] for t in topics],
+        "pool": np.array(pool, dtype=object),
+    }
+
+
+def _rows(rng, n_articles: int, rate: float) -> tuple[np.ndarray, np.ndarray]:
+    """(article index, row index within the article) for Poisson(rate) rows per article."""
+    k = rng.poisson(rate, n_articles)
+    art = np.repeat(np.arange(n_articles), k)
+    starts = np.repeat(np.cumsum(k) - k, k)
+    return art, np.arange(len(art)) - starts
+
+
+def make_tables(n: int, rates: dict, seed: int = 11) -> dict[str, pd.DataFrame]:
+    rng, v = np.random.default_rng(seed), vocabulary()
+    ids = np.array([f"{i:016x}" for i in range(n)], dtype=object)
+    days = pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.integers(0, 365, n), unit="D")
+    published = np.where(rng.random(n) < 0.05, "", days.strftime("%Y-%m-%d"))
+    pool, npool = v["pool"], len(v["pool"])
+    articles = pd.DataFrame(
+        {
+            "article_id": ids,
+            "file": [f"corpus.jsonl#{i}" for i in range(n)],
+            "title": pool[rng.integers(0, npool, n)],
+            "source": np.array(SOURCES, dtype=object)[rng.integers(0, len(SOURCES), n)],
+            "url": "",
+            "published": published,
+            "published_from": "metadata",
+            "published_reason": "",
+            "byline": "",
+            "n_words": rng.integers(200, 900, n),
+            "meta": "",
+            "text": [" ".join(pool[rng.integers(0, npool, 6)]) for _ in range(n)],
+        }
+    )
+    weights = 1 / np.arange(1, len(v["actors"]) + 1) ** 1.1  # a few actors dominate, as in the news
+    weights /= weights.sum()
+    tables = {"articles": articles}
+    art, sid = _rows(rng, n, rates["sentences"])
+    tables["sentences"] = pd.DataFrame(
+        {
+            "article_id": ids[art],
+            "sentence_id": sid,
+            "start_char": sid * 120,
+            "end_char": sid * 120 + 110,
+            "text": pool[rng.integers(0, npool, len(art))],
+        }
+    )
+    for name in ("mentions", "topics", "statements", "events", "time_expressions"):
+        art, _ = _rows(rng, n, rates[name])
+        m = len(art)
+        actor = rng.choice(len(v["actors"]), m, p=weights)
+        base = {"article_id": ids[art], "sentence_id": rng.integers(0, max(int(rates["sentences"]), 1), m)}
+        names = np.array(v["actors"], dtype=object)[actor]
+        topic = np.array(v["topics"], dtype=object)[rng.integers(0, len(v["topics"]), m)]
+        if name == "mentions":
+            base |= {
+                "actor": names,
+                "actor_type": np.array(v["types"], dtype=object)[actor],
+                "affiliation": np.array(v["affiliations"], dtype=object)[actor],
+                "surface": names,
+                "start_char": rng.integers(0, 5000, m),
+                "end_char": rng.integers(0, 5000, m),
+                "linked": True,
+            }
+        elif name == "topics":
+            base |= {"topic": topic, "terms": "term"}
+        elif name == "statements":
+            base |= {
+                "statement_id": [f"s{i:015x}" for i in range(m)],
+                "actor": names,
+                "topic": topic,
+                "stance": rng.choice(STANCES, m, p=STANCE_P),
+                "confidence": rng.random(m),
+                "cue": "",
+                "evidence": pool[rng.integers(0, npool, m)],
+                "origin": "auto",
+            }
+        elif name == "events":
+            date = (pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.integers(0, 365, m), unit="D")).strftime(
+                "%Y-%m-%d"
+            )
+            base |= {
+                "event_id": [f"e{i:015x}" for i in range(m)],
+                "date": date,
+                "date_precision": "day",
+                "time_expression": "on Monday",
+                "actors": names + "; " + names[::-1],
+                "topics": topic,
+                "evidence": pool[rng.integers(0, npool, m)],
+                "background": False,
+            }
+        else:
+            base |= {
+                "expression": "on Monday",
+                "kind": "weekday",
+                "date": "2025-05-05",
+                "date_precision": "day",
+                "anchor": "published",
+                "start_char": 0,
+                "end_char": 9,
+            }
+        tables[name] = pd.DataFrame(base)
+    return tables
+
+
+def filter_cycle(folder: Path) -> list[Filters]:
+    """Typical filter changes: the busiest actors and topic, a source, a month, a search, combinations.
+    Picked with DuckDB so that picking them does not weigh on the measured process's memory."""
+    import duckdb
+
+    def top(table: str, column: str, k: int) -> list[str]:
+        sql = (f"SELECT {column} FROM read_parquet('{folder / table}.parquet') WHERE {column} <> '' "
+               f"GROUP BY {column} ORDER BY count(*) DESC, {column} LIMIT {k}")  # fmt: skip
+        return [row[0] for row in duckdb.sql(sql).fetchall()]
+
+    actors, topic, aff = (
+        top("mentions", "actor", 6),
+        top("topics", "topic", 1)[0],
+        top("mentions", "affiliation", 1)[0],
+    )
+    return [
+        Filters(),
+        Filters(actors=(actors[0],)),
+        Filters(actors=tuple(actors[1:3])),
+        Filters(topics=(topic,)),
+        Filters(sources=(SOURCES[3],)),
+        Filters(start="2025-03-01", end="2025-03-31"),
+        Filters(search="ceasefire"),
+        Filters(actors=(actors[0],), topics=(topic,)),
+        Filters(affiliations=(aff,)),
+        Filters(actors=(actors[5],), start="2025-06-01"),
+    ]
+
+
+def kw(f: Filters) -> dict:
+    return {k: getattr(f, k) for k in Filters.__dataclass_fields__}
+
+
+DUCK_PAGES = {
+    "overview": lambda q, f: [
+        q.count("articles", f),
+        q.count("statements", f),
+        query.mentions_by_actor(q, **kw(f)),
+        query.coverage_over_time(q, by="source", **kw(f)),
+    ],
+    "actors": lambda q, f: [
+        query.mentions_by_actor(q, **kw(f)),
+        query.mentions_by_actor_source(q, **kw(f)),
+        query.mentions_by_actor_day(q, **kw(f)),
+    ],
+    "positions": lambda q, f: [
+        query.position_matrix(q, **kw(f)),
+        query.position_matrix(q, level="affiliation", **kw(f)),
+        q.filtered("statements", f, order="confidence DESC", limit=200),
+    ],
+    "timeline": lambda q, f: [
+        query.coverage_over_time(q, by="actor", freq="W", **kw(f)),
+        q.filtered("events", f, order="date", limit=500),
+    ],
+    "articles": lambda q, f: [
+        q.count("articles", f),
+        q.filtered("articles", f, columns=["article_id", "title", "source", "published"], limit=500),
+    ],
+}
+PANDAS_PAGES = {
+    "overview": lambda t: [
+        len(t["articles"]),
+        len(t["statements"]),
+        counts.mentions_by_actor(t),
+        timeline_tables.coverage_over_time(t, by="source"),
+    ],
+    "actors": lambda t: [
+        counts.mentions_by_actor(t),
+        counts.mentions_by_actor_source(t),
+        counts.mentions_by_actor_day(t),
+    ],
+    "positions": lambda t: [
+        positions.position_matrix(t),
+        positions.position_matrix(t, level="affiliation"),
+        t["statements"].nlargest(200, "confidence"),
+    ],
+    "timeline": lambda t: [
+        timeline_tables.coverage_over_time(t, by="actor", freq="W"),
+        t["events"].sort_values("date").head(500),
+    ],
+    "articles": lambda t: [
+        len(t["articles"]),
+        t["articles"][["article_id", "title", "source", "published"]].head(500),
+    ],
+}
+
+
+def run_engine(engine: str, folder: Path, repeat: int) -> dict:
+    """Time every page after each filter change: wall and CPU ms per page, setup seconds, peak RSS (MB).
+
+    CPU time (this process, DuckDB's threads included) is what a busy machine distorts least."""
+    cycle = filter_cycle(folder)
+    start = time.perf_counter()
+    if engine.startswith("duckdb"):
+        q = query.Query(folder, materialize=engine == "duckdb-mem")
+    else:
+        tables = store.load_tables(folder)
+    setup = time.perf_counter() - start
+    times: dict[str, list[float]] = {page: [] for page in DUCK_PAGES}
+    cpu: dict[str, list[float]] = {page: [] for page in DUCK_PAGES}
+    for i in range(repeat):
+        f = cycle[i % len(cycle)]
+        filtered = None
+        for page in DUCK_PAGES:
+            t0, c0 = time.perf_counter(), time.process_time()
+            if engine.startswith("duckdb"):
+                DUCK_PAGES[page](q, f)
+            else:  # the app filters once per filter change (cached across pages), then aggregates
+                filtered = filtered if filtered is not None else apply_filters(tables, f)
+                PANDAS_PAGES[page](filtered)
+            times[page].append((time.perf_counter() - t0) * 1000)
+            cpu[page].append((time.process_time() - c0) * 1000)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"setup_s": setup, "peak_mb": peak, "ms": times, "cpu_ms": cpu}
+
+
+def summarise(result: dict, key: str = "ms") -> dict:
+    out = {}
+    for page, ms in result[key].items():
+        ordered = sorted(ms)
+        out[page] = {
+            "median": statistics.median(ms),
+            "p95": ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))],
+        }
+    return out
+
+
+def bench_size(n: int, work: Path, engines: list[str], repeat: int, rates: dict) -> dict:
+    folder = work / f"tables_{n}"
+    start = time.perf_counter()
+    tables = make_tables(n, rates)
+    store.write_tables(tables, folder, {"generated": n})
+    rows = {name: len(frame) for name, frame in tables.items()}
+    del tables
+    out = {"articles": n, "rows": rows, "generate_s": time.perf_counter() - start}
+    for engine in engines:
+        cmd = [sys.executable, __file__, "--engine", engine, "--folder", str(folder), "--repeat", str(repeat)]
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+        out[engine] = {"setup_s": result["setup_s"], "peak_mb": result["peak_mb"], "pages": summarise(result),
+                       "cpu": summarise(result, "cpu_ms")}  # fmt: skip
+    return out
+
+
+def calibrated(folder: Path | None) -> dict:
+    if folder is None:
+        return RATES
+    counts_ = store.read_manifest(folder)["counts"]
+    return {name: counts_[name] / max(counts_["articles"], 1) for name in RATES}
+
+
+def report(results: list[dict]) -> None:
+    for r in results:
+        print(f"\n{r['articles']:,} articles: " + ", ".join(f"{k} {v:,}" for k, v in r["rows"].items()))
+        for engine in ("duckdb", "duckdb-mem", "pandas"):
+            if engine in r:
+                e = r[engine]
+                pages = "  ".join(f"{p} {v['median']:.0f}/{v['p95']:.0f}" for p, v in e["pages"].items())
+                head = f"  {engine:<7} setup {e['setup_s']:.1f} s, peak {e['peak_mb']:,.0f} MB"
+                print(f"{head}; ms median/p95: {pages}")
+                cpu = "  ".join(f"{p} {v['median']:.0f}/{v['p95']:.0f}" for p, v in e["cpu"].items())
+                print(f"  {'':<7} CPU ms median/p95: {cpu}")
+
+
+def engines(n: int, args: argparse.Namespace) -> list[str]:
+    return [
+        "duckdb",
+        *(["duckdb-mem"] if args.mem else []),
+        *(["pandas"] if n <= args.pandas_up_to else []),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    p.add_argument(
+        "--pandas-up-to", type=int, default=10_000, help="also time the pandas path up to this size"
+    )
+    p.add_argument("--repeat", type=int, default=20, help="filter changes per page (default 20)")
+    p.add_argument(
+        "--calibrate", type=Path, help="a built data folder: take rows per article from its manifest"
+    )
+    p.add_argument("--mem", action="store_true", help="also time DuckDB with the tables loaded into memory")
+    p.add_argument("--json", type=Path)
+    p.add_argument("--engine", choices=("duckdb", "duckdb-mem", "pandas"), help=argparse.SUPPRESS)
+    p.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.engine:  # child process: one engine, its own peak memory
+        print(json.dumps(run_engine(args.engine, args.folder, args.repeat)))
+        return 0
+    work = Path(tempfile.mkdtemp(prefix="parley-qbench-"))
+    try:
+        rates = calibrated(args.calibrate)
+        results = [bench_size(n, work, engines(n, args), args.repeat, rates) for n in args.sizes]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    report(results)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

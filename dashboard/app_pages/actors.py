@@ -1,0 +1,46 @@
+"""Actors: who is mentioned (by source or affiliation), actor × source, over time, co-occurrence;
+click a bar to read that actor's sentences."""
+
+import streamlit as st
+
+from analysis import views
+from dashboard import charts, state, ui
+
+ctx = state.context()
+st.title("Actors")
+stack = (
+    st.segmented_control(
+        "Colour bars by", ["affiliation", "source", "none"], default="affiliation", key="actors_stack"
+    )
+    or "none"
+)
+bars = charts.mentions(ctx, stack=None if stack == "none" else stack)
+event = ui.show(bars, ctx, select="points")
+picked = ui.picked(event, field="customdata") or ui.picked(event, field="y")
+if picked:
+    st.subheader(f"Sentences mentioning {picked}")
+    st.button(
+        f"Filter every view to {picked}",
+        on_click=state.add_filter,
+        args=("actors", picked),
+        icon=":material/filter_alt:",
+    )
+    ui.evidence_table(views.actor_sentences(ctx.tables, picked), key="actor_sentences")
+else:
+    st.caption("Click a bar to read the sentences that mention that actor.")
+
+st.subheader("Actor × source")
+long = charts.agg(ctx, "counts", "mentions_by_actor_source")
+table = views.wide(long, index="actor", columns="source", values="n") if long is not None else None
+if table is None or table.empty:
+    ui.empty_state("No mentions for these filters.")
+else:
+    st.dataframe(table, width="stretch")
+ui.show(charts.actors_over_time(ctx), ctx)
+if st.toggle(
+    "Show who is mentioned together (network)",
+    value=False,
+    key="actors_network",
+    help="Co-occurrence in the same sentence; can take a few seconds on a large corpus",
+):
+    ui.show(charts.cooccurrence(ctx), ctx)

@@ -1,0 +1,46 @@
+"""Articles: read one article with its actors, topics and time expressions highlighted, beside the
+statements and events found in it and the problems met while reading it."""
+
+import streamlit as st
+
+from analysis import views
+from dashboard import reader, state, ui
+
+ctx = state.context()
+st.title("Articles")
+articles = views.article_list(ctx.tables)
+if articles.empty:
+    ui.empty_state("No articles match these filters. Clear a filter in the sidebar to see more.")
+    st.stop()
+
+labels = dict(zip(articles["article_id"], articles["label"], strict=True))
+chosen = st.selectbox(
+    f"Article ({len(articles)} matching the filters)",
+    list(labels),
+    key="article_pick",
+    format_func=labels.get,
+)
+art = views.article(ctx.all, chosen)
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.subheader("Text")
+    st.caption("Highlighted: actors (their colour), topic terms (underlined), time expressions (dotted).")
+    st.text(views.article_header(art))
+    link = views.safe_url(art["url"])
+    if link:
+        st.link_button("Open the original", link, icon=":material/open_in_new:")
+    marked = reader.highlight(art["text"], reader.spans(chosen, ctx.all, ctx.colors))
+    st.html(reader.paragraphs_html(marked))
+with right:
+    st.subheader("Statements")
+    ui.evidence_table(
+        views.article_rows(ctx.all, chosen, "statements"), key="art_statements", labels=ctx.labels
+    )
+    st.subheader("Events")
+    ui.evidence_table(views.article_rows(ctx.all, chosen, "events"), key="art_events")
+    st.subheader("Problems")
+    problems = views.article_problems(ctx.all, art["file"])
+    if problems.empty:
+        st.caption("No problems were found while reading this article.")
+    else:
+        st.dataframe(problems, hide_index=True, width="stretch")

@@ -1,0 +1,61 @@
+"""Positions: the actor × topic heatmap; click a cell to read (and correct) its evidence; agreement and
+conflict network; positions over time."""
+
+import streamlit as st
+
+from analysis import views
+from dashboard import charts, corrections_ui, state, ui
+
+ctx = state.context()
+st.title("Positions")
+st.caption(
+    "Net stance per actor and topic: blue = supports the topic's proposition, orange = opposes it, "
+    "light = neutral or balanced; cells read '+support −oppose'. Click a cell to read the evidence."
+)
+c1, c2 = st.columns([1, 1])
+level = (
+    c1.segmented_control(
+        "Rows",
+        ["actor", "affiliation"],
+        default="actor",
+        key="pos_level",
+        format_func={"actor": "Actors", "affiliation": "States and blocs"}.get,
+    )
+    or "actor"
+)
+positions_only = c2.toggle(
+    "Only actors who take a position",
+    value=True,
+    key="pos_only",
+    help="Hide actors whose statements are all neutral",
+)
+heat = charts.position_matrix(ctx, level=level, positions_only=positions_only)
+event = ui.show(heat, ctx, select="points")
+cell = ui.remembered("pos_cell", ui.picked(event, field="customdata", whole=True))
+if cell and len(cell) == 2:
+    actor, topic = cell
+    st.subheader(f"Evidence: {actor} on {ctx.labels.get(topic, topic)}")
+    st.button("Close the evidence", on_click=ui.forget, args=("pos_cell",), icon=":material/close:")
+    rows = charts.agg(ctx, "positions", "cell_evidence", actor=actor, topic=topic, level=level)
+    rows = views.with_article_meta(rows, ctx.tables) if rows is not None else rows
+    selection = ui.evidence_table(rows, key="cell_evidence", labels=ctx.labels, select=True)
+    if rows is not None and not rows.empty:
+        corrections_ui.panel(rows, selection, ctx)
+else:
+    st.caption("Click a cell of the heatmap to read the sentences behind it.")
+corrections_ui.history()
+
+left, right = st.columns(2, gap="large")
+with left:
+    ui.show(charts.agreement(ctx, level=level), ctx)
+    st.caption("Lines: blue = they take the same side on a topic, orange = opposite sides, grey = both.")
+with right:
+    topics = views.catalog_topics(ctx.tables)
+    topic = (
+        st.selectbox(
+            "Topic over time", topics, format_func=lambda t: ctx.labels.get(t, t), key="pos_time_topic"
+        )
+        if topics
+        else None
+    )
+    ui.show(charts.positions_over_time(ctx, topic=topic), ctx)

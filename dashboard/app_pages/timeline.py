@@ -1,0 +1,44 @@
+"""Timeline: events on a date axis (by actor or topic, background toggled), coverage below, and the
+time expressions that could not be resolved."""
+
+import streamlit as st
+
+from analysis import views
+from dashboard import charts, state, ui
+
+ctx = state.context()
+st.title("Timeline")
+c1, c2 = st.columns([2, 1])
+color_by = (
+    c1.segmented_control("Rows and colours by", ["actors", "topics"], default="actors", key="timeline_by")
+    or "actors"
+)
+background = c2.toggle(
+    "Show background history",
+    value=True,
+    key="timeline_bg",
+    help="Events the articles mention as history, e.g. 'which Russia seized in 2014'",
+)
+chart = charts.events(ctx, color_by=color_by, background=background)
+event = ui.show(chart, ctx, select="points")
+picked = ui.picked(event, field="customdata")
+if picked:
+    st.subheader("The event's sentence")
+    ui.evidence_table(views.event_rows(ctx.tables, picked), key="timeline_event")
+else:
+    st.caption("Hover a point to read its sentence; click it to see the article.")
+ui.show(charts.coverage(ctx), ctx)
+
+st.subheader("First and last mention of each actor")
+first_last = charts.agg(ctx, "timeline_tables", "actor_first_last")
+if first_last is None or first_last.empty:
+    ui.empty_state("No dated mentions for these filters.")
+else:
+    st.dataframe(first_last, hide_index=True, width="stretch")
+
+st.subheader("Time expressions that could not be dated")
+unresolved = views.unresolved_times(ctx.tables)
+if unresolved.empty:
+    st.caption("Every time expression in these articles was resolved to a date.")
+else:
+    st.dataframe(unresolved, hide_index=True, width="stretch")

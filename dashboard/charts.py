@@ -1,0 +1,245 @@
+"""The chart catalogue: each function turns the page context into a `BriefingChart` (figure + tidy
+data + evidence quotes) by calling an aggregation from `analysis/` and a figure function.
+
+Pages draw these charts; the briefing page offers the same ones for the PowerPoint pack, so a slide
+always shows what the page shows. Aggregations receive the already-filtered tables (`ctx.tables`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+import pandas as pd
+
+from analysis import views
+from dashboard import figures
+from dashboard.briefing import BriefingChart
+from dashboard.state import Context
+
+log = logging.getLogger("parley.dashboard")
+
+
+def aggregate(module: str, func: str, tables: dict[str, pd.DataFrame], **kwargs) -> pd.DataFrame | None:
+    """Call `analysis.<module>.<func>(tables, **kwargs)`; None when that aggregation is not available."""
+    try:
+        fn = getattr(importlib.import_module(f"analysis.{module}"), func)
+    except (ImportError, AttributeError) as exc:
+        log.warning("aggregation analysis.%s.%s unavailable: %s", module, func, exc)
+        return None
+    return fn(tables, **kwargs)
+
+
+def agg(ctx: Context, module: str, func: str, **options) -> pd.DataFrame | None:
+    """`aggregate` on the page's filtered tables, through the cache (revisiting a view is instant)."""
+    from dashboard import state
+
+    return state.aggregated(ctx.folder, ctx.key, ctx.filters, module, func, tuple(sorted(options.items())))
+
+
+def _quotes(ctx: Context, *, actor: str | None = None, topic: str | None = None, n: int = 8) -> list[str]:
+    """Key evidence for speaker notes: the most confident non-neutral statements first."""
+    ev = views.evidence(ctx.tables, actor=actor, topic=topic)
+    if ev.empty:
+        return []
+    ev = ev.assign(_rank=(ev["stance"] != "neutral").astype(int)).sort_values(
+        ["_rank", "confidence"], ascending=False
+    )
+    return [
+        f"{r.actor} ({r.stance}, {ctx.labels.get(r.topic, r.topic)}; {_txt(r.source, 'unknown source')}, "
+        f"{_txt(r.published, 'undated')}): {_txt(r.evidence)}"
+        for r in ev.head(n).itertuples()
+    ]
+
+
+def _txt(value, default: str = "") -> str:
+    """A cell as text: missing values (None, NaN, pd.NA) and empty strings become `default`."""
+    return default if value is None or pd.isna(value) or str(value) == "" else str(value)
+
+
+def _missing(key: str, title: str, what: str) -> BriefingChart:
+    return BriefingChart(key, title, figures.empty_figure(f"{what} is not available yet.", title=title))
+
+
+def mentions(ctx: Context, *, stack: str | None = "source") -> BriefingChart:
+    """Mentions per actor, stacked by source or coloured by affiliation."""
+    title = "Who is mentioned" + {"source": ", by source", "affiliation": ", by affiliation"}.get(
+        stack or "", ""
+    )
+    func = "mentions_by_actor_source" if stack == "source" else "mentions_by_actor"
+    df = agg(ctx, "counts", func)
+    if df is None:
+        return _missing("mentions", title, "The mention count")
+    colors = None if stack == "source" else ctx.colors
+    fig = figures.bar_chart(
+        df,
+        category="actor",
+        value="n",
+        stack=stack,
+        colors=colors,
+        title=title,
+        empty="No actors mentioned for these filters.",
+    )
+    return BriefingChart(
+        "mentions",
+        title,
+        fig,
+        kind="bar",
+        data=df,
+        category="actor",
+        value="n",
+        series=stack,
+        quotes=_quotes(ctx),
+    )
+
+
+def actors_over_time(ctx: Context) -> BriefingChart:
+    title = "Mentions over time"
+    df = agg(ctx, "counts", "mentions_by_actor_day")
+    if df is None:
+        return _missing("actors_time", title, "Mentions over time")
+    fig = figures.lines_over_time(df, date="date", value="n", series="actor", colors=ctx.colors, title=title)
+    return BriefingChart(
+        "actors_time", title, fig, kind="line", data=df, category="date", value="n", series="actor"
+    )
+
+
+def cooccurrence(ctx: Context) -> BriefingChart:
+    title = "Who is mentioned together"
+    edges = agg(ctx, "counts", "cooccurrence")
+    nodes = agg(ctx, "counts", "mentions_by_actor")
+    if edges is None or nodes is None:
+        return _missing("cooccurrence", title, "The co-occurrence network")
+    fig = figures.network(
+        nodes,
+        edges,
+        node="actor",
+        size="n",
+        source="actor_a",
+        target="actor_b",
+        weight="n",
+        colors=ctx.colors,
+        title=title,
+    )
+    return BriefingChart("cooccurrence", title, fig)
+
+
+def topics(ctx: Context) -> BriefingChart:
+    title = "Topics covered"
+    df = agg(ctx, "counts", "topic_share_by_source")
+    if df is None:
+        return _missing("topics", title, "Topic shares")
+    df = df.assign(label=df["topic"].map(lambda t: ctx.labels.get(t, t)))
+    fig = figures.bar_chart(
+        df, category="label", value="n", stack="source", title=title, empty="No topics for these filters."
+    )
+    fig.update_xaxes(title="sentences")
+    return BriefingChart(
+        "topics", title, fig, kind="bar", data=df, category="label", value="n", series="source"
+    )
+
+
+def position_matrix(ctx: Context, *, level: str = "actor", positions_only: bool = True) -> BriefingChart:
+    """The heatmap; `positions_only` drops actors with neutral statements only (they have no position)."""
+    title = "Positions: actor × topic" if level == "actor" else "Positions: state or bloc × topic"
+    df = agg(ctx, "positions", "position_matrix", level=level)
+    if df is None:
+        return _missing("positions", title, "The position matrix")
+    if positions_only and not df.empty:
+        holders = set(df.loc[(df["support"] + df["oppose"]) > 0, "actor"])
+        df = df[df["actor"].isin(holders)]
+    fig = figures.position_heatmap(df, labels=ctx.labels, title=title)
+    return BriefingChart("positions", title, fig, data=df, quotes=_quotes(ctx))
+
+
+def agreement(ctx: Context, *, level: str = "actor") -> BriefingChart:
+    title = "Agreement and conflict"
+    edges = agg(ctx, "positions", "agreement_network", level=level)
+    if edges is None:
+        return _missing("agreement", title, "The agreement network")
+    edges = edges.assign(weight=edges["agree"] + edges["conflict"]) if not edges.empty else edges
+    fig = figures.network(
+        None,
+        edges,
+        node="actor",
+        size="n",
+        source="actor_a",
+        target="actor_b",
+        weight="weight",
+        sign="net",
+        colors=ctx.colors,
+        title=title,
+        empty="No shared positions between actors for these filters.",
+    )
+    return BriefingChart("agreement", title, fig)
+
+
+def positions_over_time(ctx: Context, *, topic: str | None = None, freq: str = "W") -> BriefingChart:
+    label = ctx.labels.get(topic, topic) if topic else "all topics"
+    title = f"Positions over time: {label}"
+    tables = ctx.tables
+    if topic:  # only the chosen topic's statements: the over-time tally is the costly part
+        statements = tables["statements"]
+        tables = {**tables, "statements": statements[statements["topic"] == topic]}
+    df = aggregate("positions", "positions_over_time", tables, freq=freq)
+    if df is None:
+        return _missing("positions_time", title, "Positions over time")
+    fig = figures.lines_over_time(
+        df,
+        date="period",
+        value="net",
+        series="actor",
+        colors=ctx.colors,
+        title=title,
+        empty="No dated positions for these filters.",
+    )
+    if df is not None and not df.empty:
+        fig.update_yaxes(range=[-1.1, 1.1], tickvals=[-1, 0, 1], ticktext=["oppose", "neutral", "support"])
+    return BriefingChart(
+        "positions_time", title, fig, kind="line", data=df, category="period", value="net", series="actor"
+    )
+
+
+def events(ctx: Context, *, color_by: str = "actors", background: bool = True) -> BriefingChart:
+    title = "Timeline of events"
+    df = agg(ctx, "timeline_tables", "events_in_order", include_background=background)
+    if df is None:
+        return _missing("events", title, "The event timeline")
+    fig = figures.event_timeline(
+        df,
+        color_by=color_by,
+        colors=ctx.colors,
+        title=title,
+        labels=ctx.labels if color_by == "topics" else None,
+    )
+    quotes = [
+        f"{_txt(r.date)} ({_txt(r.source, 'unknown source')}): {_txt(r.evidence)}"
+        for r in df.head(8).itertuples()
+    ]
+    return BriefingChart("events", title, fig, data=df, quotes=quotes)
+
+
+def coverage(ctx: Context, *, by: str = "source", freq: str = "D") -> BriefingChart:
+    title = "Coverage over time: articles per " + ("day" if freq == "D" else "week")
+    df = agg(ctx, "timeline_tables", "coverage_over_time", by=by, freq=freq)
+    if df is None:
+        return _missing("coverage", title, "Coverage over time")
+    colors = ctx.colors if by == "actor" else None
+    fig = figures.coverage_chart(df, date="period", value="articles", stack=by, colors=colors, title=title)
+    data = df.assign(day=df["period"].dt.strftime("%Y-%m-%d"))
+    return BriefingChart(
+        "coverage", title, fig, kind="column", data=data, category="day", value="articles", series=by
+    )
+
+
+CATALOG = {
+    "mentions": ("Who is mentioned, by source", mentions),
+    "actors_time": ("Mentions over time", actors_over_time),
+    "cooccurrence": ("Who is mentioned together", cooccurrence),
+    "topics": ("Topics covered", topics),
+    "positions": ("Positions: actor × topic", position_matrix),
+    "agreement": ("Agreement and conflict", agreement),
+    "positions_time": ("Positions over time", positions_over_time),
+    "events": ("Timeline of events", events),
+    "coverage": ("Coverage over time", coverage),
+}

@@ -1,0 +1,200 @@
+"""Figure functions: a tidy DataFrame in, a `go.Figure` out.
+
+They never call `st.*`, never write files and never mutate their input. Every function returns a figure
+with a clear empty state ("No … for these filters") when its frame is empty, so a page never needs a
+special case. Text that ends up in hover labels is escaped, because it comes from untrusted articles.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import style
+from dashboard.figure_base import (  # noqa: F401 - re-exported: pages and tests use `figures.*`
+    MAX_SERIES,
+    OTHER,
+    UNKNOWN,
+    empty_figure,
+    hover_text,
+    make_figure,
+    top_groups,
+)
+from dashboard.figure_base import order_by_total as _order
+from dashboard.figures_positions import network, position_heatmap  # noqa: F401
+from dashboard.figures_timeline import MAX_TIMELINE_ROWS, event_timeline  # noqa: F401
+
+
+def bar_chart(
+    df: pd.DataFrame,
+    *,
+    category: str,
+    value: str = "n",
+    stack: str | None = None,
+    colors: dict[str, str] | None = None,
+    title: str = "",
+    top: int = 25,
+    empty: str = "Nothing to count for these filters.",
+) -> go.Figure:
+    """Horizontal bars of `value` per `category`, optionally stacked by `stack`, largest on top.
+
+    Bars are coloured by the stack value (or the category) through `colors`, so an actor keeps its colour.
+    Each bar carries its category in `customdata`, which the pages read back from a click.
+    """
+    if df is None or df.empty:
+        return empty_figure(empty, title=title)
+    order = _order(df, category, value)[:top]
+    data = df[df[category].astype(str).isin(order)]
+    if stack is not None:
+        data = top_groups(
+            data.assign(**{stack: data[stack].fillna("").astype(str).replace("", UNKNOWN)}), stack, value
+        )
+    traces = []
+    groups = [(None, data)] if stack is None else list(data.groupby(stack, sort=True))
+    if stack is not None:
+        groups.sort(key=lambda g: -g[1][value].sum())
+        if colors is None:  # not actors: distinct colours in stacking order
+            colors = style.series_colors([str(k) for k, _ in groups])
+    for key, part in groups:
+        names = part[category].astype(str).tolist()
+        color = style.colors_for(names, colors) if key is None else style.colors_for([str(key)], colors)[0]
+        traces.append(
+            dict(
+                type="bar",
+                x=part[value].tolist(),
+                y=names,
+                orientation="h",
+                name=str(key) if key is not None else value,
+                marker=dict(color=color),
+                customdata=names,
+                hovertemplate="%{y}: %{x}<extra>"
+                + (html.escape(str(key)) if key is not None else "")
+                + "</extra>",
+            )
+        )
+    return make_figure(
+        traces,
+        dict(
+            barmode="stack",
+            showlegend=stack is not None,
+            clickmode="event+select",
+            yaxis=dict(
+                categoryorder="array", categoryarray=order[::-1], automargin=True, ticklabelstandoff=6
+            ),
+            xaxis=dict(title=dict(text=value if value != "n" else "mentions")),
+        ),
+        title=title,
+        height=max(260, 26 * len(order) + 90),
+    )
+
+
+def lines_over_time(
+    df: pd.DataFrame,
+    *,
+    date: str = "date",
+    value: str = "n",
+    series: str | None = "actor",
+    colors: dict[str, str] | None = None,
+    title: str = "",
+    top: int = 8,
+    empty: str = "Nothing dated for these filters.",
+) -> go.Figure:
+    """One line per `series` (the `top` largest) of `value` over `date`, markers on every point."""
+    if df is None or df.empty:
+        return empty_figure(empty, title=title)
+    traces = []
+    keys = _order(df, series, value)[:top] if series else [None]
+    for key in keys:
+        part = df if key is None else df[df[series].astype(str) == key]
+        part = part.sort_values(date)
+        trace = dict(
+            type="scatter",
+            x=part[date].tolist(),
+            y=part[value].tolist(),
+            mode="lines+markers",
+            name=key or value,
+            line=dict(color=style.colors_for([key], colors)[0] if key else style.PALETTE[0], width=2.5),
+        )
+        traces.append(trace | ({"customdata": [key] * len(part)} if key else {}))
+    return make_figure(
+        traces,
+        dict(hovermode="x unified", clickmode="event+select", xaxis=date_axis(df[date])),
+        title=title,
+        height=380,
+    )
+
+
+def date_axis(dates: pd.Series, *, pad_days: int = 3) -> dict:
+    """A date x-axis; a single date gets `pad_days` either side (Plotly would zoom to milliseconds)."""
+    days = pd.to_datetime(pd.Series(dates).dropna().astype(str).str.slice(0, 10), errors="coerce").dropna()
+    axis: dict = dict(type="date")
+    if days.nunique() == 1:
+        day = days.iloc[0]
+        axis["range"] = [
+            (day - pd.Timedelta(days=pad_days)).isoformat(),
+            (day + pd.Timedelta(days=pad_days)).isoformat(),
+        ]
+    return axis
+
+
+def coverage_chart(
+    df: pd.DataFrame,
+    *,
+    date: str = "date",
+    value: str = "n",
+    stack: str | None = None,
+    colors: dict[str, str] | None = None,
+    title: str = "",
+) -> go.Figure:
+    """Bars of articles (or mentions) per day or week, optionally stacked (e.g. by source).
+
+    Bars are one period wide (the smallest gap between dates, at least a day), and a lone date gets a
+    few days either side, so one day of coverage does not fill the axis with milliseconds.
+    """
+    if df is None or df.empty:
+        return empty_figure("No dated articles for these filters.", title=title)
+    days = pd.to_datetime(pd.Series(df[date].unique())).sort_values()
+    step = max(days.diff().dropna().min() if len(days) > 1 else pd.Timedelta(days=1), pd.Timedelta(days=1))
+    if stack is not None:
+        df = top_groups(
+            df.assign(**{stack: df[stack].fillna("").astype(str).replace("", UNKNOWN)}), stack, value
+        )
+        df = df.groupby([date, stack], as_index=False)[value].sum()
+    traces = []
+    groups = [(None, df)] if stack is None else list(df.groupby(stack, sort=True))
+    if stack is not None and colors is None:
+        colors = style.series_colors([str(k) or UNKNOWN for k, _ in groups])
+    for key, part in groups:
+        name = (str(key) or UNKNOWN) if key is not None else value
+        traces.append(
+            dict(
+                type="bar",
+                x=pd.to_datetime(part[date]).dt.strftime("%Y-%m-%d").tolist(),
+                y=part[value].tolist(),
+                name=name,
+                width=step.total_seconds() * 1000 * 0.8,
+                marker=dict(
+                    color=style.colors_for([name], colors)[0] if key is not None else style.PALETTE[0]
+                ),
+                hovertemplate="%{x|%d %b %Y}: %{y}<extra>" + html.escape(name) + "</extra>",
+            )
+        )
+    pad = step * (3 if len(days) == 1 else 1)
+    yaxis = dict(title=dict(text=value if value != "n" else "articles"), rangemode="tozero", tickformat=",d")
+    if df.groupby(date)[value].sum().max() <= 5:
+        yaxis["dtick"] = 1  # small counts: whole numbers only
+    return make_figure(
+        traces,
+        dict(
+            barmode="stack",
+            showlegend=stack is not None,
+            yaxis=yaxis,
+            xaxis=dict(
+                type="date", range=[(days.iloc[0] - pad).isoformat(), (days.iloc[-1] + pad).isoformat()]
+            ),
+        ),
+        title=title,
+        height=300,
+    )

@@ -1,0 +1,214 @@
+"""Position figures: the actor × topic heatmap and the actor network (co-occurrence, agreement)."""
+
+from __future__ import annotations
+
+import html
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import style
+from dashboard.figure_base import empty_figure, hover_text, make_figure
+from dashboard.figure_base import order_by_total as _order
+
+
+def position_heatmap(
+    df: pd.DataFrame,
+    *,
+    row: str = "actor",
+    col: str = "topic",
+    value: str = "net",
+    title: str = "",
+    labels: dict[str, str] | None = None,
+) -> go.Figure:
+    """The actor × topic heatmap: diverging colours centred on neutral (0), counts in the hover.
+
+    `df` has one row per (row, col) with `value` in -1..1 and, when present, `support`, `oppose`,
+    `neutral`, `n_sources` and `sources`. A transparent marker sits on every cell so a click selects
+    the cell (Plotly heatmaps do not emit selection events); its `customdata` is `[row, col]`.
+    """
+    if df is None or df.empty:
+        return empty_figure("No positions for these filters.", title=title)
+    labels = labels or {}
+    rows = _order(df.assign(_w=_weight(df)), row, "_w")
+    cols = sorted(df[col].astype(str).unique(), key=lambda c: labels.get(c, c))
+    cells = {(str(r[row]), str(r[col])): r for r in df.to_dict("records")}
+    z = [[_num(cells.get((r, c), {}).get(value)) for c in cols] for r in rows]
+    hover = {k: _cell_hover(v, k[0], k[1], labels) for k, v in cells.items()}
+    xlabels = [labels.get(c, c) for c in cols]
+    heat = dict(
+        type="heatmap",
+        z=z,
+        x=xlabels,
+        y=rows,
+        zmin=-1,
+        zmax=1,
+        zmid=0,
+        colorscale=style.DIVERGING,
+        xgap=2,
+        ygap=2,
+        text=[[_cell_label(cells.get((r, c))) for c in cols] for r in rows],
+        texttemplate="%{text}",
+        hoverinfo="skip",  # the transparent markers below carry hover and clicks
+        colorbar=dict(
+            title=dict(text="net stance"), tickvals=[-1, 0, 1], ticktext=["oppose", "neutral", "support"]
+        ),
+    )
+    keys = list(cells)
+    overlay = dict(
+        type="scatter",
+        x=[labels.get(c, c) for _, c in keys],
+        y=[r for r, _ in keys],
+        mode="markers",
+        marker=dict(size=28, symbol="square", opacity=0),
+        customdata=[list(k) for k in keys],
+        hoverlabel=dict(bgcolor="white", bordercolor="#999999", font=dict(color=style.TEXT_COLOR)),
+        text=[hover[k] for k in keys],
+        hovertemplate="%{text}<extra></extra>",
+        showlegend=False,
+        name="cells",
+    )
+    return make_figure(
+        [heat, overlay],
+        dict(
+            clickmode="event+select",
+            dragmode=False,
+            yaxis=dict(autorange="reversed", automargin=True, ticklabelstandoff=6),
+            xaxis=dict(automargin=True, tickangle=-30, side="top"),
+        ),
+        title=title,
+        height=max(320, 34 * len(rows) + 160),
+    )
+
+
+def _weight(df: pd.DataFrame) -> pd.Series:
+    cols = [c for c in ("support", "oppose", "neutral") if c in df]
+    return df[cols].sum(axis=1) if cols else pd.Series(1, index=df.index)
+
+
+def _num(v) -> float | None:
+    return None if v is None or pd.isna(v) else float(v)
+
+
+def _count(cell: dict, key: str) -> int:
+    v = cell.get(key)
+    return 0 if v is None or pd.isna(v) else int(v)
+
+
+def _cell_label(cell: dict | None) -> str:
+    """Short cell text: '+support −oppose' (neutral-only cells show their count with '○')."""
+    if not cell:
+        return ""
+    s_, o_, n_ = (_count(cell, k) for k in ("support", "oppose", "neutral"))
+    if s_ or o_:
+        return f"+{s_} −{o_}"
+    return f"○{n_}" if n_ else ""
+
+
+def _cell_hover(cell: dict, r: str, c: str, labels: dict[str, str]) -> str:
+    parts = [f"<b>{html.escape(r)}</b> on <b>{html.escape(labels.get(c, c))}</b>"]
+    counts = [f"{k} {_count(cell, k)}" for k in ("support", "oppose", "neutral") if k in cell]
+    if counts:
+        parts.append(" · ".join(counts))
+    if isinstance(cell.get("sources"), str) and cell["sources"]:
+        parts.append("sources: " + hover_text(cell["sources"], width=60, max_chars=200))
+    elif "n_sources" in cell and not pd.isna(cell["n_sources"]):
+        parts.append(f"{int(cell['n_sources'])} source(s)")
+    return "<br>".join(parts)
+
+
+def network(
+    nodes: pd.DataFrame | None,
+    edges: pd.DataFrame,
+    *,
+    node: str = "actor",
+    size: str = "n",
+    source: str = "source",
+    target: str = "target",
+    weight: str = "n",
+    sign: str | None = None,
+    colors: dict[str, str] | None = None,
+    title: str = "",
+    empty: str = "No links between actors for these filters.",
+) -> go.Figure:
+    """A circular network: nodes sized by `size`, edges as lines whose width follows `weight`.
+
+    With `sign` (a column in -1..1, e.g. net agreement), edges are blue when positive (agreement),
+    vermillion when negative (conflict), grey when mixed. Without `nodes`, the nodes are the edges'
+    ends sized by their total weight. The layout is a circle in order of size: deterministic, readable.
+    """
+    if edges is None or edges.empty:
+        return empty_figure(empty, title=title)
+    if nodes is None or nodes.empty:
+        ends = pd.concat(
+            [
+                edges[[source, weight]].rename(columns={source: node, weight: size}),
+                edges[[target, weight]].rename(columns={target: node, weight: size}),
+            ]
+        )
+        nodes = ends.groupby(node, as_index=False)[size].sum()
+    nodes = nodes.sort_values([size, node], ascending=[False, True]).head(30)
+    names = nodes[node].astype(str).tolist()
+    pos = {
+        n: (math.cos(2 * math.pi * i / len(names)), math.sin(2 * math.pi * i / len(names)))
+        for i, n in enumerate(names)
+    }
+    traces = []
+    wmax = float(edges[weight].max()) or 1.0
+    for e in edges.to_dict("records"):
+        a, b = str(e[source]), str(e[target])
+        if a in pos and b in pos:
+            traces.append(
+                dict(
+                    type="scatter",
+                    x=[pos[a][0], pos[b][0]],
+                    y=[pos[a][1], pos[b][1]],
+                    mode="lines",
+                    showlegend=False,
+                    line=dict(
+                        width=1 + 7 * float(e[weight]) / wmax,
+                        color=_sign_color(e.get(sign) if sign else None),
+                    ),
+                    opacity=0.75,
+                    hoverinfo="skip",
+                )
+            )
+    sizes = nodes[size].astype(float)
+    traces.append(
+        dict(
+            type="scatter",
+            x=[pos[n][0] for n in names],
+            y=[pos[n][1] for n in names],
+            mode="markers+text",
+            text=names,
+            textposition="top center",
+            customdata=names,
+            showlegend=False,
+            name="actors",
+            marker=dict(
+                size=(12 + 30 * sizes / (sizes.max() or 1)).tolist(),
+                color=style.colors_for(names, colors),
+                line=dict(width=1, color="white"),
+            ),
+            hovertemplate="%{text}<extra></extra>",
+        )
+    )
+    return make_figure(
+        traces,
+        dict(
+            clickmode="event+select",
+            xaxis=dict(visible=False, range=[-1.35, 1.35]),
+            yaxis=dict(visible=False, range=[-1.25, 1.3], scaleanchor="x"),
+        ),
+        title=title,
+        height=520,
+    )
+
+
+def _sign_color(value) -> str:
+    if value is None or pd.isna(value):
+        return "#9AA5B1"
+    if value > 0:
+        return style.STANCE_COLORS["support"]
+    return style.STANCE_COLORS["oppose"] if value < 0 else "#9AA5B1"

@@ -1,0 +1,172 @@
+"""Rendering helpers shared by the pages: a chart with its export buttons, evidence tables, the build.
+
+Untrusted article text is only ever shown through dataframes, `st.text` or escaped HTML.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis import views
+from dashboard import export, jobs, state
+from dashboard.briefing import BriefingChart
+
+FALLBACK_NOTE = (
+    "Server-side export is unavailable here ({why}). Use the camera icon in the chart's toolbar to "
+    "download a 1920×1080 PNG from your browser."
+)
+
+
+def show(
+    chart: BriefingChart,
+    ctx: state.Context,
+    *,
+    select: str | tuple[str, ...] | None = None,
+    height: int | None = None,
+):
+    """Draw `chart` with its export buttons; returns the selection event when `select` is given."""
+    kwargs = dict(key=f"chart_{chart.key}", config=export.browser_config(chart.title), theme=None)
+    if select:
+        kwargs.update(on_select="rerun", selection_mode=select)
+    event = st.plotly_chart(chart.figure, width="stretch", height=height or "content", **kwargs)
+    export_buttons(chart, ctx)
+    return event if select else None
+
+
+def export_buttons(chart: BriefingChart, ctx: state.Context) -> None:
+    """PNG / PNG 2× / SVG / PDF downloads, rendered on click; the browser fallback without Chromium."""
+    if export.chromium_path() is None:
+        st.caption(FALLBACK_NOTE.format(why="no Chromium browser on the server"))
+        return
+    with st.popover("Download", icon=":material/download:"):
+        st.caption(f"{chart.title} — with title, filters and source note, for slides.")
+        for fmt, label in export.LABELS.items():
+            ext, mime, scale = export.FORMATS[fmt]
+            name = f"{export.safe_slug(chart.title)}{'@2x' if scale > 1 else ''}.{ext}"
+            st.download_button(
+                label,
+                data=_renderer(chart, ctx, fmt),
+                file_name=name,
+                mime=mime,
+                key=f"dl_{chart.key}_{fmt}",
+                on_click="ignore",
+            )
+
+
+def _renderer(chart: BriefingChart, ctx: state.Context, fmt: str):
+    def run() -> bytes:
+        return export.export(
+            chart.figure, fmt, title=chart.title, subtitle=ctx.subtitle, note=ctx.note, slug=chart.title
+        ).data
+
+    return run
+
+
+def empty_state(message: str) -> None:
+    st.info(message, icon=":material/info:")
+
+
+EVIDENCE_COLUMNS = (
+    "date",
+    "actor",
+    "actors",
+    "topic",
+    "topics",
+    "stance",
+    "cue",
+    "origin",
+    "evidence",
+    "text",
+    "title",
+    "source",
+    "published",
+    "url",
+)
+
+
+def evidence_table(
+    df: pd.DataFrame,
+    *,
+    key: str,
+    labels: dict[str, str] | None = None,
+    select: bool = False,
+    columns: tuple[str, ...] = EVIDENCE_COLUMNS,
+):
+    """Evidence rows (statement or sentence, article, source, date, link) as a dataframe.
+
+    With `select`, one row can be selected; the selection event is returned.
+    """
+    if df is None or df.empty:
+        empty_state("No evidence for this selection and these filters.")
+        return None
+    shown = df.copy()
+    if "url" in shown:
+        shown["url"] = shown["url"].map(views.safe_url)
+    if "topic" in shown and labels:
+        shown["topic"] = shown["topic"].map(lambda t: labels.get(t, t))
+    cols = [c for c in columns if c in shown]
+    config = {
+        "url": st.column_config.LinkColumn("link", display_text="open"),
+        "evidence": st.column_config.TextColumn("sentence", width="large"),
+        "text": st.column_config.TextColumn("sentence", width="large"),
+    }
+    kwargs = dict(on_select="rerun", selection_mode="single-row") if select else {}
+    return st.dataframe(
+        shown[cols], hide_index=True, width="stretch", column_config=config, key=key, **kwargs
+    )
+
+
+def run_build() -> bool:
+    """Build (or watch the build already running) in the background with a progress bar.
+
+    Returns True when the build finished well; errors are shown, never raised.
+    """
+    job = jobs.running(state.data_dir()) or jobs.start(state.data_dir(), state.corpus_dirs())
+    bar = st.progress(job.fraction, text=job.text)
+    while not job.finished.wait(0.3):
+        bar.progress(job.fraction, text=job.text)
+    if job.error:
+        bar.empty()
+        st.error(f"The analysis could not be built: {job.error}")
+        return False
+    bar.progress(1.0, text=job.summary)
+    return True
+
+
+def picked(event, *, field: str = "customdata", whole: bool = False):
+    """The `field` of the first selected point of a chart selection event (None when nothing is selected).
+
+    Args:
+        event: what `st.plotly_chart(..., on_select="rerun")` returned.
+        field: the point attribute to read ("customdata", "x", "y", …).
+        whole: return a list value as is (a heatmap cell's [actor, topic]); else its first element.
+    """
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    for point in points or []:
+        value = point.get(field)
+        if value is None:
+            continue
+        if isinstance(value, list | tuple) and not whole:
+            value = value[0] if value else None
+        return value
+    return None
+
+
+def remembered(key: str, value):
+    """`value` when given (and remember it under `key`), else the value remembered from an earlier run.
+
+    A chart's selection is lost when the app reruns after a correction; the drill-down should not be.
+    """
+    if value:
+        st.session_state[key] = value
+        return value
+    return st.session_state.get(key)
+
+
+def forget(key: str) -> None:
+    """Widget callback: drop a remembered drill-down."""
+    st.session_state.pop(key, None)
