@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis import settings
+from analysis.corrections import statement_id
 
 
 @dataclass
@@ -68,7 +69,7 @@ def analyse_article(doc, article: dict, res: Resources) -> dict[str, list[dict]]
     events = timeline.find_events(doc, timexes, mentions, topic_rows, published=published)
     aid = article["article_id"]
     for row in statements:
-        row.setdefault("statement_id", short_hash(aid, row["sentence_id"], row["actor"], row["topic"]))
+        row.setdefault("statement_id", statement_id(aid, row["sentence_id"], row["actor"], row["topic"]))
         row.setdefault("origin", "auto")
     for row in events:
         row.setdefault("event_id", short_hash(aid, row["sentence_id"], row["date"], row["time_expression"]))

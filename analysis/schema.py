@@ -77,19 +77,6 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("origin", "string", "auto | corrected | added (analyst corrections)"),
         _c("note", "string", "analyst note from the corrections file"),
     ),
-    "statements_auto": (
-        _c("statement_id", "string", "as in `statements`"),
-        _ART,
-        _SENT,
-        _c("actor", "string", "as in `statements`"),
-        _c("topic", "string", "as in `statements`"),
-        _c("stance", "string", "as in `statements`"),
-        _c("confidence", "float64", "as in `statements`"),
-        _c("cue", "string", "as in `statements`"),
-        _c("evidence", "string", "as in `statements`"),
-        _c("origin", "string", "always `auto`: the statements as the rules found them, before corrections"),
-        _c("note", "string", "empty"),
-    ),
     "events": (
         _c("event_id", "string", "stable id of the event"),
         _ART,
@@ -119,6 +106,14 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("message", "string", "what is wrong, in words a user understands"),
     ),
 }
+
+
+# The statements as the rules found them, before analyst corrections: the dashboard applies the corrections
+# file to these, so an undone correction shows without a rebuild.
+TABLES["statements_auto"] = tuple(
+    Column(c.name, c.dtype, "always `auto`" if c.name == "origin" else f"as `statements.{c.name}`")
+    for c in TABLES["statements"]
+)
 
 
 def empty_table(name: str) -> pd.DataFrame:
