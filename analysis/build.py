@@ -50,13 +50,6 @@ class Analysis:
     cache: dict
 
 
-def file_digest(path: Path | str) -> str:
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
-    except OSError:
-        return ""
-
-
 def merge_results(results: list[dict], articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The per-article tables from columnar results (see `cache.columnar`), in the order given."""
     tables = {}
@@ -219,9 +212,9 @@ def make_manifest(
             "spacy": spacy.__version__,
             "pandas": pd.__version__,
         },
+        # the digests the cache already took of the knowledge files, under their setting names
         "knowledge": {
-            name: file_digest(settings.get_path(name))
-            for name in ("kb_path", "taxonomy_path", "lexicon_path")
+            setting: run.cache["fingerprint"][name] for name, setting in cache.KNOWLEDGE_SETTINGS.items()
         },
         "rebuild_reason": run.cache["why"],
         "cache": {**run.cache, **how},

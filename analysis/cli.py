@@ -88,7 +88,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from analysis.build import build
 
     if args.model:
-        os.environ[settings.Setting("model", "", "").env] = args.model
+        os.environ[settings.env_var("model")] = args.model
     logging.basicConfig(level=logging.ERROR if args.quiet else logging.WARNING, format="warning: %(message)s")
     logging.getLogger("parley.build").setLevel(logging.CRITICAL)  # failures are reported as problems
     corpus = args.corpus or [settings.get_path("corpus_dir")]

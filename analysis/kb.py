@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from analysis.datafile import read_yaml_list
 
 DEFAULT_KB = Path(__file__).resolve().parent / "data" / "actors.yaml"
 ACTOR_TYPES = ("person", "state", "organisation", "group")
@@ -151,13 +151,9 @@ def load_kb(path: str | Path | None = None) -> KnowledgeBase:
         ValueError: an entry is malformed; the message names the file, the entry and the valid values.
     """
     path = Path(path) if path else DEFAULT_KB
-    if not path.exists():
-        raise FileNotFoundError(f"actor knowledge base not found: {path}")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    if not isinstance(data, dict) or not isinstance(data.get("actors"), list):
-        raise ValueError(f"{path}: expected a mapping with a list under 'actors'")
+    data, actors = read_yaml_list(path, "actors", "actor knowledge base")
     entries: dict[str, ActorEntry] = {}
-    for i, raw in enumerate(data["actors"]):
+    for i, raw in enumerate(actors):
         entry = _entry(raw, f"{path}: actors[{i}]")
         entries[entry.name] = entry
     non = data.get("non_actors") or {}

@@ -44,12 +44,16 @@ SETTINGS: tuple[Setting, ...] = (
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
-def get(name: str) -> str:
-    """The value of setting `name`: `PARLEY_<NAME>` from the environment, else the default."""
+def env_var(name: str) -> str:
+    """The environment variable of setting `name` (`PARLEY_<NAME>`)."""
     if name not in _BY_NAME:
         raise KeyError(f"unknown setting {name!r}; settings are {sorted(_BY_NAME)}")
-    setting = _BY_NAME[name]
-    return os.environ.get(setting.env) or setting.default
+    return _BY_NAME[name].env
+
+
+def get(name: str) -> str:
+    """The value of setting `name`: `PARLEY_<NAME>` from the environment, else the default."""
+    return os.environ.get(env_var(name)) or _BY_NAME[name].default
 
 
 def get_int(name: str) -> int:

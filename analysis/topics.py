@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
 
-import yaml
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
+
+from analysis.datafile import read_yaml_list
 
 DEFAULT_TAXONOMY = Path(__file__).resolve().parent / "data" / "topics.yaml"
 RULE_KEYS = {"terms", "weak", "context", "all_of", "regex", "patterns", "mask"}
@@ -79,12 +80,8 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         ValueError: a topic is malformed; the message names the file, the topic and what is valid.
     """
     path = Path(path) if path else DEFAULT_TAXONOMY
-    if not path.exists():
-        raise FileNotFoundError(f"topic taxonomy not found: {path}")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    if not isinstance(data, dict) or not isinstance(data.get("topics"), list):
-        raise ValueError(f"{path}: expected a mapping with a list under 'topics'")
-    topics = tuple(_topic(raw, f"{path}: topics[{i}]") for i, raw in enumerate(data["topics"]))
+    _, raw_topics = read_yaml_list(path, "topics", "topic taxonomy")
+    topics = tuple(_topic(raw, f"{path}: topics[{i}]") for i, raw in enumerate(raw_topics))
     ids = [t.id for t in topics]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:

@@ -68,18 +68,14 @@ def catalog(tables: dict[str, pd.DataFrame], *, taxonomy_path: Path | None = Non
 
 
 def topic_labels(path: Path | None = None) -> dict[str, str]:
-    """Topic id -> label from the taxonomy YAML (a list or mapping of topics with `id`/`label`)."""
-    import yaml
+    """Topic id -> label from the taxonomy; empty when it cannot be read (the pages then show the ids)."""
+    from analysis.topics import load_taxonomy
 
-    path = path or settings.get_path("taxonomy_path")
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
+        taxonomy = load_taxonomy(path or settings.get_path("taxonomy_path"))
+    except (OSError, ValueError):
         return {}
-    items = data.get("topics", data) if isinstance(data, dict) else data
-    if isinstance(items, dict):
-        items = [{"id": k, **(v if isinstance(v, dict) else {})} for k, v in items.items()]
-    return {str(t["id"]): str(t.get("label") or t["id"]) for t in items if isinstance(t, dict) and "id" in t}
+    return {t.id: t.label or t.id for t in taxonomy.topics}
 
 
 def corpus_summary(tables: dict[str, pd.DataFrame]) -> dict:
