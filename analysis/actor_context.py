@@ -11,6 +11,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from analysis.kb import KnowledgeBase
+from analysis.nlp import doc_text
 
 POSSESSIVE = {"'s", "’s", "'", "’"}
 _MINOR_WORDS = frozenset({"of", "the", "and", "to", "in", "a", "an", "for", "on", "with", "at", "by"})
@@ -95,7 +96,7 @@ def is_headline(line: str) -> bool:
 
 def on_furniture_line(ent: Span) -> bool:
     """Bylines, photo credits and title-case headlines (the line holding the entity)."""
-    text = ent.doc.text
+    text = doc_text(ent.doc)
     start = text.rfind("\n", 0, ent.start_char) + 1
     end = text.find("\n", ent.end_char)
     line = text[start : end if end >= 0 else len(text)]
@@ -104,7 +105,7 @@ def on_furniture_line(ent: Span) -> bool:
 
 def is_dateline(ent: Span) -> bool:
     """An all-caps word opening a line ("MOSCOW (AP) -") is a dateline."""
-    line_start = ent.start_char == 0 or ent.doc.text[ent.start_char - 1] == "\n"
+    line_start = ent.start_char == 0 or doc_text(ent.doc)[ent.start_char - 1] == "\n"
     return line_start and ent.text.isupper() and len(ent.text) > 3
 
 

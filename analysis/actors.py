@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span, Token
 
 from analysis import actor_context as ctx
 from analysis.kb import BLOCK_ID, METONYM_PREFIX, SURNAME_PREFIX, ActorEntry, KnowledgeBase, load_kb
-from analysis.nlp import MODEL_ENTS
+from analysis.nlp import MODEL_ENTS, doc_text
 
 __all__ = ["find_mentions", "load_kb", "normalise_name"]
 
@@ -53,7 +53,7 @@ def find_mentions(doc: Doc, kb: KnowledgeBase) -> list[dict]:
         people=_unknown_full_names(doc, kb),
         first_names=_first_names(linked, kb),
         full_named=full_named,
-        places=ctx.dateline_places(doc.text),
+        places=ctx.dateline_places(doc_text(doc)),
     )
     rows, done = [], -1
     for ent in doc.ents:
@@ -83,9 +83,10 @@ def with_descriptions(doc: Doc, kb: KnowledgeBase, rows: list[dict], sent_ids: l
     if not people or pattern is None:
         return rows
     out = list(rows)
-    for m in pattern.finditer(doc.text):
+    text = doc_text(doc)
+    for m in pattern.finditer(text):
         inside = [r for r in out if r["start_char"] < m.end() and m.start() < r["end_char"]]
-        if _title_before_name(doc.text, m.end()) or any(r["actor_type"] == "person" for r in inside):
+        if _title_before_name(text, m.end()) or any(r["actor_type"] == "person" for r in inside):
             continue
         aff_word = m.group("aff") or m.group("poss") or ""
         affiliation = rd.affiliations.get(aff_word) or (kb.get(aff_word).name if kb.get(aff_word) else "")

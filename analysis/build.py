@@ -266,6 +266,7 @@ def build(
         extra = [{"file": "", "severity": "warning", "message": notice}] if notice else []
         tables["statements_auto"] = tables["statements"]  # kept so that an undone correction can be shown
         tables["statements"], corr_problems = apply_corrections(tables["statements"], out_dir)
+        corr_problems += store.check(out_dir)  # damaged table files of the previous build, replaced now
         tables["problems"] = schema.conform(
             pd.concat(
                 [problems, pd.DataFrame(extra + run.problems + corr_problems, columns=problems.columns)]

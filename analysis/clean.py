@@ -36,6 +36,7 @@ _QUOTES = str.maketrans(
 )
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # lone halves (from JSON escapes): not text, cannot be stored
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _WORD3 = re.compile(r"[^\W\d_]{3,}|\d")
 _BYLINE = re.compile(
@@ -84,7 +85,7 @@ def normalise(text: str) -> str:
     """NFC, typographic quotes to ASCII, invisible and control characters out, spaces folded."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", text.translate(_QUOTES))
-    text = _CONTROL.sub(" ", text)
+    text = _SURROGATE.sub("\ufffd", _CONTROL.sub(" ", text))
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
 

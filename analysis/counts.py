@@ -24,8 +24,6 @@ Example:
 
 from __future__ import annotations
 
-from itertools import combinations
-
 import pandas as pd
 
 from analysis.filters import Filters, apply_filters
@@ -121,21 +119,39 @@ def cooccurrence(tables: dict[str, pd.DataFrame], *, level: str = "sentence", **
     chosen_affiliations = tuple(filters.pop("affiliations", ()) or ())
     m = _filtered(tables, filters)["mentions"]
     keys = ["article_id", "sentence_id"] if level == "sentence" else ["article_id"]
-    pairs = _pairs(m, keys)
+    out = pair_counts(m, keys)
     if chosen_actors or chosen_affiliations:
         chosen = set(chosen_actors) | set(m.loc[m["affiliation"].isin(chosen_affiliations), "actor"])
-        pairs = pairs[pairs["actor_a"].isin(chosen) | pairs["actor_b"].isin(chosen)]
-    out = pairs.groupby(["actor_a", "actor_b"]).size().reset_index(name="n")
+        out = out[out["actor_a"].isin(chosen) | out["actor_b"].isin(chosen)]
     return _sorted(out, ["n", "actor_a", "actor_b"], [False, True, True])
 
 
-def _pairs(mentions: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """One row (unit keys, actor_a, actor_b) per unit and pair of distinct actors in it."""
-    rows = []
-    for unit, actors in mentions.groupby(keys, sort=False)["actor"]:
-        for a, b in combinations(sorted(set(actors.dropna())), 2):
-            rows.append((unit, a, b))
-    return pd.DataFrame(rows, columns=["unit", "actor_a", "actor_b"])
+def pair_counts(mentions: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """actor_a < actor_b, n: the number of units (distinct values of `keys`; units with a missing key are
+    left out) that name both actors. Vectorised: a self-join of the distinct (unit, actor) rows on the
+    unit, over integer codes, after dropping the units that name a single actor."""
+    m = mentions.dropna(subset=[*keys, "actor"])
+    empty = pd.DataFrame({"actor_a": pd.Series(dtype="string"), "actor_b": pd.Series(dtype="string"),
+                          "n": pd.Series(dtype="int64")})  # fmt: skip
+    if m.empty:
+        return empty
+    unit = m.groupby(keys, sort=False).ngroup().to_numpy()
+    codes, names = pd.factorize(m["actor"], sort=True)  # code order = name order, so a < b by code
+    pairs = pd.DataFrame({"u": unit, "a": codes}).drop_duplicates()
+    pairs = pairs[pairs.groupby("u")["a"].transform("size").to_numpy() > 1]
+    both = pairs.merge(pairs, on="u")
+    both = both[both["a_x"].to_numpy() < both["a_y"].to_numpy()]
+    if both.empty:
+        return empty
+    n = both.groupby(["a_x", "a_y"]).size()
+    a, b = n.index.get_level_values(0), n.index.get_level_values(1)
+    return pd.DataFrame(
+        {
+            "actor_a": pd.Series(names.take(a), dtype="string"),
+            "actor_b": pd.Series(names.take(b), dtype="string"),
+            "n": n.to_numpy(dtype="int64"),
+        }  # fmt: skip
+    )
 
 
 def topic_share_by_source(tables: dict[str, pd.DataFrame], **filters) -> pd.DataFrame:

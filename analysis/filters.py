@@ -17,8 +17,12 @@ Semantics, identical for every table:
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from dataclasses import field as _field
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 SENTENCE_KEY = ["article_id", "sentence_id"]
 
@@ -42,86 +46,199 @@ class Filters:
         return self != Filters()
 
 
-def _article_ids(articles: pd.DataFrame, f: Filters) -> pd.Series:
-    keep = pd.Series(True, index=articles.index)
+def article_positions(values: pd.Series, ids: pd.Series) -> np.ndarray:
+    """Position of each of `values` among the distinct `ids`, as int64; `len(ids)` when absent or NA."""
+    n = len(ids)
+    try:
+        arr = pa.array(values, from_pandas=True)
+        found = pc.index_in(arr, value_set=pa.array(ids, type=arr.type, from_pandas=True))
+        return found.fill_null(n).to_numpy(zero_copy_only=False).astype(np.int64)
+    except (pa.ArrowException, TypeError, ValueError):  # mixed or unusual types: the slower pandas way
+        pos = pd.Index(ids).get_indexer(values.astype(object).where(values.notna(), None))
+        return np.where(pos < 0, n, pos).astype(np.int64)
+
+
+@dataclass
+class RowKeys:
+    """Integer keys of the rows of `tables`, computed once per table and reused by every `apply_filters`.
+
+    `article(name, frame)` is the position of each row's article among the distinct article ids of
+    `articles` (`n_articles` when the article is not there); `sentence(name, frame)` an int64 per
+    (article, sentence) pair, equal across tables for the same pair. The dashboard keeps one per loaded
+    data version. Keys are used only for the very frames they were computed on (`frame is tables[name]`),
+    so any other frame (e.g. a table with an added column) is keyed afresh.
+    """
+
+    tables: dict[str, pd.DataFrame]
+    _cache: dict = _field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        ids = self.tables["articles"]["article_id"]
+        self.ids = pd.Series(ids.dropna().unique())
+        self.n_articles = len(self.ids)
+        top = [
+            frame["sentence_id"].max(skipna=True)
+            for frame in self.tables.values()
+            if frame is not None and "sentence_id" in frame and frame["sentence_id"].notna().any()
+        ]
+        top = int(max(top, default=0))
+        self.span = top + 2  # sentence ids 0..top, and one value for a missing id
+
+    def covers(self, tables: dict[str, pd.DataFrame]) -> bool:
+        """Whether these keys can key `tables`: the same articles, and no sentence id beyond the span."""
+        if self.tables.get("articles") is not tables.get("articles"):
+            return False
+        return all(
+            self._known(name, frame)
+            or "sentence_id" not in frame
+            or not (frame["sentence_id"] >= self.span - 1).any()
+            for name, frame in tables.items()
+            if frame is not None
+        )
+
+    def _known(self, name: str, frame: pd.DataFrame) -> bool:
+        return self.tables.get(name) is frame
+
+    def article(self, name: str, frame: pd.DataFrame) -> np.ndarray:
+        if self._known(name, frame) and ("a", name) in self._cache:
+            return self._cache[("a", name)]
+        out = article_positions(frame["article_id"], self.ids)
+        if self._known(name, frame):
+            self._cache[("a", name)] = out
+        return out
+
+    def sentence(self, name: str, frame: pd.DataFrame) -> np.ndarray:
+        if self._known(name, frame) and ("s", name) in self._cache:
+            return self._cache[("s", name)]
+        sid = frame["sentence_id"].astype("Int64").fillna(-1).to_numpy(dtype=np.int64)
+        out = self.article(name, frame) * self.span + (sid + 1)
+        if self._known(name, frame):
+            self._cache[("s", name)] = out
+        return out
+
+
+def _article_mask(articles: pd.DataFrame, f: Filters) -> np.ndarray:
+    """Articles rows passing the source, date and search filters."""
+    keep = np.ones(len(articles), dtype=bool)
     if f.sources:
-        keep &= articles["source"].fillna("").isin(f.sources)
+        keep &= _np(articles["source"].fillna("").isin(f.sources))
     published = articles["published"].fillna("")
-    if f.start:
-        keep &= (published != "") & (published.str.slice(0, 10) >= f.start[:10])
-    if f.end:
+    if f.start or f.end:
+        day = published.str.slice(0, 10)
         # a month or year precision date counts as its first day
-        keep &= (published != "") & (published.str.slice(0, 10) <= f.end[:10])
+        if f.start:
+            keep &= _np((published != "") & (day >= f.start[:10]))
+        if f.end:
+            keep &= _np((published != "") & (day <= f.end[:10]))
     if f.search:
-        text = articles["title"].fillna("") + "\n" + articles["text"].fillna("")
-        keep &= text.str.contains(f.search, case=False, regex=False)
-    return articles.loc[keep, "article_id"]
-
-
-def _actor_rows(frame: pd.DataFrame, f: Filters) -> pd.Series:
-    keep = pd.Series(False, index=frame.index)
-    if f.actors:
-        keep |= frame["actor"].isin(f.actors)
-    if f.affiliations and "affiliation" in frame:
-        keep |= frame["affiliation"].isin(f.affiliations)
+        keep &= _np(_text_contains(articles, f.search))
     return keep
 
 
-def _contains_any(column: pd.Series, values: tuple[str, ...]) -> pd.Series:
-    parts = column.fillna("").str.split("; ")
-    wanted = set(values)
-    return parts.map(lambda items: bool(wanted.intersection(items)))
+def _text_contains(articles: pd.DataFrame, search: str) -> pd.Series:
+    """Title or text contains `search` (as `title + "\n" + text` does), case-insensitive."""
+    title, text = articles["title"].fillna(""), articles["text"].fillna("")
+    if "\n" in search:  # only then can a match span the title and the text
+        return (title + "\n" + text).str.contains(search, case=False, regex=False)
+    return title.str.contains(search, case=False, regex=False) | text.str.contains(
+        search, case=False, regex=False
+    )
 
 
-def _keys(frame: pd.DataFrame) -> pd.MultiIndex:
-    return pd.MultiIndex.from_frame(frame[SENTENCE_KEY].astype({"sentence_id": "Int64"}))
+def _np(mask: pd.Series) -> np.ndarray:
+    return mask.to_numpy(dtype=bool, na_value=False)
 
 
-def _in_sentences(frame: pd.DataFrame, sentences: pd.MultiIndex) -> pd.Series:
-    return pd.Series(_keys(frame).isin(sentences), index=frame.index)
+def _actor_rows(frame: pd.DataFrame, f: Filters) -> np.ndarray:
+    keep = np.zeros(len(frame), dtype=bool)
+    if f.actors:
+        keep |= _np(frame["actor"].isin(f.actors))
+    if f.affiliations and "affiliation" in frame:
+        keep |= _np(frame["affiliation"].isin(f.affiliations))
+    return keep
 
 
-def apply_filters(tables: dict[str, pd.DataFrame], filters: Filters | None = None) -> dict[str, pd.DataFrame]:
-    """Filtered copies of `tables` (the tables of `analysis.schema`); `problems` is never filtered."""
+def _contains_any(column: pd.Series, values: tuple[str, ...]) -> np.ndarray:
+    """Rows of a '; '-joined list column that name one of `values`."""
+    parts = pd.Series(column.fillna("").to_numpy(dtype=object)).str.split("; ").explode()
+    hit = _np(parts.isin(values))
+    out = np.zeros(len(column), dtype=bool)
+    out[parts.index.to_numpy()[hit]] = True
+    return out
+
+
+@dataclass(frozen=True)
+class _Selection:
+    """What the filters select, as integer keys: passing articles and the chosen sentences."""
+
+    articles: np.ndarray  # bool per article position (+1 slot, always False, for unknown articles)
+    actor_sentences: np.ndarray | None  # sorted unique sentence keys, or None when no actor filter
+    actor_articles: np.ndarray | None  # bool per article position
+    topic_sentences: np.ndarray | None
+    topic_articles: np.ndarray | None
+    search_sentences: np.ndarray | None
+
+
+def _chosen(keys: RowKeys, name: str, frame: pd.DataFrame, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    sentences = np.unique(keys.sentence(name, frame)[rows])
+    articles = np.zeros(keys.n_articles + 1, dtype=bool)
+    articles[keys.article(name, frame)[rows]] = True
+    articles[keys.n_articles] = False
+    return sentences, articles
+
+
+def _select(tables: dict[str, pd.DataFrame], f: Filters, keys: RowKeys) -> _Selection:
+    articles = tables["articles"]
+    passing = np.zeros(keys.n_articles + 1, dtype=bool)
+    passing[keys.article("articles", articles)[_article_mask(articles, f)]] = True
+    passing[keys.n_articles] = False
+    mentions, topics = tables["mentions"], tables["topics"]
+    actor = topic = (None, None)
+    if f.actors or f.affiliations:
+        actor = _chosen(keys, "mentions", mentions, _actor_rows(mentions, f))
+    if f.topics:
+        topic = _chosen(keys, "topics", topics, _np(topics["topic"].isin(f.topics)))
+    search = None
+    if f.search:
+        sents = tables["sentences"]
+        hit = _np(sents["text"].fillna("").str.contains(f.search, case=False, regex=False))
+        search = np.unique(keys.sentence("sentences", sents)[hit])
+    return _Selection(passing, *actor, *topic, search)
+
+
+def apply_filters(
+    tables: dict[str, pd.DataFrame], filters: Filters | None = None, *, keys: RowKeys | None = None
+) -> dict[str, pd.DataFrame]:
+    """Filtered copies of `tables` (the tables of `analysis.schema`); `problems` is never filtered.
+
+    `keys`: the tables' `RowKeys`, to reuse across calls (computed here when not given).
+    """
     f = filters or Filters()
     if not f.active:
         return dict(tables)
+    keys = keys if keys is not None and keys.covers(tables) else RowKeys(tables)
+    sel = _select(tables, f, keys)
     out = dict(tables)
-    articles = tables["articles"]
-    ids = set(_article_ids(articles, f))
-    mentions, topics = tables["mentions"], tables["topics"]
-    actor_sentences = _keys(mentions[_actor_rows(mentions, f)]) if (f.actors or f.affiliations) else None
-    topic_sentences = _keys(topics[topics["topic"].isin(f.topics)]) if f.topics else None
-    search_sentences = None
-    if f.search:
-        sents = tables["sentences"]
-        search_sentences = _keys(
-            sents[sents["text"].fillna("").str.contains(f.search, case=False, regex=False)]
-        )
-
     for name, frame in tables.items():
         if name == "problems" or frame is None or "article_id" not in frame:
             continue
-        keep = frame["article_id"].isin(ids)
+        keep = sel.articles[keys.article(name, frame)]
         if name == "articles":
-            keep = _article_level(frame, keep, f, actor_sentences, topic_sentences)
-            if f.search:
-                keep &= frame["article_id"].isin(ids)
+            for chosen in (sel.actor_articles, sel.topic_articles):
+                if chosen is not None:
+                    keep &= chosen[keys.article(name, frame)]
         else:
-            keep &= _row_level(name, frame, f, actor_sentences, topic_sentences, search_sentences)
+            keep &= _row_level(name, frame, f, sel, keys)
         out[name] = frame[keep].reset_index(drop=True)
     return out
 
 
-def _article_level(frame, keep, f, actor_sentences, topic_sentences) -> pd.Series:
-    for sentences in (actor_sentences, topic_sentences):
-        if sentences is not None:
-            keep &= frame["article_id"].isin(set(sentences.get_level_values(0)))
-    return keep
+def _in(keys: RowKeys, name: str, frame: pd.DataFrame, sentences: np.ndarray) -> np.ndarray:
+    return np.isin(keys.sentence(name, frame), sentences)
 
 
-def _row_level(name, frame, f, actor_sentences, topic_sentences, search_sentences) -> pd.Series:
-    keep = pd.Series(True, index=frame.index)
+def _row_level(name: str, frame: pd.DataFrame, f: Filters, sel: _Selection, keys: RowKeys) -> np.ndarray:
+    keep = np.ones(len(frame), dtype=bool)
     has_sentence = "sentence_id" in frame
     if f.actors or f.affiliations:
         if "actor" in frame:
@@ -129,16 +246,16 @@ def _row_level(name, frame, f, actor_sentences, topic_sentences, search_sentence
         elif name == "events":
             keep &= _contains_any(frame["actors"], f.actors + f.affiliations)
         elif has_sentence:
-            keep &= _in_sentences(frame, actor_sentences)
+            keep &= _in(keys, name, frame, sel.actor_sentences)
     if f.topics:
         if "topic" in frame:
-            keep &= frame["topic"].isin(f.topics)
+            keep &= _np(frame["topic"].isin(f.topics))
         elif name == "events":
             keep &= _contains_any(frame["topics"], f.topics)
         elif has_sentence:
-            keep &= _in_sentences(frame, topic_sentences)
+            keep &= _in(keys, name, frame, sel.topic_sentences)
     if f.search and has_sentence:
-        keep &= _in_sentences(frame, search_sentences)
+        keep &= _in(keys, name, frame, sel.search_sentences)
     return keep
 
 

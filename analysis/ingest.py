@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from analysis import decode, schema
+from analysis import decode, schema, settings
 from analysis.clean import clean_text
 from analysis.dates import parse_date
 
@@ -107,7 +108,9 @@ def read_article_file(path: Path, problems: Problems, max_bytes: int) -> Iterato
         problems.add(name, "info", note)
     if suffix in CORPUS_SUFFIXES:
         yield from read_corpus_file(name, suffix, text, problems, max_bytes)
-    elif suffix in (".html", ".htm"):
+    elif suffix in (".html", ".htm") or (suffix in (".txt", ".md", ".markdown") and looks_like_html(text)):
+        if suffix not in (".html", ".htm"):
+            problems.add(name, "info", f"named {suffix} but holds an HTML page; its text was extracted")
         body, found = _html_to_text(text)
         if not body.strip():
             problems.add(
@@ -123,10 +126,36 @@ def read_article_file(path: Path, problems: Problems, max_bytes: int) -> Iterato
         yield Raw(name, text, {})
 
 
+def max_rows() -> int:
+    """Rows read from one corpus file (setting max_corpus_rows)."""
+    return settings.get_int("max_corpus_rows")
+
+
+_HTML_START = re.compile(
+    r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S
+)
+
+
+def looks_like_html(text: str) -> bool:
+    """True for a whole HTML page (it opens with a doctype or an <html> tag), whatever the file's name."""
+    return bool(_HTML_START.match(text[:4096]))
+
+
 def read_corpus_file(name: str, suffix: str, text: str, problems: Problems, max_bytes: int) -> Iterator[Raw]:
-    """Rows of a `.jsonl` or `.csv` corpus file, one article each."""
-    rows = _jsonl_rows(name, text, problems) if suffix == ".jsonl" else _csv_rows(name, text, problems)
-    for i, row in rows:
+    """Rows of a `.jsonl` or `.csv` corpus file, one article each; at most `max_rows()` of them."""
+    limit = max_rows()
+    reader = _jsonl_rows if suffix == ".jsonl" else _csv_rows
+    n = 0
+    for i, row in reader(name, text, problems, limit + 1):
+        n += 1
+        if n > limit:
+            problems.add(
+                name,
+                "warning",
+                f"the file holds more than {limit:,} rows; only the first {limit:,} were read "
+                "(setting max_corpus_rows)",
+            )
+            return
         ident = str(row.get("id") or i)
         body = row.get("text")
         where = f"{name}#{ident}"
@@ -144,12 +173,28 @@ def read_corpus_file(name: str, suffix: str, text: str, problems: Problems, max_
             if isinstance(row.get(k), str | int | float) and pd.notna(row[k])
         }
         yield Raw(where, body, fields)
+    if n == 0 and not any(p["file"].split("#")[0] == name for p in problems.rows):
+        problems.add(name, "error", "the file holds no article rows; skipped")
 
 
-def _jsonl_rows(name: str, text: str, problems: Problems) -> Iterator[tuple[int, dict]]:
-    for i, line in enumerate(text.splitlines(), start=1):
+def _lines(text: str) -> Iterator[str]:
+    """The lines of `text` one at a time (no list of millions of lines in memory)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        yield text[start:end].rstrip("\r")
+        start = end + 1
+
+
+def _jsonl_rows(name: str, text: str, problems: Problems, limit: int) -> Iterator[tuple[int, dict]]:
+    rows = 0
+    for i, line in enumerate(_lines(text), start=1):
         if not line.strip():
             continue
+        rows += 1
+        if rows > limit:
+            return
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -158,14 +203,25 @@ def _jsonl_rows(name: str, text: str, problems: Problems) -> Iterator[tuple[int,
         if not isinstance(row, dict):
             problems.add(f"{name}#{i}", "warning", f"line {i} is not a JSON object; skipped")
             continue
-        yield i, row
+        yield i, {k: scrub(v) if isinstance(v, str) else v for k, v in row.items()}
 
 
-def _csv_rows(name: str, text: str, problems: Problems) -> Iterator[tuple[int, dict]]:
+def scrub(text: str) -> str:
+    """`text` with lone surrogates (JSON escapes such as \\ud800, which no file can hold) made U+FFFD."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
+def _csv_rows(name: str, text: str, problems: Problems, limit: int) -> Iterator[tuple[int, dict]]:
     import io
 
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, on_bad_lines="warn")
+        frame = pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, on_bad_lines="warn", nrows=limit
+        )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         problems.add(name, "error", f"could not read the CSV ({exc}); skipped")
         return

@@ -40,7 +40,9 @@ def read_file_items(path: Path, meta: dict, max_bytes: int) -> list[Item]:
 
 def file_key(path: Path, meta: dict, max_bytes: int, code: str) -> str:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    extra = json.dumps([path.name, meta, max_bytes, code], sort_keys=True, ensure_ascii=False)
+    extra = json.dumps(
+        [path.name, meta, max_bytes, ingest.max_rows(), code], sort_keys=True, ensure_ascii=False
+    )
     return hashlib.sha256(f"{digest}|{extra}".encode()).hexdigest()[:32]
 
 

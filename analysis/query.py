@@ -24,6 +24,7 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from pathlib import Path
@@ -35,6 +36,8 @@ from analysis.filters import Filters
 
 UNKNOWN = "(unknown)"  # as counts.UNKNOWN
 COVERAGE_BY = ("source", "actor", "topic")
+log_ = logging.getLogger("parley.query")
+PREPARED = 16  # filter sets whose key sets a Query keeps
 LEVELS = ("actor", "affiliation")
 
 
@@ -45,25 +48,30 @@ class Query:
     """
 
     def __init__(self, folder: Path | str, *, materialize: bool = False, memory_limit: str | None = None,
-                 threads: int | None = None) -> None:  # fmt: skip
+                 threads: int | None = None, corrections: Path | str | None = None) -> None:  # fmt: skip
         """Args:
         folder: the data folder (one `<table>.parquet` per table).
         materialize: load the tables into DuckDB's in-memory storage; by default the Parquet files are
             queried directly, which measured as fast (bench/bench_query.py) and starts at once.
         memory_limit: DuckDB's limit (e.g. '1GB'); beyond it DuckDB spills to disk.
+        corrections: the analyst's corrections file; when it exists, `statements` are the automatic ones
+            with its corrections applied (as `views.with_corrections` does), re-read when it changes.
         """
         import duckdb
 
         self.folder = Path(folder)
         self.materialize = materialize
+        self.corrections = Path(corrections) if corrections else None
         self._con = duckdb.connect(":memory:")
         if memory_limit:
             self._con.execute(f"SET memory_limit = '{memory_limit}'")
         if threads:
             self._con.execute(f"SET threads = {int(threads)}")
         self._con.execute("SET preserve_insertion_order = false")  # less memory; every result is sorted
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._stamps: dict[str, tuple] = {}
+        self._sets: dict[Filters, dict[str, str]] = {}
+        self._serial = 0
         self.sync()
 
     def _stamp(self, name: str) -> tuple:
@@ -85,8 +93,62 @@ class Query:
                 if name == "actor_affiliation":
                     self._con.execute(query_sql.AFFILIATION_TABLE)
                 else:
-                    self._con.execute(query_sql.table_sql(name, self.folder, materialize=self.materialize))
+                    as_name = "statements_built" if name == "statements" else name
+                    sql = query_sql.table_sql(name, self.folder, materialize=self.materialize)
+                    self._con.execute(sql.replace(f"TABLE {name} AS", f"TABLE {as_name} AS", 1)
+                                      .replace(f"VIEW {name} AS", f"VIEW {as_name} AS", 1))  # fmt: skip
                 self._stamps[name] = stamp
+                for f in list(self._sets):  # a table changed: the filters' key sets are stale
+                    self._drop_set(f)
+            stamp = (self._stamps["statements"], self._stamps["statements_auto"], self._corrections_stamp())
+            if self._stamps.get("corrected") != stamp:
+                self._correct_statements()
+                self._stamps["corrected"] = stamp
+
+    def _corrections_stamp(self) -> tuple:
+        try:
+            stat = self.corrections.stat() if self.corrections else None
+        except OSError:
+            return (0, 0)
+        return (stat.st_mtime_ns, stat.st_size) if stat else (0, 0)
+
+    def _correct_statements(self) -> None:
+        """Define `statements`: the built ones, or, with a corrections file, the automatic statements with
+        the corrections applied. Only the statements a correction touches are read into pandas."""
+        plain = "CREATE OR REPLACE VIEW statements AS SELECT * FROM statements_built"
+        if self.corrections is None or not self.corrections.exists():
+            self._con.execute(plain)
+            return
+        from analysis import corrections as corr
+
+        try:
+            log = corr.load_corrections(self.corrections)
+            auto = self._con.execute("SELECT count(*) FROM statements_auto").fetchall()[0][0]
+            base = "statements_auto" if auto else "statements_built"
+            ids = sorted(set(corr.active_corrections(log)["statement_id"].dropna().astype(str)))
+            touched = self._con.execute(f"SELECT * FROM {base} WHERE list_contains($ids, statement_id)",
+                                        {"ids": ids}).fetchdf()  # fmt: skip
+            rows = touched.pop("_row")
+            fixed = corr.apply_corrections(schema.conform(touched, "statements").set_index(rows.index), log)
+            top = self._con.execute(f"SELECT coalesce(max(_row), -1) FROM {base}").fetchall()[0][0]
+            kept = (
+                fixed["statement_id"].astype(str).map(dict(zip(touched["statement_id"], rows, strict=True)))
+            )
+            extra = pd.Series(range(top + 1, top + 1 + len(fixed)), index=fixed.index)
+            fixed = schema.conform(fixed, "statements").assign(
+                _row=kept.fillna(extra).astype("int64").to_numpy()
+            )
+            self._con.register("_fixed", fixed)
+            self._con.execute("CREATE OR REPLACE TABLE statements_fixed AS SELECT * FROM _fixed")
+            self._con.unregister("_fixed")
+            self._con.execute(
+                f"""CREATE OR REPLACE VIEW statements AS SELECT * FROM {base}
+                WHERE statement_id IS NULL OR NOT list_contains({_sql_list(ids)}, statement_id)
+                UNION ALL BY NAME SELECT * FROM statements_fixed"""
+            )
+        except Exception as exc:  # noqa: BLE001 - as views.with_corrections: keep the built statements
+            log_.warning("corrections not applied: %s", exc)
+            self._con.execute(plain)
 
     def refresh(self) -> None:
         """Reload every table now."""
@@ -103,6 +165,43 @@ class Query:
         finally:
             cursor.close()
 
+    def with_filters(
+        self, f: Filters, body: str, tables: dict[str, str], *, affiliations: bool = False
+    ) -> str:
+        """`query_sql.with_filters`, reading the filter's key sets from `prepared(f)`."""
+        return query_sql.with_filters(f, body, tables, affiliations=affiliations, prepared=self.prepared(f))
+
+    def prepared(self, f: Filters) -> dict[str, str]:
+        """The key sets a filter selects (its article ids, the sentences naming its actors, tagged with its
+        topics, containing its words), computed once per filter set into tables of their own, so the
+        several queries of a page scan the big tables for them once. The last `PREPARED` filter sets are
+        kept; a rebuild of any table drops them."""
+        if not f.active:
+            return {}
+        self.sync()
+        with self._lock:
+            if f in self._sets:
+                self._sets[f] = self._sets.pop(f)  # most recent last
+                return self._sets[f]
+            self._serial += 1
+            out, params = {}, _params(f)
+            for cte in query_sql.filter_ctes(f):
+                name, body = cte.split(" AS ", 1)
+                if name == "ids" and not query_sql.article_conditions(f):
+                    continue  # every article: nothing to gain
+                table = f"_set{self._serial}_{name}"
+                used = {k: v for k, v in params.items() if re.search(rf"\${k}\b", body)}
+                self._con.execute(f"CREATE OR REPLACE TABLE {table} AS {body.strip()[1:-1]}", used)
+                out[name] = table
+            self._sets[f] = out
+            while len(self._sets) > PREPARED:
+                self._drop_set(next(iter(self._sets)))
+            return out
+
+    def _drop_set(self, f: Filters) -> None:
+        for table in self._sets.pop(f).values():
+            self._con.execute(f"DROP TABLE IF EXISTS {table}")
+
     def filtered(self, table: str, filters: Filters | None = None, *, columns: list[str] | None = None,
                  order: str | None = None, limit: int | None = None) -> pd.DataFrame:  # fmt: skip
         """Rows of `table` the filters keep (as `apply_filters`), conformed to the table contract when all
@@ -111,13 +210,18 @@ class Query:
         cols = ", ".join(columns) if columns else "* EXCLUDE (_row)"
         body = f"SELECT {cols} FROM rows" + (f" ORDER BY {order}" if order else " ORDER BY _row")
         body += f" LIMIT {int(limit)}" if limit is not None else ""
-        out = self.sql(query_sql.with_filters(f, body, {"rows": table}), _params(f))
+        out = self.sql(self.with_filters(f, body, {"rows": table}), _params(f))
         return out if columns else schema.conform(out, table)
 
     def count(self, table: str, filters: Filters | None = None) -> int:
         f = filters or Filters()
-        sql = query_sql.with_filters(f, "SELECT count(*) AS n FROM rows", {"rows": table})
+        sql = self.with_filters(f, "SELECT count(*) AS n FROM rows", {"rows": table})
         return int(self.sql(sql, _params(f))["n"].iloc[0])
+
+
+def _sql_list(values: list[str]) -> str:
+    """A DuckDB list literal of strings (quotes doubled)."""
+    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]::VARCHAR[]"
 
 
 def _params(f: Filters) -> dict:
@@ -131,7 +235,7 @@ def _run(
     q: Query, filters: dict, body: str, tables: dict[str, str], *, affiliations: bool = False
 ) -> pd.DataFrame:
     f = _filters(filters)
-    return q.sql(query_sql.with_filters(f, body, tables, affiliations=affiliations), _params(f))
+    return q.sql(q.with_filters(f, body, tables, affiliations=affiliations), _params(f))
 
 
 def _filters(kw: dict) -> Filters:
@@ -224,8 +328,207 @@ def coverage_over_time(q: Query, *, by: str = "source", freq: str = "D", **filte
             WHERE d.period IS NOT NULL AND x.{column} IS NOT NULL GROUP BY ALL"""
     sql_tables = {"a": "articles", "m": "mentions", "t": "topics"}
     f = _filters(filters)
-    sql = query_sql.with_filters(f, "", sql_tables).rstrip() + f",\n{dated}\n{body}"
+    sql = q.with_filters(f, "", sql_tables).rstrip() + f",\n{dated}\n{body}"
     out = q.sql(sql, _params(f))
     out["period"] = pd.to_datetime(out["period"].astype("string").str.slice(0, 10), format="%Y-%m-%d")
     out = _typed(out, {"period": out["period"].dtype, by: "string", "articles": "int64", "mentions": "int64"})
     return out.sort_values(["period", by]).reset_index(drop=True)
+
+
+def _run_with(q: Query, f: Filters, body: str, tables: dict[str, str], extra: dict | None = None,
+              *, affiliations: bool = False) -> pd.DataFrame:  # fmt: skip
+    """`body` after the filter CTEs of `f`, with `extra` parameters besides the filters' own."""
+    return q.sql(q.with_filters(f, body, tables, affiliations=affiliations), _params(f) | (extra or {}))
+
+
+def topic_share_by_source(q: Query, **filters) -> pd.DataFrame:
+    """Topic tags per outlet: source, topic, n (sentences tagged), share (of the outlet's tags)."""
+    body = f"""SELECT coalesce(nullif(a.source, ''), '{UNKNOWN}') AS source, t.topic, count(*) AS n
+        FROM t LEFT JOIN a USING (article_id) WHERE t.topic IS NOT NULL GROUP BY ALL"""
+    out = _typed(_run(q, filters, body, {"t": "topics", "a": "articles"}),
+                 {"source": "string", "topic": "string", "n": "int64"})  # fmt: skip
+    out["share"] = out["n"] / out.groupby("source")["n"].transform("sum")
+    return _sorted(out, ["source", "n", "topic"], [True, False, True])
+
+
+def cooccurrence(q: Query, *, level: str = "sentence", **filters) -> pd.DataFrame:
+    """Pairs of actors named in the same sentence (or article): actor_a < actor_b, n (as
+    `counts.cooccurrence`: an actor filter keeps the pairs that involve a chosen actor)."""
+    if level not in ("sentence", "article"):
+        raise ValueError(f"level must be one of sentence, article, got {level!r}")
+    chosen = list(filters.pop("actors", ()) or ())
+    chosen_aff = list(filters.pop("affiliations", ()) or ())
+    f = _filters(filters)
+    unit = ["article_id", "sentence_id"] if level == "sentence" else ["article_id"]
+    known = " AND ".join(f"{c} IS NOT NULL" for c in [*unit, "actor"])
+    ctes = [f"u AS (SELECT DISTINCT {', '.join(unit)}, actor FROM m WHERE {known})"]
+    keep, extra = "", {}
+    if chosen or chosen_aff:  # the chosen actors, and the actors acting for a chosen affiliation
+        extra = {"chosen": chosen, "chosen_aff": chosen_aff}
+        ctes.append(
+            "chosen AS (SELECT unnest($chosen::VARCHAR[]) AS actor UNION "
+            "SELECT actor FROM m WHERE list_contains($chosen_aff::VARCHAR[], affiliation))"
+        )
+        keep = "WHERE actor_a IN (SELECT actor FROM chosen) OR actor_b IN (SELECT actor FROM chosen)"
+    body = f"""SELECT * FROM (SELECT x.actor AS actor_a, y.actor AS actor_b, count(*) AS n
+        FROM u x JOIN u y USING ({", ".join(unit)}) WHERE x.actor < y.actor GROUP BY ALL) {keep}"""
+    sql = q.with_filters(f, "", {"m": "mentions"}).rstrip() + ",\n" + ",\n".join(ctes) + "\n" + body
+    out = q.sql(sql, _params(f) | extra)
+    out = _typed(out, {"actor_a": "string", "actor_b": "string", "n": "int64"})
+    return _sorted(out, ["n", "actor_a", "actor_b"], [False, True, True])
+
+
+def statements_view(q: Query, *, level: str = "actor", columns: str = "s.*", where: str = "",
+                    extra: dict | None = None, order: str = "s._row", limit: int | None = None,
+                    **filters) -> pd.DataFrame:  # fmt: skip
+    """The filtered statements as `positions.statements_in_view` gives them (affiliation, source,
+    published, holder), only `columns` of them (SQL over `s`, the statements, and `a`, the articles),
+    optionally restricted by `where`, ordered and limited."""
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
+    body = (f"SELECT {columns}, a.source, a.published, s.{level} AS holder FROM s "
+            "LEFT JOIN articles a USING (article_id)" + (f" WHERE {where}" if where else "")
+            + f" ORDER BY {order}" + (f" LIMIT {int(limit)}" if limit is not None else ""))  # fmt: skip
+    out = _run_with(q, _filters(filters), body, {"s": "statements_aff"}, extra, affiliations=True)
+    return out.drop(columns=["_row"], errors="ignore")
+
+
+def agreement_network(q: Query, *, level: str = "actor", **filters) -> pd.DataFrame:
+    """As `positions.agreement_network`: DuckDB selects each holder's distinct support/oppose positions
+    (holders x topics x 2 rows at most), the pair arithmetic runs on those in `positions.agreement_edges`."""
+    from analysis import positions
+
+    pos = statements_view(q, level=level, columns="DISTINCT s.topic, s.stance", order="1, 2",
+                          where="s.stance IN ('support', 'oppose')", **filters)  # fmt: skip
+    return positions.agreement_edges(pos.astype("string"))
+
+
+def positions_over_time(q: Query, *, level: str = "actor", freq: str = "M", topic: str | None = None,
+                        **filters) -> pd.DataFrame:  # fmt: skip
+    """As `positions.positions_over_time` (on the statements about `topic` only, when given): DuckDB
+    selects the filtered statements' few columns it needs, the periods are tallied in pandas."""
+    from analysis import positions
+
+    if freq not in positions.FREQS:
+        raise ValueError(f"freq must be one of {sorted(positions.FREQS)}, got {freq!r}")
+    view = statements_view(q, level=level, columns="s.article_id, s.topic, s.stance",
+                           where="s.topic = $only_topic" if topic else "",
+                           extra={"only_topic": topic} if topic else None, **filters)  # fmt: skip
+    view = view.astype({"article_id": "string", "topic": "string", "stance": "string", "source": "string",
+                        "published": "string", "holder": "string"})  # fmt: skip
+    return positions.tally_periods(view, freq)
+
+
+def cell_evidence(q: Query, actor: str, topic: str, *, level: str = "actor", **filters) -> pd.DataFrame:
+    """As `positions.cell_evidence`: the statements behind one cell, support/oppose first, then the most
+    confident."""
+    order = "CASE WHEN s.stance IN ('support', 'oppose') THEN 0 WHEN s.stance = 'neutral' THEN 1 END " \
+            "NULLS LAST, s.confidence DESC NULLS LAST, s._row"  # fmt: skip
+    where = f"s.{level} = $cell_holder AND s.topic = $cell_topic"
+    extra = {"cell_holder": actor, "cell_topic": topic}
+    out = statements_view(q, level=level, where=where, extra=extra, order=order, **filters)
+    return _conform_view(out)
+
+
+def _conform_view(out: pd.DataFrame) -> pd.DataFrame:
+    base = schema.conform(out, "statements")
+    for col in ("affiliation", "source", "published", "holder"):
+        base[col] = out[col].astype("string").to_numpy() if col in out else pd.Series(dtype="string")
+    return base
+
+
+def key_evidence(q: Query, *, actor: str | None = None, topic: str | None = None, n: int = 8,
+                 **filters) -> pd.DataFrame:  # fmt: skip
+    """As `views.key_evidence`: the `n` statements to quote first, with their article's details."""
+    where, extra = [], {}
+    if actor is not None:
+        where.append("s.actor = $ke_actor")
+        extra["ke_actor"] = actor
+    if topic is not None:
+        where.append("s.topic = $ke_topic")
+        extra["ke_topic"] = topic
+    body = f"""SELECT s.* EXCLUDE (_row), a.title, a.source, a.published, a.url FROM s
+        LEFT JOIN a USING (article_id) {"WHERE " + " AND ".join(where) if where else ""}
+        ORDER BY (s.stance IS DISTINCT FROM 'neutral') DESC, s.confidence DESC NULLS LAST,
+          a.published NULLS LAST, s.article_id NULLS LAST, s.sentence_id NULLS LAST, s._row
+        LIMIT {int(n)}"""
+    out = _run_with(q, _filters(filters), body, {"s": "statements", "a": "articles"}, extra)
+    base = schema.conform(out, "statements")
+    for col in ("title", "source", "published", "url"):
+        base[col] = out[col].astype("string").to_numpy()
+    return base
+
+
+def events_in_order(q: Query, *, include_background: bool = True, latest: int | None = None,
+                    **filters) -> pd.DataFrame:  # fmt: skip
+    """As `timeline_tables.events_in_order`; `latest` keeps only the last so many (still in date order)."""
+    start = """CASE length(substr(e.date, 1, 10)) WHEN 4 THEN substr(e.date, 1, 10) || '-01-01'
+        WHEN 7 THEN substr(e.date, 1, 10) || '-01' ELSE substr(e.date, 1, 10) END"""
+    rank = "CASE e.date_precision WHEN 'day' THEN 0 WHEN 'month' THEN 1 WHEN 'year' THEN 2 ELSE 3 END"
+    bg = "" if include_background else "WHERE NOT coalesce(e.background, false)"
+    body = f"""SELECT * EXCLUDE (_k, _n) FROM (
+        SELECT e.date, e.date_precision, try_strptime({start}, '%Y-%m-%d') AS period_start, e.time_expression,
+          e.actors, e.topics, e.evidence, e.background, a.source, a.title, e.article_id, e.sentence_id,
+          e.event_id, row_number() OVER (ORDER BY period_start NULLS LAST, {rank}, e.article_id NULLS LAST,
+          e.sentence_id NULLS LAST, e._row) AS _k, 1 AS _n, count(*) OVER () AS _total
+        FROM e LEFT JOIN a USING (article_id) {bg})
+        {f"WHERE _k > _total - {int(latest)}" if latest is not None else ""} ORDER BY _k"""
+    out = _run(q, filters, body, {"e": "events", "a": "articles"})
+    total = int(out["_total"].iloc[0]) if len(out) else 0
+    out = out.drop(columns=["_total"])
+    out["period_start"] = pd.to_datetime(out["period_start"])
+    types = {c.name: c.dtype for c in schema.TABLES["events"]} | {"source": "string", "title": "string"}
+    out = out.astype({c: t for c, t in types.items() if c in out})
+    out.attrs["total"] = total  # all the filtered events, when `latest` kept fewer
+    return out
+
+
+def actor_first_last(q: Query, **filters) -> pd.DataFrame:
+    """As `timeline_tables.actor_first_last`: actor, first, last (day-precise publication dates),
+    articles, mentions."""
+    day = ("CASE WHEN length(substr(published, 1, 10)) = 10 "
+           "THEN try_strptime(substr(published, 1, 10), '%Y-%m-%d') END")  # fmt: skip
+    body = f"""SELECT m.actor, min(d.day) AS first, max(d.day) AS last,
+        count(DISTINCT m.article_id) AS articles, count(*) AS mentions
+        FROM m LEFT JOIN (SELECT article_id, {day} AS day FROM a) d USING (article_id)
+        WHERE m.actor IS NOT NULL GROUP BY m.actor ORDER BY first NULLS LAST, m.actor"""
+    out = _run(q, filters, body, {"m": "mentions", "a": "articles"})
+    for col in ("first", "last"):
+        out[col] = pd.to_datetime(out[col])
+    return out.astype({"actor": "string", "articles": "int64", "mentions": "int64"})
+
+
+ENGINES = ("auto", "pandas", "duckdb")
+
+
+def article_count(folder: Path | str) -> int:
+    """Articles in the data folder: from the manifest's counts, else the Parquet file's metadata (no
+    table is read)."""
+    from analysis import store
+
+    counts = store.read_manifest(Path(folder)).get("counts") or {}
+    if isinstance(counts.get("articles"), int):
+        return counts["articles"]
+    path = Path(folder) / "articles.parquet"
+    if not path.exists():
+        return 0
+    import pyarrow.parquet as pq
+
+    return int(pq.read_metadata(path).num_rows)
+
+
+def choose_engine(folder: Path | str, choice: str | None = None, min_articles: int | None = None) -> str:
+    """'pandas' or 'duckdb' for the dashboard, from the `query_engine` setting (auto: duckdb from
+    `duckdb_min_articles` articles on)."""
+    from analysis import settings
+
+    choice = (choice if choice is not None else settings.get("query_engine")).strip().lower()
+    if choice not in ENGINES:
+        raise ValueError(
+            f"setting query_engine ({settings.env_var('query_engine')}) must be one of {', '.join(ENGINES)}; "
+            f"got {choice!r}"
+        )
+    if choice != "auto":
+        return choice
+    threshold = min_articles if min_articles is not None else settings.get_int("duckdb_min_articles")
+    return "duckdb" if article_count(folder) >= threshold else "pandas"

@@ -147,8 +147,25 @@ def filtered_sql(name: str, f: Filters) -> str:
     return f"SELECT * FROM {name} WHERE {' AND '.join(conds) or 'true'}"
 
 
-def with_filters(f: Filters, body: str, tables: dict[str, str], *, affiliations: bool = False) -> str:
-    """`body` preceded by the filter CTEs and one CTE per entry of `tables` (cte name -> table name)."""
+def with_filters(
+    f: Filters,
+    body: str,
+    tables: dict[str, str],
+    *,
+    affiliations: bool = False,
+    prepared: dict[str, str] | None = None,
+) -> str:
+    """`body` preceded by the filter CTEs and one CTE per entry of `tables` (cte name -> table name).
+
+    `prepared`: filter CTEs already computed into tables (cte name -> table name, see
+    `Query.prepared`), read from there instead of being computed again."""
     ctes = filter_ctes(f, affiliations=affiliations)
+    if prepared:
+        ctes = [
+            f"{name} AS (SELECT * FROM {prepared[name]})"
+            if (name := cte.split(" AS ", 1)[0]) in prepared
+            else cte
+            for cte in ctes
+        ]
     ctes += [f"{cte} AS ({filtered_sql(table, f)})" for cte, table in tables.items()]
     return "WITH " + ",\n".join(ctes) + "\n" + body

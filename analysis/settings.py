@@ -40,6 +40,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("lexicon_path", str(DATA_FILES / "cues.yaml"), "stance cue lexicon (YAML)"),
     Setting("max_article_bytes", str(2_000_000), "larger files are skipped with a problem row (bytes)"),
     Setting("batch_size", "32", "articles per nlp.pipe batch"),
+    Setting(
+        "max_corpus_rows",
+        str(100_000),
+        "rows read from one .csv or .jsonl corpus file; the rest are skipped with a problem row",
+    ),
+    Setting(
+        "query_engine",
+        "auto",
+        "how the dashboard filters and counts: `pandas` (tables in memory), `duckdb` (queries over the "
+        "Parquet files, for large corpora) or `auto` (duckdb from `duckdb_min_articles` articles on)",
+    ),
+    Setting("duckdb_min_articles", "10000", "with `query_engine=auto`, corpora this large use DuckDB"),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+from analysis.nlp import span_text
 from analysis.stance_candidates import (
     Candidate,
     action_candidates,
@@ -221,11 +222,12 @@ def sentence_statements(
         best = {k: c for k, c in _best(cands).items() if c.stance != "neutral"}
     if parsed and not best and previous:
         best = {k: c for k, c in _best(_anaphor_candidates(sent, sc, list(previous), ctx)).items()}
-    rows = [_row(sid, c.actor, c.topic, c.stance, c.confidence, c.cue, sent.text) for c in best.values()]
+    evidence = span_text(sent)
+    rows = [_row(sid, c.actor, c.topic, c.stance, c.confidence, c.cue, evidence) for c in best.values()]
     conf = ctx.lexicon.conf("neutral")
     for actor in dict.fromkeys(str(m["actor"]) for m in sent_mentions):
         rows += [
-            _row(sid, actor, t, "neutral", conf, "", sent.text) for t in topic_ids if (actor, t) not in best
+            _row(sid, actor, t, "neutral", conf, "", evidence) for t in topic_ids if (actor, t) not in best
         ]
     return rows
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from analysis.nlp import doc_text, span_text
 from analysis.stance_lexicon import Lexicon
 
 PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers"})
@@ -147,7 +148,7 @@ def _in_participial(mention_tok, pronoun) -> bool:
 def same_line(a, b) -> bool:
     """True when two tokens sit on the same line: a headline glued to a paragraph is not one clause."""
     lo, hi = sorted((a.idx, b.idx))
-    return "\n" not in a.doc.text[lo:hi]
+    return "\n" not in doc_text(a.doc)[lo:hi]
 
 
 def _char_token(m: dict, ctx: Context) -> int:
@@ -162,7 +163,7 @@ def _sent_index(tok, ctx: Context) -> int:
 def quote_spans(sent) -> list[tuple[int, int]]:
     """Character spans (document offsets) of the quotations in a sentence."""
     base = sent.start_char
-    return [(base + m.start(), base + m.end()) for m in _QUOTE.finditer(sent.text)]
+    return [(base + m.start(), base + m.end()) for m in _QUOTE.finditer(span_text(sent))]
 
 
 def in_quote(tok) -> bool:

@@ -205,13 +205,37 @@ def _head_of(toks: list) -> object:
     return outside[0] if outside else toks[0]
 
 
+_FORMS = "parley_lemma_lower"  # Doc.user_data key: (lemma-or-lower, lower) of every token
+
+
+def token_forms(doc) -> tuple[list[str], list[str]]:
+    """`_lemma(t)` and `t.lower_` of every token, read once per Doc: the cue indexes are looked up several
+    times per sentence, and creating a Token per word each time cost more than the lookups."""
+    forms = doc.user_data.get(_FORMS)
+    if forms is None or len(forms[0]) != len(doc):
+        lemmas, lowers = [], []
+        for tok in doc:
+            lower, lemma = tok.lower_, tok.lemma_
+            lowers.append(lower)
+            lemmas.append(lemma.lower() if lemma else lower)
+        forms = doc.user_data[_FORMS] = (lemmas, lowers)
+    return forms
+
+
 def match_phrases(span, index: dict[str, tuple[Cue, ...]]) -> list[Match]:
     """Every phrase of `index` found in `span` (a sentence), at most one per head token."""
     found: dict[int, Match] = {}
-    for tok in span:
-        for cue in index.get(_lemma(tok), ()) + (
-            index.get(tok.lower_, ()) if tok.lower_ != _lemma(tok) else ()
-        ):
+    if not index:
+        return []
+    doc = span.doc
+    lemmas, lowers = token_forms(doc)
+    for i in range(span.start, span.end):
+        lemma, lower = lemmas[i], lowers[i]
+        cues = index.get(lemma, ()) + (index.get(lower, ()) if lower != lemma else ())
+        if not cues:
+            continue
+        tok = doc[i]
+        for cue in cues:
             toks = [tok] if len(cue.words) == 1 else None
             if toks is None:
                 toks = _adjacent(tok, cue.words[1:], span.end) or _descendants(tok, cue.words[1:])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from analysis.nlp import doc_text, span_text
 from analysis.stance_holder import Context, nominal_actor
 from analysis.stance_lexicon import Lexicon, Match, match_phrases
 
@@ -90,8 +91,8 @@ def cue_scope(match: Match, anchor, kind: str, lexicon: Lexicon) -> set[int]:
 def _same_block(ids: set[int], head) -> set[int]:
     """Only tokens on the cue's own line: a headline glued to the first paragraph is not one clause."""
     doc, sent = head.doc, head.sent
-    start = doc.text.rfind("\n", sent.start_char, head.idx) + 1 or sent.start_char
-    end = doc.text.find("\n", head.idx, sent.end_char)
+    start = doc_text(doc).rfind("\n", sent.start_char, head.idx) + 1 or sent.start_char
+    end = doc_text(doc).find("\n", head.idx, sent.end_char)
     end = sent.end_char if end < 0 else end
     return {i for i in ids if start <= doc[i].idx < end}
 
@@ -103,15 +104,18 @@ def _term_pattern(term: str) -> re.Pattern:
 
 
 def locate_terms(sent, terms: str) -> list:
-    """Root tokens of each occurrence of the topic's matched terms (`"a; b"`) in the sentence."""
-    roots = []
-    for term in {t.strip() for t in str(terms or "").split(";") if t.strip()}:
-        for hit in _term_pattern(term).finditer(sent.text):
+    """Root tokens of each occurrence of the topic's matched terms (`"a; b"`) in the sentence, in text order
+    (the order decides ties between candidates, so it must not depend on set iteration, which varies with
+    the process's hash seed)."""
+    found = []
+    text = span_text(sent)
+    for term in dict.fromkeys(t.strip() for t in str(terms or "").split(";") if t.strip()):
+        for hit in _term_pattern(term).finditer(text):
             start, end = sent.start_char + hit.start(), sent.start_char + hit.end()
             span = sent.doc.char_span(start, end, alignment_mode="expand")
             if span is not None:
-                roots.append(span.root)
-    return roots
+                found.append((start, end, span.root))
+    return [root for _start, _end, root in sorted(found, key=lambda f: (f[0], f[1]))]
 
 
 def temporal_term(root, lexicon: Lexicon) -> bool:

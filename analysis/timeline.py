@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from analysis.nlp import doc_text, span_text
 from analysis.temporal import Anchor, find_timexes, resolve
 from analysis.timeline_dating import infer_from_text
 from analysis.timeline_stated import date_line_parts, dateline_date, find_dateline, header_date
@@ -45,7 +46,7 @@ def infer_published(doc, published: str | None, published_from: str) -> tuple[st
     """
     if published and published_from in ("metadata", "text"):
         return published, published_from, f"kept: stated in the article's {published_from}"
-    stated = header_date(doc.text)
+    stated = header_date(doc_text(doc))
     if stated:
         return stated[0], "text", stated[1]
     found_timexes = scan(doc)
@@ -72,10 +73,10 @@ class Found:
 
 def scan(doc) -> list[Found]:
     """Every time expression of `doc`, with document offsets, paragraph number and clause tense."""
-    breaks = [m.end() for m in re.finditer(r"\n+", doc.text)]
+    breaks = [m.end() for m in re.finditer(r"\n+", doc_text(doc))]
     found = []
     for sid, sent in enumerate(doc.sents):
-        for tx in find_timexes(sent.text):
+        for tx in find_timexes(span_text(sent)):
             start, end = sent.start_char + tx.start, sent.start_char + tx.end
             paragraph = sum(1 for b in breaks if b <= start)
             found.append(Found(sid, start, end, paragraph, clause_tense(doc, start, end), tx))
@@ -108,9 +109,9 @@ def find_time_expressions(doc, published: str | None) -> list[dict]:
             or res.precision == paragraph_date.precision
         ):
             paragraph_date = Anchor.parse(res.date)
-        if res.precision == "day" and _narrates(doc.text, item):
+        if res.precision == "day" and _narrates(doc_text(doc), item):
             narrated = Anchor.parse(res.date)
-        if res.precision == "day" and _on_date_line(doc.text, item.start):
+        if res.precision == "day" and _on_date_line(doc_text(doc), item.start):
             anchor = Anchor.parse(res.date)  # a live page's entry date: what follows is told from that day
         rows.append(
             {
@@ -142,7 +143,7 @@ def clause_tense(doc, start: int, end: int) -> str | None:
     if span is None:
         return None
     if not doc.has_annotation("DEP"):
-        return "future" if _FUTURE_WORDS.search(span.sent.text) else None
+        return "future" if _FUTURE_WORDS.search(span_text(span.sent)) else None
     before = _verb_just_before(span)
     if before:
         return before
@@ -254,7 +255,8 @@ def _event_timexes(doc, timexes: list[dict]) -> list[dict]:
     """Time expressions that can date an event: not a date line ('Updated: Nov. 26, 2025'), and not the
     dateline's date when the sentence gives the event its own date ('GENEVA, Nov 23 (Reuters) - ... said
     on Saturday')."""
-    text, dateline = doc.text, find_dateline(doc.text)
+    text = doc_text(doc)
+    dateline = find_dateline(text)
     dated = [tx for tx in timexes if tx.get("date") and not _on_date_line(text, int(tx["start_char"]))]
     if dateline is None:
         return dated
@@ -290,7 +292,7 @@ def _distinct_dates(group: list[dict]) -> list[dict]:
 def _evidence(doc, sents: list, sid: int, offset: int):
     """The sentence around `offset`, cut at line breaks (a sentence the segmenter ran across paragraphs,
     "7 p.m.\n\nHave a news tip?", keeps only its own line) and carried on past a colon within the line."""
-    text, sent = doc.text, sents[sid]
+    text, sent = doc_text(doc), sents[sid]
     start = max(sent.start_char, text.rfind("\n", 0, offset) + 1)
     line_end = text.find("\n", offset)
     line_end = len(text) if line_end < 0 else line_end
@@ -302,7 +304,7 @@ def _evidence(doc, sents: list, sid: int, offset: int):
 
 def _reports_happening(sent) -> bool:
     """A statement with a verb (questions and verbless headlines are not events)."""
-    if sent.text.strip().endswith("?"):
+    if span_text(sent).strip().endswith("?"):
         return False
     if not sent.doc.has_annotation("POS"):
         return True

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from analysis.nlp import doc_text
 from analysis.temporal import choose_year
 from analysis.temporal_rules import NUMBERS
 
@@ -141,8 +142,9 @@ def infer_from_text(doc, found: list, *, anchors=None, today: date | None = None
     anchors = load_anchors() if anchors is None else anchors
     today = today or date.today()
     narrated = narrated_expressions(doc, found)
-    lower, lower_why = lower_bound(doc.text, narrated, anchors, today)
-    estimate = elapsed_estimate(doc.text, anchors)
+    text = doc_text(doc)
+    lower, lower_why = lower_bound(text, narrated, anchors, today)
+    estimate = elapsed_estimate(text, anchors)
     days = _day_references(narrated, lower, lower_why, estimate, today)
     # Background dates ("the war, which began on February 24, 2022") are older than what the text
     # narrates elsewhere: only days in the latest narrated year, and near the elapsed-time estimate, count.

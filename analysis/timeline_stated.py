@@ -13,6 +13,7 @@ import calendar
 import re
 from datetime import date
 
+from analysis.nlp import doc_text
 from analysis.temporal import find_timexes
 from analysis.temporal_rules import MONTHS
 from analysis.timeline_dating import (
@@ -122,7 +123,8 @@ def dateline_date(
     lead narrates ("GENEVA, Nov 23 (Reuters) - officials said on Sunday"), not before the latest year the
     text names or the known events it refers to, and nearest the elapsed-time estimate when there is one.
     """
-    match = find_dateline(doc.text)
+    text = doc_text(doc)
+    match = find_dateline(text)
     if match is None:
         return None
     month = MONTHS[(match.group("mon") or match.group("mon2")).rstrip(".").lower()]
@@ -132,9 +134,9 @@ def dateline_date(
         return (stated.isoformat(), "text", f"dateline: '{line}'") if stated else None
     anchors = load_anchors() if anchors is None else anchors
     today = today or date.today()
-    lower, lower_why = lower_bound(doc.text, narrated_expressions(doc, found), anchors, today)
-    chosen = _dateline_year(month, day, _lead_weekday(doc.text, found, match.end()), lower, lower_why,
-                            elapsed_estimate(doc.text, anchors), today)  # fmt: skip
+    lower, lower_why = lower_bound(text, narrated_expressions(doc, found), anchors, today)
+    chosen = _dateline_year(month, day, _lead_weekday(text, found, match.end()), lower, lower_why,
+                            elapsed_estimate(text, anchors), today)  # fmt: skip
     return (chosen[0].isoformat(), "inferred", f"dateline '{line}'; {chosen[1]}") if chosen else None
 
 

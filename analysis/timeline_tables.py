@@ -26,18 +26,32 @@ def _filtered(tables: dict[str, pd.DataFrame], filters: dict) -> dict[str, pd.Da
     return apply_filters(tables, Filters(**filters))
 
 
+def _parse_unique(iso: pd.Series, parse) -> pd.Series:
+    """`parse` applied to the distinct values of `iso` only (a corpus has few distinct dates)."""
+    text = iso.fillna("").astype(str).str.slice(0, 10)
+    uniq = pd.Series(text.unique())
+    parsed = pd.Series(parse(uniq).to_numpy(), index=uniq.to_numpy())
+    return pd.Series(parsed.reindex(text.to_numpy()).to_numpy(), index=iso.index)
+
+
 def _period_start(iso: pd.Series) -> pd.Series:
     """First day of an ISO date of any precision ('2025' -> 2025-01-01), NaT when empty."""
-    text = iso.fillna("").astype(str).str.slice(0, 10)
-    padded = text.where(text.str.len() != 4, text + "-01-01")
-    padded = padded.where(padded.str.len() != 7, padded + "-01")
-    return pd.to_datetime(padded.where(padded != ""), errors="coerce", format="%Y-%m-%d")
+
+    def parse(text: pd.Series) -> pd.Series:
+        padded = text.where(text.str.len() != 4, text + "-01-01")
+        padded = padded.where(padded.str.len() != 7, padded + "-01")
+        return pd.to_datetime(padded.where(padded != ""), errors="coerce", format="%Y-%m-%d")
+
+    return _parse_unique(iso, parse)
 
 
 def _day(iso: pd.Series) -> pd.Series:
     """The day of day-precise ISO dates; NaT for month, year or unknown precision."""
-    text = iso.fillna("").astype(str).str.slice(0, 10)
-    return pd.to_datetime(text.where(text.str.len() == 10), errors="coerce", format="%Y-%m-%d")
+
+    def parse(text: pd.Series) -> pd.Series:
+        return pd.to_datetime(text.where(text.str.len() == 10), errors="coerce", format="%Y-%m-%d")
+
+    return _parse_unique(iso, parse)
 
 
 def events_in_order(

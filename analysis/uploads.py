@@ -12,6 +12,7 @@ to the names the articles were stored under.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import os
@@ -22,10 +23,34 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis import decode, settings
+
 ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".csv", ".jsonl")
+CORPUS_SUFFIXES = (".csv", ".jsonl")
 METADATA_FILE = "metadata.csv"
 MAX_NAME = 100
+MAX_SUFFIX = 16
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# device names that Windows refuses as file names, whatever the suffix (the folder may be copied there)
+RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))]
+)
+# what a file holds when its first bytes say so, whatever its name claims
+SIGNATURES = (
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or a Word, Excel or OpenDocument file)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office document"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"\x7fELF", "a program"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"PAR1", "a Parquet file"),
+)
 
 
 @dataclass(frozen=True)
@@ -59,8 +84,10 @@ def sanitize_name(name: str) -> str:
     if not dot:
         stem, suffix = base, ""
     stem = _UNSAFE.sub("_", stem).strip("._-") or "upload"
-    suffix = _UNSAFE.sub("", suffix).lower()
+    suffix = _UNSAFE.sub("", suffix).lower()[:MAX_SUFFIX]
     stem = stem[: MAX_NAME - len(suffix) - 1]
+    if stem.split(".")[0].upper() in RESERVED:
+        stem = f"{stem}_"
     return f"{stem}.{suffix}" if suffix else stem
 
 
@@ -80,17 +107,61 @@ def known_hashes(folders: list[Path]) -> dict[str, str]:
     return hashes
 
 
-def check_upload(name: str, data: bytes, *, max_bytes: int) -> str | None:
-    """Why `data` named `name` cannot be stored, or None when it can."""
+def default_max_rows() -> int:
+    return settings.get_int("max_corpus_rows")
+
+
+def count_rows(text: str, suffix: str, stop: int) -> int:
+    """Article rows of a corpus file's text (CSV records after the header, or non-blank JSON lines),
+    counted up to `stop` only, so a file of millions of rows costs no more than `stop` of them."""
+    if suffix == ".jsonl":
+        rows = (line for line in io.StringIO(text) if line.strip())
+    else:
+        rows = csv.reader(io.StringIO(text, newline=""))
+        next(rows, None)  # the header
+    n = 0
+    try:
+        for _ in rows:
+            n += 1
+            if n >= stop:
+                break
+    except csv.Error:
+        pass  # malformed CSV: the build reports it, naming the file
+    return n
+
+
+def check_upload(name: str, data: bytes, *, max_bytes: int, max_rows: int | None = None) -> str | None:
+    """Why `data` named `name` cannot be stored, or None when it can.
+
+    Refused: an unsupported suffix, an empty file, one over `max_bytes`, one whose content is not text
+    whatever its name claims (a PDF, ZIP, image...), and a `.csv`/`.jsonl` of more than `max_rows` rows
+    (default: setting max_corpus_rows)."""
     suffix = Path(sanitize_name(name)).suffix
     if suffix not in ALLOWED_SUFFIXES:
         return f"{name!r} is not a supported file type; use one of {', '.join(ALLOWED_SUFFIXES)}"
     if not data:
         return f"{name!r} is empty"
     if len(data) > max_bytes:
-        return f"{name!r} is {len(data):,} bytes, over the limit of {max_bytes:,} bytes"
-    if b"\x00" in data[:8192]:
-        return f"{name!r} looks like a binary file, not text"
+        return (
+            f"{name!r} is {len(data) / 1e6:,.1f} MB ({len(data):,} bytes), over the limit of "
+            f"{max_bytes:,} bytes per file (setting max_article_bytes)"
+        )
+    for signature, kind in SIGNATURES:
+        if data.startswith(signature):
+            return f"{name!r} is named {suffix} but holds {kind}, not text; not stored"
+    wide = any(data.startswith(bom) for bom, encoding in decode.BOMS if encoding != "utf-8-sig")
+    if b"\x00" in data[:8192] and not wide:  # NUL bytes: binary, unless UTF-16/32 with a byte order mark
+        return f"{name!r} looks like a binary file, not text (it holds NUL bytes)"
+    text, note = decode.decode_bytes(data)
+    if text is None:
+        return f"{name!r} looks like a binary file, not text ({note})"
+    limit = default_max_rows() if max_rows is None else max_rows
+    lines = data.count(b"\n") + data.count(b"\r")  # cheap: only a file with more lines is parsed
+    if suffix in CORPUS_SUFFIXES and lines > limit and count_rows(text, suffix, limit + 1) > limit:
+        return (
+            f"{name!r} holds more than {limit:,} rows, over the limit of {limit:,} articles per "
+            "corpus file (setting max_corpus_rows); split it into smaller files"
+        )
     return None
 
 
@@ -121,10 +192,10 @@ def write_atomic(folder: Path, name: str, data: bytes) -> Path:
 
 
 def save_article(
-    folder: Path, name: str, data: bytes, *, max_bytes: int, seen: dict[str, str]
+    folder: Path, name: str, data: bytes, *, max_bytes: int, seen: dict[str, str], max_rows: int | None = None
 ) -> UploadResult:
     """Store one uploaded article file; `seen` (hash -> stored name) is updated and used for duplicates."""
-    problem = check_upload(name, data, max_bytes=max_bytes)
+    problem = check_upload(name, data, max_bytes=max_bytes, max_rows=max_rows)
     if problem:
         return UploadResult(name, "rejected", "", problem)
     digest = content_hash(data)
@@ -164,6 +235,7 @@ def save_uploads(
     *,
     max_bytes: int,
     known_folders: list[Path] | None = None,
+    max_rows: int | None = None,
 ) -> list[UploadResult]:
     """Store uploaded `(name, bytes)` pairs in `folder`, articles first, then any metadata.csv.
 
@@ -172,6 +244,7 @@ def save_uploads(
         files: uploaded names and contents.
         max_bytes: the size limit of one file.
         known_folders: other corpus folders whose files count as duplicates (e.g. the seed corpus).
+        max_rows: the row limit of one .csv/.jsonl file (default: setting max_corpus_rows).
 
     Returns:
         One result per uploaded file, in upload order.
@@ -183,12 +256,12 @@ def save_uploads(
     for i, (name, data) in enumerate(files):
         if sanitize_name(name).lower() == METADATA_FILE:
             continue
-        results[i] = save_article(folder, name, data, max_bytes=max_bytes, seen=seen)
+        results[i] = save_article(folder, name, data, max_bytes=max_bytes, seen=seen, max_rows=max_rows)
         if results[i].stored:
             renames[re.split(r"[\\/]", name)[-1]] = results[i].stored
     for i, (name, data) in enumerate(files):
         if i not in results:
-            problem = check_upload(name, data, max_bytes=max_bytes)
+            problem = check_upload(name, data, max_bytes=max_bytes, max_rows=max_rows)
             results[i] = (
                 UploadResult(name, "rejected", "", problem)
                 if problem

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import settings
@@ -82,12 +83,13 @@ def corpus_summary(tables: dict[str, pd.DataFrame]) -> dict:
     """Headline numbers: articles, sources, date span, actors, statements, events, problems."""
     articles = tables["articles"]
     sources = articles["source"].dropna().astype(str)
-    days = sorted(str(d) for d in articles["published"].dropna() if str(d))
+    days = articles["published"].dropna().astype(str)
+    days = days[days != ""]
     return {
         "articles": int(len(articles)),
         "sources": int(sources[sources != ""].nunique()),
-        "start": days[0] if days else None,
-        "end": days[-1] if days else None,
+        "start": str(days.min()) if len(days) else None,
+        "end": str(days.max()) if len(days) else None,
         "actors": int(tables["mentions"]["actor"].nunique()),
         "mentions": int(len(tables["mentions"])),
         "statements": int(len(tables["statements"])),
@@ -146,6 +148,34 @@ def evidence(
     return out.head(limit) if limit else out
 
 
+def key_evidence(
+    tables: dict[str, pd.DataFrame], *, actor: str | None = None, topic: str | None = None, n: int = 8
+) -> pd.DataFrame:
+    """The `n` statements to quote first, as `evidence` rows: support/oppose before neutral, then the most
+    confident, then in `evidence` order (date, article, sentence).
+
+    Only the statements that can make the first `n` (with every tie) are joined with their articles,
+    so this stays cheap on a large corpus.
+    """
+    st_ = tables["statements"]
+    if actor is not None:
+        st_ = st_[st_["actor"] == actor]
+    if topic is not None:
+        st_ = st_[st_["topic"] == topic]
+    if st_.empty or n <= 0:
+        return evidence({**tables, "statements": st_.head(0)})
+    rank = (st_["stance"] != "neutral").to_numpy(dtype=bool, na_value=True).astype(np.int64)
+    conf = st_["confidence"].astype("float64").to_numpy(na_value=np.nan)
+    score = np.where(np.isnan(conf), -np.inf, conf)  # a missing confidence sorts last
+    order = np.lexsort((-score, -rank))
+    last = order[min(n, len(order)) - 1]
+    cand = (rank > rank[last]) | ((rank == rank[last]) & (score >= score[last]))
+    ev = evidence({**tables, "statements": st_[cand]})
+    ev = ev.assign(_rank=(ev["stance"] != "neutral").astype("boolean").fillna(True).astype("int64"))
+    ev = ev.sort_values(["_rank", "confidence"], ascending=False, kind="stable", na_position="last")
+    return ev.head(n).drop(columns=["_rank"]).reset_index(drop=True)
+
+
 def actor_sentences(tables: dict[str, pd.DataFrame], actor: str, *, limit: int = 200) -> pd.DataFrame:
     """The sentences mentioning `actor`, with the surface form and the article's title, source and URL."""
     ments = tables["mentions"][tables["mentions"]["actor"] == actor]
@@ -166,13 +196,19 @@ def safe_url(url: str | None) -> str:
     return url if url.lower().startswith(("http://", "https://")) and " " not in url else ""
 
 
-def article_list(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Articles newest first with a one-line label 'date · source · title' for a picker."""
-    arts = tables["articles"][["article_id", "file", "title", "source", "published"]].copy()
+def article_list(tables: dict[str, pd.DataFrame], *, limit: int | None = None) -> pd.DataFrame:
+    """Articles newest first with a one-line label 'date · source · title' for a picker (the first
+    `limit` when given)."""
+    arts = tables["articles"][["article_id", "file", "title", "source", "published"]]
     arts = arts.sort_values(["published", "title"], ascending=[False, True], na_position="last")
+    return label_articles(arts.head(limit) if limit is not None else arts)
+
+
+def label_articles(arts: pd.DataFrame) -> pd.DataFrame:
+    """`arts` (article_id, file, title, source, published) plus their picker label."""
     title = arts["title"].fillna("").where(arts["title"].fillna("") != "", arts["file"])
-    arts["label"] = arts["published"].fillna("undated") + " · " + arts["source"].fillna("?") + " · " + title
-    return arts.reset_index(drop=True)
+    label = arts["published"].fillna("undated") + " · " + arts["source"].fillna("?") + " · " + title
+    return arts.assign(label=label).reset_index(drop=True)
 
 
 def article(tables: dict[str, pd.DataFrame], article_id: str) -> dict:
@@ -219,10 +255,11 @@ def event_rows(tables: dict[str, pd.DataFrame], event_id: str) -> pd.DataFrame:
     return ev.merge(meta, on="article_id", how="left").reset_index(drop=True)
 
 
-def unresolved_times(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Time expressions without a date, with their article's title and source."""
+def unresolved_times(tables: dict[str, pd.DataFrame], *, limit: int | None = None) -> pd.DataFrame:
+    """Time expressions without a date, with their article's title and source (the first `limit`)."""
     tx = tables["time_expressions"]
     tx = tx[tx["date"].fillna("") == ""]
+    tx = tx.head(limit) if limit is not None else tx
     meta = tables["articles"][["article_id", "title", "source", "published"]]
     out = tx.merge(meta, on="article_id", how="left")
     return out[["expression", "kind", "title", "source", "published", "sentence_id"]].reset_index(drop=True)

@@ -1,14 +1,24 @@
 """Dashboard benchmark (not a test): server-side time of one page run after a filter change.
 
-Each page is run through Streamlit's AppTest (the script run, its cached loaders, `apply_filters`, the
-aggregations, the figures and the serialisation of every element; no browser), once to warm the table
-cache and then once per filter change over a cycle of typical changes, with the filtered-table and
-aggregation caches cleared before each run, so every page pays for the change. Corpora: the built
-seed tables (if a data folder is given) and generated tables of 2,000 articles (`bench_query.make_tables`,
-realistic rows per article). Target: under 200 ms per page run at 2,000 articles.
+Each page is run through Streamlit's AppTest (the script run, its cached loaders, the filters, the
+aggregations, the figures and the serialisation of every element; no browser), once to warm the caches
+that survive a filter change (the loaded tables or the query layer, the filter options), then once per
+filter change over a cycle of typical changes, with the caches keyed by the filters (filtered tables,
+aggregations, summary) cleared before each run, so every page pays for the change.
+
+Each (corpus, engine) runs in its own process, so that its peak memory (max RSS) is its own. Engines:
+`pandas` (every table loaded, `apply_filters`, pandas aggregations) and `duckdb` (the `analysis.query`
+layer over the Parquet files, as the app does past the `duckdb_min_articles` setting). Corpora: the built
+seed tables (with `--seeds-data`) and generated tables (`bench_query.make_tables`: realistic rows per
+article, ~400 actors with a long tail, 40 outlets, dates across 2025), written as Parquet.
+
+Reported per page: wall-clock median and p95 (ms), the process's CPU time per run (median; all threads,
+what a busy machine distorts least), and per process its peak RSS. Targets: issue 6, median under 200 ms
+at 2,000 articles; issue 7, p95 under 300 ms at 10k and under 1 s at 100k, peak memory under 2 GB at 100k.
 
 Usage:
-    python bench/bench_dashboard.py [--seeds-data data] [--sizes 2000] [--repeat 10] [--json out.json]
+    python bench/bench_dashboard.py --sizes 2000 10000 100000 --engine pandas duckdb \\
+        --pandas-up-to 10000 --repeat 10 --json dash.json
 """
 
 from __future__ import annotations
@@ -17,7 +27,10 @@ import argparse
 import json
 import logging
 import os
+import resource
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -26,11 +39,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from streamlit.testing.v1 import AppTest  # noqa: E402
-
 from analysis import store  # noqa: E402
 from analysis.filters import Filters  # noqa: E402
-from dashboard import state  # noqa: E402
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = ["overview", "actors", "positions", "timeline", "articles", "data", "briefing"]
@@ -52,95 +62,164 @@ def widget_state(f: Filters) -> dict:
 
 
 def cycle(folder: Path) -> list[Filters]:
-    """Filter changes drawn from the data: top actors, a topic, a source, a search, combinations."""
-    t = store.load_tables(folder)
-    actors = t["mentions"]["actor"].value_counts().index.tolist()
-    topic = t["topics"]["topic"].value_counts().index[0]
-    source = (t["articles"]["source"].value_counts().index.tolist() or [""])[0]
-    aff = t["mentions"]["affiliation"].value_counts().index[0]
-    return [
-        f
-        for f in [
-            Filters(actors=(actors[0],)),
-            Filters(actors=tuple(actors[1:3])),
-            Filters(topics=(topic,)),
-            Filters(sources=(source,)) if source else None,
-            Filters(search="ceasefire"),
-            Filters(actors=(actors[0],), topics=(topic,)),
-            Filters(affiliations=(aff,)),
-            Filters(actors=(actors[min(5, len(actors) - 1)],)),
-            Filters(search="talks"),
-            Filters(),
-        ]
-        if f is not None
+    """Filter changes drawn from the data (with DuckDB, so the measured process stays lean): the busiest
+    actors, topic, source and affiliation, two searches, combinations, and back to no filter."""
+    import duckdb
+
+    def top(table: str, column: str, k: int) -> list[str]:
+        path = str(folder / f"{table}.parquet").replace("'", "''")
+        sql = (f"SELECT {column} FROM read_parquet('{path}') WHERE coalesce({column}, '') <> '' "
+               f"GROUP BY {column} ORDER BY count(*) DESC, {column} LIMIT {k}")  # fmt: skip
+        return [row[0] for row in duckdb.sql(sql).fetchall()]
+
+    actors = top("mentions", "actor", 6) or [""]
+    topic = top("topics", "topic", 1) or [""]
+    source = top("articles", "source", 1) or [""]
+    aff = top("mentions", "affiliation", 1) or [""]
+    candidates = [
+        Filters(actors=(actors[0],)),
+        Filters(actors=tuple(actors[1:3])),
+        Filters(topics=(topic[0],)),
+        Filters(sources=(source[0],)),
+        Filters(search="ceasefire"),
+        Filters(actors=(actors[0],), topics=(topic[0],)),
+        Filters(affiliations=(aff[0],)),
+        Filters(actors=(actors[min(5, len(actors) - 1)],)),
+        Filters(search="talks"),
+        Filters(),
     ]
+    return [f for f in candidates if "" not in f.actors + f.topics + f.sources + f.affiliations]
 
 
-def time_page(page: str, folder: Path, filters: list[Filters]) -> list[float]:
-    """Milliseconds of each run of `page` after each filter change (first, warming run excluded)."""
+def time_page(page: str, folder: Path, filters: list[Filters]) -> tuple[list[float], list[float]]:
+    """Wall and CPU milliseconds of each run of `page` after each filter change (warming run excluded)."""
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import state
+
     os.environ["PARLEY_DATA_DIR"] = str(folder)
     at = AppTest.from_file(APP, default_timeout=600)
     at.run()
     if page != "overview":
         at.switch_page(f"app_pages/{page}.py")
         at.run()
-    times = []
+    wall, cpu = [], []
     for f in filters:
         for key, value in widget_state(f).items():
             at.session_state[key] = value
-        # Every page pays for the filter change itself (apply_filters and the aggregations), as the first
-        # page shown after a change does; the stored tables stay loaded, as in a running server.
-        state.filtered.clear()
-        state.aggregated.clear()
-        start = time.perf_counter()
+        # Every page pays for the filter change itself (filters, aggregations, summary), as the first
+        # page shown after a change does; the loaded tables or the query layer stay, as in a server.
+        for cache in (state.filtered, state.aggregated, state.summary):
+            cache.clear()
+        start, cpu_start = time.perf_counter(), time.process_time()
         at.run()
-        times.append((time.perf_counter() - start) * 1000)
+        wall.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - cpu_start) * 1000)
         if at.exception:
             raise RuntimeError(f"{page}: {at.exception[0].value}")
-    return times
+    return wall, cpu
 
 
-def bench_folder(label: str, folder: Path, repeat: int) -> dict:
-    filters = (cycle(folder) * repeat)[:repeat]
-    counts = store.read_manifest(folder).get("counts", {})
-    out = {"corpus": label, "articles": counts.get("articles"), "pages": {}}
-    for page in PAGES:
-        times = time_page(page, folder, filters)
-        out["pages"][page] = {
-            "median": statistics.median(times),
-            "p95": sorted(times)[int(0.95 * (len(times) - 1))],
-        }
-        print(
-            f"  {label:<12} {page:<10} median {out['pages'][page]['median']:6.0f} ms   "
-            f"p95 {out['pages'][page]['p95']:6.0f} ms",
-            flush=True,
-        )
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+
+
+def run_child(folder: Path, engine: str, pages: list[str], filters: list[Filters]) -> dict:
+    """In this process: every page under `engine`; timings, the setup (first run) and the peak RSS."""
+    os.environ["PARLEY_QUERY_ENGINE"] = engine
+    logging.disable(logging.WARNING)  # AppTest's "missing ScriptRunContext" noise
+    out: dict = {"pages": {}}
+    for page in pages:
+        wall, cpu = time_page(page, folder, filters)
+        out["pages"][page] = {"median": statistics.median(wall), "p95": p95(wall),
+                              "cpu_median": statistics.median(cpu), "runs": len(wall)}  # fmt: skip
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
 
-def generated(n: int, work: Path) -> Path:
-    from bench_query import RATES, make_tables
+def bench(label: str, folder: Path, engine: str, pages: list[str], repeat: int) -> dict:
+    filters = (cycle(folder) * repeat)[:repeat]
+    payload = json.dumps([{k: getattr(f, k) for k in Filters.__dataclass_fields__} for f in filters])
+    cmd = [sys.executable, __file__, "--child", str(folder), "--engine", engine, "--pages", *pages,
+           "--filters", payload]  # fmt: skip
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode:
+        raise RuntimeError(f"{label} {engine}: {proc.stderr[-2000:]}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    counts = store.read_manifest(folder).get("counts", {})
+    result |= {"corpus": label, "engine": engine, "articles": counts.get("articles"),
+               "process_s": time.perf_counter() - start}  # fmt: skip
+    for page, r in result["pages"].items():
+        print(f"  {label:<15} {engine:<7} {page:<10} median {r['median']:6.0f} ms   p95 {r['p95']:6.0f} ms   "
+              f"CPU {r['cpu_median']:6.0f} ms", flush=True)  # fmt: skip
+    print(f"  {label:<15} {engine:<7} peak RSS {result['peak_mb']:,.0f} MB", flush=True)
+    return result
 
+
+def generated(n: int, work: Path) -> Path:
+    """Generated tables of `n` articles (in a child process, so the parent stays small)."""
     folder = work / f"tables_{n}"
-    tables = make_tables(n, RATES)
-    store.write_tables(tables, folder, {"counts": {k: len(v) for k, v in tables.items()}, "generated": n})
+    code = ("import sys; sys.path[:0] = [sys.argv[1], sys.argv[1] + '/bench']\n"
+            "from pathlib import Path\nfrom bench_query import RATES, make_tables\n"
+            "from analysis import store\n"
+            "n = int(sys.argv[2]); tables = make_tables(n, RATES)\n"
+            "store.write_tables(tables, Path(sys.argv[3]), "
+            "{'counts': {k: len(v) for k, v in tables.items()}, 'generated': n})")  # fmt: skip
+    subprocess.run([sys.executable, "-c", code, str(ROOT), str(n), str(folder)], check=True)
     return folder
+
+
+def table(results: list[dict]) -> str:
+    """The results as a Markdown table: median / p95 ms per page, peak RSS."""
+    pages = [p for p in PAGES if any(p in r["pages"] for r in results)]
+    lines = [
+        "| corpus | engine | " + " | ".join(pages) + " | peak RSS |",
+        "|---|---|" + "---|" * (len(pages) + 1),
+    ]
+    for r in results:
+        cells = [f"{r['pages'][p]['median']:.0f} / {r['pages'][p]['p95']:.0f}" if p in r["pages"] else "–"
+                 for p in pages]  # fmt: skip
+        lines.append(
+            f"| {r['corpus']} | {r['engine']} | " + " | ".join(cells) + f" | {r['peak_mb']:,.0f} MB |"
+        )
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--seeds-data", type=Path, help="a data folder built from the seeds (e.g. data/)")
-    p.add_argument("--sizes", type=int, nargs="*", default=[2000])
+    p.add_argument("--sizes", type=int, nargs="*", default=[2000], help="generated corpora (articles)")
+    p.add_argument("--engine", nargs="+", choices=("pandas", "duckdb"), default=["pandas", "duckdb"])
+    p.add_argument("--pandas-up-to", type=int, default=10_000, help="run the pandas engine up to this size")
+    p.add_argument("--pages", nargs="+", choices=PAGES, default=PAGES)
     p.add_argument("--repeat", type=int, default=10, help="filter changes per page")
     p.add_argument("--json", type=Path)
+    p.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    p.add_argument("--filters", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
-    logging.disable(logging.WARNING)  # AppTest's "missing ScriptRunContext" noise
+    if args.child:
+        filters = [Filters(**f) for f in json.loads(args.filters)]
+        print(json.dumps(run_child(args.child, args.engine[0], args.pages, filters)))
+        return 0
     results = []
-    with tempfile.TemporaryDirectory() as tmp:
-        if args.seeds_data:
-            results.append(bench_folder("seeds", args.seeds_data, args.repeat))
+    work = Path(tempfile.mkdtemp(prefix="parley-dbench-"))
+    try:
+        corpora = [("seeds", args.seeds_data)] if args.seeds_data else []
         for n in args.sizes:
-            results.append(bench_folder(f"{n:,} articles", generated(n, Path(tmp)), args.repeat))
+            start = time.perf_counter()
+            corpora.append((f"{n:,} articles", generated(n, work)))
+            print(f"generated {n:,} articles in {time.perf_counter() - start:.0f} s", flush=True)
+        for label, folder in corpora:
+            n = store.read_manifest(folder).get("counts", {}).get("articles") or 0
+            for engine in args.engine:
+                if engine == "pandas" and n > args.pandas_up_to:
+                    continue
+                results.append(bench(label, folder, engine, args.pages, args.repeat))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print("\n" + table(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
     return 0

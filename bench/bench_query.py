@@ -31,8 +31,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analysis import counts, positions, query, store, timeline_tables  # noqa: E402
-from analysis.filters import Filters, apply_filters  # noqa: E402
+from analysis import counts, positions, query, query_views, store, timeline_tables, views  # noqa: E402
+from analysis.filters import Filters, RowKeys, apply_filters  # noqa: E402
 
 # rows per article, from builds of generated articles (~415 words); override with --calibrate DATA_DIR
 RATES = {
@@ -200,58 +200,73 @@ def kw(f: Filters) -> dict:
     return {k: getattr(f, k) for k in Filters.__dataclass_fields__}
 
 
-DUCK_PAGES = {
+DUCK_PAGES = {  # what each page of the app asks the query layer for in DuckDB mode
     "overview": lambda q, f: [
-        q.count("articles", f),
-        q.count("statements", f),
+        query_views.corpus_summary(q, f),
         query.mentions_by_actor(q, **kw(f)),
+        query.topic_share_by_source(q, **kw(f)),
         query.coverage_over_time(q, by="source", **kw(f)),
     ],
     "actors": lambda q, f: [
         query.mentions_by_actor(q, **kw(f)),
         query.mentions_by_actor_source(q, **kw(f)),
         query.mentions_by_actor_day(q, **kw(f)),
+        query.key_evidence(q, **kw(f)),
     ],
+    "cooccurrence": lambda q, f: [query.cooccurrence(q, **kw(f))],
     "positions": lambda q, f: [
         query.position_matrix(q, **kw(f)),
-        query.position_matrix(q, level="affiliation", **kw(f)),
-        q.filtered("statements", f, order="confidence DESC", limit=200),
+        query.agreement_network(q, **kw(f)),
+        query.positions_over_time(q, freq="W", topic=TOPIC, **kw(f)),
+        query_views.catalog_topics(q, f),
+        query.key_evidence(q, **kw(f)),
     ],
     "timeline": lambda q, f: [
-        query.coverage_over_time(q, by="actor", freq="W", **kw(f)),
-        q.filtered("events", f, order="date", limit=500),
+        query.events_in_order(q, latest=1500, **kw(f)),
+        query.coverage_over_time(q, by="source", **kw(f)),
+        query.actor_first_last(q, **kw(f)),
+        query_views.unresolved_times(q, f, limit=1000),
     ],
     "articles": lambda q, f: [
-        q.count("articles", f),
-        q.filtered("articles", f, columns=["article_id", "title", "source", "published"], limit=500),
+        query_views.corpus_summary(q, f),
+        query_views.article_list(q, f, limit=2000),
     ],
 }
-PANDAS_PAGES = {
+PANDAS_PAGES = {  # the same through the pandas functions on the filtered tables
     "overview": lambda t: [
-        len(t["articles"]),
-        len(t["statements"]),
+        views.corpus_summary(t),
         counts.mentions_by_actor(t),
+        counts.topic_share_by_source(t),
         timeline_tables.coverage_over_time(t, by="source"),
     ],
     "actors": lambda t: [
         counts.mentions_by_actor(t),
         counts.mentions_by_actor_source(t),
         counts.mentions_by_actor_day(t),
+        views.key_evidence(t),
     ],
+    "cooccurrence": lambda t: [counts.cooccurrence(t)],
     "positions": lambda t: [
         positions.position_matrix(t),
-        positions.position_matrix(t, level="affiliation"),
-        t["statements"].nlargest(200, "confidence"),
+        positions.agreement_network(t),
+        positions.positions_over_time(
+            {**t, "statements": t["statements"][t["statements"]["topic"] == TOPIC]}, freq="W"
+        ),
+        views.catalog_topics(t),
+        views.key_evidence(t),
     ],
     "timeline": lambda t: [
-        timeline_tables.coverage_over_time(t, by="actor", freq="W"),
-        t["events"].sort_values("date").head(500),
+        timeline_tables.events_in_order(t).tail(1500),
+        timeline_tables.coverage_over_time(t, by="source"),
+        timeline_tables.actor_first_last(t),
+        views.unresolved_times(t, limit=1000),
     ],
     "articles": lambda t: [
-        len(t["articles"]),
-        t["articles"][["article_id", "title", "source", "published"]].head(500),
+        views.corpus_summary(t),
+        views.article_list(t, limit=2000),
     ],
 }
+TOPIC = "ceasefire"  # the topic of the positions-over-time chart
 
 
 def run_engine(engine: str, folder: Path, repeat: int) -> dict:
@@ -264,6 +279,7 @@ def run_engine(engine: str, folder: Path, repeat: int) -> dict:
         q = query.Query(folder, materialize=engine == "duckdb-mem")
     else:
         tables = store.load_tables(folder)
+        keys = RowKeys(tables)  # as the app keeps them with the loaded tables
     setup = time.perf_counter() - start
     times: dict[str, list[float]] = {page: [] for page in DUCK_PAGES}
     cpu: dict[str, list[float]] = {page: [] for page in DUCK_PAGES}
@@ -275,7 +291,7 @@ def run_engine(engine: str, folder: Path, repeat: int) -> dict:
             if engine.startswith("duckdb"):
                 DUCK_PAGES[page](q, f)
             else:  # the app filters once per filter change (cached across pages), then aggregates
-                filtered = filtered if filtered is not None else apply_filters(tables, f)
+                filtered = filtered if filtered is not None else apply_filters(tables, f, keys=keys)
                 PANDAS_PAGES[page](filtered)
             times[page].append((time.perf_counter() - t0) * 1000)
             cpu[page].append((time.process_time() - c0) * 1000)

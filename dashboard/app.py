@@ -23,7 +23,7 @@ from dashboard import state, ui  # noqa: E402
 # first request to a deep link (before any st.navigation call), running the page without this script.
 PAGES = Path(__file__).resolve().parent / "app_pages"
 
-st.set_page_config(page_title="Parley", page_icon=":material/forum:", layout="wide")
+st.set_page_config(page_title="Parley", page_icon="💬", layout="wide")
 
 if not store.tables_exist(state.data_dir()):
     st.title("Parley")

@@ -12,12 +12,41 @@ import logging
 
 import pandas as pd
 
-from analysis import views
 from dashboard import figures
 from dashboard.briefing import BriefingChart
 from dashboard.state import Context
 
 log = logging.getLogger("parley.dashboard")
+
+# What a chart draws at most, so a large corpus stays fast to draw and readable; the filters narrow it.
+# NETWORK_NODES is the number of nodes `figures.network` places; its lines are the strongest links
+# between them. The charts' data (tables, downloads) keep every row.
+NETWORK_NODES = 30
+NETWORK_EDGES = 120
+HEATMAP_ROWS = 60
+TIMELINE_EVENTS = 1500
+
+
+def network_part(
+    nodes: pd.DataFrame | None, edges: pd.DataFrame, *, node: str, size: str, source: str, target: str,
+    weight: str, top: int = NETWORK_NODES, max_edges: int = NETWORK_EDGES,
+) -> tuple[pd.DataFrame | None, pd.DataFrame]:  # fmt: skip
+    """The nodes and edges a network figure draws: the `top` nodes (as `figures.network` picks them: by
+    `size`, or by their edges' total `weight` when `nodes` is None) and the `max_edges` heaviest edges
+    between them."""
+    if edges is None or edges.empty:
+        return nodes, edges
+    if nodes is None or nodes.empty:
+        ends = pd.concat(
+            [edges[[end, weight]].rename(columns={end: node, weight: size}) for end in (source, target)]
+        )
+        nodes = ends.groupby(node, as_index=False)[size].sum()
+    nodes = nodes.sort_values([size, node], ascending=[False, True]).head(top)
+    names = set(nodes[node].astype(str))
+    inside = edges[source].astype(str).isin(names) & edges[target].astype(str).isin(names)
+    kept = edges[inside.to_numpy(dtype=bool)]
+    kept = kept.sort_values([weight, source, target], ascending=[False, True, True], kind="stable")
+    return nodes, kept.head(max_edges)
 
 
 def aggregate(module: str, func: str, tables: dict[str, pd.DataFrame], **kwargs) -> pd.DataFrame | None:
@@ -34,17 +63,15 @@ def agg(ctx: Context, module: str, func: str, **options) -> pd.DataFrame | None:
     """`aggregate` on the page's filtered tables, through the cache (revisiting a view is instant)."""
     from dashboard import state
 
-    return state.aggregated(ctx.folder, ctx.key, ctx.filters, module, func, tuple(sorted(options.items())))
+    options = tuple(sorted(options.items()))
+    return state.aggregated(ctx.folder, ctx.key, ctx.filters, module, func, options, ctx.engine)
 
 
 def _quotes(ctx: Context, *, actor: str | None = None, topic: str | None = None, n: int = 8) -> list[str]:
     """Key evidence for speaker notes: the most confident non-neutral statements first."""
-    ev = views.evidence(ctx.tables, actor=actor, topic=topic)
-    if ev.empty:
+    ev = agg(ctx, "views", "key_evidence", actor=actor, topic=topic, n=n)
+    if ev is None or ev.empty:
         return []
-    ev = ev.assign(_rank=(ev["stance"] != "neutral").astype(int)).sort_values(
-        ["_rank", "confidence"], ascending=False
-    )
     return [
         f"{r.actor} ({r.stance}, {ctx.labels.get(r.topic, r.topic)}; {_txt(r.source, 'unknown source')}, "
         f"{_txt(r.published, 'undated')}): {_txt(r.evidence)}"
@@ -57,12 +84,21 @@ def _txt(value, default: str = "") -> str:
     return default if value is None or pd.isna(value) or str(value) == "" else str(value)
 
 
+def busiest_rows(df: pd.DataFrame, key: str, value: str, top: int) -> pd.DataFrame:
+    """The rows of the `top` values of `key` with the largest total `value` (ties by name)."""
+    if df is None or df.empty or df[key].nunique() <= top:
+        return df
+    totals = df.groupby(key, as_index=False)[value].sum().sort_values([value, key], ascending=[False, True])
+    return df[df[key].isin(set(totals[key].head(top)))]
+
+
 def _missing(key: str, title: str, what: str) -> BriefingChart:
     return BriefingChart(key, title, figures.empty_figure(f"{what} is not available yet.", title=title))
 
 
-def mentions(ctx: Context, *, stack: str | None = "source") -> BriefingChart:
-    """Mentions per actor, stacked by source or coloured by affiliation."""
+def mentions(ctx: Context, *, stack: str | None = "source", quotes: bool = True) -> BriefingChart:
+    """Mentions per actor, stacked by source or coloured by affiliation; `quotes`: fetch the key evidence
+    for the speaker notes (only the briefing pack uses them)."""
     title = "Who is mentioned" + {"source": ", by source", "affiliation": ", by affiliation"}.get(
         stack or "", ""
     )
@@ -89,7 +125,7 @@ def mentions(ctx: Context, *, stack: str | None = "source") -> BriefingChart:
         category="actor",
         value="n",
         series=stack,
-        quotes=_quotes(ctx),
+        quotes=_quotes(ctx) if quotes else [],
     )
 
 
@@ -110,6 +146,8 @@ def cooccurrence(ctx: Context) -> BriefingChart:
     nodes = agg(ctx, "counts", "mentions_by_actor")
     if edges is None or nodes is None:
         return _missing("cooccurrence", title, "The co-occurrence network")
+    nodes, edges = network_part(nodes, edges, node="actor", size="n", source="actor_a", target="actor_b",
+                                weight="n")  # fmt: skip
     fig = figures.network(
         nodes,
         edges,
@@ -139,8 +177,11 @@ def topics(ctx: Context) -> BriefingChart:
     )
 
 
-def position_matrix(ctx: Context, *, level: str = "actor", positions_only: bool = True) -> BriefingChart:
-    """The heatmap; `positions_only` drops actors with neutral statements only (they have no position)."""
+def position_matrix(
+    ctx: Context, *, level: str = "actor", positions_only: bool = True, quotes: bool = True
+) -> BriefingChart:
+    """The heatmap; `positions_only` drops actors with neutral statements only (they have no position);
+    `quotes`: fetch the key evidence for the speaker notes."""
     title = "Positions: actor × topic" if level == "actor" else "Positions: state or bloc × topic"
     df = agg(ctx, "positions", "position_matrix", level=level)
     if df is None:
@@ -148,8 +189,11 @@ def position_matrix(ctx: Context, *, level: str = "actor", positions_only: bool 
     if positions_only and not df.empty:
         holders = set(df.loc[(df["support"] + df["oppose"]) > 0, "actor"])
         df = df[df["actor"].isin(holders)]
-    fig = figures.position_heatmap(df, labels=ctx.labels, title=title)
-    return BriefingChart("positions", title, fig, data=df, quotes=_quotes(ctx))
+    shown = busiest_rows(df, "actor", "n", HEATMAP_ROWS)
+    if len(shown) < len(df):
+        title += f" ({HEATMAP_ROWS} of {df['actor'].nunique():,} with the most statements)"
+    fig = figures.position_heatmap(shown, labels=ctx.labels, title=title)
+    return BriefingChart("positions", title, fig, data=df, quotes=_quotes(ctx) if quotes else [])
 
 
 def agreement(ctx: Context, *, level: str = "actor") -> BriefingChart:
@@ -158,8 +202,10 @@ def agreement(ctx: Context, *, level: str = "actor") -> BriefingChart:
     if edges is None:
         return _missing("agreement", title, "The agreement network")
     edges = edges.assign(weight=edges["agree"] + edges["conflict"]) if not edges.empty else edges
+    nodes, edges = network_part(None, edges, node="actor", size="n", source="actor_a", target="actor_b",
+                                weight="weight")  # fmt: skip
     fig = figures.network(
-        None,
+        nodes,
         edges,
         node="actor",
         size="n",
@@ -177,11 +223,14 @@ def agreement(ctx: Context, *, level: str = "actor") -> BriefingChart:
 def positions_over_time(ctx: Context, *, topic: str | None = None, freq: str = "W") -> BriefingChart:
     label = ctx.labels.get(topic, topic) if topic else "all topics"
     title = f"Positions over time: {label}"
-    tables = ctx.tables
-    if topic:  # only the chosen topic's statements: the over-time tally is the costly part
-        statements = tables["statements"]
-        tables = {**tables, "statements": statements[statements["topic"] == topic]}
-    df = aggregate("positions", "positions_over_time", tables, freq=freq)
+    if ctx.engine == "duckdb":
+        df = agg(ctx, "positions", "positions_over_time", freq=freq, topic=topic)
+    else:
+        tables = ctx.tables
+        if topic:  # only the chosen topic's statements: the over-time tally is the costly part
+            statements = tables["statements"]
+            tables = {**tables, "statements": statements[statements["topic"] == topic]}
+        df = aggregate("positions", "positions_over_time", tables, freq=freq)
     if df is None:
         return _missing("positions_time", title, "Positions over time")
     fig = figures.lines_over_time(
@@ -202,11 +251,20 @@ def positions_over_time(ctx: Context, *, topic: str | None = None, freq: str = "
 
 def events(ctx: Context, *, color_by: str = "actors", background: bool = True) -> BriefingChart:
     title = "Timeline of events"
-    df = agg(ctx, "timeline_tables", "events_in_order", include_background=background)
+    if ctx.engine == "duckdb":  # only the latest events leave the database
+        df = agg(
+            ctx, "timeline_tables", "events_in_order", include_background=background, latest=TIMELINE_EVENTS
+        )
+    else:
+        df = agg(ctx, "timeline_tables", "events_in_order", include_background=background)
     if df is None:
         return _missing("events", title, "The event timeline")
+    total = df.attrs.get("total", len(df))
+    shown = df.iloc[-TIMELINE_EVENTS:]  # sorted by date: the latest
+    if total > len(shown):
+        title += f" (latest {len(shown):,} of {total:,})"
     fig = figures.event_timeline(
-        df,
+        shown,
         color_by=color_by,
         colors=ctx.colors,
         title=title,
@@ -214,9 +272,9 @@ def events(ctx: Context, *, color_by: str = "actors", background: bool = True) -
     )
     quotes = [
         f"{_txt(r.date)} ({_txt(r.source, 'unknown source')}): {_txt(r.evidence)}"
-        for r in df.head(8).itertuples()
+        for r in shown.head(8).itertuples()
     ]
-    return BriefingChart("events", title, fig, data=df, quotes=quotes)
+    return BriefingChart("events", title, fig, data=shown, quotes=quotes)
 
 
 def coverage(ctx: Context, *, by: str = "source", freq: str = "D") -> BriefingChart:

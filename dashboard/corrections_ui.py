@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import state
+from dashboard import state, ui
 
 STANCES = ["support", "oppose", "neutral"]
 
@@ -81,7 +81,7 @@ def _record(*, action: str, **fields) -> None:
     try:
         _corrections().add_correction(state.corrections_path(), action=action, **fields)
     except (ValueError, KeyError, ImportError) as exc:
-        st.error(f"The correction was not saved: {exc}")
+        st.error(f"The correction was not saved: {ui.md(exc)}")
         return
     st.toast(f"Correction saved ({action}). Undo below.", icon=":material/check:")
     st.rerun()
@@ -95,7 +95,7 @@ def history() -> None:
     try:
         log = _corrections().load_corrections(path)
     except Exception as exc:  # noqa: BLE001 - a broken file is shown, never a traceback
-        st.error(f"The corrections file could not be read: {exc}")
+        st.error(f"The corrections file could not be read: {ui.md(exc)}")
         return
     frame = log if isinstance(log, pd.DataFrame) else pd.DataFrame(log)
     if frame.empty:

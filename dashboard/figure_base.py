@@ -15,6 +15,20 @@ OTHER = "Other"
 MAX_SERIES = 8
 
 
+def plain(text: object) -> str:
+    """`text` as a Plotly label shown as typed: Plotly reads `<b>`, `<a href>`, `<span style>`… in axis
+    labels, legends and hover text, and names come from untrusted articles.
+
+    Use it for what is displayed (category values, trace names, text); keep the raw name in `customdata`,
+    which is what the pages read back from a click.
+
+    Example:
+        >>> plain("<b>Bloc</b> & co")
+        '&lt;b&gt;Bloc&lt;/b&gt; &amp; co'
+    """
+    return html.escape(str(text), quote=False)
+
+
 def make_figure(traces: list[dict], layout: dict, *, title: str = "", height: int | None = None) -> go.Figure:
     """A styled figure from plain trace and layout dicts, built in one go without Plotly's validation.
 

@@ -20,6 +20,7 @@ from dashboard.figure_base import (  # noqa: F401 - re-exported: pages and tests
     empty_figure,
     hover_text,
     make_figure,
+    plain,
     top_groups,
 )
 from dashboard.figure_base import order_by_total as _order
@@ -64,9 +65,9 @@ def bar_chart(
             dict(
                 type="bar",
                 x=part[value].tolist(),
-                y=names,
+                y=[plain(n) for n in names],
                 orientation="h",
-                name=str(key) if key is not None else value,
+                name=plain(key) if key is not None else value,
                 marker=dict(color=color),
                 customdata=names,
                 hovertemplate="%{y}: %{x}<extra>"
@@ -81,7 +82,10 @@ def bar_chart(
             showlegend=stack is not None,
             clickmode="event+select",
             yaxis=dict(
-                categoryorder="array", categoryarray=order[::-1], automargin=True, ticklabelstandoff=6
+                categoryorder="array",
+                categoryarray=[plain(c) for c in order[::-1]],
+                automargin=True,
+                ticklabelstandoff=6,
             ),
             xaxis=dict(title=dict(text=value if value != "n" else "mentions")),
         ),
@@ -114,7 +118,7 @@ def lines_over_time(
             x=part[date].tolist(),
             y=part[value].tolist(),
             mode="lines+markers",
-            name=key or value,
+            name=plain(key) if key else value,
             line=dict(color=style.colors_for([key], colors)[0] if key else style.PALETTE[0], width=2.5),
         )
         traces.append(trace | ({"customdata": [key] * len(part)} if key else {}))
@@ -173,7 +177,7 @@ def coverage_chart(
                 type="bar",
                 x=pd.to_datetime(part[date]).dt.strftime("%Y-%m-%d").tolist(),
                 y=part[value].tolist(),
-                name=name,
+                name=plain(name),
                 width=step.total_seconds() * 1000 * 0.8,
                 marker=dict(
                     color=style.colors_for([name], colors)[0] if key is not None else style.PALETTE[0]

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import style
-from dashboard.figure_base import empty_figure, hover_text, make_figure
+from dashboard.figure_base import empty_figure, hover_text, make_figure, plain
 from dashboard.figure_base import order_by_total as _order
 
 
@@ -36,12 +36,12 @@ def position_heatmap(
     cells = {(str(r[row]), str(r[col])): r for r in df.to_dict("records")}
     z = [[_num(cells.get((r, c), {}).get(value)) for c in cols] for r in rows]
     hover = {k: _cell_hover(v, k[0], k[1], labels) for k, v in cells.items()}
-    xlabels = [labels.get(c, c) for c in cols]
+    xlabels = [plain(labels.get(c, c)) for c in cols]
     heat = dict(
         type="heatmap",
         z=z,
         x=xlabels,
-        y=rows,
+        y=[plain(r) for r in rows],
         zmin=-1,
         zmax=1,
         zmid=0,
@@ -58,8 +58,8 @@ def position_heatmap(
     keys = list(cells)
     overlay = dict(
         type="scatter",
-        x=[labels.get(c, c) for _, c in keys],
-        y=[r for r, _ in keys],
+        x=[plain(labels.get(c, c)) for _, c in keys],
+        y=[plain(r) for r, _ in keys],
         mode="markers",
         marker=dict(size=28, symbol="square", opacity=0),
         customdata=[list(k) for k in keys],
@@ -156,7 +156,8 @@ def network(
     }
     traces = []
     wmax = float(edges[weight].max()) or 1.0
-    for e in edges.to_dict("records"):
+    shown = edges[source].astype(str).isin(pos) & edges[target].astype(str).isin(pos)  # only drawn edges
+    for e in edges[shown.to_numpy(dtype=bool)].to_dict("records"):
         a, b = str(e[source]), str(e[target])
         if a in pos and b in pos:
             traces.append(
@@ -181,7 +182,7 @@ def network(
             x=[pos[n][0] for n in names],
             y=[pos[n][1] for n in names],
             mode="markers+text",
-            text=names,
+            text=[plain(n) for n in names],
             textposition="top center",
             customdata=names,
             showlegend=False,

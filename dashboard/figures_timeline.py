@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import style
-from dashboard.figure_base import empty_figure, hover_text, make_figure
+from dashboard.figure_base import empty_figure, hover_text, make_figure, plain
 from dashboard.figure_base import order_by_total as _order
 
 MAX_TIMELINE_ROWS = 25
@@ -47,7 +47,7 @@ def event_timeline(
             dict(
                 type="scatter",
                 x=rows["date"].tolist(),
-                y=rows["_key"].tolist(),
+                y=[plain(k) for k in rows["_key"]],
                 mode="markers",
                 name="events",
                 marker=dict(
@@ -68,7 +68,7 @@ def event_timeline(
             clickmode="event+select",
             showlegend=False,
             xaxis=dict(type="date"),
-            yaxis=dict(automargin=True, categoryorder="array", categoryarray=order[::-1]),
+            yaxis=dict(automargin=True, categoryorder="array", categoryarray=[plain(k) for k in order[::-1]]),
         ),
         title=title,
         height=max(300, 28 * len(order) + 120),

@@ -14,8 +14,15 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from analysis import settings, store, views
-from analysis.filters import Filters, apply_filters, describe, filters_from_query, filters_to_query
+from analysis import query, query_views, schema, settings, store, views
+from analysis.filters import (
+    Filters,
+    RowKeys,
+    apply_filters,
+    describe,
+    filters_from_query,
+    filters_to_query,
+)
 from dashboard import style
 
 KEYS = {
@@ -54,6 +61,18 @@ def stamp() -> tuple[float, float]:
     return mtime(data_dir() / store.MANIFEST), mtime(corrections_path())
 
 
+def engine() -> str:
+    """'pandas' or 'duckdb' for the current data folder (setting `query_engine`; auto: by corpus size)."""
+    return _engine(
+        str(data_dir()), stamp(), settings.get("query_engine"), settings.get("duckdb_min_articles")
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _engine(folder: str, key: tuple[float, float], choice: str, min_articles: str) -> str:
+    return query.choose_engine(Path(folder), choice, int(min_articles))
+
+
 # cache_resource, not cache_data: cache_data would unpickle a copy of every table on every hit (about
 # 100 ms even for five articles). The frames are shared, so everything downstream must treat them as
 # read-only, which the analysis functions already promise (they never mutate their inputs).
@@ -64,16 +83,43 @@ def load(folder: str, key: tuple[float, float]) -> dict[str, pd.DataFrame]:
     return views.with_corrections(tables, Path(folder) / "corrections.jsonl")
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def filtered(folder: str, key: tuple[float, float], filters: Filters) -> dict[str, pd.DataFrame]:
-    """`apply_filters` on the cached tables; cached per filter set so going back is instant."""
-    return apply_filters(load(folder, key), filters)
+@st.cache_resource(show_spinner=False, max_entries=4)
+def query_layer(folder: str, key: tuple[float, float]) -> query.Query:
+    """The DuckDB query layer over `folder`'s Parquet files, the corrections applied to the statements."""
+    return query.Query(folder, corrections=Path(folder) / "corrections.jsonl")
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def catalog(folder: str, key: tuple[float, float]) -> views.Catalog:
+def row_keys(folder: str, key: tuple[float, float]) -> RowKeys:
+    """Integer article and sentence keys of the cached tables, so a filter change compares integers."""
+    return RowKeys(load(folder, key))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def filtered(folder: str, key: tuple[float, float], filters: Filters) -> dict[str, pd.DataFrame]:
+    """`apply_filters` on the cached tables; cached per filter set so going back is instant."""
+    return apply_filters(load(folder, key), filters, keys=row_keys(folder, key))
+
+
+def catalog(folder: str, key: tuple[float, float], mode: str | None = None) -> views.Catalog:
     """Filter options and the actor colour ranking of the whole (unfiltered) corpus."""
+    return _catalog(folder, key, mode or engine())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _catalog(folder: str, key: tuple[float, float], mode: str) -> views.Catalog:
+    if mode == "duckdb":
+        return query_views.catalog(query_layer(folder, key))
     return views.catalog(load(folder, key))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def summary(folder: str, key: tuple[float, float], filters: Filters, mode: str = "pandas") -> dict:
+    """The filtered articles, sources, start and end (the source note of every page); the pandas mode
+    has the whole `views.corpus_summary`, the DuckDB mode counts only the articles."""
+    if mode == "duckdb":
+        return query_views.article_summary(query_layer(folder, key), filters)
+    return views.corpus_summary(filtered(folder, key, filters))
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -84,16 +130,38 @@ def aggregated(
     module: str,
     func: str,
     options: tuple[tuple[str, object], ...],
+    mode: str = "pandas",
 ) -> pd.DataFrame | None:
-    """An aggregation of the filtered tables, cached per data version, filters and options."""
+    """An aggregation of the filtered data, cached per data version, filters, options and engine: the
+    pandas function on the filtered tables, or its twin of the same name in `analysis.query` (DuckDB)."""
     from dashboard.charts import aggregate
 
+    if mode == "duckdb":
+        fn = getattr(query, func, None)
+        if fn is None:
+            raise NotImplementedError(f"analysis.query has no twin of analysis.{module}.{func}")
+        return fn(query_layer(folder, key), **dict(options), **_kw(filters))
     return aggregate(module, func, filtered(folder, key, filters), **dict(options))
+
+
+def _kw(f: Filters) -> dict:
+    return {name: getattr(f, name) for name in Filters.__dataclass_fields__}
+
+
+class NotLoaded(dict):
+    """Stands for the tables in DuckDB mode, where they are not loaded: any access says what to use."""
+
+    def __getitem__(self, name):
+        raise RuntimeError(
+            f"table {name!r} is not loaded (DuckDB mode): use ctx.rows(), ctx.view() or charts.agg()"
+        )
 
 
 @dataclass(frozen=True)
 class Context:
-    """What every page needs: the tables (all and filtered), the filters and presentation helpers."""
+    """What every page needs: the data (tables in pandas mode, the query layer in DuckDB mode), the
+    filters and presentation helpers. Pages read data only through `agg` (charts), `view`, `rows`,
+    `count` and `article_tables`, which work the same in both modes."""
 
     all: dict[str, pd.DataFrame]
     tables: dict[str, pd.DataFrame]
@@ -104,32 +172,60 @@ class Context:
     labels: dict[str, str]
     note: str
     subtitle: str
+    engine: str = "pandas"
+    summary: dict | None = None
 
     @property
     def kw(self) -> dict:
         """The filter fields as keyword arguments for the aggregation functions."""
-        f = self.filters
-        return dict(
-            actors=f.actors,
-            affiliations=f.affiliations,
-            topics=f.topics,
-            sources=f.sources,
-            start=f.start,
-            end=f.end,
-            search=f.search,
-        )
+        return _kw(self.filters)
+
+    @property
+    def q(self) -> query.Query:
+        return query_layer(self.folder, self.key)
+
+    def view(self, name: str, *args, **kwargs):
+        """`analysis.views.<name>` of the filtered tables, or its twin in `analysis.query_views`."""
+        if self.engine == "duckdb":
+            return getattr(query_views, name)(self.q, self.filters, *args, **kwargs)
+        if name == "with_article_meta":
+            return views.with_article_meta(*args, self.tables, **kwargs)
+        return getattr(views, name)(self.tables, *args, **kwargs)
+
+    def rows(self, table: str, limit: int | None = None) -> pd.DataFrame:
+        """The filtered rows of `table` (the first `limit`)."""
+        if self.engine == "duckdb":
+            return self.q.filtered(table, self.filters, limit=limit)
+        frame = self.tables[table]
+        return frame.head(limit) if limit is not None else frame
+
+    def count(self, table: str) -> int:
+        return self.q.count(table, self.filters) if self.engine == "duckdb" else len(self.tables[table])
+
+    @property
+    def table_names(self) -> list[str]:
+        return list(schema.TABLES) if self.engine == "duckdb" else list(self.tables)
+
+    def article_tables(self, article_id: str) -> dict[str, pd.DataFrame]:
+        """Every table's rows about one article, unfiltered (for the article reader)."""
+        if self.engine == "duckdb":
+            return query_views.article_tables(self.q, article_id)
+        return self.all
 
 
 def context() -> Context:
     """The page context for the current filters (read from the sidebar widgets' session state)."""
-    folder, key = str(data_dir()), stamp()
-    cat = catalog(folder, key)
+    folder, key, mode = str(data_dir()), stamp(), engine()
+    cat = catalog(folder, key, mode)
     f = current_filters(cat)
-    shown = filtered(folder, key, f)
-    summary = views.corpus_summary(shown)
-    note = style.source_note(summary["articles"], summary["sources"], summary["start"], summary["end"])
+    numbers = summary(folder, key, f, mode)
+    note = style.source_note(numbers["articles"], numbers["sources"], numbers["start"], numbers["end"])
+    if mode == "duckdb":
+        everything = shown = NotLoaded()
+    else:
+        everything, shown = load(folder, key), filtered(folder, key, f)
     return Context(
-        load(folder, key),
+        everything,
         shown,
         f,
         folder,
@@ -138,6 +234,8 @@ def context() -> Context:
         cat.topic_labels,
         note,
         describe(f),
+        mode,
+        numbers,
     )
 
 
@@ -170,7 +268,7 @@ def _date(value: str | None) -> dt.date | None:
 
 def sidebar() -> Filters:
     """Draw the global filters in the sidebar, mirror them in the URL and return them."""
-    cat = catalog(str(data_dir()), stamp())
+    cat = catalog(str(data_dir()), stamp(), engine())
     _init_from_query(cat)
     with st.sidebar:
         st.subheader("Filters")
@@ -202,7 +300,8 @@ def sidebar() -> Filters:
 def current_filters(cat: views.Catalog) -> Filters:
     """The Filters the sidebar widgets hold (affiliations are the chosen names that are affiliations)."""
     ss = st.session_state
-    dates = tuple(ss.get(KEYS["dates"]) or ())
+    dates = ss.get(KEYS["dates"]) or ()
+    dates = tuple(dates) if isinstance(dates, (tuple, list)) else (dates,)  # a half-picked range is one date
     start = dates[0].isoformat() if len(dates) >= 1 and dates[0] != cat.first else None
     end = dates[1].isoformat() if len(dates) == 2 and dates[1] != cat.last else None
     return Filters(
@@ -219,7 +318,7 @@ def current_filters(cat: views.Catalog) -> Filters:
 def clear_filters() -> None:
     for name in ("actors", "affiliations", "topics", "sources", "search"):
         st.session_state[KEYS[name]] = "" if name == "search" else []
-    cat = catalog(str(data_dir()), stamp())
+    cat = catalog(str(data_dir()), stamp(), engine())
     st.session_state[KEYS["dates"]] = (cat.first, cat.last) if cat.first and cat.last else ()
 
 

@@ -1,9 +1,13 @@
 """Rendering helpers shared by the pages: a chart with its export buttons, evidence tables, the build.
 
-Untrusted article text is only ever shown through dataframes, `st.text` or escaped HTML.
+Untrusted article text is only ever shown through dataframes, `st.text`, escaped HTML, or Markdown
+escaped with `md` (captions, headings and labels render Markdown, so a title like `[x](javascript:…)`
+would otherwise become a link).
 """
 
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 import streamlit as st
@@ -16,6 +20,23 @@ FALLBACK_NOTE = (
     "Server-side export is unavailable here ({why}). Use the camera icon in the chart's toolbar to "
     "download a 1920×1080 PNG from your browser."
 )
+
+
+# CommonMark lets a backslash escape any ASCII punctuation, which then stands for itself.
+_MD_SPECIAL = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+
+
+def md(text: object) -> str:
+    r"""`text` escaped for Streamlit Markdown (captions, headings, button labels): shown as typed.
+
+    Every ASCII punctuation character gets a backslash, so no emphasis, link, image, HTML, math
+    (`$…$`) or directive (`:red[…]`) can form; newlines become spaces so no block (list, heading) starts.
+
+    Example:
+        >>> print(md("[x](javascript:alert(1)) **b**"))
+        \[x\]\(javascript\:alert\(1\)\) \*\*b\*\*
+    """
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def show(
@@ -40,7 +61,7 @@ def export_buttons(chart: BriefingChart, ctx: state.Context) -> None:
         st.caption(FALLBACK_NOTE.format(why="no Chromium browser on the server"))
         return
     with st.popover("Download", icon=":material/download:"):
-        st.caption(f"{chart.title} — with title, filters and source note, for slides.")
+        st.caption(f"{md(chart.title)} — with title, filters and source note, for slides.")
         for fmt, label in export.LABELS.items():
             ext, mime, scale = export.FORMATS[fmt]
             name = f"{export.safe_slug(chart.title)}{'@2x' if scale > 1 else ''}.{ext}"
@@ -128,7 +149,7 @@ def run_build() -> bool:
         bar.progress(job.fraction, text=job.text)
     if job.error:
         bar.empty()
-        st.error(f"The analysis could not be built: {job.error}")
+        st.error(f"The analysis could not be built: {md(job.error)}")
         return False
     bar.progress(1.0, text=job.summary)
     return True

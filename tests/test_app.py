@@ -7,6 +7,7 @@ set through session state (the sidebar widgets' keys), exactly what the widgets 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -166,3 +167,115 @@ def test_first_start_builds_the_corpus(tmp_path, monkeypatch):
     _no_exception(at)
     assert store.tables_exist(data)
     assert {m.label: m.value for m in at.metric}["Articles"] == "1"
+
+
+# --- DuckDB mode: the same pages, drawn from the query layer instead of tables loaded into pandas ---------
+
+DUCK_FILTERS = [{}, {"f_actors": ["Aldora"]}, {"f_topics": ["sanctions"], "f_sources": ["Harbor Times"]}]
+
+
+def _page_output(at: AppTest) -> dict:
+    """What a page shows: titles, metrics, chart specs, table sizes, selectbox options, expander labels."""
+    return {
+        "metrics": [(m.label, m.value) for m in at.metric],
+        "charts": _specs(at),
+        "tables": [el.value.shape for el in at.dataframe],
+        "options": [tuple(s.options) for s in at.selectbox],
+        "expanders": [e.label for e in at.expander],
+        "captions": [c.value for c in at.caption],
+    }
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_in_duckdb_mode(page, synthetic_dir, empty_dir, monkeypatch):
+    monkeypatch.setenv("PARLEY_QUERY_ENGINE", "duckdb")
+    for folder in (synthetic_dir, empty_dir):
+        at = _open(page, folder, monkeypatch)
+        _no_exception(at)
+        assert at.title, f"{page} has no title"
+
+
+@pytest.mark.parametrize("page", ["overview", "actors", "positions", "timeline", "articles", "data"])
+def test_duckdb_mode_shows_what_pandas_mode_shows(page, synthetic_dir, monkeypatch):
+    for state in DUCK_FILTERS:
+        shown = {}
+        for engine in ("pandas", "duckdb"):
+            monkeypatch.setenv("PARLEY_QUERY_ENGINE", engine)
+            at = _open(page, synthetic_dir, monkeypatch, **state)
+            _no_exception(at)
+            shown[engine] = _page_output(at)
+        assert shown["duckdb"] == shown["pandas"], (page, state)
+        assert shown["pandas"]["charts"] or page in ("articles", "data")
+
+
+def test_auto_mode_chooses_by_corpus_size(synthetic_dir):
+    from analysis import query
+
+    assert query.article_count(synthetic_dir) == 24
+    assert query.choose_engine(synthetic_dir, "auto", 24) == "duckdb"
+    assert query.choose_engine(synthetic_dir, "auto", 25) == "pandas"
+    assert query.choose_engine(synthetic_dir, "Pandas", 1) == "pandas"
+    with pytest.raises(ValueError, match="PARLEY_QUERY_ENGINE"):
+        query.choose_engine(synthetic_dir, "spark")
+
+
+@pytest.mark.parametrize("page", ["overview", "actors", "positions", "timeline", "articles", "data"])
+def test_large_corpus_pages_never_load_the_tables(page, tmp_path, monkeypatch):
+    """With auto mode past the threshold, no page reads a whole table into pandas."""
+    folder = _write(tmp_path / "big", synthetic.make_tables(30))
+    monkeypatch.setenv("PARLEY_QUERY_ENGINE", "auto")
+    monkeypatch.setenv("PARLEY_DUCKDB_MIN_ARTICLES", "30")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a table was loaded into pandas in DuckDB mode")
+
+    monkeypatch.setattr(store, "load_tables", refuse)
+    monkeypatch.setattr(store, "read_table", refuse)
+    at = _open(page, folder, monkeypatch, f_actors=["Aldora"])
+    _no_exception(at)
+    assert at.title
+
+
+def test_network_part_keeps_the_top_nodes_and_their_heaviest_edges():
+    import pandas as pd
+
+    from dashboard import charts
+
+    names = [f"a{i:02d}" for i in range(40)]
+    edges = pd.DataFrame(
+        [(a, b, (i * 7 + j) % 11 + 1) for i, a in enumerate(names) for j, b in enumerate(names) if a < b],
+        columns=["actor_a", "actor_b", "w"],
+    )
+    nodes, kept = charts.network_part(None, edges, node="actor", size="n", source="actor_a",
+                                      target="actor_b", weight="w", top=10, max_edges=15)  # fmt: skip
+    totals = pd.concat(
+        [edges.rename(columns={"actor_a": "actor"}), edges.rename(columns={"actor_b": "actor"})]
+    )
+    expected = totals.groupby("actor")["w"].sum().sort_values(ascending=False, kind="stable")
+    assert set(nodes["actor"]) == set(
+        expected.sort_index().sort_values(ascending=False, kind="stable").index[:10]
+    )
+    inside = edges[edges["actor_a"].isin(nodes["actor"]) & edges["actor_b"].isin(nodes["actor"])]
+    assert len(kept) == 15 and kept["w"].min() >= inside["w"].nlargest(15).min()
+    assert set(kept["actor_a"]) | set(kept["actor_b"]) <= set(nodes["actor"])
+
+
+def test_busiest_rows_keeps_the_largest_totals():
+    import pandas as pd
+
+    from dashboard import charts
+
+    df = pd.DataFrame({"actor": list("aabbbcd"), "n": [1, 1, 1, 1, 1, 5, 1]})
+    assert set(charts.busiest_rows(df, "actor", "n", 2)["actor"]) == {"c", "b"}
+    assert charts.busiest_rows(df, "actor", "n", 4) is df
+
+
+def test_a_half_picked_date_range_filters_from_that_day(synthetic_dir, monkeypatch):
+    """While the analyst has clicked only the first day of the range, the widget holds one date."""
+    at = _open("overview", synthetic_dir, monkeypatch)
+    days = sorted(store.load_tables(synthetic_dir)["articles"]["published"].dropna().unique())
+    middle = dt.date.fromisoformat(days[len(days) // 2][:10])
+    at = _open("overview", synthetic_dir, monkeypatch, f_dates=middle)
+    _no_exception(at)
+    assert at.query_params["start"] == middle.isoformat()
+    assert "end" not in at.query_params

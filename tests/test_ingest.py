@@ -277,3 +277,71 @@ def test_stated_date_lines_give_the_publication_date(tmp_path, line, expected):
     row = read_corpus(tmp_path)[0].iloc[0]
     assert (row["published"], row["published_from"]) == (expected, "text")
     assert line not in row["text"]
+
+
+# --- limits and mislabelled files (issue #8) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_a_corpus_file_of_a_million_rows_is_read_up_to_the_row_limit(tmp_path, monkeypatch, suffix):
+    import time
+
+    monkeypatch.setenv("PARLEY_MAX_CORPUS_ROWS", "50")
+    line = json.dumps({"text": BODY}) if suffix == ".jsonl" else BODY
+    rows = "\n".join(
+        f"{line[:-1]} {i}." if suffix == ".csv" else line.replace('."}', f' {i}."}}')
+        for i in range(1_000_000)
+    )
+    write(tmp_path, f"big{suffix}", ("text\n" if suffix == ".csv" else "") + rows)
+    start = time.perf_counter()
+    articles, problems = read_corpus(tmp_path, max_bytes=10_000_000)
+    seconds = time.perf_counter() - start
+    assert len(articles) == 50
+    message = problem_for(problems, f"big{suffix}").iloc[0]["message"]
+    assert "more than 50 rows" in message and "max_corpus_rows" in message
+    assert seconds < 30, seconds  # only 51 rows are parsed, whatever the file's length
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("header-only.csv", "text,title\n", "no article rows"),
+        ("blank.jsonl", "\n\n   \n", "no article rows"),
+        ("lines.csv", "\n".join(json.dumps({"text": BODY + str(i)}) for i in range(3)), "no 'text' column"),
+    ],
+)
+def test_corpus_files_without_articles_are_named_in_problems(tmp_path, name, content, words):
+    write(tmp_path, "good.txt", BODY)
+    write(tmp_path, name, content)
+    articles, problems = read_corpus(tmp_path)
+    assert list(articles["file"]) == ["good.txt"]
+    assert words in " ".join(problem_for(problems, name)["message"])
+
+
+def test_a_jsonl_file_holding_csv_reports_each_line(tmp_path):
+    write(tmp_path, "table.jsonl", f'text,title\n"{BODY}",A\n')
+    articles, problems = read_corpus(tmp_path)
+    assert articles.empty
+    assert set(problems["file"]) == {"table.jsonl#1", "table.jsonl#2"}
+    assert problems["message"].str.contains("not valid JSON").all()
+
+
+def test_lone_surrogates_in_json_do_not_crash_the_build(tmp_path):
+    # "\\ud800" is valid JSON but not text: it cannot be encoded, stored in Parquet or shown
+    write(tmp_path, "s.jsonl", '{"text": "' + BODY + ' \\ud800 end", "title": "\\udfff Title"}\n')
+    articles, problems = read_corpus(tmp_path)
+    row = articles.iloc[0]
+    assert "\ufffd" in row["text"] and "\ufffd" in row["title"]
+    row["text"].encode("utf-8")
+
+
+def test_a_txt_file_holding_an_html_page_is_read_as_html(tmp_path):
+    page = (
+        "<!DOCTYPE html><html><head><title>T</title><script>var tracking = 1;</script></head><body>"
+        f"<nav>Home | World | Sport</nav><article><p>{BODY}</p></article></body></html>"
+    )
+    write(tmp_path, "saved-page.txt", page)
+    articles, problems = read_corpus(tmp_path)
+    text = articles.iloc[0]["text"]
+    assert BODY[:40] in text and "<p>" not in text and "tracking" not in text
+    assert "holds an HTML page" in problem_for(problems, "saved-page.txt").iloc[0]["message"]

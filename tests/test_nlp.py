@@ -65,3 +65,14 @@ def test_pipe_batches_give_same_entities_as_single_calls(model):
     piped = [[e.text for e in d.ents] for d in nlp.pipe(texts, batch_size=2)]
     single = [[e.text for e in nlp(t).ents] for t in texts]
     assert piped == single
+
+
+@pytest.mark.parametrize("text", ["Zelenskyy met Trump.\n\nKyiv  said  no.  ", "", "One.\nTwo words here "])
+def test_doc_text_and_span_text_equal_spacy_text(blank, text):
+    from analysis.nlp import doc_text, span_text
+
+    doc = blank[0](text)
+    assert doc_text(doc) == doc.text
+    assert doc_text(doc) is doc_text(doc)  # joined once, then reused
+    for span in [*doc.sents, doc[:0], doc[1:3], *(doc[i : i + 1] for i in range(len(doc)))]:
+        assert span_text(span) == span.text

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import counts, positions, query, schema, store, timeline_tables
+from analysis import corrections, counts, positions, query, query_views, schema, store, timeline_tables, views
 from analysis.build import build
 from analysis.filters import Filters, apply_filters
 
@@ -61,6 +61,16 @@ TWINS = [
     (timeline_tables.coverage_over_time, query.coverage_over_time, {}),
     (timeline_tables.coverage_over_time, query.coverage_over_time, {"by": "actor", "freq": "W"}),
     (timeline_tables.coverage_over_time, query.coverage_over_time, {"by": "topic"}),
+    (counts.topic_share_by_source, query.topic_share_by_source, {}),
+    (counts.cooccurrence, query.cooccurrence, {}),
+    (counts.cooccurrence, query.cooccurrence, {"level": "article"}),
+    (positions.agreement_network, query.agreement_network, {}),
+    (positions.agreement_network, query.agreement_network, {"level": "affiliation"}),
+    (positions.positions_over_time, query.positions_over_time, {}),
+    (positions.positions_over_time, query.positions_over_time, {"level": "affiliation", "freq": "W"}),
+    (timeline_tables.events_in_order, query.events_in_order, {}),
+    (timeline_tables.events_in_order, query.events_in_order, {"include_background": False}),
+    (timeline_tables.actor_first_last, query.actor_first_last, {}),
 ]
 
 
@@ -130,3 +140,96 @@ def test_affiliations_follow_a_rewritten_mentions_file(tmp_path):
     write("Sylvania")
     assert query.position_matrix(q, level="affiliation")["actor"].tolist() == ["Sylvania"]
     assert query.position_matrix(q, affiliations=("Sylvania",))["support"].tolist() == [1]
+
+
+def _busiest_cell(tables) -> tuple[str, str]:
+    st_ = tables["statements"]
+    pair = st_.groupby(["actor", "topic"]).size().sort_values(ascending=False).index[0]
+    return str(pair[0]), str(pair[1])
+
+
+def test_evidence_twins_equal_the_pandas_ones(built, q):
+    tables = built[1]
+    actor, topic = _busiest_cell(tables)
+    for filters in filter_sets(tables):
+        f = Filters(**filters)
+        shown = apply_filters(tables, f)
+        pairs = [
+            (
+                positions.cell_evidence(tables, actor, topic, **filters),
+                query.cell_evidence(q, actor, topic, **filters),
+            ),
+            (views.key_evidence(shown), query.key_evidence(q, **filters)),
+            (
+                views.key_evidence(shown, actor=actor, n=20),
+                query.key_evidence(q, actor=actor, n=20, **filters),
+            ),
+        ]
+        for expected, got in pairs:
+            assert len(got) == len(expected), filters
+            if len(expected):
+                pd.testing.assert_frame_equal(got, expected, check_dtype=False, obj=str(filters))
+    assert len(positions.cell_evidence(tables, actor, topic)) > 0
+
+
+def test_latest_events_are_the_tail_of_the_timeline(built, q):
+    everything = timeline_tables.events_in_order(built[1])
+    latest = query.events_in_order(q, latest=3)
+    assert len(everything) > 3 and latest.attrs["total"] == len(everything)
+    pd.testing.assert_frame_equal(latest, everything.tail(3).reset_index(drop=True), check_dtype=False)
+
+
+def test_row_views_equal_the_pandas_ones(built, q):
+    tables = built[1]
+    actor = tables["mentions"]["actor"].value_counts().index[0]
+    event = tables["events"]["event_id"].iloc[0]
+    for filters in filter_sets(tables):
+        f = Filters(**filters)
+        shown = apply_filters(tables, f)
+        summary = views.corpus_summary(shown)
+        assert query_views.corpus_summary(q, f) == summary, filters
+        assert query_views.article_summary(q, f) == {
+            k: summary[k] for k in ("articles", "sources", "start", "end")
+        }
+        assert query_views.catalog_topics(q, f) == views.catalog_topics(shown), filters
+        rows = shown["statements"].head(4)[["article_id", "actor"]]
+        for got, expected in [
+            (query_views.article_list(q, f, limit=5), views.article_list(shown, limit=5)),
+            (query_views.actor_sentences(q, f, actor), views.actor_sentences(shown, actor)),
+            (query_views.event_rows(q, f, event), views.event_rows(shown, event)),
+            (query_views.unresolved_times(q, f), views.unresolved_times(shown)),
+            (query_views.with_article_meta(q, f, rows), views.with_article_meta(rows, shown)),
+        ]:
+            assert len(got) == len(expected), filters
+            if len(expected):
+                pd.testing.assert_frame_equal(got, expected, check_dtype=False, obj=str(filters))
+    assert query_views.catalog(q) == views.catalog(tables)
+    first = tables["articles"]["article_id"].iloc[0]
+    one = query_views.article_tables(q, first)
+    assert views.article(one, first) == views.article(tables, first)
+    for name in ("sentences", "mentions", "statements", "events", "time_expressions"):
+        pd.testing.assert_frame_equal(
+            views.article_rows(one, first, name), views.article_rows(tables, first, name)
+        )
+
+
+def test_corrections_apply_in_duckdb_as_in_pandas(tmp_path):
+    from dashboard import synthetic
+
+    tables = synthetic.make_tables(6)
+    tables["statements_auto"] = tables["statements"].copy()
+    store.write_tables(tables, tmp_path, {})
+    path = tmp_path / "corrections.jsonl"
+    q = query.Query(tmp_path, corrections=path)
+    st_ = tables["statements"]
+    pd.testing.assert_frame_equal(q.filtered("statements"), store.load_tables(tmp_path)["statements"])
+    corrections.add_correction(path, action="change", statement_id=st_["statement_id"][0], stance="oppose")
+    corrections.add_correction(path, action="delete", statement_id=st_["statement_id"][2])
+    corrections.add_correction(path, action="add", article_id=st_["article_id"][1], sentence_id=0,
+                               actor="Zora Quill", topic="ceasefire", stance="support")  # fmt: skip
+    expected = views.with_corrections(store.load_tables(tmp_path), path)["statements"]
+    got = q.filtered("statements")
+    pd.testing.assert_frame_equal(got, expected)
+    assert set(got["origin"]) == {"auto", "corrected", "added"} and len(got) == len(st_)
+    corrections.undo_last(path)  # the add is undone: the next query sees it
+    assert "added" not in set(q.filtered("statements")["origin"])

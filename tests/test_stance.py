@@ -435,3 +435,23 @@ def test_lexicon_errors_name_the_file(tmp_path):
         load_lexicon(bad)
     with pytest.raises(FileNotFoundError, match="PARLEY_LEXICON_PATH"):
         load_lexicon(tmp_path / "missing.yaml")
+
+
+def test_locate_terms_returns_roots_in_text_order(nlp):
+    """Ties between candidates follow this order: it must not depend on the terms' order or set iteration."""
+    from analysis.stance_path import locate_terms
+
+    sent = list(nlp("Kyiv is ready to discuss security pacts but wants guarantees first.").sents)[0]
+    forward = [t.i for t in locate_terms(sent, "security pacts; guarantees")]
+    backward = [t.i for t in locate_terms(sent, "guarantees; security pacts")]
+    assert forward == backward == sorted(forward)
+    assert [sent.doc[i].text for i in forward] == ["pacts", "guarantees"]
+
+
+def test_token_forms_are_lemma_or_lower(nlp):
+    from analysis.stance_lexicon import _lemma, token_forms
+
+    doc = nlp("The EU ruled the plan out, Zelenskyy said.")
+    lemmas, lowers = token_forms(doc)
+    assert lemmas == [_lemma(t) for t in doc] and lowers == [t.lower_ for t in doc]
+    assert token_forms(doc)[0] is lemmas  # read once per Doc

@@ -245,3 +245,42 @@ def test_china_role_words_refer_back_only_to_the_previous_sentence(nlp, tax):
 def test_frozen_assets_rule(nlp, tax, text, present, absent):
     found = topics_of(nlp, tax, text)
     assert present <= found and not absent & found, found
+
+
+def _plain_alternation(parts):
+    return r"(?<!\w)(?:" + "|".join(parts) + ")"
+
+
+@pytest.mark.parametrize(
+    "terms",
+    [
+        ["security guarantees", "security*", "security council", "cease fire", "ceasefire*", "u s"],
+        ["negotiat*", "re:peace (?:talks|deal)", "talks"],
+        ["re:\\d+ point plan", "plan*"],
+        ["nato", "nato s", "natos"],
+    ],
+)
+def test_compiled_terms_match_like_the_plain_alternation(monkeypatch, terms):
+    """The faster regex of `compile_terms` finds exactly what `(?<!\\w)(?:a|b|...)(?!\\w)` finds."""
+    from analysis import topics
+
+    fast = compile_terms(terms)
+    monkeypatch.setattr(topics, "word_start_alternation", _plain_alternation)
+    plain = compile_terms(terms)
+    text = normalise(
+        "Security guarantees, a security council and securityish talk; NATO's natos nato. A 28-point plan "
+        "and planned peace talks: negotiators renegotiate a cease-fire, ceasefires. U.S. plans"
+    )
+    text = text + "\n" + text.replace(" ", "\n")
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert fast.findall(text)  # the example exercises the terms
+
+
+def test_literal_head():
+    from analysis.topics import _literal_head
+
+    assert _literal_head("cease fire") == ("c", "ease fire")
+    assert _literal_head("\\-x") == ("\\-", "x")
+    assert _literal_head("\\w+") is None
+    assert _literal_head("a*b") is None
+    assert _literal_head("(?:a|b)") is None

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import random
+import re
+import time
+
 import pandas as pd
 import pytest
 
-from analysis.uploads import METADATA_FILE, sanitize_name, save_uploads
+from analysis.uploads import METADATA_FILE, RESERVED, sanitize_name, save_uploads
 
 TEXT = b"Negotiators met in Geneva on Monday to discuss a ceasefire, officials said."
 
@@ -105,3 +109,113 @@ def test_metadata_without_file_column_is_rejected(tmp_path):
 def test_no_temporary_files_are_left(tmp_path):
     save_uploads(tmp_path, [("a.txt", TEXT), ("metadata.csv", b"file,source\na.txt,X\n")], max_bytes=10_000)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+# --- hostile names, limits and contents (issue #8) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../../../etc/cron.d/evil.txt",
+        "/etc/passwd.txt",
+        "C:\\Windows\\System32\\drivers.txt",
+        "\\\\server\\share\\a.txt",
+        "a/../../b.txt",
+        "evil.txt\x00.png",
+        "CON.txt",
+        "nul.md",
+        "LPT1.csv",
+        "aux",
+        "...",
+        ".build.lock.txt",
+        "manifest.json.txt",
+        "ê" * 300 + ".txt",
+        "x" * 5000 + ".txt",
+        "a." + "t" * 300,
+        "\u202etxt.exe.txt",
+        "line\nbreak.txt",
+    ],
+)
+def test_hostile_names_are_stored_inside_the_folder_under_a_safe_name(tmp_path, name):
+    folder = tmp_path / "data" / "uploads"
+    results = save_uploads(folder, [(name, TEXT)], max_bytes=10_000)
+    stored = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert all(p.parent == folder for p in stored), stored  # nothing outside the uploads folder
+    result = results[0]
+    if result.status == "saved":
+        assert [p.name for p in stored] == [result.stored]
+        assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", result.stored) and len(result.stored) <= 100
+        assert result.stored.split(".")[0].upper() not in RESERVED
+        assert not result.stored.startswith(".")  # a hidden file would be skipped by the build
+    else:
+        assert result.status == "rejected" and stored == [] and "supported" in result.message
+
+
+def test_same_name_twice_in_one_upload_keeps_both(tmp_path):
+    results = save_uploads(tmp_path, [("a.txt", TEXT), ("a.txt", TEXT + b" More.")], max_bytes=10_000)
+    assert [(r.status, r.stored) for r in results] == [("saved", "a.txt"), ("saved", "a-2.txt")]
+    assert (tmp_path / "a.txt").read_bytes() == TEXT and (
+        tmp_path / "a-2.txt"
+    ).read_bytes() == TEXT + b" More."
+
+
+def test_over_the_size_limit_names_the_file_size_and_setting(tmp_path):
+    result = save_uploads(tmp_path, [("big.csv", b"text\n" + b"x" * 3_000_000)], max_bytes=2_000_000)[0]
+    assert result.status == "rejected" and list(tmp_path.iterdir()) == []
+    assert "'big.csv'" in result.message and "3.0 MB" in result.message
+    assert "2,000,000" in result.message and "max_article_bytes" in result.message
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_a_corpus_file_of_millions_of_rows_is_refused_quickly(tmp_path, suffix):
+    row = b"Talks resumed in Geneva on Monday, officials said.\n"
+    line = row if suffix == ".csv" else b'{"text": "Talks resumed in Geneva on Monday, officials said."}\n'
+    data = (b"text\n" if suffix == ".csv" else b"") + line * 2_000_000
+    start = time.perf_counter()
+    result = save_uploads(tmp_path, [(f"huge{suffix}", data)], max_bytes=len(data), max_rows=100_000)[0]
+    seconds = time.perf_counter() - start
+    assert result.status == "rejected" and list(tmp_path.iterdir()) == []
+    assert "more than 100,000 rows" in result.message and "max_corpus_rows" in result.message
+    assert seconds < 20, seconds  # stops counting at the limit (typically well under a second)
+
+
+def test_rows_are_counted_as_records_not_lines(tmp_path):
+    # 3 records, each with a quoted text spanning many lines: under a limit of 5 rows, not over it
+    record = '"' + "Talks resumed.\n" * 10 + '"\n'
+    data = ("text\n" + record * 3).encode()
+    result = save_uploads(tmp_path, [("multi.csv", data)], max_bytes=10_000, max_rows=5)[0]
+    assert result.status == "saved"
+    over = save_uploads(
+        tmp_path, [("more.csv", ("text\n" + record * 6).encode())], max_bytes=10_000, max_rows=5
+    )
+    assert over[0].status == "rejected" and "more than 5 rows" in over[0].message
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "kind"),
+    [
+        ("report.txt", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >>\nendobj\n", "PDF"),
+        ("story.md", b"PK\x03\x04\x14\x00\x06\x00word/document.xml", "ZIP"),
+        ("photo.html", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG"),
+        ("data.csv", b"\x1f\x8b\x08\x00\x00\x00\x00\x00", "gzip"),
+        ("table.jsonl", b"PAR1\x15\x04\x15", "Parquet"),
+    ],
+)
+def test_a_file_claiming_one_type_and_holding_another_is_refused(tmp_path, name, data, kind):
+    result = save_uploads(tmp_path, [(name, data)], max_bytes=10_000)[0]
+    assert result.status == "rejected" and kind in result.message and name in result.message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_utf16_text_is_text_not_binary(tmp_path):
+    data = TEXT.decode().encode("utf-16")  # full of NUL bytes, yet text the build reads
+    result = save_uploads(tmp_path, [("wide.txt", data)], max_bytes=10_000)[0]
+    assert result.status == "saved", result.message
+
+
+def test_random_binary_under_a_text_name_is_refused(tmp_path):
+    rng = random.Random(8)
+    data = bytes(rng.randrange(256) for _ in range(4000))
+    result = save_uploads(tmp_path, [("noise.txt", data)], max_bytes=10_000)[0]
+    assert result.status == "rejected" and "binary" in result.message

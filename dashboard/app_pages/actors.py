@@ -14,18 +14,18 @@ stack = (
     )
     or "none"
 )
-bars = charts.mentions(ctx, stack=None if stack == "none" else stack)
+bars = charts.mentions(ctx, stack=None if stack == "none" else stack, quotes=False)
 event = ui.show(bars, ctx, select="points")
 picked = ui.picked(event, field="customdata") or ui.picked(event, field="y")
 if picked:
-    st.subheader(f"Sentences mentioning {picked}")
+    st.subheader(f"Sentences mentioning {ui.md(picked)}")
     st.button(
-        f"Filter every view to {picked}",
+        f"Filter every view to {ui.md(picked)}",
         on_click=state.add_filter,
         args=("actors", picked),
         icon=":material/filter_alt:",
     )
-    ui.evidence_table(views.actor_sentences(ctx.tables, picked), key="actor_sentences")
+    ui.evidence_table(ctx.view("actor_sentences", picked), key="actor_sentences")
 else:
     st.caption("Click a bar to read the sentences that mention that actor.")
 

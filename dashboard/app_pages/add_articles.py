@@ -13,6 +13,12 @@ st.write(
     "(column `file`, plus `title`, `source`, `url`, `published`) sets each file's details. Files that "
     "cannot be read are reported and skipped; the articles already in the corpus are kept."
 )
+st.caption(
+    f"Limits: {settings.get_int('max_article_bytes') / 1e6:,.1f} MB per file (setting `max_article_bytes`) "
+    f"and {settings.get_int('max_corpus_rows'):,} rows per CSV or JSON Lines file "
+    "(setting `max_corpus_rows`). "
+    "A file over a limit, or whose content is not text whatever its name says, is refused and named below."
+)
 files = st.file_uploader(
     "Files", type=[s.lstrip(".") for s in ALLOWED_SUFFIXES], accept_multiple_files=True, key="uploads"
 )

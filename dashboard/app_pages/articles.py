@@ -6,21 +6,25 @@ import streamlit as st
 from analysis import views
 from dashboard import reader, state, ui
 
+PICKER_ROWS = 2000  # the newest articles offered in the picker; the filters narrow them
 ctx = state.context()
 st.title("Articles")
-articles = views.article_list(ctx.tables)
+articles = ctx.view("article_list", limit=PICKER_ROWS)
+matching = ctx.summary["articles"]
 if articles.empty:
     ui.empty_state("No articles match these filters. Clear a filter in the sidebar to see more.")
     st.stop()
 
 labels = dict(zip(articles["article_id"], articles["label"], strict=True))
 chosen = st.selectbox(
-    f"Article ({len(articles)} matching the filters)",
+    f"Article ({matching:,} matching the filters"
+    + (f"; the newest {len(articles):,} listed)" if matching > len(articles) else ")"),
     list(labels),
     key="article_pick",
     format_func=labels.get,
 )
-art = views.article(ctx.all, chosen)
+one = ctx.article_tables(chosen)
+art = views.article(one, chosen)
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader("Text")
@@ -29,17 +33,15 @@ with left:
     link = views.safe_url(art["url"])
     if link:
         st.link_button("Open the original", link, icon=":material/open_in_new:")
-    marked = reader.highlight(art["text"], reader.spans(chosen, ctx.all, ctx.colors))
+    marked = reader.highlight(art["text"], reader.spans(chosen, one, ctx.colors))
     st.html(reader.paragraphs_html(marked))
 with right:
     st.subheader("Statements")
-    ui.evidence_table(
-        views.article_rows(ctx.all, chosen, "statements"), key="art_statements", labels=ctx.labels
-    )
+    ui.evidence_table(views.article_rows(one, chosen, "statements"), key="art_statements", labels=ctx.labels)
     st.subheader("Events")
-    ui.evidence_table(views.article_rows(ctx.all, chosen, "events"), key="art_events")
+    ui.evidence_table(views.article_rows(one, chosen, "events"), key="art_events")
     st.subheader("Problems")
-    problems = views.article_problems(ctx.all, art["file"])
+    problems = views.article_problems(one, art["file"])
     if problems.empty:
         st.caption("No problems were found while reading this article.")
     else:

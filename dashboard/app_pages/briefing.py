@@ -3,7 +3,7 @@ its source note, key evidence quotes in the speaker notes)."""
 
 import streamlit as st
 
-from dashboard import briefing, charts, export, state, style
+from dashboard import briefing, charts, export, state, style, ui
 
 ctx = state.context()
 st.title("Briefing pack")
@@ -11,7 +11,7 @@ st.write(
     "Tick the charts for the pack. Bar and line charts become editable PowerPoint charts; the others "
     "are pictures. Each slide carries the filters and the source note; the key quotes are in the notes."
 )
-st.caption(f"Filters: {ctx.subtitle} · {ctx.note}")
+st.caption(f"Filters: {ui.md(ctx.subtitle)} · {ui.md(ctx.note)}")
 title = st.text_input("Deck title", value="Parley briefing", key="pack_title")
 chosen = [
     key

@@ -7,8 +7,8 @@ from dashboard import charts, state, ui
 
 ctx = state.context()
 st.title("Parley")
-st.caption(f"{ctx.subtitle} · {ctx.note}")
-summary = views.corpus_summary(ctx.tables)
+st.caption(f"{ui.md(ctx.subtitle)} · {ui.md(ctx.note)}")
+summary = ctx.view("corpus_summary")
 cols = st.columns(6)
 for col, (label, value) in zip(
     cols,
@@ -34,7 +34,7 @@ if summary["articles"] == 0:
 ui.show(charts.coverage(ctx), ctx)
 left, right = st.columns(2, gap="large")
 with left:
-    ui.show(charts.mentions(ctx, stack=None), ctx)
+    ui.show(charts.mentions(ctx, stack=None, quotes=False), ctx)
 with right:
     ui.show(charts.topics(ctx), ctx)
 
@@ -42,7 +42,7 @@ st.subheader("Problems found while building")
 manifest = views.build_info(state.data_dir())
 if manifest:
     st.caption(manifest)
-problems = ctx.tables["problems"]
+problems = ctx.rows("problems")
 if problems.empty:
     st.caption("No problems: every file was read.")
 else:

@@ -3,7 +3,6 @@ conflict network; positions over time."""
 
 import streamlit as st
 
-from analysis import views
 from dashboard import charts, corrections_ui, state, ui
 
 ctx = state.context()
@@ -29,15 +28,15 @@ positions_only = c2.toggle(
     key="pos_only",
     help="Hide actors whose statements are all neutral",
 )
-heat = charts.position_matrix(ctx, level=level, positions_only=positions_only)
+heat = charts.position_matrix(ctx, level=level, positions_only=positions_only, quotes=False)
 event = ui.show(heat, ctx, select="points")
 cell = ui.remembered("pos_cell", ui.picked(event, field="customdata", whole=True))
 if cell and len(cell) == 2:
     actor, topic = cell
-    st.subheader(f"Evidence: {actor} on {ctx.labels.get(topic, topic)}")
+    st.subheader(f"Evidence: {ui.md(actor)} on {ui.md(ctx.labels.get(topic, topic))}")
     st.button("Close the evidence", on_click=ui.forget, args=("pos_cell",), icon=":material/close:")
     rows = charts.agg(ctx, "positions", "cell_evidence", actor=actor, topic=topic, level=level)
-    rows = views.with_article_meta(rows, ctx.tables) if rows is not None else rows
+    rows = ctx.view("with_article_meta", rows) if rows is not None else rows
     selection = ui.evidence_table(rows, key="cell_evidence", labels=ctx.labels, select=True)
     if rows is not None and not rows.empty:
         corrections_ui.panel(rows, selection, ctx)
@@ -50,7 +49,7 @@ with left:
     ui.show(charts.agreement(ctx, level=level), ctx)
     st.caption("Lines: blue = they take the same side on a topic, orange = opposite sides, grey = both.")
 with right:
-    topics = views.catalog_topics(ctx.tables)
+    topics = ctx.view("catalog_topics")
     topic = (
         st.selectbox(
             "Topic over time", topics, format_func=lambda t: ctx.labels.get(t, t), key="pos_time_topic"

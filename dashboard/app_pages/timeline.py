@@ -3,9 +3,9 @@ time expressions that could not be resolved."""
 
 import streamlit as st
 
-from analysis import views
 from dashboard import charts, state, ui
 
+SHOWN_ROWS = 1000
 ctx = state.context()
 st.title("Timeline")
 c1, c2 = st.columns([2, 1])
@@ -24,7 +24,7 @@ event = ui.show(chart, ctx, select="points")
 picked = ui.picked(event, field="customdata")
 if picked:
     st.subheader("The event's sentence")
-    ui.evidence_table(views.event_rows(ctx.tables, picked), key="timeline_event")
+    ui.evidence_table(ctx.view("event_rows", picked), key="timeline_event")
 else:
     st.caption("Hover a point to read its sentence; click it to see the article.")
 ui.show(charts.coverage(ctx), ctx)
@@ -37,7 +37,7 @@ else:
     st.dataframe(first_last, hide_index=True, width="stretch")
 
 st.subheader("Time expressions that could not be dated")
-unresolved = views.unresolved_times(ctx.tables)
+unresolved = ctx.view("unresolved_times", limit=SHOWN_ROWS)
 if unresolved.empty:
     st.caption("Every time expression in these articles was resolved to a date.")
 else:

@@ -6,16 +6,17 @@ A missing Chromium fails the suite (it is installed by `.ci/run`); no browser is
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from dashboard import serve
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("PARLEY_CHROMIUM", "/usr/bin/chromium")
@@ -30,66 +31,50 @@ ARGS = [
 SCREENSHOTS = ROOT / "docs" / "img"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"streamlit did not answer at {url} within {timeout} s")
-
-
 @pytest.fixture(scope="session")
 def data_dir(tmp_path_factory) -> Path:
     """An empty data folder: the app builds the seed corpus on first start."""
     return tmp_path_factory.mktemp("e2e_data")
 
 
-@pytest.fixture(scope="session")
-def server(data_dir):
-    port = _free_port()
-    env = {**os.environ, "PARLEY_DATA_DIR": str(data_dir), "PARLEY_CORPUS_DIR": str(ROOT / "seeds")}
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "dashboard/app.py",
-        "--server.headless",
-        "true",
-        "--browser.serverAddress",
-        "localhost",
-        "--server.port",
-        str(port),
-        "--server.fileWatcherType",
-        "none",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+def build_corpus(corpus_dir: Path, out_dir: Path, env: dict | None = None) -> None:
+    """`python -m analysis build CORPUS --out OUT` (the tables a server can start on without a build)."""
+    cmd = [sys.executable, "-m", "analysis", "build", str(corpus_dir), "--out", str(out_dir), "--quiet"]
+    done = subprocess.run(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"building {corpus_dir} failed ({done.returncode}): {done.stderr[-2000:]}")
+
+
+@contextlib.contextmanager
+def streamlit_server(
+    data_dir: Path, corpus_dir: Path = ROOT / "seeds", env: dict | None = None
+) -> Iterator[str]:
+    """A headless Streamlit server of the app over `data_dir` on a free localhost port; yields its URL.
+
+    The server's output goes to `data_dir/streamlit.log`; it is stopped when the block ends.
+    """
+    port = serve.free_port()
+    full_env = {
+        **os.environ,
+        "PARLEY_DATA_DIR": str(data_dir),
+        "PARLEY_CORPUS_DIR": str(corpus_dir),
+        **(env or {}),
+    }
     log = open(data_dir / "streamlit.log", "w")  # noqa: SIM115 - closed at teardown
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(serve.command(port), cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://localhost:{port}"
     try:
-        _wait_healthy(url, proc)
+        serve.wait_healthy(url, proc)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        serve.stop(proc)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def server(data_dir):
+    with streamlit_server(data_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -104,10 +89,16 @@ def browser():
         b.close()
 
 
-@pytest.fixture()
-def page(browser, server):
+def new_page(browser):
+    """A fresh browser context (its own cookies and session) and a page in it, downloads allowed."""
     context = browser.new_context(viewport={"width": 1600, "height": 1000}, accept_downloads=True)
     pg = context.new_page()
     pg.set_default_timeout(60_000)
+    return context, pg
+
+
+@pytest.fixture()
+def page(browser, server):
+    context, pg = new_page(browser)
     yield pg
     context.close()

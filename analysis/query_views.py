@@ -1,0 +1,182 @@
+"""The dashboard's row views through the DuckDB query layer: the twins of the `analysis.views` helpers that
+the pages call, for a corpus too large to load into pandas. Each returns what its `views` twin returns on
+the filtered tables (`apply_filters`), only fetching the rows it shows.
+
+| here | `views` twin |
+|---|---|
+| `corpus_summary(q, f)` | `corpus_summary(filtered)` |
+| `article_summary(q, f)` | its articles, sources, start and end |
+| `catalog(q)` | `catalog(tables)` (unfiltered) |
+| `catalog_topics(q, f)` | `catalog_topics(filtered)` |
+| `article_list(q, f, limit=)` | `article_list(filtered, limit=)` |
+| `actor_sentences(q, f, actor, limit=)` | `actor_sentences(filtered, actor, limit=)` |
+| `event_rows(q, f, event_id)` | `event_rows(filtered, event_id)` |
+| `unresolved_times(q, f, limit=)` | `unresolved_times(filtered, limit=)` |
+| `with_article_meta(q, f, rows)` | `with_article_meta(rows, tables)` |
+| `article_tables(q, article_id)` | every table's rows about one article (for `article`, `reader.spans`) |
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import schema, views
+from analysis.filters import Filters
+from analysis.query import Query, _params
+
+META = ["title", "source", "published", "url"]
+
+
+def _run(q: Query, f: Filters, body: str, tables: dict[str, str], extra: dict | None = None) -> pd.DataFrame:
+    return q.sql(q.with_filters(f, body, tables), _params(f) | (extra or {}))
+
+
+def _strings(df: pd.DataFrame) -> pd.DataFrame:
+    return df.astype({c: "string" for c in df.columns if df[c].dtype == object})
+
+
+def article_summary(q: Query, f: Filters) -> dict:
+    """The article part of `corpus_summary` (articles, sources, start, end): what every page's source
+    note needs, from the articles alone."""
+    body = """SELECT count(*) AS articles,
+        count(DISTINCT source) FILTER (WHERE coalesce(source, '') <> '') AS sources,
+        min(published) FILTER (WHERE coalesce(published, '') <> '') AS start,
+        max(published) FILTER (WHERE coalesce(published, '') <> '') AS "end" FROM a"""
+    row = _run(q, f, body, {"a": "articles"}).iloc[0].to_dict()
+    return {k: (None if pd.isna(v) else str(v)) if k in ("start", "end") else int(v) for k, v in row.items()}
+
+
+def corpus_summary(q: Query, f: Filters) -> dict:
+    """As `views.corpus_summary` of the filtered tables: articles, sources, start, end, actors, mentions,
+    statements, events, problems."""
+    body = """SELECT (SELECT count(*) FROM a) AS articles,
+        (SELECT count(DISTINCT source) FROM a WHERE coalesce(source, '') <> '') AS sources,
+        (SELECT min(published) FROM a WHERE coalesce(published, '') <> '') AS start,
+        (SELECT max(published) FROM a WHERE coalesce(published, '') <> '') AS "end",
+        (SELECT count(DISTINCT actor) FROM m) AS actors, (SELECT count(*) FROM m) AS mentions,
+        (SELECT count(*) FROM s) AS statements, (SELECT count(*) FROM e) AS events,
+        (SELECT count(*) FROM problems) AS problems"""
+    row = _run(q, f, body, {"a": "articles", "m": "mentions", "s": "statements", "e": "events"}).iloc[0]
+    out = {}
+    for key, value in row.to_dict().items():
+        if key in ("start", "end"):
+            out[key] = None if pd.isna(value) else str(value)
+        else:
+            out[key] = int(value)
+    return out
+
+
+def _ranked(q: Query, sql: str) -> tuple[str, ...]:
+    """Values of `sql` (columns v, k) ranked by count k, most first, ties by value."""
+    out = q.sql(f"SELECT v FROM ({sql}) WHERE v IS NOT NULL AND v <> '' GROUP BY v ORDER BY sum(k) DESC, v")
+    return tuple(out["v"].astype(str))
+
+
+def catalog(q: Query, *, taxonomy_path: Path | None = None) -> views.Catalog:
+    """As `views.catalog` of the whole corpus: actors ranked by mentions, affiliations, topics, sources,
+    date span; counted in DuckDB."""
+    actors = _ranked(q, "SELECT actor AS v, count(*) AS k FROM mentions GROUP BY 1 "
+                        "UNION ALL SELECT actor AS v, count(*) AS k FROM statements GROUP BY 1")  # fmt: skip
+    topics = q.sql(
+        "SELECT DISTINCT topic FROM topics WHERE topic IS NOT NULL "
+        "UNION SELECT DISTINCT topic FROM statements WHERE topic IS NOT NULL"
+    )["topic"]
+    published = q.sql("SELECT DISTINCT published FROM articles WHERE published IS NOT NULL")["published"]
+    days = [d for d in (views._day(v) for v in published) if d]
+    return views.Catalog(
+        actors=actors,
+        affiliations=_ranked(q, "SELECT affiliation AS v, count(*) AS k FROM mentions GROUP BY 1"),
+        topics=tuple(sorted(topics.astype(str))),
+        sources=_ranked(q, "SELECT source AS v, count(*) AS k FROM articles GROUP BY 1"),
+        first=min(days) if days else None,
+        last=max(days) if days else None,
+        topic_labels=views.topic_labels(taxonomy_path),
+    )
+
+
+def catalog_topics(q: Query, f: Filters) -> list[str]:
+    """As `views.catalog_topics`: topics with a support or oppose statement, most such statements first."""
+    body = """SELECT topic FROM s WHERE stance IN ('support', 'oppose') AND coalesce(topic, '') <> ''
+        GROUP BY topic ORDER BY count(*) DESC, topic"""
+    return list(_run(q, f, body, {"s": "statements"})["topic"].astype(str))
+
+
+def article_list(q: Query, f: Filters, *, limit: int | None = None) -> pd.DataFrame:
+    """As `views.article_list`: articles newest first with their picker label; `limit` caps the rows."""
+    body = """SELECT article_id, file, title, source, published FROM a
+        ORDER BY published DESC NULLS LAST, title NULLS LAST, _row""" + (
+        f" LIMIT {int(limit)}" if limit is not None else ""
+    )
+    return views.label_articles(_strings(_run(q, f, body, {"a": "articles"})))
+
+
+def actor_sentences(q: Query, f: Filters, actor: str, *, limit: int = 200) -> pd.DataFrame:
+    """As `views.actor_sentences`: the sentences mentioning `actor`, with the article's details."""
+    body = f"""SELECT k.article_id, k.sentence_id, k.surface, s.text, a.title, a.source, a.published, a.url
+        FROM (SELECT article_id, sentence_id, arg_min(surface, _row) AS surface, min(_row) AS _first
+              FROM m WHERE actor = $sent_actor GROUP BY article_id, sentence_id) k
+        JOIN s USING (article_id, sentence_id) LEFT JOIN articles a USING (article_id)
+        ORDER BY a.published NULLS LAST, k.article_id NULLS LAST, k.sentence_id NULLS LAST, k._first, s._row
+        LIMIT {int(limit)}"""
+    out = _run(q, f, body, {"m": "mentions", "s": "sentences"}, {"sent_actor": actor})
+    return _strings(out).astype({"sentence_id": "Int64"})
+
+
+def event_rows(q: Query, f: Filters, event_id: str) -> pd.DataFrame:
+    """As `views.event_rows`: one event with its article's title, source, date and URL."""
+    body = """SELECT e.* EXCLUDE (_row), a.title, a.source, a.published, a.url FROM e
+        LEFT JOIN articles a USING (article_id) WHERE e.event_id = $row_event ORDER BY e._row"""
+    return _with_meta(_run(q, f, body, {"e": "events"}, {"row_event": event_id}), "events")
+
+
+def unresolved_times(q: Query, f: Filters, *, limit: int | None = None) -> pd.DataFrame:
+    """As `views.unresolved_times`: time expressions without a date, with their article's details."""
+    body = """SELECT t.expression, t.kind, a.title, a.source, a.published, t.sentence_id FROM t
+        LEFT JOIN a USING (article_id) WHERE coalesce(t.date, '') = '' ORDER BY t._row""" + (
+        f" LIMIT {int(limit)}" if limit is not None else ""
+    )
+    return _strings(_run(q, f, body, {"t": "time_expressions", "a": "articles"})).astype(
+        {"sentence_id": "Int64"}
+    )
+
+
+def with_article_meta(q: Query, f: Filters, rows: pd.DataFrame) -> pd.DataFrame:
+    """As `views.with_article_meta` on the filtered tables: `rows` plus their article's title, source,
+    published date and URL."""
+    want = [c for c in META if c not in rows]
+    if not want or rows is None or rows.empty:
+        return views.with_article_meta(rows, {"articles": schema.empty_table("articles")}) if want else rows
+    ids = sorted(set(rows["article_id"].dropna().astype(str)))
+    body = f"SELECT article_id, {', '.join(want)} FROM a WHERE list_contains($ids, article_id) ORDER BY _row"
+    meta = _run(q, f, body, {"a": "articles"}, {"ids": ids})
+    return views.with_article_meta(rows, {"articles": _strings(meta)})
+
+
+def article_tables(q: Query, article_id: str) -> dict[str, pd.DataFrame]:
+    """Every table's rows about one article (problems: those about its file), conformed to the contract,
+    for the helpers that show one article (`views.article`, `views.article_rows`, `reader.spans`, ...)."""
+    out = {}
+    for name in schema.TABLES:
+        if name == "problems":
+            continue
+        cols = {c.name for c in schema.TABLES[name]}
+        if "article_id" not in cols:
+            continue
+        rows = q.sql(f"SELECT * EXCLUDE (_row) FROM {name} WHERE article_id = $aid ORDER BY _row",
+                     {"aid": article_id})  # fmt: skip
+        out[name] = schema.conform(rows, name)
+    files = out["articles"]["file"].dropna().astype(str).tolist()
+    names = sorted({f for f in files} | {f.split("#")[0] for f in files})
+    problems = q.sql("SELECT * EXCLUDE (_row) FROM problems WHERE list_contains($files, file) ORDER BY _row",
+                     {"files": names})  # fmt: skip
+    out["problems"] = schema.conform(problems, "problems")
+    return out
+
+
+def _with_meta(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    base = schema.conform(df, table)
+    for col in META:
+        base[col] = df[col].astype("string").to_numpy()
+    return base
