@@ -18,35 +18,10 @@ from dashboard.state import Context
 
 log = logging.getLogger("parley.dashboard")
 
-# What a chart draws at most, so a large corpus stays fast to draw and readable; the filters narrow it.
-# NETWORK_NODES is the number of nodes `figures.network` places; its lines are the strongest links
-# between them. The charts' data (tables, downloads) keep every row.
-NETWORK_NODES = 30
-NETWORK_EDGES = 120
+# What a chart draws at most, so a large corpus stays fast to draw and readable; the filters narrow it
+# (networks are capped by `figures.network` itself). The charts' data (tables, downloads) keep every row.
 HEATMAP_ROWS = 60
 TIMELINE_EVENTS = 1500
-
-
-def network_part(
-    nodes: pd.DataFrame | None, edges: pd.DataFrame, *, node: str, size: str, source: str, target: str,
-    weight: str, top: int = NETWORK_NODES, max_edges: int = NETWORK_EDGES,
-) -> tuple[pd.DataFrame | None, pd.DataFrame]:  # fmt: skip
-    """The nodes and edges a network figure draws: the `top` nodes (as `figures.network` picks them: by
-    `size`, or by their edges' total `weight` when `nodes` is None) and the `max_edges` heaviest edges
-    between them."""
-    if edges is None or edges.empty:
-        return nodes, edges
-    if nodes is None or nodes.empty:
-        ends = pd.concat(
-            [edges[[end, weight]].rename(columns={end: node, weight: size}) for end in (source, target)]
-        )
-        nodes = ends.groupby(node, as_index=False)[size].sum()
-    nodes = nodes.sort_values([size, node], ascending=[False, True]).head(top)
-    names = set(nodes[node].astype(str))
-    inside = edges[source].astype(str).isin(names) & edges[target].astype(str).isin(names)
-    kept = edges[inside.to_numpy(dtype=bool)]
-    kept = kept.sort_values([weight, source, target], ascending=[False, True, True], kind="stable")
-    return nodes, kept.head(max_edges)
 
 
 def aggregate(module: str, func: str, tables: dict[str, pd.DataFrame], **kwargs) -> pd.DataFrame | None:
@@ -146,8 +121,6 @@ def cooccurrence(ctx: Context) -> BriefingChart:
     nodes = agg(ctx, "counts", "mentions_by_actor")
     if edges is None or nodes is None:
         return _missing("cooccurrence", title, "The co-occurrence network")
-    nodes, edges = network_part(nodes, edges, node="actor", size="n", source="actor_a", target="actor_b",
-                                weight="n")  # fmt: skip
     fig = figures.network(
         nodes,
         edges,
@@ -202,10 +175,8 @@ def agreement(ctx: Context, *, level: str = "actor") -> BriefingChart:
     if edges is None:
         return _missing("agreement", title, "The agreement network")
     edges = edges.assign(weight=edges["agree"] + edges["conflict"]) if not edges.empty else edges
-    nodes, edges = network_part(None, edges, node="actor", size="n", source="actor_a", target="actor_b",
-                                weight="weight")  # fmt: skip
     fig = figures.network(
-        nodes,
+        None,
         edges,
         node="actor",
         size="n",

@@ -12,6 +12,10 @@ from dashboard import style
 from dashboard.figure_base import empty_figure, hover_text, make_figure, plain
 from dashboard.figure_base import order_by_total as _order
 
+# A network places at most NETWORK_NODES nodes and draws the NETWORK_EDGES strongest links between them.
+NETWORK_NODES = 30
+NETWORK_EDGES = 120
+
 
 def position_heatmap(
     df: pd.DataFrame,
@@ -118,6 +122,25 @@ def _cell_hover(cell: dict, r: str, c: str, labels: dict[str, str]) -> str:
     return "<br>".join(parts)
 
 
+def network_part(
+    nodes: pd.DataFrame | None, edges: pd.DataFrame, *, node: str, size: str, source: str, target: str,
+    weight: str, top: int = NETWORK_NODES, max_edges: int = NETWORK_EDGES,
+) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+    """The nodes and edges `network` draws: the `top` nodes by `size` (without `nodes`: the edges' ends
+    sized by their total `weight`) and the `max_edges` heaviest edges between them, heaviest first."""
+    if nodes is None or nodes.empty:
+        ends = pd.concat(
+            [edges[[end, weight]].rename(columns={end: node, weight: size}) for end in (source, target)]
+        )
+        nodes = ends.groupby(node, as_index=False)[size].sum()
+    nodes = nodes.sort_values([size, node], ascending=[False, True]).head(top)
+    names = set(nodes[node].astype(str))
+    inside = edges[source].astype(str).isin(names) & edges[target].astype(str).isin(names)
+    kept = edges[inside.to_numpy(dtype=bool)]
+    kept = kept.sort_values([weight, source, target], ascending=[False, True, True], kind="stable")
+    return nodes, kept.head(max_edges)
+
+
 def network(
     nodes: pd.DataFrame | None,
     edges: pd.DataFrame,
@@ -140,15 +163,9 @@ def network(
     """
     if edges is None or edges.empty:
         return empty_figure(empty, title=title)
-    if nodes is None or nodes.empty:
-        ends = pd.concat(
-            [
-                edges[[source, weight]].rename(columns={source: node, weight: size}),
-                edges[[target, weight]].rename(columns={target: node, weight: size}),
-            ]
-        )
-        nodes = ends.groupby(node, as_index=False)[size].sum()
-    nodes = nodes.sort_values([size, node], ascending=[False, True]).head(30)
+    nodes, edges = network_part(
+        nodes, edges, node=node, size=size, source=source, target=target, weight=weight
+    )
     names = nodes[node].astype(str).tolist()
     pos = {
         n: (math.cos(2 * math.pi * i / len(names)), math.sin(2 * math.pi * i / len(names)))
@@ -156,25 +173,23 @@ def network(
     }
     traces = []
     wmax = float(edges[weight].max()) or 1.0
-    shown = edges[source].astype(str).isin(pos) & edges[target].astype(str).isin(pos)  # only drawn edges
-    for e in edges[shown.to_numpy(dtype=bool)].to_dict("records"):
+    for e in edges.to_dict("records"):
         a, b = str(e[source]), str(e[target])
-        if a in pos and b in pos:
-            traces.append(
-                dict(
-                    type="scatter",
-                    x=[pos[a][0], pos[b][0]],
-                    y=[pos[a][1], pos[b][1]],
-                    mode="lines",
-                    showlegend=False,
-                    line=dict(
-                        width=1 + 7 * float(e[weight]) / wmax,
-                        color=_sign_color(e.get(sign) if sign else None),
-                    ),
-                    opacity=0.75,
-                    hoverinfo="skip",
-                )
+        traces.append(
+            dict(
+                type="scatter",
+                x=[pos[a][0], pos[b][0]],
+                y=[pos[a][1], pos[b][1]],
+                mode="lines",
+                showlegend=False,
+                line=dict(
+                    width=1 + 7 * float(e[weight]) / wmax,
+                    color=_sign_color(e.get(sign) if sign else None),
+                ),
+                opacity=0.75,
+                hoverinfo="skip",
             )
+        )
     sizes = nodes[size].astype(float)
     traces.append(
         dict(

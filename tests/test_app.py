@@ -239,15 +239,15 @@ def test_large_corpus_pages_never_load_the_tables(page, tmp_path, monkeypatch):
 def test_network_part_keeps_the_top_nodes_and_their_heaviest_edges():
     import pandas as pd
 
-    from dashboard import charts
+    from dashboard.figures_positions import network_part
 
     names = [f"a{i:02d}" for i in range(40)]
     edges = pd.DataFrame(
         [(a, b, (i * 7 + j) % 11 + 1) for i, a in enumerate(names) for j, b in enumerate(names) if a < b],
         columns=["actor_a", "actor_b", "w"],
     )
-    nodes, kept = charts.network_part(None, edges, node="actor", size="n", source="actor_a",
-                                      target="actor_b", weight="w", top=10, max_edges=15)  # fmt: skip
+    nodes, kept = network_part(None, edges, node="actor", size="n", source="actor_a",
+                               target="actor_b", weight="w", top=10, max_edges=15)  # fmt: skip
     totals = pd.concat(
         [edges.rename(columns={"actor_a": "actor"}), edges.rename(columns={"actor_b": "actor"})]
     )
