@@ -23,10 +23,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import decode, settings
+from analysis import decode, ingest
 
 ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".csv", ".jsonl")
-CORPUS_SUFFIXES = (".csv", ".jsonl")
 METADATA_FILE = "metadata.csv"
 MAX_NAME = 100
 MAX_SUFFIX = 16
@@ -107,10 +106,6 @@ def known_hashes(folders: list[Path]) -> dict[str, str]:
     return hashes
 
 
-def default_max_rows() -> int:
-    return settings.get_int("max_corpus_rows")
-
-
 def count_rows(text: str, suffix: str, stop: int) -> int:
     """Article rows of a corpus file's text (CSV records after the header, or non-blank JSON lines),
     counted up to `stop` only, so a file of millions of rows costs no more than `stop` of them."""
@@ -155,9 +150,9 @@ def check_upload(name: str, data: bytes, *, max_bytes: int, max_rows: int | None
     text, note = decode.decode_bytes(data)
     if text is None:
         return f"{name!r} looks like a binary file, not text ({note})"
-    limit = default_max_rows() if max_rows is None else max_rows
+    limit = ingest.max_rows() if max_rows is None else max_rows
     lines = data.count(b"\n") + data.count(b"\r")  # cheap: only a file with more lines is parsed
-    if suffix in CORPUS_SUFFIXES and lines > limit and count_rows(text, suffix, limit + 1) > limit:
+    if suffix in ingest.CORPUS_SUFFIXES and lines > limit and count_rows(text, suffix, limit + 1) > limit:
         return (
             f"{name!r} holds more than {limit:,} rows, over the limit of {limit:,} articles per "
             "corpus file (setting max_corpus_rows); split it into smaller files"
