@@ -196,13 +196,17 @@ def _read(folder: Path, name: str, rows: int | None) -> pd.DataFrame:
     except FileNotFoundError:
         raise
     except Exception as exc:  # pyarrow raises several types for truncated or garbled files
-        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        raise DamagedTable(f"{name}.parquet is damaged ({reason}); {REBUILD_HINT}") from None
+        raise DamagedTable(f"{name}.parquet is damaged ({_reason(exc)}); {REBUILD_HINT}") from None
     if rows is not None and len(table) != rows:
         raise DamagedTable(
             f"{name}.parquet is damaged (it holds {len(table)} rows, the build wrote {rows}); {REBUILD_HINT}"
         )
     return table
+
+
+def _reason(exc: Exception) -> str:
+    """The first line of an exception's message (pyarrow's can be long), or its type's name."""
+    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
 
 
 def read_table(out_dir: Path, name: str) -> pd.DataFrame:
@@ -269,7 +273,7 @@ def check(out_dir: Path) -> list[dict]:
             n = pq.read_metadata(path).num_rows
             bad = f"it holds {n} rows, the build wrote {rows[name]}" if rows.get(name, n) != n else ""
         except Exception as exc:
-            bad = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+            bad = _reason(exc)
         if bad:
             message = f"{name}.parquet of the previous build was damaged ({bad}); written anew"
             problems.append({"file": f"{name}.parquet", "severity": "warning", "message": message})

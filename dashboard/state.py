@@ -199,6 +199,10 @@ class Context:
         frame = self.tables[table]
         return frame.head(limit) if limit is not None else frame
 
+    def corpus_summary(self) -> dict:
+        """`views.corpus_summary` of the filtered data; the pandas mode computed it already, for the note."""
+        return self.summary if self.engine == "pandas" else self.view("corpus_summary")
+
     def count(self, table: str) -> int:
         return self.q.count(table, self.filters) if self.engine == "duckdb" else len(self.tables[table])
 

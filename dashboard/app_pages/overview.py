@@ -8,7 +8,7 @@ from dashboard import charts, state, ui
 ctx = state.context()
 st.title("Parley")
 st.caption(f"{ui.md(ctx.subtitle)} · {ui.md(ctx.note)}")
-summary = ctx.view("corpus_summary")
+summary = ctx.corpus_summary()
 cols = st.columns(6)
 for col, (label, value) in zip(
     cols,
