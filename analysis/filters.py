@@ -4,9 +4,10 @@ publication-date range and a free-text search.
 Semantics, identical for every table:
 - sources / start / end select articles (by `articles.source` and `articles.published`; an article with no
   known date is kept only while no date bound is set);
-- actors / affiliations keep rows about those actors: rows of `mentions` and `statements` by their actor,
-  `events` whose actors include one, and for sentence-level tables (`sentences`, `topics`,
-  `time_expressions`) the sentences that mention one; `articles` that mention one;
+- actors / affiliations keep rows about those actors: rows of `mentions` by their actor or the mention's
+  affiliation, rows of `statements` by their actor or an actor acting for a chosen affiliation
+  (`analysis.affiliation`), `events` whose actors include one of those, and for sentence-level tables
+  (`sentences`, `topics`, `time_expressions`) the sentences that mention one; `articles` that mention one;
 - topics keep rows of `topics` and `statements` by their topic, `events` whose topics include one, the
   sentences tagged with one for the other sentence-level tables (`mentions`, `sentences`, …), and articles
   that have such a sentence;
@@ -16,6 +17,7 @@ Semantics, identical for every table:
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from dataclasses import field as _field
 
@@ -23,6 +25,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from analysis import affiliation
 
 SENTENCE_KEY = ["article_id", "sentence_id"]
 
@@ -107,6 +111,15 @@ class RowKeys:
             self._cache[("a", name)] = out
         return out
 
+    def items(self, name: str, frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+        """`list_items` of a list column (e.g. the actors of `events`)."""
+        if self._known(name, frame) and ("l", name, column) in self._cache:
+            return self._cache[("l", name, column)]
+        out = list_items(frame[column])
+        if self._known(name, frame):
+            self._cache[("l", name, column)] = out
+        return out
+
     def sentence(self, name: str, frame: pd.DataFrame) -> np.ndarray:
         if self._known(name, frame) and ("s", name) in self._cache:
             return self._cache[("s", name)]
@@ -149,21 +162,35 @@ def _np(mask: pd.Series) -> np.ndarray:
     return mask.to_numpy(dtype=bool, na_value=False)
 
 
-def _actor_rows(frame: pd.DataFrame, f: Filters) -> np.ndarray:
+def _actor_rows(frame: pd.DataFrame, f: Filters, acting: frozenset[str] = frozenset()) -> np.ndarray:
+    """Rows by a chosen actor, or by the chosen affiliations: the row's own `affiliation` when the table
+    has one, else its actor acting for one (`acting`)."""
     keep = np.zeros(len(frame), dtype=bool)
     if f.actors:
         keep |= _np(frame["actor"].isin(f.actors))
     if f.affiliations and "affiliation" in frame:
         keep |= _np(frame["affiliation"].isin(f.affiliations))
+    elif acting:
+        keep |= _np(frame["actor"].isin(acting))
     return keep
 
 
-def _contains_any(column: pd.Series, values: tuple[str, ...]) -> np.ndarray:
-    """Rows of a '; '-joined list column that name one of `values`."""
+def list_items(column: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+    """The items of a '; '-joined list column: each item's row position, its code, and the distinct items."""
     parts = pd.Series(column.fillna("").to_numpy(dtype=object)).str.split("; ").explode()
-    hit = _np(parts.isin(values))
+    codes, uniques = pd.factorize(parts)
+    return parts.index.to_numpy(dtype=np.int64), codes, uniques
+
+
+def _contains_any(
+    column: pd.Series, values: tuple[str, ...], items: tuple[np.ndarray, np.ndarray, pd.Index] | None = None
+) -> np.ndarray:
+    """Rows of a '; '-joined list column that name one of `values` (`items`: its `list_items`, if known)."""
+    rows, codes, uniques = items if items is not None else list_items(column)
+    wanted = uniques.get_indexer(list(values))
+    hit = np.isin(codes, wanted[wanted >= 0])
     out = np.zeros(len(column), dtype=bool)
-    out[parts.index.to_numpy()[hit]] = True
+    out[rows[hit]] = True
     return out
 
 
@@ -177,6 +204,7 @@ class _Selection:
     topic_sentences: np.ndarray | None
     topic_articles: np.ndarray | None
     search_sentences: np.ndarray | None
+    acting: frozenset[str] = frozenset()  # actors acting for a chosen affiliation
 
 
 def _chosen(keys: RowKeys, name: str, frame: pd.DataFrame, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -203,34 +231,66 @@ def _select(tables: dict[str, pd.DataFrame], f: Filters, keys: RowKeys) -> _Sele
         sents = tables["sentences"]
         hit = _np(sents["text"].fillna("").str.contains(f.search, case=False, regex=False))
         search = np.unique(keys.sentence("sentences", sents)[hit])
-    return _Selection(passing, *actor, *topic, search)
+    acting = frozenset(affiliation.acting_for(tables, f.affiliations)) if f.affiliations else frozenset()
+    return _Selection(passing, *actor, *topic, search, acting)
 
 
 def apply_filters(
-    tables: dict[str, pd.DataFrame], filters: Filters | None = None, *, keys: RowKeys | None = None
-) -> dict[str, pd.DataFrame]:
+    tables: Mapping[str, pd.DataFrame],
+    filters: Filters | None = None,
+    *,
+    keys: RowKeys | None = None,
+    lazy: bool = False,
+) -> Mapping[str, pd.DataFrame]:
     """Filtered copies of `tables` (the tables of `analysis.schema`); `problems` is never filtered.
 
-    `keys`: the tables' `RowKeys`, to reuse across calls (computed here when not given).
+    `keys`: the tables' `RowKeys`, to reuse across calls (computed here when not given). `lazy`: a
+    `Filtered` mapping that filters each table when it is first read (a dashboard page reads a few);
+    otherwise a dict of them all.
     """
     f = filters or Filters()
     if not f.active:
-        return dict(tables)
+        return tables if isinstance(tables, Filtered) else dict(tables)
     keys = keys if keys is not None and keys.covers(tables) else RowKeys(tables)
-    sel = _select(tables, f, keys)
-    out = dict(tables)
-    for name, frame in tables.items():
-        if name == "problems" or frame is None or "article_id" not in frame:
-            continue
-        keep = sel.articles[keys.article(name, frame)]
-        if name == "articles":
-            for chosen in (sel.actor_articles, sel.topic_articles):
-                if chosen is not None:
-                    keep &= chosen[keys.article(name, frame)]
-        else:
-            keep &= _row_level(name, frame, f, sel, keys)
-        out[name] = frame[keep].reset_index(drop=True)
-    return out
+    out = Filtered(tables, f, keys)
+    return out if lazy else {name: out[name] for name in out}
+
+
+class Filtered(Mapping):
+    """`tables` under filters `f`: what the filters select is worked out once, each table is filtered
+    when first read. Read-only, like the tables it holds."""
+
+    def __init__(self, tables: Mapping[str, pd.DataFrame], f: Filters, keys: RowKeys) -> None:
+        self._tables, self._f, self._keys = tables, f, keys
+        self._sel = _select(tables, f, keys)
+        self._done: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._done:  # two threads may both filter a table: same result, no harm
+            self._done[name] = _filter_table(name, self._tables[name], self._f, self._sel, self._keys)
+        return self._done[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._tables
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._tables)
+
+    def __len__(self) -> int:
+        return len(self._tables)
+
+
+def _filter_table(name: str, frame: pd.DataFrame | None, f: Filters, sel: _Selection, keys: RowKeys):
+    if name == "problems" or frame is None or "article_id" not in frame:
+        return frame
+    keep = sel.articles[keys.article(name, frame)]
+    if name == "articles":
+        for chosen in (sel.actor_articles, sel.topic_articles):
+            if chosen is not None:
+                keep &= chosen[keys.article(name, frame)]
+    else:
+        keep &= _row_level(name, frame, f, sel, keys)
+    return frame[keep].reset_index(drop=True)
 
 
 def _in(keys: RowKeys, name: str, frame: pd.DataFrame, sentences: np.ndarray) -> np.ndarray:
@@ -242,16 +302,17 @@ def _row_level(name: str, frame: pd.DataFrame, f: Filters, sel: _Selection, keys
     has_sentence = "sentence_id" in frame
     if f.actors or f.affiliations:
         if "actor" in frame:
-            keep &= _actor_rows(frame, f)
+            keep &= _actor_rows(frame, f, sel.acting)
         elif name == "events":
-            keep &= _contains_any(frame["actors"], f.actors + f.affiliations)
+            chosen = f.actors + f.affiliations + tuple(sorted(sel.acting))
+            keep &= _contains_any(frame["actors"], chosen, keys.items(name, frame, "actors"))
         elif has_sentence:
             keep &= _in(keys, name, frame, sel.actor_sentences)
     if f.topics:
         if "topic" in frame:
             keep &= _np(frame["topic"].isin(f.topics))
         elif name == "events":
-            keep &= _contains_any(frame["topics"], f.topics)
+            keep &= _contains_any(frame["topics"], f.topics, keys.items(name, frame, "topics"))
         elif has_sentence:
             keep &= _in(keys, name, frame, sel.topic_sentences)
     if f.search and has_sentence:

@@ -15,11 +15,14 @@ Example:
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import fields as dc_fields
 
 import numpy as np
 import pandas as pd
 
+from analysis import affiliation
 from analysis.filters import Filters, apply_filters
 
 LEVELS = ("actor", "affiliation")
@@ -42,78 +45,109 @@ def _check(level: str) -> None:
         raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
 
 
-def affiliations(tables: dict[str, pd.DataFrame], actors: pd.Series | None = None) -> dict[str, str]:
-    """actor -> affiliation, the most frequent one in `mentions`; an actor without one stands for itself.
-    Ties go to the alphabetically first affiliation. `actors`: only for these actors."""
-    m = tables.get("mentions")
-    if m is None or m.empty or "affiliation" not in m:
-        return {}
-    keep = (m["affiliation"].fillna("") != "").to_numpy(dtype=bool) & m["actor"].notna().to_numpy()
-    if actors is not None:
-        keep &= m["actor"].isin(actors.dropna().unique()).to_numpy(dtype=bool)
-    m = m[keep]
-    # integer codes in name order, so sorting the codes sorts the names
-    actor, actors = pd.factorize(m["actor"], sort=True)
-    aff, affs = pd.factorize(m["affiliation"], sort=True)
-    counts = pd.DataFrame({"a": actor, "f": aff}).groupby(["a", "f"]).size().reset_index(name="k")
-    first = counts.sort_values(["a", "k", "f"], ascending=[True, False, True]).drop_duplicates("a")
-    return dict(zip(actors.take(first["a"]), affs.take(first["f"]), strict=True))
-
-
 def statements_in_view(tables: dict[str, pd.DataFrame], level: str = "actor", **filters) -> pd.DataFrame:
     """Filtered statements plus `affiliation`, `holder` (actor or affiliation, per `level`), `source` and
-    `published` of their article."""
+    `published` of their article.
+
+    Tables that carry `VIEW_TABLE` (`with_view`: the dashboard adds it once per data version, and its
+    filter narrows it with the other tables) have it ready; otherwise it is worked out here. The position
+    functions of one page all start from this view of the same tables, so the latest few views are kept,
+    keyed by the very input frames (never by equal copies): the result is shared and must be treated as
+    read-only, as every function here does.
+    """
     _check(level)
     f = _filters(filters)
-    st = tables["statements"].copy()
-    aff = affiliations(tables, st["actor"])
-    st["affiliation"] = st["actor"].map(aff).astype("string").fillna(st["actor"])
-    view = apply_filters({**tables, "statements": st}, f)["statements"]
-    arts = tables["articles"][["article_id", "source", "published"]]
-    view = view.merge(arts, on="article_id", how="left")
-    view["holder"] = view[level].astype("string")
+    inputs = tuple(
+        tables.get(name) for name in (VIEW_TABLE, "statements", "articles", "mentions", affiliation.TABLE)
+    )
+    key = (tuple(map(id, inputs)), level, f)
+    with _VIEWS_LOCK:
+        hit = _VIEWS.get(key)
+        if hit is not None and all(a is b for a, b in zip(hit[0], inputs, strict=True)):
+            _VIEWS.move_to_end(key)
+            return hit[1]
+    if VIEW_TABLE in tables:
+        view = apply_filters(tables, f)[VIEW_TABLE] if f.active else tables[VIEW_TABLE]
+    else:
+        view = _statements_view(apply_filters(tables, f) if f.active else tables, tables)
+    view = view.assign(holder=view[level].astype("string"))
+    with _VIEWS_LOCK:
+        _VIEWS[key] = (inputs, view)  # the inputs are held, so their ids cannot be reused meanwhile
+        while len(_VIEWS) > _VIEWS_KEPT:
+            _VIEWS.popitem(last=False)
     return view
+
+
+VIEW_TABLE = "statements_view"
+_VIEWS: OrderedDict = OrderedDict()
+_VIEWS_KEPT = 8
+_VIEWS_LOCK = threading.Lock()
+
+
+def _statements_view(shown: dict[str, pd.DataFrame], everything: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """`shown["statements"]` with the affiliation of their actor (settled over `everything`), and the
+    source and publication date of their article."""
+    st = shown["statements"]
+    settled = affiliation.of(everything)
+    st = st.assign(affiliation=st["actor"].map(settled).astype("string").fillna(st["actor"]))
+    arts = everything["articles"][["article_id", "source", "published"]]
+    return st.merge(arts, on="article_id", how="left")
+
+
+def with_view(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """`tables` plus `VIEW_TABLE`, the statements view of all of them (filtered like the statements)."""
+    return {**tables, VIEW_TABLE: _statements_view(tables, tables)}
 
 
 def _tally(view: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """support/oppose/neutral counts, net position, distinct sources and articles per group of `keys`.
 
     As a crosstab of the keys by stance: a group is listed when one of its statements has a stance (an
-    unknown stance counts in none of the three), statements with a missing key are left out. The
-    grouping runs on integer codes (one factorisation per column), the slow part on string columns.
+    unknown stance counts in none of the three), statements with a missing key are left out. Groups and
+    distinct counts are worked out on integer codes with NumPy (one factorisation per column): pandas'
+    groupby costs more in fixed overhead than the counting itself on a page's few thousand rows.
     """
     if view.empty:
         return pd.DataFrame(columns=keys + MATRIX_COLUMNS[2:])
     facts = [pd.factorize(view[k]) for k in keys]
-    gkeys = [f"_k{i}" for i in range(len(keys))]
-    stance = view["stance"]
-    source = view["source"].mask(view["source"].fillna("") == "")
-    frame = pd.DataFrame(
-        {
-            **{g: codes for g, (codes, _) in zip(gkeys, facts, strict=True)},
-            **{
-                s: (stance == s).to_numpy(dtype=bool, na_value=False)
-                for s in ("support", "oppose", "neutral")
-            },
-            "_stance": stance.notna().to_numpy(),
-            "_source": pd.factorize(source)[0],
-            "_article": pd.factorize(view["article_id"])[0],
-        }
+    valid = np.logical_and.reduce([codes >= 0 for codes, _ in facts])
+    sizes = [max(len(uniques), 1) for _, uniques in facts]
+    groups, inverse = np.unique(
+        np.ravel_multi_index([codes[valid] for codes, _ in facts], sizes), return_inverse=True
     )
-    frame = frame[(frame[gkeys].to_numpy() >= 0).all(axis=1)]
-    groups = frame.groupby(gkeys, sort=False)
-    out = groups[["support", "oppose", "neutral", "_stance"]].sum()
-    out = out[out.pop("_stance") > 0].astype("int64")
-    for name, col in (("n_sources", "_source"), ("n_articles", "_article")):
-        known = frame[frame[col] >= 0]
-        out[name] = known.groupby(gkeys, sort=False)[col].nunique().reindex(out.index, fill_value=0)
-    out = out.reset_index()
-    for key, g, (_, uniques) in zip(keys, gkeys, facts, strict=True):
-        out[key] = uniques.take(out.pop(g).to_numpy())
+    n = len(groups)
+    stance = view["stance"][valid]
+    counts = {
+        s: np.bincount(inverse, weights=(stance == s).to_numpy(dtype=bool, na_value=False), minlength=n)
+        for s in ("support", "oppose", "neutral")
+    }
+    listed = np.bincount(inverse, weights=stance.notna().to_numpy(), minlength=n) > 0
+    source = view["source"].mask(view["source"].fillna("") == "")
+    distinct = {
+        name: _distinct_per_group(inverse, pd.factorize(col)[0][valid], n)
+        for name, col in (("n_sources", source), ("n_articles", view["article_id"]))
+    }
+    out = pd.DataFrame(
+        {
+            **{
+                key: uniques.take(codes)
+                for key, (_, uniques), codes in zip(keys, facts, np.unravel_index(groups, sizes), strict=True)
+            },
+            **{s: c.astype("int64") for s, c in counts.items()},
+            **distinct,
+        }
+    )[listed].reset_index(drop=True)
     out["n"] = out["support"] + out["oppose"] + out["neutral"]
     polar = out["support"] + out["oppose"]
     out["net"] = ((out["support"] - out["oppose"]) / polar.where(polar > 0)).fillna(0.0).astype(float)
     return out[keys + MATRIX_COLUMNS[2:]]
+
+
+def _distinct_per_group(group: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Number of distinct non-negative `values` per group 0..n-1."""
+    known = values >= 0
+    pairs = np.unique(group[known].astype(np.int64) * (int(values.max(initial=0)) + 1) + values[known])
+    return np.bincount(pairs // (int(values.max(initial=0)) + 1), minlength=n).astype("int64")
 
 
 def position_matrix(tables: dict[str, pd.DataFrame], *, level: str = "actor", **filters) -> pd.DataFrame:
@@ -145,16 +179,23 @@ def _periods(published: pd.Series, freq: str) -> pd.Series:
 
 
 def positions_over_time(
-    tables: dict[str, pd.DataFrame], *, level: str = "actor", freq: str = "M", **filters
+    tables: dict[str, pd.DataFrame],
+    *,
+    level: str = "actor",
+    freq: str = "M",
+    topic: str | None = None,
+    **filters,
 ) -> pd.DataFrame:
-    """The position matrix per publication period: columns period (first day, ISO) + `position_matrix`'s.
+    """The position matrix per publication period: columns period (first day, ISO) + `position_matrix`'s;
+    `topic`: on the statements about that topic only.
 
     Statements of articles with no known date (or only a year; only a month for weeks) are left out; their
     number is in `result.attrs["undated"]`.
     """
     if freq not in FREQS:
         raise ValueError(f"freq must be one of {sorted(FREQS)}, got {freq!r}")
-    return tally_periods(statements_in_view(tables, level, **filters), freq)
+    view = statements_in_view(tables, level, **filters)
+    return tally_periods(view[view["topic"] == topic] if topic else view, freq)
 
 
 def tally_periods(view: pd.DataFrame, freq: str) -> pd.DataFrame:
@@ -181,12 +222,54 @@ def _count(bits: np.ndarray) -> np.ndarray:
     return np.bitwise_count(bits).sum(axis=-1, dtype=np.int64)
 
 
-def agreement_edges(view: pd.DataFrame, *, chunk: int = 256) -> pd.DataFrame:
+def _pairs(sup: np.ndarray, opp: np.ndarray, chunk: int) -> tuple[np.ndarray, ...]:
+    """Holder pairs a < b sharing a topic: a, b, agree, conflict and their shared topics' bit sets."""
+    any_ = sup | opp
+    n = len(any_)
+    found = []
+    for i0 in range(0, n, chunk):
+        i = np.arange(i0, min(i0 + chunk, n))
+        shared = any_[i, None, :] & any_[None, :, :]  # chunk x holders x words
+        keep = (shared != 0).any(axis=-1) & (np.arange(n)[None, :] > i[:, None])
+        a, b = np.nonzero(keep)
+        a = i[a]
+        agree = _count(sup[a] & sup[b]) + _count(opp[a] & opp[b])
+        conflict = _count((sup[a] & opp[b]) | (opp[a] & sup[b]))
+        found.append((a, b, agree, conflict, any_[a] & any_[b]))
+    return tuple(np.concatenate(parts) for parts in zip(*found, strict=True))
+
+
+def _busiest(names: np.ndarray, a: np.ndarray, b: np.ndarray, weight: np.ndarray, top: int) -> np.ndarray:
+    """Per pair, whether both ends are among the `top` holders with the largest total weight (ties by name;
+    `names` are sorted, so position order is name order)."""
+    total = np.bincount(a, weights=weight, minlength=len(names)) + np.bincount(
+        b, weights=weight, minlength=len(names)
+    )
+    chosen = np.zeros(len(names), dtype=bool)
+    chosen[np.lexsort((np.arange(len(names)), -total))[:top]] = True
+    return chosen[a] & chosen[b]
+
+
+def _topic_labels(shared: np.ndarray, names: np.ndarray) -> np.ndarray:
+    """'; '-joined topic names of each row's bit set (labels built once per distinct set)."""
+    if shared.shape[1] == 1:  # up to 64 topics: one word, a 1-D unique is fast
+        words, inverse = np.unique(shared[:, 0], return_inverse=True)
+        words = words[:, None]
+    else:
+        words, inverse = np.unique(shared, axis=0, return_inverse=True)
+    t = np.arange(len(names))
+    bits = (words[:, t // 64] >> (t % 64).astype(np.uint64)) & np.uint64(1)  # distinct sets x topics
+    labels = np.array(["; ".join(names[row.astype(bool)]) for row in bits], dtype=object)
+    return labels[inverse.reshape(-1)]
+
+
+def agreement_edges(view: pd.DataFrame, *, top: int | None = None, chunk: int = 256) -> pd.DataFrame:
     """The edges of `agreement_network` from statements with `holder`, `topic` and `stance`.
 
     Vectorised: each holder's supported and opposed topics as bit sets; for each pair of holders, agree
     counts the shared (topic, stance) positions, conflict the topics with opposite stances, and the
     pair's topics are those both take a position on. Pairs are compared `chunk` holders at a time.
+    `top`: only the edges among the `top` holders with the largest total agree + conflict.
     """
     polar = view[view["stance"].isin(POLAR)].dropna(subset=["holder", "topic"])
     pos = polar[["holder", "topic", "stance"]].drop_duplicates()
@@ -195,29 +278,15 @@ def agreement_edges(view: pd.DataFrame, *, chunk: int = 256) -> pd.DataFrame:
     holders = pd.Index(sorted(pos["holder"].unique()))
     topics = pd.Index(sorted(pos["topic"].unique()))
     sup, opp = _bitmasks(pos, holders, topics, "support"), _bitmasks(pos, holders, topics, "oppose")
-    any_ = sup | opp
     activity = _count(sup) + _count(opp)
-    found = []
-    for i0 in range(0, len(holders), chunk):
-        i = np.arange(i0, min(i0 + chunk, len(holders)))
-        shared = any_[i, None, :] & any_[None, :, :]  # chunk x holders x words
-        keep = (shared != 0).any(axis=-1) & (np.arange(len(holders))[None, :] > i[:, None])
-        a, b = np.nonzero(keep)
-        a = i[a]
-        agree = _count(sup[a] & sup[b]) + _count(opp[a] & opp[b])
-        conflict = _count((sup[a] & opp[b]) | (opp[a] & sup[b]))
-        found.append((a, b, agree, conflict, any_[a] & any_[b]))
-    a, b, agree, conflict, shared = (np.concatenate(parts) for parts in zip(*found, strict=True))
+    a, b, agree, conflict, shared = _pairs(sup, opp, chunk)
+    if top is not None and len(a):
+        keep = _busiest(holders.to_numpy(), a, b, (agree + conflict).astype(float), top)
+        a, b, agree, conflict, shared = a[keep], b[keep], agree[keep], conflict[keep], shared[keep]
     if not len(a):
         return pd.DataFrame(columns=EDGE_COLUMNS)
-    names = topics.to_numpy()
-    words, inverse = np.unique(shared, axis=0, return_inverse=True)
-    labels = np.array(
-        ["; ".join(names[[t for t in range(len(names)) if int(w[t // 64]) >> (t % 64) & 1]]) for w in words],
-        dtype=object,
-    )
     mean_activity = (activity[a] + activity[b]) / 2  # DNA "average activity" normalisation: in [0, 1]
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
             "actor_a": holders.to_numpy()[a],
             "actor_b": holders.to_numpy()[b],
@@ -226,21 +295,24 @@ def agreement_edges(view: pd.DataFrame, *, chunk: int = 256) -> pd.DataFrame:
             "agree_norm": agree / mean_activity,
             "conflict_norm": conflict / mean_activity,
             "net": (agree - conflict) / (agree + conflict),
-            "topics": labels[inverse.reshape(-1)],
+            "topics": _topic_labels(shared, topics.to_numpy()),
         }
     )
-    return out
 
 
-def agreement_network(tables: dict[str, pd.DataFrame], *, level: str = "actor", **filters) -> pd.DataFrame:
+def agreement_network(
+    tables: dict[str, pd.DataFrame], *, level: str = "actor", top: int | None = None, **filters
+) -> pd.DataFrame:
     """Actor x actor edges as in discourse network analysis.
 
     Two actors agree on a topic when both support it or both oppose it, and conflict when one supports
     and the other opposes. Columns: actor_a < actor_b, agree and conflict (numbers of topics), their
     values normalised by the pair's average activity (number of topic positions) in [0, 1], net in
     [-1, 1] ((agree - conflict) / (agree + conflict)), topics involved. Pairs with neither are left out.
+    `top`: only the edges among the `top` actors with the most agreement and conflict (what a drawing
+    of the network can show).
     """
-    return agreement_edges(statements_in_view(tables, level, **filters))
+    return agreement_edges(statements_in_view(tables, level, **filters), top=top)
 
 
 def cell_evidence(

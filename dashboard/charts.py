@@ -14,6 +14,7 @@ import pandas as pd
 
 from dashboard import figures
 from dashboard.briefing import BriefingChart
+from dashboard.figures_positions import NETWORK_NODES
 from dashboard.state import Context
 
 log = logging.getLogger("parley.dashboard")
@@ -171,7 +172,7 @@ def position_matrix(
 
 def agreement(ctx: Context, *, level: str = "actor") -> BriefingChart:
     title = "Agreement and conflict"
-    edges = agg(ctx, "positions", "agreement_network", level=level)
+    edges = agg(ctx, "positions", "agreement_network", level=level, top=NETWORK_NODES)
     if edges is None:
         return _missing("agreement", title, "The agreement network")
     edges = edges.assign(weight=edges["agree"] + edges["conflict"]) if not edges.empty else edges
@@ -194,14 +195,7 @@ def agreement(ctx: Context, *, level: str = "actor") -> BriefingChart:
 def positions_over_time(ctx: Context, *, topic: str | None = None, freq: str = "W") -> BriefingChart:
     label = ctx.labels.get(topic, topic) if topic else "all topics"
     title = f"Positions over time: {label}"
-    if ctx.engine == "duckdb":
-        df = agg(ctx, "positions", "positions_over_time", freq=freq, topic=topic)
-    else:
-        tables = ctx.tables
-        if topic:  # only the chosen topic's statements: the over-time tally is the costly part
-            statements = tables["statements"]
-            tables = {**tables, "statements": statements[statements["topic"] == topic]}
-        df = aggregate("positions", "positions_over_time", tables, freq=freq)
+    df = agg(ctx, "positions", "positions_over_time", freq=freq, topic=topic)
     if df is None:
         return _missing("positions_time", title, "Positions over time")
     fig = figures.lines_over_time(

@@ -41,8 +41,7 @@ def make_figure(traces: list[dict], layout: dict, *, title: str = "", height: in
 
 def empty_figure(message: str, *, title: str = "") -> go.Figure:
     """A blank figure that says why it is blank."""
-    fig = go.Figure()
-    fig.add_annotation(
+    note = dict(
         text=html.escape(message),
         x=0.5,
         y=0.5,
@@ -51,10 +50,8 @@ def empty_figure(message: str, *, title: str = "") -> go.Figure:
         showarrow=False,
         font=dict(size=16, color=style.MUTED_COLOR),
     )
-    fig.update_layout(
-        style.layout(title=title, height=260) | dict(xaxis=dict(visible=False), yaxis=dict(visible=False))
-    )
-    return fig
+    layout = dict(xaxis=dict(visible=False), yaxis=dict(visible=False), annotations=[note])
+    return make_figure([], layout, title=title, height=260)
 
 
 def hover_text(text: str, *, width: int = 70, max_chars: int = 400) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from analysis import query, query_views, schema, settings, store, views
+from analysis import affiliation, positions, query, query_views, schema, settings, store, views
 from analysis.filters import (
     Filters,
     RowKeys,
@@ -78,9 +78,12 @@ def _engine(folder: str, key: tuple[float, float], choice: str, min_articles: st
 # read-only, which the analysis functions already promise (they never mutate their inputs).
 @st.cache_resource(show_spinner=False, max_entries=4)
 def load(folder: str, key: tuple[float, float]) -> dict[str, pd.DataFrame]:
-    """All tables of `folder`, with the analyst's corrections applied (cache keyed by `key`)."""
-    tables = store.load_tables(Path(folder))
-    return views.with_corrections(tables, Path(folder) / "corrections.jsonl")
+    """All tables of `folder`, with the analyst's corrections applied (cache keyed by `key`), plus two
+    derived once here rather than after every filter change: who acts for whom, settled over all mentions
+    (`analysis.affiliation`, so filtering never changes it), and the statements view the position charts
+    start from (`positions.with_view`)."""
+    tables = views.with_corrections(store.load_tables(Path(folder)), Path(folder) / "corrections.jsonl")
+    return positions.with_view(affiliation.with_table(tables))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -97,8 +100,9 @@ def row_keys(folder: str, key: tuple[float, float]) -> RowKeys:
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def filtered(folder: str, key: tuple[float, float], filters: Filters) -> dict[str, pd.DataFrame]:
-    """`apply_filters` on the cached tables; cached per filter set so going back is instant."""
-    return apply_filters(load(folder, key), filters, keys=row_keys(folder, key))
+    """`apply_filters` on the cached tables, each table filtered when a page first reads it; cached per
+    filter set so going back is instant."""
+    return apply_filters(load(folder, key), filters, keys=row_keys(folder, key), lazy=True)
 
 
 def catalog(folder: str, key: tuple[float, float], mode: str | None = None) -> views.Catalog:
@@ -208,7 +212,9 @@ class Context:
 
     @property
     def table_names(self) -> list[str]:
-        return list(schema.TABLES) if self.engine == "duckdb" else list(self.tables)
+        return (
+            list(schema.TABLES) if self.engine == "duckdb" else [n for n in self.tables if n in schema.TABLES]
+        )
 
     def article_tables(self, article_id: str) -> dict[str, pd.DataFrame]:
         """Every table's rows about one article, unfiltered (for the article reader)."""

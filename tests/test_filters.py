@@ -92,6 +92,11 @@ def tables():
         (Filters(actors=("Donald Trump",)), "mentions", ["a1", "a3"]),
         (Filters(actors=("Donald Trump",)), "articles", ["a1", "a3"]),
         (Filters(affiliations=("Russia",)), "mentions", ["a1"]),
+        # statements and events have no affiliation of their own: their actors act for one
+        (Filters(affiliations=("Ukraine",)), "statements", ["a2"]),
+        (Filters(affiliations=("Russia",)), "statements", []),
+        (Filters(affiliations=("Russia",)), "events", ["a1"]),
+        (Filters(affiliations=("Ukraine",)), "events", []),
         (Filters(actors=("Donald Trump",)), "events", ["a1"]),
         (Filters(actors=("Donald Trump",)), "sentences", ["a1", "a3"]),
         (Filters(topics=("security_guarantees",)), "mentions", ["a2"]),
@@ -105,6 +110,20 @@ def tables():
 )
 def test_apply_filters(tables, filters, table, expected):
     assert list(apply_filters(tables, filters)[table]["article_id"]) == expected
+
+
+def test_the_dashboards_settled_affiliations_decide_who_acts_for_whom(tables):
+    from analysis import affiliation
+
+    # mentions narrowed (as a filter does) no longer say Zelenskyy acts for Ukraine; the settled table does
+    m = tables["mentions"]
+    narrowed = {**tables, "mentions": m[m["actor"] != "Volodymyr Zelenskyy"]}
+    assert apply_filters(narrowed, Filters(affiliations=("Ukraine",)))["statements"].empty
+    settled = affiliation.with_table(tables)
+    kept = apply_filters({**narrowed, "actor_affiliation": settled["actor_affiliation"]},
+                         Filters(affiliations=("Ukraine",)))  # fmt: skip
+    assert kept["statements"]["actor"].tolist() == ["Volodymyr Zelenskyy"]
+    assert kept["actor_affiliation"] is settled["actor_affiliation"]  # no article_id: never filtered
 
 
 def test_filters_do_not_mutate_and_keep_problems(tables):
@@ -138,12 +157,28 @@ def _reference(tables: dict, f: Filters) -> dict:
     def keys(frame):
         return pd.MultiIndex.from_frame(frame[["article_id", "sentence_id"]].astype({"sentence_id": "Int64"}))
 
+    # who acts for whom: each actor's most frequent mention affiliation, ties alphabetical
+    m_all = tables["mentions"].dropna(subset=["actor"])
+    m_all = m_all[m_all["affiliation"].fillna("") != ""]
+    tally = m_all.groupby(["actor", "affiliation"]).size().reset_index(name="k")
+    main = tally.sort_values(["actor", "k", "affiliation"], ascending=[True, False, True]).drop_duplicates(
+        "actor"
+    )
+    main = dict(zip(main["actor"], main["affiliation"], strict=True))
+
+    def acts_for_chosen(actor):
+        return pd.notna(actor) and main.get(actor, actor) in f.affiliations
+
+    acting = {a for a in set(main) | set(f.affiliations) if acts_for_chosen(a)}
+
     def actor_rows(frame):
         keep = pd.Series(False, index=frame.index)
         if f.actors:
             keep |= frame["actor"].isin(f.actors)
         if f.affiliations and "affiliation" in frame:
             keep |= frame["affiliation"].isin(f.affiliations)
+        elif f.affiliations:
+            keep |= frame["actor"].map(acts_for_chosen).astype(bool)
         return keep
 
     def contains_any(column, values):
@@ -187,7 +222,7 @@ def _reference(tables: dict, f: Filters) -> dict:
                 if "actor" in frame:
                     keep &= actor_rows(frame)
                 elif name == "events":
-                    keep &= contains_any(frame["actors"], f.actors + f.affiliations)
+                    keep &= contains_any(frame["actors"], f.actors + f.affiliations + tuple(acting))
                 elif has_sentence:
                     keep &= in_(actor_sents)
             if f.topics:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+
+import numpy as np
 import pandas as pd
 import pytest
 
 from analysis.positions import (
+    agreement_edges,
     agreement_network,
     cell_evidence,
     position_matrix,
@@ -161,3 +165,90 @@ def test_cell_evidence_lists_the_sentences_behind_a_cell(tables):
     assert len(ev) == 4
     assert set(ev["actor"]) == {"Vladimir Putin", "Sergei Lavrov"}
     assert ev["evidence"].str.contains("territory").all()
+
+
+def test_positions_over_time_of_one_topic(tables):
+    one = positions_over_time(tables, freq="W", topic="ceasefire")
+    assert set(one["topic"]) == {"ceasefire"}
+    whole = positions_over_time(tables, freq="W")
+    pd.testing.assert_frame_equal(one, whole[whole["topic"] == "ceasefire"].reset_index(drop=True))
+
+
+def _random_view(seed: int, n_holders: int, n_topics: int, n: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(
+        {
+            "holder": pd.array([f"h{i:03d}" for i in rng.integers(0, n_holders, n)], dtype="string"),
+            "topic": pd.array([f"t{i:02d}" for i in rng.integers(0, n_topics, n)], dtype="string"),
+            "stance": pd.array(rng.choice(["support", "oppose", "neutral"], n), dtype="string"),
+        }
+    )
+
+
+def _plain_edges(view: pd.DataFrame) -> pd.DataFrame:
+    """The agreement edges written out pair by pair (the definition in the docstring)."""
+    pos = view[view["stance"].isin(["support", "oppose"])].drop_duplicates()
+    held = {h: set(zip(g["topic"], g["stance"], strict=True)) for h, g in pos.groupby("holder")}
+    rows = []
+    for a, b in itertools.combinations(sorted(held), 2):
+        ta, tb = {t for t, _ in held[a]}, {t for t, _ in held[b]}
+        shared = ta & tb
+        if not shared:
+            continue
+        agree = len(held[a] & held[b])
+        rows.append((a, b, agree, "; ".join(sorted(shared))))
+    return pd.DataFrame(rows, columns=["actor_a", "actor_b", "agree", "topics"])
+
+
+@pytest.mark.parametrize("n_topics", [5, 70])  # one 64-bit word per holder, and two
+def test_agreement_edges_equal_the_pairwise_definition(n_topics):
+    view = _random_view(1, 40, n_topics, 600)
+    got = agreement_edges(view).sort_values(["actor_a", "actor_b"]).reset_index(drop=True)
+    want = _plain_edges(view)
+    pd.testing.assert_frame_equal(got[["actor_a", "actor_b", "agree", "topics"]], want, check_dtype=False)
+
+
+def test_agreement_edges_of_the_top_holders():
+    view = _random_view(2, 60, 8, 900)
+    every = agreement_edges(view)
+    weight = every["agree"] + every["conflict"]
+    totals = (
+        pd.concat(
+            [pd.Series(weight.to_numpy(), index=every[end].to_numpy()) for end in ("actor_a", "actor_b")]
+        )
+        .groupby(level=0)
+        .sum()
+    )
+    busiest = set(totals.reset_index().sort_values([0, "index"], ascending=[False, True])["index"].head(12))
+    top = agreement_edges(view, top=12)
+    assert set(top["actor_a"]) | set(top["actor_b"]) <= busiest
+    inside = every[every["actor_a"].isin(busiest) & every["actor_b"].isin(busiest)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(top.reset_index(drop=True), inside)
+    assert len(top) < len(every)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"affiliations": ("Russia",)},
+        {"actors": ("Europe",)},
+        {"topics": ("ceasefire",)},
+        {"sources": ("AP",)},
+    ],
+)
+def test_a_precomputed_view_gives_the_same_positions(tables, filters):
+    from analysis import affiliation
+    from analysis.filters import Filters, apply_filters
+    from analysis.positions import with_view
+
+    ready = with_view(affiliation.with_table(tables))
+    shown = apply_filters(ready, Filters(**filters))  # as the dashboard does: filter, then aggregate
+    for level in ("actor", "affiliation"):
+        pd.testing.assert_frame_equal(
+            position_matrix(shown, level=level), position_matrix(tables, level=level, **filters)
+        )
+        pd.testing.assert_frame_equal(
+            agreement_network(shown, level=level).reset_index(drop=True),
+            agreement_network(tables, level=level, **filters).reset_index(drop=True),
+        )
