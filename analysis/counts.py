@@ -27,6 +27,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.filters import Filters, apply_filters
+from analysis.grouping import distinct_per_group
 
 UNKNOWN = "(unknown)"
 LEVELS = ("sentence", "article")
@@ -59,14 +60,18 @@ def mentions_by_actor(tables: dict[str, pd.DataFrame], **filters) -> pd.DataFram
     cols = ["actor", "actor_type", "affiliation", "linked", "n", "articles"]
     if m.empty:
         return pd.DataFrame(columns=cols).astype({"n": "int64", "articles": "int64"})
-    grouped = m.groupby("actor", sort=False)
-    out = grouped.agg(
-        actor_type=("actor_type", "first"),
-        affiliation=("affiliation", "first"),
-        linked=("linked", "max"),
-        n=("actor", "size"),
-        articles=("article_id", "nunique"),
-    ).reset_index()
+    out = (
+        m.groupby("actor", sort=False)
+        .agg(
+            actor_type=("actor_type", "first"),
+            affiliation=("affiliation", "first"),
+            linked=("linked", "max"),
+            n=("actor", "size"),
+        )
+        .reset_index()
+    )
+    actor = pd.factorize(m["actor"])[0]  # first-appearance order, as the groups above
+    out["articles"] = distinct_per_group(actor, pd.factorize(m["article_id"])[0], len(out))
     return _sorted(out[cols], ["n", "actor"], [False, True])
 
 

@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis import affiliation
+from analysis.grouping import unique
 
 SENTENCE_KEY = ["article_id", "sentence_id"]
 
@@ -208,7 +209,7 @@ class _Selection:
 
 
 def _chosen(keys: RowKeys, name: str, frame: pd.DataFrame, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    sentences = np.unique(keys.sentence(name, frame)[rows])
+    sentences = unique(keys.sentence(name, frame)[rows])
     articles = np.zeros(keys.n_articles + 1, dtype=bool)
     articles[keys.article(name, frame)[rows]] = True
     articles[keys.n_articles] = False
@@ -230,7 +231,7 @@ def _select(tables: dict[str, pd.DataFrame], f: Filters, keys: RowKeys) -> _Sele
     if f.search:
         sents = tables["sentences"]
         hit = _np(sents["text"].fillna("").str.contains(f.search, case=False, regex=False))
-        search = np.unique(keys.sentence("sentences", sents)[hit])
+        search = unique(keys.sentence("sentences", sents)[hit])
     acting = frozenset(affiliation.acting_for(tables, f.affiliations)) if f.affiliations else frozenset()
     return _Selection(passing, *actor, *topic, search, acting)
 

@@ -24,6 +24,7 @@ import pandas as pd
 
 from analysis import affiliation
 from analysis.filters import Filters, apply_filters
+from analysis.grouping import distinct_per_group
 
 LEVELS = ("actor", "affiliation")
 FREQS = {"W": "W-SUN", "M": "M"}  # W-SUN: weeks ending Sunday, i.e. starting Monday
@@ -112,9 +113,8 @@ def _tally(view: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     facts = [pd.factorize(view[k]) for k in keys]
     valid = np.logical_and.reduce([codes >= 0 for codes, _ in facts])
     sizes = [max(len(uniques), 1) for _, uniques in facts]
-    groups, inverse = np.unique(
-        np.ravel_multi_index([codes[valid] for codes, _ in facts], sizes), return_inverse=True
-    )
+    # pd.factorize, not np.unique: hashing integers is many times faster than NumPy 2.4's np.unique here
+    inverse, groups = pd.factorize(np.ravel_multi_index([codes[valid] for codes, _ in facts], sizes))
     n = len(groups)
     stance = view["stance"][valid]
     counts = {
@@ -124,7 +124,7 @@ def _tally(view: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     listed = np.bincount(inverse, weights=stance.notna().to_numpy(), minlength=n) > 0
     source = view["source"].mask(view["source"].fillna("") == "")
     distinct = {
-        name: _distinct_per_group(inverse, pd.factorize(col)[0][valid], n)
+        name: distinct_per_group(inverse, pd.factorize(col)[0][valid], n)
         for name, col in (("n_sources", source), ("n_articles", view["article_id"]))
     }
     out = pd.DataFrame(
@@ -141,13 +141,6 @@ def _tally(view: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     polar = out["support"] + out["oppose"]
     out["net"] = ((out["support"] - out["oppose"]) / polar.where(polar > 0)).fillna(0.0).astype(float)
     return out[keys + MATRIX_COLUMNS[2:]]
-
-
-def _distinct_per_group(group: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    """Number of distinct non-negative `values` per group 0..n-1."""
-    known = values >= 0
-    pairs = np.unique(group[known].astype(np.int64) * (int(values.max(initial=0)) + 1) + values[known])
-    return np.bincount(pairs // (int(values.max(initial=0)) + 1), minlength=n).astype("int64")
 
 
 def position_matrix(tables: dict[str, pd.DataFrame], *, level: str = "actor", **filters) -> pd.DataFrame:
@@ -252,8 +245,8 @@ def _busiest(names: np.ndarray, a: np.ndarray, b: np.ndarray, weight: np.ndarray
 
 def _topic_labels(shared: np.ndarray, names: np.ndarray) -> np.ndarray:
     """'; '-joined topic names of each row's bit set (labels built once per distinct set)."""
-    if shared.shape[1] == 1:  # up to 64 topics: one word, a 1-D unique is fast
-        words, inverse = np.unique(shared[:, 0], return_inverse=True)
+    if shared.shape[1] == 1:  # up to 64 topics: one word, factorised by hashing (fast)
+        inverse, words = pd.factorize(shared[:, 0])
         words = words[:, None]
     else:
         words, inverse = np.unique(shared, axis=0, return_inverse=True)
