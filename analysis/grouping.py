@@ -4,6 +4,7 @@ than the counting itself on a dashboard page's tens of thousands of rows."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 
 def distinct_per_group(group: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
@@ -17,6 +18,12 @@ def distinct_per_group(group: np.ndarray, values: np.ndarray, n: int) -> np.ndar
     width = int(values.max(initial=0)) + 1
     pairs = unique(group[known].astype(np.int64) * width + values[known])
     return np.bincount(pairs // width, minlength=n).astype("int64")
+
+
+def nunique_by(keys: pd.Series, values: pd.Series) -> np.ndarray:
+    """`values.groupby(keys).nunique()` as an array: one count per distinct non-missing key, in key order."""
+    codes, uniques = pd.factorize(keys, sort=True)
+    return distinct_per_group(codes, pd.factorize(values)[0], len(uniques))
 
 
 def unique(values: np.ndarray) -> np.ndarray:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.filters import Filters, apply_filters
+from analysis.grouping import nunique_by
 
 PRECISION_ORDER = {"day": 0, "month": 1, "year": 2}
 COVERAGE_BY = ("source", "actor", "topic")
@@ -107,7 +108,7 @@ def coverage_over_time(
     if by == "source":
         rows = t["mentions"][["article_id"]].merge(articles, on="article_id")
         n_mentions = rows.groupby(["period", "source"]).size().rename("mentions")
-        n_articles = articles.groupby(["period", "source"])["article_id"].nunique().rename("articles")
+        n_articles = articles.groupby(["period", "source"]).size().rename("articles")  # one row per article
         out = pd.concat([n_articles, n_mentions], axis=1).fillna(0)
     else:
         table, column = ("mentions", "actor") if by == "actor" else ("topics", "topic")
@@ -138,7 +139,7 @@ def actor_first_last(tables: dict[str, pd.DataFrame], **filters) -> pd.DataFrame
         {
             "first": grouped["day"].min(),
             "last": grouped["day"].max(),
-            "articles": grouped["article_id"].nunique().astype("int64"),
+            "articles": nunique_by(rows["actor"], rows["article_id"]),
             "mentions": grouped.size().astype("int64"),
         }
     ).reset_index()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -15,6 +16,11 @@ OTHER = "Other"
 MAX_SERIES = 8
 
 
+@functools.lru_cache(maxsize=65536)
+def _plain(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
 def plain(text: object) -> str:
     """`text` as a Plotly label shown as typed: Plotly reads `<b>`, `<a href>`, `<span style>`… in axis
     labels, legends and hover text, and names come from untrusted articles.
@@ -26,7 +32,7 @@ def plain(text: object) -> str:
         >>> plain("<b>Bloc</b> & co")
         '&lt;b&gt;Bloc&lt;/b&gt; &amp; co'
     """
-    return html.escape(str(text), quote=False)
+    return _plain(str(text))
 
 
 def make_figure(traces: list[dict], layout: dict, *, title: str = "", height: int | None = None) -> go.Figure:
@@ -54,9 +60,12 @@ def empty_figure(message: str, *, title: str = "") -> go.Figure:
     return make_figure([], layout, title=title, height=260)
 
 
+@functools.lru_cache(maxsize=65536)  # a page redraws the same sentences after every filter change
 def hover_text(text: str, *, width: int = 70, max_chars: int = 400) -> str:
     """Escape `text` and wrap it with `<br>` for a hover label (Plotly reads a subset of HTML)."""
-    text = " ".join(str(text or "").split())
+    text = " ".join(
+        (text if isinstance(text, str) else "" if text is None or pd.isna(text) else str(text)).split()
+    )
     if len(text) > max_chars:
         text = text[: max_chars - 1].rstrip() + "…"
     lines = re.findall(rf".{{1,{width}}}(?:\s+|$)", text) or [text]

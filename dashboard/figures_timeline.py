@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 
 import pandas as pd
@@ -86,6 +87,7 @@ def _explode(events: pd.DataFrame, column: str) -> pd.DataFrame:
     return out[out["date"].notna()]
 
 
+@functools.lru_cache(maxsize=4096)
 def _mid_date(value: str) -> str | None:
     """'2025' -> '2025-07-01', '2025-11' -> '2025-11-15', full dates unchanged, junk -> None."""
     parts = value.split("-")
