@@ -27,7 +27,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.filters import Filters, apply_filters
-from analysis.grouping import distinct_per_group
+from analysis.grouping import distinct_per_group, join_articles
 
 UNKNOWN = "(unknown)"
 LEVELS = ("sentence", "article")
@@ -44,7 +44,7 @@ def _filtered(tables: dict[str, pd.DataFrame], filters: dict) -> dict[str, pd.Da
 
 def _with_articles(mentions: pd.DataFrame, articles: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     """Mentions joined with article columns, missing sources shown as (unknown)."""
-    out = mentions.merge(articles[["article_id", *cols]], on="article_id", how="left")
+    out = join_articles(mentions, articles, cols)
     if "source" in cols:
         out["source"] = out["source"].fillna("").replace("", UNKNOWN)
     return out

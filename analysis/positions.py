@@ -24,7 +24,7 @@ import pandas as pd
 
 from analysis import affiliation
 from analysis.filters import Filters, apply_filters
-from analysis.grouping import distinct_per_group
+from analysis.grouping import distinct_per_group, join_articles
 
 LEVELS = ("actor", "affiliation")
 FREQS = {"W": "W-SUN", "M": "M"}  # W-SUN: weeks ending Sunday, i.e. starting Monday
@@ -91,8 +91,7 @@ def _statements_view(shown: dict[str, pd.DataFrame], everything: dict[str, pd.Da
     st = shown["statements"]
     settled = affiliation.of(everything)
     st = st.assign(affiliation=st["actor"].map(settled).astype("string").fillna(st["actor"]))
-    arts = everything["articles"][["article_id", "source", "published"]]
-    return st.merge(arts, on="article_id", how="left")
+    return join_articles(st, everything["articles"], ["source", "published"])
 
 
 def with_view(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:

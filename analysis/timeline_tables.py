@@ -16,7 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.filters import Filters, apply_filters
-from analysis.grouping import nunique_by
+from analysis.grouping import join_articles, nunique_by
 
 PRECISION_ORDER = {"day": 0, "month": 1, "year": 2}
 COVERAGE_BY = ("source", "actor", "topic")
@@ -65,11 +65,10 @@ def events_in_order(
     source, title, article_id, sentence_id, event_id.
     """
     t = _filtered(tables, filters)
-    events = t["events"].copy()
+    events = t["events"]
     if not include_background:
         events = events[~events["background"].fillna(False).astype(bool)]
-    articles = t["articles"][["article_id", "source", "title"]]
-    out = events.merge(articles, on="article_id", how="left")
+    out = join_articles(events, t["articles"], ["source", "title"])
     out["period_start"] = _period_start(out["date"])
     out["_rank"] = out["date_precision"].map(PRECISION_ORDER).fillna(3)
     out = out.sort_values(
@@ -105,14 +104,14 @@ def coverage_over_time(
     articles = t["articles"][["article_id", "source", "published"]].copy()
     articles["period"] = _periods(_day(articles["published"]), freq)
     articles = articles.dropna(subset=["period"])
-    if by == "source":
-        rows = t["mentions"][["article_id"]].merge(articles, on="article_id")
-        n_mentions = rows.groupby(["period", "source"]).size().rename("mentions")
-        n_articles = articles.groupby(["period", "source"]).size().rename("articles")  # one row per article
-        out = pd.concat([n_articles, n_mentions], axis=1).fillna(0)
+    if by == "source":  # per article its mentions, then per day and source (articles: one row each)
+        per_article = t["mentions"]["article_id"].value_counts()
+        articles = articles.assign(mentions=articles["article_id"].map(per_article).fillna(0))
+        grouped = articles.groupby(["period", "source"])
+        out = pd.concat([grouped.size().rename("articles"), grouped["mentions"].sum()], axis=1)
     else:
         table, column = ("mentions", "actor") if by == "actor" else ("topics", "topic")
-        rows = t[table][["article_id", column]].merge(articles[["article_id", "period"]], on="article_id")
+        rows = join_articles(t[table][["article_id", column]], articles, ["period"]).dropna(subset=["period"])
         grouped = rows.groupby(["period", column])
         out = pd.concat(
             [grouped["article_id"].nunique().rename("articles"), grouped.size().rename("mentions")], axis=1
@@ -131,9 +130,7 @@ def actor_first_last(tables: dict[str, pd.DataFrame], **filters) -> pd.DataFrame
     """
     t = _filtered(tables, filters)
     days = t["articles"][["article_id", "published"]].assign(day=lambda a: _day(a["published"]))
-    rows = t["mentions"][["article_id", "actor"]].merge(
-        days[["article_id", "day"]], on="article_id", how="left"
-    )
+    rows = join_articles(t["mentions"][["article_id", "actor"]], days, ["day"])
     grouped = rows.groupby("actor")
     out = pd.DataFrame(
         {
