@@ -166,6 +166,7 @@ def coverage_chart(
             df.assign(**{stack: df[stack].fillna("").astype(str).replace("", UNKNOWN)}), stack, value
         )
         df = df.groupby([date, stack], as_index=False)[value].sum()
+    df = df.assign(_day=pd.to_datetime(df[date]).dt.strftime("%Y-%m-%d"))  # formatted once, not per series
     traces = []
     groups = [(None, df)] if stack is None else list(df.groupby(stack, sort=True))
     if stack is not None and colors is None:
@@ -175,7 +176,7 @@ def coverage_chart(
         traces.append(
             dict(
                 type="bar",
-                x=pd.to_datetime(part[date]).dt.strftime("%Y-%m-%d").tolist(),
+                x=part["_day"].tolist(),
                 y=part[value].tolist(),
                 name=plain(name),
                 width=step.total_seconds() * 1000 * 0.8,
