@@ -201,13 +201,15 @@ def tally_periods(view: pd.DataFrame, freq: str) -> pd.DataFrame:
     return out
 
 
-def _bitmasks(pos: pd.DataFrame, holders: pd.Index, topics: pd.Index, stance: str) -> np.ndarray:
-    """holder x word uint64 bit sets: bit t set when the holder takes `stance` on topic t."""
-    rows = pos[pos["stance"] == stance]
-    h, t = holders.get_indexer(rows["holder"]), topics.get_indexer(rows["topic"])
-    out = np.zeros((len(holders), (len(topics) + 63) // 64), dtype=np.uint64)
+def _bitmasks(h: np.ndarray, t: np.ndarray, n_holders: int, n_topics: int) -> np.ndarray:
+    """holder x word uint64 bit sets: bit t set for every (holder h, topic t) pair (repeats are fine)."""
+    out = np.zeros((n_holders, (n_topics + 63) // 64), dtype=np.uint64)
     np.bitwise_or.at(out, (h, t // 64), np.left_shift(np.uint64(1), (t % 64).astype(np.uint64)))
     return out
+
+
+def _np(mask: pd.Series) -> np.ndarray:
+    return mask.to_numpy(dtype=bool, na_value=False)
 
 
 def _count(bits: np.ndarray) -> np.ndarray:
@@ -263,13 +265,14 @@ def agreement_edges(view: pd.DataFrame, *, top: int | None = None, chunk: int = 
     pair's topics are those both take a position on. Pairs are compared `chunk` holders at a time.
     `top`: only the edges among the `top` holders with the largest total agree + conflict.
     """
-    polar = view[view["stance"].isin(POLAR)].dropna(subset=["holder", "topic"])
-    pos = polar[["holder", "topic", "stance"]].drop_duplicates()
-    if pos.empty:
+    polar = _np(view["stance"].isin(POLAR)) & _np(view["holder"].notna()) & _np(view["topic"].notna())
+    if not polar.any():
         return pd.DataFrame(columns=EDGE_COLUMNS)
-    holders = pd.Index(sorted(pos["holder"].unique()))
-    topics = pd.Index(sorted(pos["topic"].unique()))
-    sup, opp = _bitmasks(pos, holders, topics, "support"), _bitmasks(pos, holders, topics, "oppose")
+    h, holders = pd.factorize(view["holder"][polar], sort=True)  # codes in name order
+    t, topics = pd.factorize(view["topic"][polar], sort=True)
+    support = _np(view["stance"][polar] == "support")
+    sup = _bitmasks(h[support], t[support], len(holders), len(topics))
+    opp = _bitmasks(h[~support], t[~support], len(holders), len(topics))
     activity = _count(sup) + _count(opp)
     a, b, agree, conflict, shared = _pairs(sup, opp, chunk)
     if top is not None and len(a):

@@ -14,7 +14,9 @@ columns, dtypes and order as its pandas twin:
 | `coverage_over_time(q, by=, freq=, **filters)` | `timeline_tables.coverage_over_time` |
 
 plus `q.filtered(table, filters, columns=, limit=)` (the rows of one table a view shows), `q.count(...)`
-and `q.sql(...)`. Filters are the keyword arguments of `analysis.filters.Filters` (`actors`,
+and `q.sql(...)`. The heaviest aggregations read narrow, compressed fact tables of the statements and
+mentions built once per data version (`Query.facts`, docs/scale.md), with the plain SQL as fallback.
+Filters are the keyword arguments of `analysis.filters.Filters` (`actors`,
 `affiliations`, `topics`, `sources`, `start`, `end`, `search`).
 
 Example:
@@ -48,7 +50,8 @@ class Query:
     """
 
     def __init__(self, folder: Path | str, *, materialize: bool = False, memory_limit: str | None = None,
-                 threads: int | None = None, corrections: Path | str | None = None) -> None:  # fmt: skip
+                 threads: int | None = None, corrections: Path | str | None = None,
+                 facts: bool = True) -> None:  # fmt: skip
         """Args:
         folder: the data folder (one `<table>.parquet` per table).
         materialize: load the tables into DuckDB's in-memory storage; by default the Parquet files are
@@ -56,21 +59,26 @@ class Query:
         memory_limit: DuckDB's limit (e.g. '1GB'); beyond it DuckDB spills to disk.
         corrections: the analyst's corrections file; when it exists, `statements` are the automatic ones
             with its corrections applied (as `views.with_corrections` does), re-read when it changes.
+        facts: use the fact tables (`facts`); False runs the plain SQL (a baseline for benchmarks).
         """
         import duckdb
 
         self.folder = Path(folder)
         self.materialize = materialize
         self.corrections = Path(corrections) if corrections else None
+        self.use_facts = facts
         self._con = duckdb.connect(":memory:")
         if memory_limit:
             self._con.execute(f"SET memory_limit = '{memory_limit}'")
         if threads:
             self._con.execute(f"SET threads = {int(threads)}")
         self._con.execute("SET preserve_insertion_order = false")  # less memory; every result is sorted
+        self._con.execute("ATTACH ':memory:' AS fx (COMPRESS)")  # the fact tables (see `facts`)
         self._lock = threading.RLock()
         self._stamps: dict[str, tuple] = {}
         self._sets: dict[Filters, dict[str, str]] = {}
+        self._acting: dict[Filters, list[str]] = {}
+        self._facts: dict[str, tuple] = {}
         self._serial = 0
         self.sync()
 
@@ -104,6 +112,46 @@ class Query:
             if self._stamps.get("corrected") != stamp:
                 self._correct_statements()
                 self._stamps["corrected"] = stamp
+
+    def facts(self, name: str) -> bool:
+        """Build the fact table `name` (`query_sql.FACTS`: `_sfacts`, `_mfacts`) unless it is current
+        (once per version of the articles, mentions and corrected statements); False when it cannot stand
+        in for its table (articles with a repeated id), so the caller uses the plain SQL."""
+        if not self.use_facts:
+            return False
+        self.sync()
+        with self._lock:
+            stamp = (self._stamps["articles"], self._stamps["mentions"], self._stamps["corrected"])
+            if self._facts.get(name, (None,))[0] != stamp:
+                if self._facts.get("_sources", (None,))[0] != stamp:
+                    self._con.execute(query_sql.SOURCES_TABLE)
+                    unique, n_sources = self._con.execute(
+                        "SELECT (SELECT count(*) = count(DISTINCT article_id) FROM articles), "
+                        "(SELECT count(*) FROM _sources)"
+                    ).fetchall()[0]
+                    self._facts["_sources"] = (stamp, bool(unique), int(n_sources))
+                self._con.execute(query_sql.STATEMENT_FACTS if name == "_sfacts" else query_sql.MENTION_FACTS)
+                import duckdb
+
+                try:
+                    self._con.execute("CHECKPOINT fx")  # compresses the new table
+                except duckdb.Error as exc:  # e.g. a concurrent write: it stays uncompressed, still correct
+                    log_.info("fact table %s not compressed: %s", name, exc)
+                self._con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM fx.{name}")
+                self._facts[name] = (stamp,)
+            return self._facts["_sources"][1]
+
+    def narrow(self, table: str) -> str:
+        """The fact table standing in for `table` (one row per row, filtered alike) when only its key
+        columns are read (counts), else `table`."""
+        name = {"mentions": "_mfacts", "statements": "_sfacts"}.get(table)
+        return name if name and self.facts(name) else table
+
+    def distinct_sources(self, column: str = "src") -> str:
+        """SQL counting the distinct outlet codes of `column`: a bit count while they fit in 64 bits."""
+        if self._facts["_sources"][2] <= 64:
+            return f"coalesce(bit_count(bit_or(1::UBIGINT << {column})), 0)"
+        return f"count(DISTINCT {column})"
 
     def _corrections_stamp(self) -> tuple:
         try:
@@ -168,8 +216,12 @@ class Query:
     def with_filters(
         self, f: Filters, body: str, tables: dict[str, str], *, affiliations: bool = False
     ) -> str:
-        """`query_sql.with_filters`, reading the filter's key sets from `prepared(f)`."""
-        return query_sql.with_filters(f, body, tables, affiliations=affiliations, prepared=self.prepared(f))
+        """`query_sql.with_filters`, reading the filter's key sets from `prepared(f)` (and the actors acting
+        for its affiliations as a list literal)."""
+        prepared = self.prepared(f)
+        sql = query_sql.with_filters(f, body, tables, affiliations=affiliations, prepared=prepared)
+        acting = self._acting.get(f)
+        return sql.replace(query_sql.ACTING_LIST, _sql_list(acting)) if acting is not None else sql
 
     def prepared(self, f: Filters) -> dict[str, str]:
         """The key sets a filter selects (its article ids, the sentences naming its actors, tagged with its
@@ -193,12 +245,16 @@ class Query:
                 used = {k: v for k, v in params.items() if re.search(rf"\${k}\b", body)}
                 self._con.execute(f"CREATE OR REPLACE TABLE {table} AS {body.strip()[1:-1]}", used)
                 out[name] = table
+                if name == "acting":
+                    rows = self._con.execute(f"SELECT DISTINCT actor FROM {table} ORDER BY 1").fetchall()
+                    self._acting[f] = [r[0] for r in rows]
             self._sets[f] = out
             while len(self._sets) > PREPARED:
                 self._drop_set(next(iter(self._sets)))
             return out
 
     def _drop_set(self, f: Filters) -> None:
+        self._acting.pop(f, None)
         for table in self._sets.pop(f).values():
             self._con.execute(f"DROP TABLE IF EXISTS {table}")
 
@@ -210,12 +266,17 @@ class Query:
         cols = ", ".join(columns) if columns else "* EXCLUDE (_row)"
         body = f"SELECT {cols} FROM rows" + (f" ORDER BY {order}" if order else " ORDER BY _row")
         body += f" LIMIT {int(limit)}" if limit is not None else ""
+        if table == "articles" and limit is not None and f.active:
+            # the first rows' positions first, then only their (long) texts: a third of the time at 100k
+            by = f"{order}, _row" if order else "_row"
+            body = (f"SELECT {cols} FROM articles WHERE _row IN (SELECT _row FROM rows ORDER BY {by} "
+                    f"LIMIT {int(limit)}) ORDER BY {by}")  # fmt: skip
         out = self.sql(self.with_filters(f, body, {"rows": table}), _params(f))
         return out if columns else schema.conform(out, table)
 
     def count(self, table: str, filters: Filters | None = None) -> int:
         f = filters or Filters()
-        sql = self.with_filters(f, "SELECT count(*) AS n FROM rows", {"rows": table})
+        sql = self.with_filters(f, "SELECT count(*) AS n FROM rows", {"rows": self.narrow(table)})
         return int(self.sql(sql, _params(f))["n"].iloc[0])
 
 
@@ -254,14 +315,31 @@ def _sorted(df: pd.DataFrame, by: list[str], ascending: list[bool]) -> pd.DataFr
     return df.sort_values(by, ascending=ascending, kind="stable").reset_index(drop=True)
 
 
+def _mention_facts(q: Query, f: Filters) -> bool:
+    """Whether the mention facts stand in for the mentions under `f`: not with a search (the facts carry
+    every article's outlet and date, the plain queries join the articles the search keeps)."""
+    return not f.search and q.facts("_mfacts")
+
+
+def _first_articles(f: Filters) -> str:
+    """Distinct articles of the filtered mention facts: the rows flagged first of their (actor, article)
+    when the filters keep such groups whole (articles, actors), else a distinct count."""
+    if f.affiliations or f.topics or f.search:  # they keep single mentions or sentences
+        return "count(DISTINCT article_id)"
+    return "count(*) FILTER (WHERE first AND article_id IS NOT NULL)"
+
+
 def mentions_by_actor(q: Query, **filters) -> pd.DataFrame:
     """Mentions per actor: actor, actor_type, affiliation, linked, n (mentions), articles (distinct)."""
-    body = """SELECT actor,
+    f = _filters(filters)
+    facts = _mention_facts(q, f)
+    articles = _first_articles(f) if facts else "count(DISTINCT article_id)"
+    body = f"""SELECT actor,
         arg_min(actor_type, _row) FILTER (WHERE actor_type IS NOT NULL) AS actor_type,
         arg_min(affiliation, _row) FILTER (WHERE affiliation IS NOT NULL) AS affiliation,
-        max(linked) AS linked, count(*) AS n, count(DISTINCT article_id) AS articles
+        max(linked) AS linked, count(*) AS n, {articles} AS articles
         FROM m WHERE actor IS NOT NULL GROUP BY actor"""
-    out = _run(q, filters, body, {"m": "mentions"})
+    out = q.sql(q.with_filters(f, body, {"m": "_mfacts" if facts else "mentions"}), _params(f))
     types = {"actor": "string", "actor_type": "string", "affiliation": "string", "linked": "boolean",
              "n": "int64", "articles": "int64"}  # fmt: skip
     return _sorted(_typed(out, types), ["n", "actor"], [False, True])
@@ -269,27 +347,59 @@ def mentions_by_actor(q: Query, **filters) -> pd.DataFrame:
 
 def mentions_by_actor_source(q: Query, **filters) -> pd.DataFrame:
     """Mentions per actor and outlet: actor, source ('(unknown)' when not known), n."""
-    body = f"""SELECT m.actor, coalesce(nullif(a.source, ''), '{UNKNOWN}') AS source, count(*) AS n
-        FROM m LEFT JOIN a USING (article_id) WHERE m.actor IS NOT NULL GROUP BY ALL"""
-    out = _run(q, filters, body, {"m": "mentions", "a": "articles"})
+    f = _filters(filters)
+    if _mention_facts(q, f):  # grouped by the outlet's integer code, named after
+        body = f"""SELECT m.actor, coalesce(x.source, '{UNKNOWN}') AS source, m.n FROM (
+            SELECT actor, src, count(*) AS n FROM m WHERE actor IS NOT NULL GROUP BY ALL) m
+            LEFT JOIN _sources x USING (src)"""
+        out = q.sql(q.with_filters(f, body, {"m": "_mfacts"}), _params(f))
+    else:
+        body = f"""SELECT m.actor, coalesce(nullif(a.source, ''), '{UNKNOWN}') AS source, count(*) AS n
+            FROM m LEFT JOIN a USING (article_id) WHERE m.actor IS NOT NULL GROUP BY ALL"""
+        out = q.sql(q.with_filters(f, body, {"m": "mentions", "a": "articles"}), _params(f))
     out = _typed(out, {"actor": "string", "source": "string", "n": "int64"})
     return _sorted(out, ["actor", "n", "source"], [True, False, True])
 
 
 def mentions_by_actor_day(q: Query, **filters) -> pd.DataFrame:
     """Mentions per actor and publication date: actor, date (ISO, as precise as known), n."""
-    body = """SELECT m.actor, a.published AS date, count(*) AS n FROM m JOIN a USING (article_id)
-        WHERE coalesce(a.published, '') <> '' AND m.actor IS NOT NULL GROUP BY ALL"""
-    out = _run(q, filters, body, {"m": "mentions", "a": "articles"})
+    f = _filters(filters)
+    if _mention_facts(q, f):
+        body = """SELECT actor, published AS date, count(*) AS n FROM m
+            WHERE coalesce(published, '') <> '' AND actor IS NOT NULL GROUP BY ALL"""
+        out = q.sql(q.with_filters(f, body, {"m": "_mfacts"}), _params(f))
+    else:
+        body = """SELECT m.actor, a.published AS date, count(*) AS n FROM m JOIN a USING (article_id)
+            WHERE coalesce(a.published, '') <> '' AND m.actor IS NOT NULL GROUP BY ALL"""
+        out = q.sql(q.with_filters(f, body, {"m": "mentions", "a": "articles"}), _params(f))
     out = _typed(out, {"actor": "string", "date": "string", "n": "int64"})
     return _sorted(out, ["date", "actor"], [True, True])
 
 
+def _statements_table(level: str) -> tuple[str, bool]:
+    """The statements relation for `level` and whether it needs the affiliation CTE: at actor level the
+    plain statements (the filters reach the affiliation through `acting`), else `statements_aff`."""
+    return ("statements", False) if level == "actor" else ("statements_aff", True)
+
+
 def position_matrix(q: Query, *, level: str = "actor", **filters) -> pd.DataFrame:
     """Actor (or affiliation) x topic: actor, topic, support, oppose, neutral, n, net, n_sources,
-    n_articles."""
+    n_articles. As `positions._tally`: a group is listed when one of its statements has a stance, and its
+    outlets and articles are those of all its statements."""
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
+    f = _filters(filters)
+    if q.facts("_sfacts"):
+        # the first statement of each (holder, topic, article) is flagged: counting those is the distinct
+        # articles whenever the filters keep such a group whole (not a search, which keeps sentences; not
+        # an actor filter on affiliation rows, which splits an affiliation's group)
+        whole = not f.search and (level == "actor" or not f.actors)
+        articles = (f"count(*) FILTER (WHERE first_{level} AND article_id IS NOT NULL)" if whole
+                    else "count(DISTINCT article_id)")  # fmt: skip
+        sources, source, tables = q.distinct_sources(), "", {"s": "_sfacts"}
+    else:
+        articles, sources = "count(DISTINCT s.article_id)", "count(DISTINCT nullif(a.source, ''))"
+        source, tables = "LEFT JOIN articles a USING (article_id)", {"s": _statements_table(level)[0]}
     body = f"""SELECT actor, topic, support, oppose, neutral, support + oppose + neutral AS n,
         CASE WHEN support + oppose > 0 THEN (support - oppose) / (support + oppose) ELSE 0.0 END AS net,
         n_sources, n_articles FROM (
@@ -297,11 +407,11 @@ def position_matrix(q: Query, *, level: str = "actor", **filters) -> pd.DataFram
             count(*) FILTER (WHERE stance = 'support') AS support,
             count(*) FILTER (WHERE stance = 'oppose') AS oppose,
             count(*) FILTER (WHERE stance = 'neutral') AS neutral,
-            count(DISTINCT nullif(a.source, '')) AS n_sources, count(DISTINCT s.article_id) AS n_articles
-          FROM s LEFT JOIN articles a USING (article_id)
-          WHERE s.{level} IS NOT NULL AND s.topic IS NOT NULL AND s.stance IN ('support', 'oppose', 'neutral')
-          GROUP BY ALL)"""
-    out = _run(q, filters, body, {"s": "statements_aff"}, affiliations=True)
+            {sources} AS n_sources, {articles} AS n_articles
+          FROM s {source}
+          WHERE s.{level} IS NOT NULL AND s.topic IS NOT NULL
+          GROUP BY ALL HAVING count(s.stance) > 0)"""
+    out = q.sql(q.with_filters(f, body, tables, affiliations="statements_aff" in tables.values()), _params(f))
     types = {"actor": "string", "topic": "string", "support": "int64", "oppose": "int64", "neutral": "int64",
              "n": "int64", "net": "float64", "n_sources": "int64", "n_articles": "int64"}  # fmt: skip
     return _sorted(_typed(out, types), ["actor", "topic"], [True, True])
@@ -317,7 +427,19 @@ def coverage_over_time(q: Query, *, by: str = "source", freq: str = "D", **filte
     day = "try_strptime(substr(published, 1, 10), '%Y-%m-%d')::DATE"
     period = day if freq == "D" else f"date_trunc('week', {day})::DATE"
     dated = f"dated AS (SELECT article_id, source, {period} AS period FROM a WHERE length(published) >= 10)"
-    if by == "source":
+    f = _filters(filters)
+    sql_tables = {"a": "articles", "m": "mentions", "t": "topics"}
+    if by == "source" and _mention_facts(q, f):
+        # the mention facts carry their article's date and outlet: mentions per (date, outlet) without
+        # visiting each article (every filtered mention's article is among the filtered articles)
+        sql_tables["m"] = "_mfacts"
+        body = f"""SELECT d.period, d.source, d.articles, coalesce(k.mentions, 0)::BIGINT AS mentions FROM (
+              SELECT period, source, count(*) AS articles FROM dated
+              WHERE period IS NOT NULL AND source IS NOT NULL GROUP BY ALL) d
+            LEFT JOIN (SELECT {period} AS period, source, sum(k) AS mentions FROM (
+              SELECT published, source, count(*) AS k FROM m WHERE length(published) >= 10 GROUP BY ALL)
+              GROUP BY ALL) k USING (period, source)"""
+    elif by == "source":
         body = """SELECT period, source, count(*) AS articles, sum(k) AS mentions FROM (
             SELECT d.period, d.source, (SELECT count(*) FROM m WHERE m.article_id = d.article_id) AS k
             FROM dated d WHERE d.period IS NOT NULL AND d.source IS NOT NULL) GROUP BY ALL"""
@@ -326,8 +448,6 @@ def coverage_over_time(q: Query, *, by: str = "source", freq: str = "D", **filte
         body = f"""SELECT d.period, x.{column}, count(DISTINCT x.article_id) AS articles, count(*) AS mentions
             FROM {table} x JOIN dated d USING (article_id)
             WHERE d.period IS NOT NULL AND x.{column} IS NOT NULL GROUP BY ALL"""
-    sql_tables = {"a": "articles", "m": "mentions", "t": "topics"}
-    f = _filters(filters)
     sql = q.with_filters(f, "", sql_tables).rstrip() + f",\n{dated}\n{body}"
     out = q.sql(sql, _params(f))
     out["period"] = pd.to_datetime(out["period"].astype("string").str.slice(0, 10), format="%Y-%m-%d")
@@ -393,14 +513,20 @@ def statements_view(q: Query, *, level: str = "actor", columns: str = "s.*", whe
     return out.drop(columns=["_row"], errors="ignore")
 
 
-def agreement_network(q: Query, *, level: str = "actor", **filters) -> pd.DataFrame:
+def agreement_network(q: Query, *, level: str = "actor", top: int | None = None, **filters) -> pd.DataFrame:
     """As `positions.agreement_network`: DuckDB selects each holder's distinct support/oppose positions
-    (holders x topics x 2 rows at most), the pair arithmetic runs on those in `positions.agreement_edges`."""
+    (holders x topics x 2 rows at most), the pair arithmetic runs on those in `positions.agreement_edges`;
+    `top`: only the edges among the `top` holders with the most agreement and conflict."""
     from analysis import positions
 
-    pos = statements_view(q, level=level, columns="DISTINCT s.topic, s.stance", order="1, 2",
-                          where="s.stance IN ('support', 'oppose')", **filters)  # fmt: skip
-    return positions.agreement_edges(pos.astype("string"))
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
+    body = f"""SELECT DISTINCT s.{level} AS holder, s.topic, s.stance FROM s
+        WHERE s.stance IN ('support', 'oppose') AND s.{level} IS NOT NULL AND s.topic IS NOT NULL
+        ORDER BY 1, 2, 3"""
+    table, aff = ("_sfacts", False) if q.facts("_sfacts") else _statements_table(level)
+    pos = _run(q, filters, body, {"s": table}, affiliations=aff)
+    return positions.agreement_edges(pos.astype("string"), top=top)
 
 
 def positions_over_time(q: Query, *, level: str = "actor", freq: str = "M", topic: str | None = None,
@@ -411,9 +537,15 @@ def positions_over_time(q: Query, *, level: str = "actor", freq: str = "M", topi
 
     if freq not in positions.FREQS:
         raise ValueError(f"freq must be one of {sorted(positions.FREQS)}, got {freq!r}")
-    view = statements_view(q, level=level, columns="s.article_id, s.topic, s.stance",
-                           where="s.topic = $only_topic" if topic else "",
-                           extra={"only_topic": topic} if topic else None, **filters)  # fmt: skip
+    f = _filters(filters)
+    where = "WHERE s.topic = $only_topic" if topic else ""
+    if q.facts("_sfacts"):  # the statement facts carry their article's outlet and date
+        body = f"""SELECT s.article_id, s.topic, s.stance, s.source, s.published, s.{level} AS holder
+            FROM s {where} ORDER BY s._row"""
+        view = _run_with(q, f, body, {"s": "_sfacts"}, {"only_topic": topic} if topic else None)
+    else:
+        view = statements_view(q, level=level, columns="s.article_id, s.topic, s.stance", where=where[6:],
+                               extra={"only_topic": topic} if topic else None, **filters)  # fmt: skip
     view = view.astype({"article_id": "string", "topic": "string", "stance": "string", "source": "string",
                         "published": "string", "holder": "string"})  # fmt: skip
     return positions.tally_periods(view, freq)
@@ -486,13 +618,20 @@ def events_in_order(q: Query, *, include_background: bool = True, latest: int | 
 def actor_first_last(q: Query, **filters) -> pd.DataFrame:
     """As `timeline_tables.actor_first_last`: actor, first, last (day-precise publication dates),
     articles, mentions."""
-    day = ("CASE WHEN length(substr(published, 1, 10)) = 10 "
-           "THEN try_strptime(substr(published, 1, 10), '%Y-%m-%d') END")  # fmt: skip
-    body = f"""SELECT m.actor, min(d.day) AS first, max(d.day) AS last,
-        count(DISTINCT m.article_id) AS articles, count(*) AS mentions
-        FROM m LEFT JOIN (SELECT article_id, {day} AS day FROM a) d USING (article_id)
-        WHERE m.actor IS NOT NULL GROUP BY m.actor ORDER BY first NULLS LAST, m.actor"""
-    out = _run(q, filters, body, {"m": "mentions", "a": "articles"})
+    f = _filters(filters)
+    if _mention_facts(q, f):
+        body = f"""SELECT actor, min(day) AS first, max(day) AS last, {_first_articles(f)} AS articles,
+            count(*) AS mentions FROM m WHERE actor IS NOT NULL GROUP BY actor
+            ORDER BY first NULLS LAST, actor"""
+        out = q.sql(q.with_filters(f, body, {"m": "_mfacts"}), _params(f))
+    else:
+        day = ("CASE WHEN length(substr(published, 1, 10)) = 10 "
+               "THEN try_strptime(substr(published, 1, 10), '%Y-%m-%d') END")  # fmt: skip
+        body = f"""SELECT m.actor, min(d.day) AS first, max(d.day) AS last,
+            count(DISTINCT m.article_id) AS articles, count(*) AS mentions
+            FROM m LEFT JOIN (SELECT article_id, {day} AS day FROM a) d USING (article_id)
+            WHERE m.actor IS NOT NULL GROUP BY m.actor ORDER BY first NULLS LAST, m.actor"""
+        out = q.sql(q.with_filters(f, body, {"m": "mentions", "a": "articles"}), _params(f))
     for col in ("first", "last"):
         out[col] = pd.to_datetime(out[col])
     return out.astype({"actor": "string", "articles": "int64", "mentions": "int64"})

@@ -34,6 +34,49 @@ AFFILIATIONS = """statements_aff AS (
     FROM statements s LEFT JOIN actor_affiliation a USING (actor)
 )"""
 
+# the actors acting for a chosen affiliation: those whose settled affiliation is one, and the chosen names
+# without a settled affiliation (they stand for themselves)
+ACTING = """acting AS (
+    SELECT actor FROM actor_affiliation WHERE list_contains($affiliations, affiliation)
+    UNION ALL SELECT v AS actor FROM unnest($affiliations::VARCHAR[]) AS t(v)
+    WHERE v NOT IN (SELECT actor FROM actor_affiliation)
+)"""
+
+# the acting actors as one list (`Query.with_filters` puts them in as a literal: a list parameter is
+# three times faster to match against every event's actors than this subquery)
+ACTING_LIST = "(SELECT coalesce(list(actor), []::VARCHAR[]) FROM acting)"
+
+# Facts: narrow copies of statements and mentions with their article's outlet (a small integer code) and
+# date, and first-occurrence flags, materialised once per data version (`Query.facts`) into `fx`, an
+# in-memory database with compression (600 MB -> 40 MB at 100k articles, and faster to scan; `_sfacts` and
+# `_mfacts` are views of them). Counting the rows
+# flagged first replaces count(DISTINCT article_id) whenever the filters keep or drop an (actor, article)
+# group whole; the outlet code makes distinct outlets a bit count. `articles` holds one row per id (checked
+# before these are used).
+SOURCES_TABLE = """
+CREATE OR REPLACE TABLE _sources AS
+SELECT source, (row_number() OVER (ORDER BY source) - 1)::INTEGER AS src
+FROM (SELECT DISTINCT source FROM articles WHERE coalesce(source, '') <> '')"""
+_ARTICLE_FACTS = """(SELECT a.article_id, x.src, a.source, a.published,
+        CASE WHEN length(substr(a.published, 1, 10)) = 10
+             THEN try_strptime(substr(a.published, 1, 10), '%Y-%m-%d') END AS day
+      FROM articles a LEFT JOIN _sources x ON x.source = a.source)"""
+STATEMENT_FACTS = f"""
+CREATE OR REPLACE TABLE fx._sfacts AS
+WITH s AS (SELECT s.*, coalesce(aa.affiliation, s.actor) AS affiliation
+           FROM statements s LEFT JOIN actor_affiliation aa USING (actor))
+SELECT s._row, s.article_id, s.sentence_id, s.actor, s.topic, s.stance, s.affiliation, d.src, d.source,
+  d.published,
+  s._row IN (SELECT min(_row) FROM s GROUP BY actor, topic, article_id) AS first_actor,
+  s._row IN (SELECT min(_row) FROM s GROUP BY affiliation, topic, article_id) AS first_affiliation
+FROM s LEFT JOIN {_ARTICLE_FACTS} d USING (article_id)"""
+MENTION_FACTS = f"""
+CREATE OR REPLACE TABLE fx._mfacts AS
+SELECT m._row, m.article_id, m.sentence_id, m.actor, m.affiliation, m.actor_type, m.linked, d.src,
+  d.source, d.published, d.day, m._row IN (SELECT min(_row) FROM mentions GROUP BY actor, article_id) AS first
+FROM mentions m LEFT JOIN {_ARTICLE_FACTS} d USING (article_id)"""
+FACTS = {"_sfacts": "statements_aff", "_mfacts": "mentions"}  # fact table -> the columns it filters as
+
 
 def table_sql(name: str, folder: Path, *, materialize: bool = True) -> str:
     """Table `name` from its Parquet file (`_row`: the row's position, for first-of-group): loaded into
@@ -51,15 +94,22 @@ def table_sql(name: str, folder: Path, *, materialize: bool = True) -> str:
 
 
 def _columns(name: str) -> set[str]:
+    name = FACTS.get(name, name)
     base = "statements" if name == "statements_aff" else name
     cols = {c.name for c in schema.TABLES[base]}
     return cols | {"affiliation"} if name == "statements_aff" else cols
 
 
 def _actor_condition(cols: set[str], f: Filters) -> str:
+    """Rows of a table with an `actor` column about the chosen actors or affiliations: by the row's own
+    `affiliation` when the table has one (mentions, statements_aff), else by the affiliation its actor
+    acts for (the `acting` CTE: `actor_affiliation`, an actor without one standing for itself)."""
     parts = ["list_contains($actors, actor)"] if f.actors else []
-    if f.affiliations and "affiliation" in cols:
-        parts.append("list_contains($affiliations, affiliation)")
+    if f.affiliations:
+        if "affiliation" in cols:
+            parts.append("list_contains($affiliations, affiliation)")
+        else:
+            parts.append("actor IN (SELECT actor FROM acting)")
     return f"({' OR '.join(parts)})" if parts else "false"
 
 
@@ -92,8 +142,10 @@ def article_conditions(f: Filters) -> list[str]:
         conds.append("coalesce(published, '') <> '' AND substr(published, 1, 10) >= $start")
     if f.end:
         conds.append("coalesce(published, '') <> '' AND substr(published, 1, 10) <= $end")
-    if f.search:
+    if f.search and "\n" in f.search:  # only then can a match span the title and the text
         conds.append("strpos(lower(coalesce(title, '') || chr(10) || coalesce(text, '')), $search) > 0")
+    elif f.search:  # without joining every title to its text: a fifth faster at 100k articles
+        conds.append("(strpos(lower(title), $search) > 0 OR strpos(lower(text), $search) > 0)")
     return conds
 
 
@@ -102,6 +154,8 @@ def filter_ctes(f: Filters, *, affiliations: bool = False) -> list[str]:
     ctes = [AFFILIATIONS.strip()] if affiliations else []
     conds = article_conditions(f)
     ctes.append(f"ids AS (SELECT article_id FROM articles WHERE {' AND '.join(conds) or 'true'})")
+    if f.affiliations:  # the actors acting for a chosen affiliation (as `affiliation.acting_for`)
+        ctes.append(ACTING.strip())
     if f.actors or f.affiliations:
         ctes.append("actor_sent AS (SELECT DISTINCT article_id, sentence_id FROM mentions "
                     f"WHERE {_actor_condition(_columns('mentions'), f)})")  # fmt: skip
@@ -132,7 +186,10 @@ def filtered_sql(name: str, f: Filters) -> str:
         if "actor" in cols:
             conds.append(_actor_condition(cols, f))
         elif name == "events":
-            conds.append("list_has_any(string_split(coalesce(actors, ''), '; '), $actors_or_affiliations)")
+            names = "$actors_or_affiliations"
+            if f.affiliations:
+                names = f"list_concat({names}, {ACTING_LIST})"
+            conds.append(f"list_has_any(string_split(coalesce(actors, ''), '; '), {names})")
         elif sentence:
             conds.append(_in("actor_sent", name))
     if f.topics:

@@ -58,7 +58,8 @@ def corpus_summary(q: Query, f: Filters) -> dict:
         (SELECT count(DISTINCT actor) FROM m) AS actors, (SELECT count(*) FROM m) AS mentions,
         (SELECT count(*) FROM s) AS statements, (SELECT count(*) FROM e) AS events,
         (SELECT count(*) FROM problems) AS problems"""
-    row = _run(q, f, body, {"a": "articles", "m": "mentions", "s": "statements", "e": "events"}).iloc[0]
+    tables = {"a": "articles", "m": q.narrow("mentions"), "s": q.narrow("statements"), "e": "events"}
+    row = _run(q, f, body, tables).iloc[0]
     out = {}
     for key, value in row.to_dict().items():
         if key in ("start", "end"):
@@ -100,7 +101,7 @@ def catalog_topics(q: Query, f: Filters) -> list[str]:
     """As `views.catalog_topics`: topics with a support or oppose statement, most such statements first."""
     body = """SELECT topic FROM s WHERE stance IN ('support', 'oppose') AND coalesce(topic, '') <> ''
         GROUP BY topic ORDER BY count(*) DESC, topic"""
-    return list(_run(q, f, body, {"s": "statements"})["topic"].astype(str))
+    return list(_run(q, f, body, {"s": q.narrow("statements")})["topic"].astype(str))
 
 
 def article_list(q: Query, f: Filters, *, limit: int | None = None) -> pd.DataFrame:

@@ -68,6 +68,8 @@ TWINS = [
     (positions.agreement_network, query.agreement_network, {"level": "affiliation"}),
     (positions.positions_over_time, query.positions_over_time, {}),
     (positions.positions_over_time, query.positions_over_time, {"level": "affiliation", "freq": "W"}),
+    (positions.agreement_network, query.agreement_network, {"top": 4}),
+    (positions.agreement_network, query.agreement_network, {"level": "affiliation", "top": 3}),
     (timeline_tables.events_in_order, query.events_in_order, {}),
     (timeline_tables.events_in_order, query.events_in_order, {"include_background": False}),
     (timeline_tables.actor_first_last, query.actor_first_last, {}),
