@@ -162,8 +162,7 @@ def pair_counts(mentions: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 def topic_share_by_source(tables: dict[str, pd.DataFrame], **filters) -> pd.DataFrame:
     """Topic tags per outlet: source, topic, n (sentences tagged), share (of the outlet's tags, 0..1)."""
     t = _filtered(tables, filters)
-    tp = t["topics"].merge(t["articles"][["article_id", "source"]], on="article_id", how="left")
-    tp["source"] = tp["source"].fillna("").replace("", UNKNOWN)
+    tp = _with_articles(t["topics"], t["articles"], ["source"])
     out = tp.groupby(["source", "topic"]).size().reset_index(name="n")
     out["share"] = out["n"] / out.groupby("source")["n"].transform("sum")
     return _sorted(out, ["source", "n", "topic"], [True, False, True])

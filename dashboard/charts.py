@@ -23,6 +23,7 @@ log = logging.getLogger("parley.dashboard")
 # (networks are capped by `figures.network` itself). The charts' data (tables, downloads) keep every row.
 HEATMAP_ROWS = 60
 TIMELINE_EVENTS = 1500
+DAILY_UP_TO = 120  # days of coverage drawn as daily bars; longer spans are drawn per week
 
 
 def aggregate(module: str, func: str, tables: dict[str, pd.DataFrame], **kwargs) -> pd.DataFrame | None:
@@ -66,6 +67,16 @@ def busiest_rows(df: pd.DataFrame, key: str, value: str, top: int) -> pd.DataFra
         return df
     totals = df.groupby(key, as_index=False)[value].sum().sort_values([value, key], ascending=[False, True])
     return df[df[key].isin(set(totals[key].head(top)))]
+
+
+def _span_days(ctx: Context) -> int:
+    """Days between the first and the last publication date of the filtered articles (0 when unknown)."""
+    numbers = ctx.summary or {}
+    try:
+        start, end = (pd.Timestamp(str(numbers.get(k))[:10]) for k in ("start", "end"))
+    except (TypeError, ValueError):
+        return 0
+    return 0 if pd.isna(start) or pd.isna(end) else int((end - start).days)
 
 
 def _missing(key: str, title: str, what: str) -> BriefingChart:
@@ -242,7 +253,10 @@ def events(ctx: Context, *, color_by: str = "actors", background: bool = True) -
     return BriefingChart("events", title, fig, data=shown, quotes=quotes)
 
 
-def coverage(ctx: Context, *, by: str = "source", freq: str = "D") -> BriefingChart:
+def coverage(ctx: Context, *, by: str = "source", freq: str | None = None) -> BriefingChart:
+    """Articles per day, or per week when the filtered articles span more than `DAILY_UP_TO` days (a
+    year of daily bars is too thin to read, and slow to draw)."""
+    freq = freq or ("W" if _span_days(ctx) > DAILY_UP_TO else "D")
     title = "Coverage over time: articles per " + ("day" if freq == "D" else "week")
     df = agg(ctx, "timeline_tables", "coverage_over_time", by=by, freq=freq)
     if df is None:

@@ -238,3 +238,17 @@ def test_presentation_adds_title_subtitle_note_and_escapes_them():
     assert "Who &lt;script&gt;" in out.layout.title.text and "Actors: A" in out.layout.title.text
     assert "1 article · Parley" in _texts(out)
     assert fig.layout.title.text != out.layout.title.text  # the on-screen figure is untouched
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "days"),
+    [("2025-01-01", "2025-12-31", 364), ("2025-03", "2025-03-05", 4), (None, None, 0), ("", "2025-01-02", 0)],
+)
+def test_coverage_switches_to_weeks_over_long_spans(start, end, days):
+    from types import SimpleNamespace
+
+    from dashboard import charts
+
+    ctx = SimpleNamespace(summary={"start": start, "end": end})
+    assert charts._span_days(ctx) == days
+    assert (charts._span_days(ctx) > charts.DAILY_UP_TO) == (days == 364)
