@@ -135,17 +135,17 @@ def _article_mask(articles: pd.DataFrame, f: Filters) -> np.ndarray:
     """Articles rows passing the source, date and search filters."""
     keep = np.ones(len(articles), dtype=bool)
     if f.sources:
-        keep &= _np(articles["source"].fillna("").isin(f.sources))
+        keep &= as_mask(articles["source"].fillna("").isin(f.sources))
     published = articles["published"].fillna("")
     if f.start or f.end:
         day = published.str.slice(0, 10)
         # a month or year precision date counts as its first day
         if f.start:
-            keep &= _np((published != "") & (day >= f.start[:10]))
+            keep &= as_mask((published != "") & (day >= f.start[:10]))
         if f.end:
-            keep &= _np((published != "") & (day <= f.end[:10]))
+            keep &= as_mask((published != "") & (day <= f.end[:10]))
     if f.search:
-        keep &= _np(_text_contains(articles, f.search))
+        keep &= as_mask(_text_contains(articles, f.search))
     return keep
 
 
@@ -159,7 +159,8 @@ def _text_contains(articles: pd.DataFrame, search: str) -> pd.Series:
     )
 
 
-def _np(mask: pd.Series) -> np.ndarray:
+def as_mask(mask: pd.Series) -> np.ndarray:
+    """A boolean Series as a NumPy mask, missing values False."""
     return mask.to_numpy(dtype=bool, na_value=False)
 
 
@@ -168,11 +169,11 @@ def _actor_rows(frame: pd.DataFrame, f: Filters, acting: frozenset[str] = frozen
     has one, else its actor acting for one (`acting`)."""
     keep = np.zeros(len(frame), dtype=bool)
     if f.actors:
-        keep |= _np(frame["actor"].isin(f.actors))
+        keep |= as_mask(frame["actor"].isin(f.actors))
     if f.affiliations and "affiliation" in frame:
-        keep |= _np(frame["affiliation"].isin(f.affiliations))
+        keep |= as_mask(frame["affiliation"].isin(f.affiliations))
     elif acting:
-        keep |= _np(frame["actor"].isin(acting))
+        keep |= as_mask(frame["actor"].isin(acting))
     return keep
 
 
@@ -184,10 +185,10 @@ def list_items(column: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Index]:
 
 
 def _contains_any(
-    column: pd.Series, values: tuple[str, ...], items: tuple[np.ndarray, np.ndarray, pd.Index] | None = None
+    column: pd.Series, values: tuple[str, ...], items: tuple[np.ndarray, np.ndarray, pd.Index]
 ) -> np.ndarray:
-    """Rows of a '; '-joined list column that name one of `values` (`items`: its `list_items`, if known)."""
-    rows, codes, uniques = items if items is not None else list_items(column)
+    """Rows of a '; '-joined list column that name one of `values` (`items`: its `list_items`)."""
+    rows, codes, uniques = items
     wanted = uniques.get_indexer(list(values))
     hit = np.isin(codes, wanted[wanted >= 0])
     out = np.zeros(len(column), dtype=bool)
@@ -226,11 +227,11 @@ def _select(tables: dict[str, pd.DataFrame], f: Filters, keys: RowKeys) -> _Sele
     if f.actors or f.affiliations:
         actor = _chosen(keys, "mentions", mentions, _actor_rows(mentions, f))
     if f.topics:
-        topic = _chosen(keys, "topics", topics, _np(topics["topic"].isin(f.topics)))
+        topic = _chosen(keys, "topics", topics, as_mask(topics["topic"].isin(f.topics)))
     search = None
     if f.search:
         sents = tables["sentences"]
-        hit = _np(sents["text"].fillna("").str.contains(f.search, case=False, regex=False))
+        hit = as_mask(sents["text"].fillna("").str.contains(f.search, case=False, regex=False))
         search = unique(keys.sentence("sentences", sents)[hit])
     acting = frozenset(affiliation.acting_for(tables, f.affiliations)) if f.affiliations else frozenset()
     return _Selection(passing, *actor, *topic, search, acting)
@@ -311,7 +312,7 @@ def _row_level(name: str, frame: pd.DataFrame, f: Filters, sel: _Selection, keys
             keep &= _in(keys, name, frame, sel.actor_sentences)
     if f.topics:
         if "topic" in frame:
-            keep &= _np(frame["topic"].isin(f.topics))
+            keep &= as_mask(frame["topic"].isin(f.topics))
         elif name == "events":
             keep &= _contains_any(frame["topics"], f.topics, keys.items(name, frame, "topics"))
         elif has_sentence:

@@ -15,15 +15,13 @@ Example:
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import fields as dc_fields
 
 import numpy as np
 import pandas as pd
 
 from analysis import affiliation
-from analysis.filters import Filters, apply_filters
+from analysis.filters import Filters, apply_filters, as_mask
 from analysis.grouping import distinct_per_group, join_articles
 
 LEVELS = ("actor", "affiliation")
@@ -51,38 +49,18 @@ def statements_in_view(tables: dict[str, pd.DataFrame], level: str = "actor", **
     `published` of their article.
 
     Tables that carry `VIEW_TABLE` (`with_view`: the dashboard adds it once per data version, and its
-    filter narrows it with the other tables) have it ready; otherwise it is worked out here. The position
-    functions of one page all start from this view of the same tables, so the latest few views are kept,
-    keyed by the very input frames (never by equal copies): the result is shared and must be treated as
-    read-only, as every function here does.
+    filter narrows it with the other tables) have it ready; otherwise it is worked out here.
     """
     _check(level)
     f = _filters(filters)
-    inputs = tuple(
-        tables.get(name) for name in (VIEW_TABLE, "statements", "articles", "mentions", affiliation.TABLE)
-    )
-    key = (tuple(map(id, inputs)), level, f)
-    with _VIEWS_LOCK:
-        hit = _VIEWS.get(key)
-        if hit is not None and all(a is b for a, b in zip(hit[0], inputs, strict=True)):
-            _VIEWS.move_to_end(key)
-            return hit[1]
     if VIEW_TABLE in tables:
         view = apply_filters(tables, f)[VIEW_TABLE] if f.active else tables[VIEW_TABLE]
     else:
         view = _statements_view(apply_filters(tables, f) if f.active else tables, tables)
-    view = view.assign(holder=view[level].astype("string"))
-    with _VIEWS_LOCK:
-        _VIEWS[key] = (inputs, view)  # the inputs are held, so their ids cannot be reused meanwhile
-        while len(_VIEWS) > _VIEWS_KEPT:
-            _VIEWS.popitem(last=False)
-    return view
+    return view.assign(holder=view[level].astype("string"))
 
 
 VIEW_TABLE = "statements_view"
-_VIEWS: OrderedDict = OrderedDict()
-_VIEWS_KEPT = 8
-_VIEWS_LOCK = threading.Lock()
 
 
 def _statements_view(shown: dict[str, pd.DataFrame], everything: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -208,10 +186,6 @@ def _bitmasks(h: np.ndarray, t: np.ndarray, n_holders: int, n_topics: int) -> np
     return out
 
 
-def _np(mask: pd.Series) -> np.ndarray:
-    return mask.to_numpy(dtype=bool, na_value=False)
-
-
 def _count(bits: np.ndarray) -> np.ndarray:
     return np.bitwise_count(bits).sum(axis=-1, dtype=np.int64)
 
@@ -265,12 +239,14 @@ def agreement_edges(view: pd.DataFrame, *, top: int | None = None, chunk: int = 
     pair's topics are those both take a position on. Pairs are compared `chunk` holders at a time.
     `top`: only the edges among the `top` holders with the largest total agree + conflict.
     """
-    polar = _np(view["stance"].isin(POLAR)) & _np(view["holder"].notna()) & _np(view["topic"].notna())
+    polar = (
+        as_mask(view["stance"].isin(POLAR)) & as_mask(view["holder"].notna()) & as_mask(view["topic"].notna())
+    )
     if not polar.any():
         return pd.DataFrame(columns=EDGE_COLUMNS)
     h, holders = pd.factorize(view["holder"][polar], sort=True)  # codes in name order
     t, topics = pd.factorize(view["topic"][polar], sort=True)
-    support = _np(view["stance"][polar] == "support")
+    support = as_mask(view["stance"][polar] == "support")
     sup = _bitmasks(h[support], t[support], len(holders), len(topics))
     opp = _bitmasks(h[~support], t[~support], len(holders), len(topics))
     activity = _count(sup) + _count(opp)

@@ -538,14 +538,14 @@ def positions_over_time(q: Query, *, level: str = "actor", freq: str = "M", topi
     if freq not in positions.FREQS:
         raise ValueError(f"freq must be one of {sorted(positions.FREQS)}, got {freq!r}")
     f = _filters(filters)
-    where = "WHERE s.topic = $only_topic" if topic else ""
+    where, extra = ("s.topic = $only_topic", {"only_topic": topic}) if topic else ("", None)
     if q.facts("_sfacts"):  # the statement facts carry their article's outlet and date
         body = f"""SELECT s.article_id, s.topic, s.stance, s.source, s.published, s.{level} AS holder
-            FROM s {where} ORDER BY s._row"""
-        view = _run_with(q, f, body, {"s": "_sfacts"}, {"only_topic": topic} if topic else None)
+            FROM s {"WHERE " + where if where else ""} ORDER BY s._row"""
+        view = _run_with(q, f, body, {"s": "_sfacts"}, extra)
     else:
-        view = statements_view(q, level=level, columns="s.article_id, s.topic, s.stance", where=where[6:],
-                               extra={"only_topic": topic} if topic else None, **filters)  # fmt: skip
+        view = statements_view(q, level=level, columns="s.article_id, s.topic, s.stance", where=where,
+                               extra=extra, **filters)  # fmt: skip
     view = view.astype({"article_id": "string", "topic": "string", "stance": "string", "source": "string",
                         "published": "string", "holder": "string"})  # fmt: skip
     return positions.tally_periods(view, freq)
