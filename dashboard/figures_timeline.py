@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import functools
-import html
+from collections import Counter
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import style
 from dashboard.figure_base import empty_figure, hover_text, make_figure, plain
-from dashboard.figure_base import order_by_total as _order
 
 MAX_TIMELINE_ROWS = 25
 
@@ -30,38 +29,30 @@ def event_timeline(
     """
     if events is None or events.empty:
         return empty_figure("No dated events for these filters.", title=title)
-    rows = _explode(events, color_by)
-    if labels:
-        rows["_key"] = rows["_key"].map(lambda k: labels.get(k, k))
-    order = _order(rows.assign(_n=1), "_key", "_n")[:MAX_TIMELINE_ROWS]
-    rows = rows[rows["_key"].isin(order)]
-    bg = (
-        rows["background"].fillna(False).astype(bool)
-        if "background" in rows
-        else pd.Series(False, rows.index)
-    )
-    palette = style.colors_for(order, colors)
-    color = rows["_key"].map(dict(zip(order, palette, strict=True))).tolist()
+    points = [p for p in _points(events, color_by, labels or {}) if p[2] is not None]
+    counts = Counter(p[0] for p in points)
+    order = sorted(counts, key=lambda k: (-counts[k], k))[:MAX_TIMELINE_ROWS]
+    shown = set(order)
+    points = [p for p in points if p[0] in shown]
+    color_of = dict(zip(order, style.colors_for(order, colors), strict=True))
+    color = [color_of[p[0]] for p in points]
     # One trace for every point: per-trace construction is what makes big timelines slow.
     return make_figure(
         [
             dict(
                 type="scatter",
-                x=rows["date"].tolist(),
-                y=[plain(k) for k in rows["_key"]],
+                x=[p[2] for p in points],
+                y=[plain(p[0]) for p in points],
                 mode="markers",
                 name="events",
                 marker=dict(
                     size=12,
                     color=color,
                     line=dict(width=2, color=color),
-                    symbol=["circle-open" if b else "circle" for b in bg],
+                    symbol=["circle-open" if p[5] else "circle" for p in points],
                 ),
-                customdata=rows["event_id"].astype(str).tolist(),
-                text=[
-                    f"<b>{html.escape(str(k))}</b> · {html.escape(str(d))}<br>{hover_text(t)}"
-                    for k, d, t in zip(rows["_key"], rows["_date_label"], rows["evidence"], strict=True)
-                ],
+                customdata=[str(p[3]) for p in points],
+                text=[f"<b>{plain(p[0])}</b> · {plain(p[1])}<br>{hover_text(p[4])}" for p in points],
                 hovertemplate="%{text}<extra></extra>",
             )
         ],
@@ -76,15 +67,31 @@ def event_timeline(
     )
 
 
-def _explode(events: pd.DataFrame, column: str) -> pd.DataFrame:
-    """One row per (event, name) of a '; '-joined column; a partial date is placed mid-period."""
-    out = events.copy()
-    out["_key"] = out[column].fillna("").astype(str).str.split(";")
-    out = out.explode("_key")
-    out["_key"] = out["_key"].str.strip().replace("", "(none)")
-    out["_date_label"] = out["date"].astype(str)
-    out["date"] = out["_date_label"].map(_mid_date)
-    return out[out["date"].notna()]
+def _points(events: pd.DataFrame, column: str, labels: dict[str, str]) -> list[tuple]:
+    """One (name, date label, plotted date, event id, evidence, background) per event and name of its
+    '; '-joined `column`; a partial date is plotted mid-period, an undatable one as None. Plain lists:
+    a pandas split-explode of the whole frame (the evidence texts included) costs several times more."""
+    background = events["background"].fillna(False).astype(bool) if "background" in events else None
+    rows = zip(
+        events[column].tolist(),
+        events["date"].tolist(),
+        events["event_id"].tolist(),
+        events["evidence"].tolist(),
+        background.tolist() if background is not None else [False] * len(events),
+        strict=True,
+    )
+    return [
+        (labels.get(name, name), str(date), _mid_date(str(date)), event_id, evidence, bg)
+        for names, date, event_id, evidence, bg in rows
+        for name in _names(names)
+    ]
+
+
+@functools.lru_cache(maxsize=65536)
+def _names(value: object) -> tuple[str, ...]:
+    """The names of a '; '-joined cell; an empty or missing cell is "(none)"."""
+    text = value if isinstance(value, str) else ""
+    return tuple(name.strip() or "(none)" for name in text.split(";"))
 
 
 @functools.lru_cache(maxsize=4096)
