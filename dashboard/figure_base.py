@@ -50,6 +50,18 @@ class _Shared(list):
         return self
 
 
+class _SharedDict(dict):
+    """A constant layout part (the template: ~7 KB of trace defaults) shared by the deep copies."""
+
+    __slots__ = ()
+
+    def __deepcopy__(self, memo: dict) -> _SharedDict:
+        return self
+
+
+_TEMPLATE = _SharedDict(style.TEMPLATE)
+
+
 def _share(value: object) -> object:
     """`value` with every list of plain values wrapped as `_Shared` (dicts and lists of dicts walked)."""
     if isinstance(value, dict):
@@ -66,13 +78,12 @@ def make_figure(traces: list[dict], layout: dict, *, title: str = "", height: in
 
     Validation costs about a second per 10,000 points (every colour and symbol is checked one by one),
     and each `update_layout` call a few milliseconds; these dicts are built here from known-good values,
-    and the figure tests check their structure. Data arrays are shared, not deep-copied (`_Shared`).
+    and the figure tests check their structure. Data arrays and the template are shared, not deep-copied (`_Shared`).
     """
-    return go.Figure(
-        data=[_share(trace) for trace in traces],
-        layout=style.layout(title=title, height=height) | layout,
-        _validate=False,
-    )
+    layout = style.layout(title=title, height=height) | layout
+    if layout.get("template") is style.TEMPLATE:
+        layout["template"] = _TEMPLATE
+    return go.Figure(data=[_share(trace) for trace in traces], layout=layout, _validate=False)
 
 
 def empty_figure(message: str, *, title: str = "") -> go.Figure:
