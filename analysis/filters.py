@@ -269,8 +269,18 @@ class Filtered(Mapping):
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name not in self._done:  # two threads may both filter a table: same result, no harm
-            self._done[name] = _filter_table(name, self._tables[name], self._f, self._sel, self._keys)
+            frame = self._tables[name]
+            keep = _keep(name, frame, self._f, self._sel, self._keys)
+            self._done[name] = frame if keep is None else frame[keep].reset_index(drop=True)
         return self._done[name]
+
+    def count(self, name: str) -> int:
+        """The number of rows of table `name` under the filters, without copying the rows."""
+        if name in self._done:
+            return len(self._done[name])
+        frame = self._tables[name]
+        keep = _keep(name, frame, self._f, self._sel, self._keys)
+        return len(frame) if keep is None else int(np.count_nonzero(keep))
 
     def __contains__(self, name: object) -> bool:
         return name in self._tables
@@ -282,9 +292,17 @@ class Filtered(Mapping):
         return len(self._tables)
 
 
-def _filter_table(name: str, frame: pd.DataFrame | None, f: Filters, sel: _Selection, keys: RowKeys):
+def row_count(tables: Mapping[str, pd.DataFrame], name: str) -> int:
+    """`len(tables[name])`; of `Filtered` tables, counted without filtering the table's columns."""
+    return tables.count(name) if isinstance(tables, Filtered) else len(tables[name])
+
+
+def _keep(
+    name: str, frame: pd.DataFrame | None, f: Filters, sel: _Selection, keys: RowKeys
+) -> np.ndarray | None:
+    """The rows of table `name` the filters keep; None: the table is not filtered."""
     if name == "problems" or frame is None or "article_id" not in frame:
-        return frame
+        return None
     keep = sel.articles[keys.article(name, frame)]
     if name == "articles":
         for chosen in (sel.actor_articles, sel.topic_articles):
@@ -292,7 +310,7 @@ def _filter_table(name: str, frame: pd.DataFrame | None, f: Filters, sel: _Selec
                 keep &= chosen[keys.article(name, frame)]
     else:
         keep &= _row_level(name, frame, f, sel, keys)
-    return frame[keep].reset_index(drop=True)
+    return keep
 
 
 def _in(keys: RowKeys, name: str, frame: pd.DataFrame, sentences: np.ndarray) -> np.ndarray:

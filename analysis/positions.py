@@ -15,6 +15,9 @@ Example:
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import re
 from dataclasses import fields as dc_fields
 
 import numpy as np
@@ -134,18 +137,23 @@ def position_matrix(tables: dict[str, pd.DataFrame], *, level: str = "actor", **
 
 def _periods(published: pd.Series, freq: str) -> pd.Series:
     """Start date (ISO) of the week or month of each publication date; NA when the date is unknown."""
-    text = published.fillna("").astype(str)
-    days = pd.Series(text.unique())  # a corpus has few distinct dates: parse each once
-    # a month-precision date ("2025-08") is placeable in a month, not in a week
-    full = days.str.fullmatch(r"\d{4}-\d{2}-\d{2}") | (days.str.fullmatch(r"\d{4}-\d{2}") & (freq == "M"))
-    padded = days.where(days.str.len() != 7, days + "-01").where(full)
-    dates = pd.to_datetime(padded, errors="coerce", format="%Y-%m-%d")
-    starts = dates.dt.to_period(FREQS[freq]).dt.start_time.dt.strftime("%Y-%m-%d").astype("string")
-    return (
-        pd.Series(starts.to_numpy(), index=days.to_numpy(), dtype="string")
-        .reindex(text.to_numpy())
-        .set_axis(published.index)
-    )
+    codes, days = pd.factorize(published)  # a corpus has few distinct dates: work each out once
+    starts = np.array([_period_start(str(day), freq) for day in days] + [None], dtype=object)
+    return pd.Series(starts[codes], index=published.index, dtype="string")  # code -1 (missing): the None
+
+
+@functools.lru_cache(maxsize=65536)
+def _period_start(day: str, freq: str) -> str | None:
+    """'2025-08-13' -> its week's Monday ('2025-08-11', freq W) or '2025-08-01' (M); a month-precision
+    date ('2025-08') has a month, not a week; anything else None."""
+    if not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", day) or (len(day) == 7 and freq != "M"):
+        return None
+    try:
+        date = dt.date.fromisoformat(day if len(day) == 10 else day + "-01")
+    except ValueError:
+        return None
+    start = date - dt.timedelta(days=date.weekday()) if freq == "W" else date.replace(day=1)
+    return start.isoformat()
 
 
 def positions_over_time(
@@ -171,6 +179,7 @@ def positions_over_time(
 def tally_periods(view: pd.DataFrame, freq: str) -> pd.DataFrame:
     """`positions_over_time` of a statements view (`statements_in_view`'s columns holder, topic, stance,
     article_id, source, published)."""
+    view = view[["holder", "topic", "stance", "source", "article_id", "published"]]  # not the evidence
     view = view.assign(period=_periods(view["published"], freq) if len(view) else pd.Series(dtype="string"))
     dated = view[view["period"].notna()]
     out = _tally(dated, ["period", "holder", "topic"]).rename(columns={"holder": "actor"})

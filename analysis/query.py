@@ -114,42 +114,68 @@ class Query:
                 self._stamps["corrected"] = stamp
 
     def facts(self, name: str) -> bool:
-        """Build the fact table `name` (`query_sql.FACTS`: `_sfacts`, `_mfacts`) unless it is current
-        (once per version of the articles, mentions and corrected statements); False when it cannot stand
-        in for its table (articles with a repeated id), so the caller uses the plain SQL."""
+        """Build the keyed table `name` (`query_sql.KEYED`: `_art`, the fact tables `_sfacts` and `_mfacts`,
+        `_k_<table>`) unless it is current (once per version of the data files and corrections); False when
+        it cannot stand in for its table (articles with a repeated id), so the caller uses the plain SQL."""
         if not self.use_facts:
             return False
         self.sync()
         with self._lock:
-            stamp = (self._stamps["articles"], self._stamps["mentions"], self._stamps["corrected"])
-            if self._facts.get(name, (None,))[0] != stamp:
-                if self._facts.get("_sources", (None,))[0] != stamp:
-                    self._con.execute(query_sql.SOURCES_TABLE)
-                    unique, n_sources = self._con.execute(
-                        "SELECT (SELECT count(*) = count(DISTINCT article_id) FROM articles), "
-                        "(SELECT count(*) FROM _sources)"
-                    ).fetchall()[0]
-                    self._facts["_sources"] = (stamp, bool(unique), int(n_sources))
-                self._con.execute(query_sql.STATEMENT_FACTS if name == "_sfacts" else query_sql.MENTION_FACTS)
+            stamp = tuple(sorted(self._stamps.items()))
+            if self._facts.get("_base", (None,))[0] != stamp:
+                self._facts.clear()
+                for f in list(self._sets):  # key sets of the previous numbering
+                    self._drop_set(f)
+                self._con.execute(query_sql.SOURCES_TABLE)
+                top = " UNION ALL ".join(
+                    f"SELECT max(sentence_id) AS m FROM {t}" for t in query_sql.SPAN_TABLES
+                )
+                unique, n_sources, top = self._con.execute(
+                    "SELECT (SELECT count(*) = count(DISTINCT article_id) FROM articles), "
+                    f"(SELECT count(*) FROM _sources), (SELECT coalesce(max(m), 0) FROM ({top}))"
+                ).fetchall()[0]
+                self._facts["_base"] = (stamp, bool(unique), int(n_sources), max(int(top), 0) + 2)
+            if not self._facts["_base"][1]:
+                return False
+            if name not in self._facts:
+                if name != "_art":
+                    self.facts("_art")
+                self._con.execute(self._key_sql(name, self._facts["_base"][3]))
                 import duckdb
 
                 try:
                     self._con.execute("CHECKPOINT fx")  # compresses the new table
                 except duckdb.Error as exc:  # e.g. a concurrent write: it stays uncompressed, still correct
-                    log_.info("fact table %s not compressed: %s", name, exc)
+                    log_.info("keyed table %s not compressed: %s", name, exc)
                 self._con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM fx.{name}")
                 self._facts[name] = (stamp,)
-            return self._facts["_sources"][1]
+            return True
+
+    @staticmethod
+    def _key_sql(name: str, span: int) -> str:
+        if name == "_art":
+            return query_sql.ARTICLE_KEYS
+        if name == "_mfacts":
+            return query_sql.mention_facts(span)
+        if name == "_sfacts":
+            return query_sql.statement_facts(span)
+        if name not in query_sql.FACTS:
+            raise KeyError(f"no keyed table {name!r}; they are {sorted(query_sql.FACTS)}")
+        return query_sql.key_table(query_sql.FACTS[name], span)
+
+    def keyed(self) -> bool:
+        """Whether the filters run on integer keys (the keyed tables can stand in for the tables)."""
+        return self.facts("_art")
 
     def narrow(self, table: str) -> str:
-        """The fact table standing in for `table` (one row per row, filtered alike) when only its key
-        columns are read (counts), else `table`."""
-        name = {"mentions": "_mfacts", "statements": "_sfacts"}.get(table)
+        """The keyed table standing in for `table` (one row per row, filtered alike) when only its key
+        columns are read (counts, the columns `query_sql.KEYED` tables carry), else `table`."""
+        name = query_sql.KEYED.get(table)
         return name if name and self.facts(name) else table
 
     def distinct_sources(self, column: str = "src") -> str:
         """SQL counting the distinct outlet codes of `column`: a bit count while they fit in 64 bits."""
-        if self._facts["_sources"][2] <= 64:
+        if self._facts["_base"][2] <= 64:
             return f"coalesce(bit_count(bit_or(1::UBIGINT << {column})), 0)"
         return f"count(DISTINCT {column})"
 
@@ -216,34 +242,48 @@ class Query:
     def with_filters(
         self, f: Filters, body: str, tables: dict[str, str], *, affiliations: bool = False
     ) -> str:
-        """`query_sql.with_filters`, reading the filter's key sets from `prepared(f)` (and the actors acting
-        for its affiliations as a list literal)."""
-        prepared = self.prepared(f)
-        sql = query_sql.with_filters(f, body, tables, affiliations=affiliations, prepared=prepared)
+        """`body` after the filter CTEs (`query_sql.keyed_with_filters` on integer keys when the keyed tables
+        stand in, else `query_sql.with_filters`), reading the filter's key sets from `prepared(f)` (and the
+        actors acting for its affiliations as a list literal)."""
+        if f.active and self.keyed():
+            for table in tables.values():
+                self.narrow(table)  # the keyed tables the filters read
+            prepared = self.prepared(f)
+            sql = query_sql.keyed_with_filters(f, body, tables, prepared, affiliations=affiliations)
+        else:
+            prepared = self.prepared(f)
+            sql = query_sql.with_filters(f, body, tables, affiliations=affiliations, prepared=prepared)
         acting = self._acting.get(f)
         return sql.replace(query_sql.ACTING_LIST, _sql_list(acting)) if acting is not None else sql
 
     def prepared(self, f: Filters) -> dict[str, str]:
-        """The key sets a filter selects (its article ids, the sentences naming its actors, tagged with its
+        """The key sets a filter selects (its articles, the sentences naming its actors, tagged with its
         topics, containing its words), computed once per filter set into tables of their own, so the
-        several queries of a page scan the big tables for them once. The last `PREPARED` filter sets are
-        kept; a rebuild of any table drops them."""
+        several queries of a page scan the big tables for them once: integer article numbers and sentence
+        keys (`query_sql.keyed_ctes`) when the keyed tables stand in, else article ids and (article id,
+        sentence id) pairs. The last `PREPARED` filter sets are kept; a rebuild of any table drops them."""
         if not f.active:
             return {}
-        self.sync()
+        keyed = self.keyed()
         with self._lock:
             if f in self._sets:
                 self._sets[f] = self._sets.pop(f)  # most recent last
                 return self._sets[f]
             self._serial += 1
             out, params = {}, _params(f)
-            for cte in query_sql.filter_ctes(f):
-                name, body = cte.split(" AS ", 1)
-                if name == "ids" and not query_sql.article_conditions(f):
-                    continue  # every article: nothing to gain
+            if keyed:
+                for name in ("_mfacts", "_k_topics", "_k_sentences"):
+                    self.facts(name)
+                ctes = query_sql.keyed_ctes(f)
+            else:
+                ctes = [cte.split(" AS ", 1) for cte in query_sql.filter_ctes(f)]
+                ctes = [
+                    (n, b.strip()[1:-1]) for n, b in ctes if n != "ids" or query_sql.article_conditions(f)
+                ]
+            for name, body in ctes:
                 table = f"_set{self._serial}_{name}"
                 used = {k: v for k, v in params.items() if re.search(rf"\${k}\b", body)}
-                self._con.execute(f"CREATE OR REPLACE TABLE {table} AS {body.strip()[1:-1]}", used)
+                self._con.execute(f"CREATE OR REPLACE TABLE {table} AS {body}", used)
                 out[name] = table
                 if name == "acting":
                     rows = self._con.execute(f"SELECT DISTINCT actor FROM {table} ORDER BY 1").fetchall()
@@ -266,6 +306,13 @@ class Query:
         cols = ", ".join(columns) if columns else "* EXCLUDE (_row)"
         body = f"SELECT {cols} FROM rows" + (f" ORDER BY {order}" if order else " ORDER BY _row")
         body += f" LIMIT {int(limit)}" if limit is not None else ""
+        if limit is not None and order is None and f.active and table != "problems" and self.keyed():
+            # the first rows' positions from the keyed table (integers), then only those rows
+            key = self.narrow(table)
+            body = (f"SELECT {cols} FROM {table} WHERE _row IN (SELECT _row FROM rows ORDER BY _row "
+                    f"LIMIT {int(limit)}) ORDER BY _row")  # fmt: skip
+            out = self.sql(self.with_filters(f, body, {"rows": key}), _params(f))
+            return out if columns else schema.conform(out, table)
         if table == "articles" and limit is not None and f.active:
             # the first rows' positions first, then only their (long) texts: a third of the time at 100k
             by = f"{order}, _row" if order else "_row"
@@ -428,7 +475,7 @@ def coverage_over_time(q: Query, *, by: str = "source", freq: str = "D", **filte
     period = day if freq == "D" else f"date_trunc('week', {day})::DATE"
     dated = f"dated AS (SELECT article_id, source, {period} AS period FROM a WHERE length(published) >= 10)"
     f = _filters(filters)
-    sql_tables = {"a": "articles", "m": "mentions", "t": "topics"}
+    sql_tables = {"a": q.narrow("articles"), "m": "mentions", "t": "topics"}
     if by == "source" and _mention_facts(q, f):
         # the mention facts carry their article's date and outlet: mentions per (date, outlet) without
         # visiting each article (every filtered mention's article is among the filtered articles)
@@ -445,8 +492,12 @@ def coverage_over_time(q: Query, *, by: str = "source", freq: str = "D", **filte
             FROM dated d WHERE d.period IS NOT NULL AND d.source IS NOT NULL) GROUP BY ALL"""
     else:
         table, column = ("m", "actor") if by == "actor" else ("t", "topic")
-        body = f"""SELECT d.period, x.{column}, count(DISTINCT x.article_id) AS articles, count(*) AS mentions
-            FROM {table} x JOIN dated d USING (article_id)
+        key = "article_id"
+        if sql_tables["a"] == "_art":  # keyed: joined on the article numbers
+            sql_tables |= {"m": q.narrow("mentions"), "t": q.narrow("topics")}
+            dated, key = dated.replace("SELECT article_id,", "SELECT a,"), "a"
+        body = f"""SELECT d.period, x.{column}, count(DISTINCT x.{key}) AS articles, count(*) AS mentions
+            FROM {table} x JOIN dated d USING ({key})
             WHERE d.period IS NOT NULL AND x.{column} IS NOT NULL GROUP BY ALL"""
     sql = q.with_filters(f, "", sql_tables).rstrip() + f",\n{dated}\n{body}"
     out = q.sql(sql, _params(f))
@@ -463,10 +514,17 @@ def _run_with(q: Query, f: Filters, body: str, tables: dict[str, str], extra: di
 
 def topic_share_by_source(q: Query, **filters) -> pd.DataFrame:
     """Topic tags per outlet: source, topic, n (sentences tagged), share (of the outlet's tags)."""
-    body = f"""SELECT coalesce(nullif(a.source, ''), '{UNKNOWN}') AS source, t.topic, count(*) AS n
-        FROM t LEFT JOIN a USING (article_id) WHERE t.topic IS NOT NULL GROUP BY ALL"""
-    out = _typed(_run(q, filters, body, {"t": "topics", "a": "articles"}),
-                 {"source": "string", "topic": "string", "n": "int64"})  # fmt: skip
+    if q.narrow("topics") != "topics":  # the keyed topics carry their outlet's code: no join per row
+        # (a filtered tag's article passes the filters: the filtered articles' outlets are its outlet)
+        body = f"""SELECT coalesce(x.source, '{UNKNOWN}') AS source, t.topic, t.n FROM (
+            SELECT src, topic, count(*) AS n FROM t WHERE topic IS NOT NULL GROUP BY ALL) t
+            LEFT JOIN _sources x USING (src)"""
+        tables = {"t": "_k_topics"}
+    else:
+        body = f"""SELECT coalesce(nullif(a.source, ''), '{UNKNOWN}') AS source, t.topic, count(*) AS n
+            FROM t LEFT JOIN a USING (article_id) WHERE t.topic IS NOT NULL GROUP BY ALL"""
+        tables = {"t": "topics", "a": "articles"}
+    out = _typed(_run(q, filters, body, tables), {"source": "string", "topic": "string", "n": "int64"})
     out["share"] = out["n"] / out.groupby("source")["n"].transform("sum")
     return _sorted(out, ["source", "n", "topic"], [True, False, True])
 
@@ -598,6 +656,8 @@ def events_in_order(q: Query, *, include_background: bool = True, latest: int | 
         WHEN 7 THEN substr(e.date, 1, 10) || '-01' ELSE substr(e.date, 1, 10) END"""
     rank = "CASE e.date_precision WHEN 'day' THEN 0 WHEN 'month' THEN 1 WHEN 'year' THEN 2 ELSE 3 END"
     bg = "" if include_background else "WHERE NOT coalesce(e.background, false)"
+    if q.narrow("events") != "events":
+        return _events_keyed(q, start, rank, bg, latest, filters)
     body = f"""SELECT * EXCLUDE (_k, _n) FROM (
         SELECT e.date, e.date_precision, try_strptime({start}, '%Y-%m-%d') AS period_start, e.time_expression,
           e.actors, e.topics, e.evidence, e.background, a.source, a.title, e.article_id, e.sentence_id,
@@ -605,7 +665,31 @@ def events_in_order(q: Query, *, include_background: bool = True, latest: int | 
           e.sentence_id NULLS LAST, e._row) AS _k, 1 AS _n, count(*) OVER () AS _total
         FROM e LEFT JOIN a USING (article_id) {bg})
         {f"WHERE _k > _total - {int(latest)}" if latest is not None else ""} ORDER BY _k"""
-    out = _run(q, filters, body, {"e": "events", "a": "articles"})
+    return _events_frame(_run(q, filters, body, {"e": "events", "a": "articles"}))
+
+
+def _events_keyed(
+    q: Query, start: str, rank: str, bg: str, latest: int | None, filters: dict
+) -> pd.DataFrame:
+    """`events_in_order` on the keyed events: ordered on their narrow copy, then only the rows kept
+    (`latest`) read in full, with their article's outlet and title (of the filtered articles, as the
+    pandas join does)."""
+    keep = f"WHERE _k > _total - {int(latest)}" if latest is not None else ""
+    body = f"""SELECT x.date, x.date_precision, k.period_start, x.time_expression, x.actors, x.topics,
+          x.evidence, x.background, fa.source, t.title, x.article_id, x.sentence_id, x.event_id, k._total
+        FROM (SELECT * FROM (
+            SELECT e._row, e.a, try_strptime({start}, '%Y-%m-%d') AS period_start,
+              row_number() OVER (ORDER BY period_start NULLS LAST, {rank}, e.article_id NULLS LAST,
+                e.sentence_id NULLS LAST, e._row) AS _k, count(*) OVER () AS _total
+            FROM e {bg}) {keep}) k
+        JOIN (SELECT * FROM events WHERE _row IN (SELECT _row FROM e)) x USING (_row)
+        LEFT JOIN a fa ON fa.a = k.a LEFT JOIN articles t ON t._row = fa._row
+        ORDER BY k._k"""
+    out = _run(q, filters, body, {"e": "_k_events", "a": "_art"})
+    return _events_frame(out)
+
+
+def _events_frame(out: pd.DataFrame) -> pd.DataFrame:
     total = int(out["_total"].iloc[0]) if len(out) else 0
     out = out.drop(columns=["_total"])
     out["period_start"] = pd.to_datetime(out["period_start"])

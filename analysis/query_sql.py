@@ -57,25 +57,87 @@ SOURCES_TABLE = """
 CREATE OR REPLACE TABLE _sources AS
 SELECT source, (row_number() OVER (ORDER BY source) - 1)::INTEGER AS src
 FROM (SELECT DISTINCT source FROM articles WHERE coalesce(source, '') <> '')"""
-_ARTICLE_FACTS = """(SELECT a.article_id, x.src, a.source, a.published,
-        CASE WHEN length(substr(a.published, 1, 10)) = 10
-             THEN try_strptime(substr(a.published, 1, 10), '%Y-%m-%d') END AS day
-      FROM articles a LEFT JOIN _sources x ON x.source = a.source)"""
-STATEMENT_FACTS = f"""
+# Integer keys (as `filters.RowKeys`): `a`, an article's number (its position among the distinct article ids,
+# in file order), and `k`, a sentence's key, a * SPAN + sentence_id + 1 (a missing sentence id counting as
+# -1; SPAN: the largest sentence id in any table + 2), equal across tables for the same sentence. A row
+# whose article is not in `articles` has neither (the filters drop it, as `apply_filters` does). `_art` is
+# the articles' narrow copy: number, outlet code, outlet, date, day; built only when every id is unique.
+ARTICLE_KEYS = """
+CREATE OR REPLACE TABLE fx._art AS
+SELECT x._row, CASE WHEN x.article_id IS NOT NULL
+    THEN (row_number() OVER (PARTITION BY x.article_id IS NULL ORDER BY x._row) - 1)::INTEGER END AS a,
+  x.article_id, s.src, x.source, x.published,
+  CASE WHEN length(substr(x.published, 1, 10)) = 10
+       THEN try_strptime(substr(x.published, 1, 10), '%Y-%m-%d') END AS day
+FROM articles x LEFT JOIN _sources s ON s.source = x.source"""
+# the largest sentence id of the tables with one (`SPAN` = it + 2)
+SPAN_TABLES = (
+    "sentences",
+    "mentions",
+    "topics",
+    "statements",
+    "events",
+    "time_expressions",
+    "statements_auto",
+)
+
+
+def sentence_key(span: int, alias: str) -> str:
+    """SQL of the integer sentence key of the rows of `alias` joined with `_art` as `n`."""
+    return f"n.a::BIGINT * {int(span)} + coalesce({alias}.sentence_id, -1) + 1"
+
+
+def statement_facts(span: int) -> str:
+    return f"""
 CREATE OR REPLACE TABLE fx._sfacts AS
 WITH s AS (SELECT s.*, coalesce(aa.affiliation, s.actor) AS affiliation
            FROM statements s LEFT JOIN actor_affiliation aa USING (actor))
-SELECT s._row, s.article_id, s.sentence_id, s.actor, s.topic, s.stance, s.affiliation, d.src, d.source,
-  d.published,
+SELECT s._row, n.a, {sentence_key(span, "s")} AS k, s.article_id, s.sentence_id, s.actor, s.topic, s.stance,
+  s.affiliation, n.src, n.source, n.published,
   s._row IN (SELECT min(_row) FROM s GROUP BY actor, topic, article_id) AS first_actor,
   s._row IN (SELECT min(_row) FROM s GROUP BY affiliation, topic, article_id) AS first_affiliation
-FROM s LEFT JOIN {_ARTICLE_FACTS} d USING (article_id)"""
-MENTION_FACTS = f"""
+FROM s LEFT JOIN _art n USING (article_id)"""
+
+
+def mention_facts(span: int) -> str:
+    return f"""
 CREATE OR REPLACE TABLE fx._mfacts AS
-SELECT m._row, m.article_id, m.sentence_id, m.actor, m.affiliation, m.actor_type, m.linked, d.src,
-  d.source, d.published, d.day, m._row IN (SELECT min(_row) FROM mentions GROUP BY actor, article_id) AS first
-FROM mentions m LEFT JOIN {_ARTICLE_FACTS} d USING (article_id)"""
-FACTS = {"_sfacts": "statements_aff", "_mfacts": "mentions"}  # fact table -> the columns it filters as
+SELECT m._row, n.a, {sentence_key(span, "m")} AS k, m.article_id, m.sentence_id, m.actor, m.affiliation,
+  m.actor_type, m.linked, n.src, n.source, n.published, n.day,
+  m._row IN (SELECT min(_row) FROM mentions GROUP BY actor, article_id) AS first
+FROM mentions m LEFT JOIN _art n USING (article_id)"""
+
+
+# the narrow keyed copy of each filtered table (a fact table for mentions and statements)
+KEYED = {
+    "articles": "_art",
+    "sentences": "_k_sentences",
+    "mentions": "_mfacts",
+    "topics": "_k_topics",
+    "statements": "_sfacts",
+    "statements_aff": "_sfacts",
+    "events": "_k_events",
+    "time_expressions": "_k_time_expressions",
+    "statements_auto": "_k_statements_auto",
+}
+_FILTER_COLUMNS = ("actor", "affiliation", "topic", "actors", "topics")
+# and what ordering the events reads (`query.events_in_order`)
+_KEY_COLUMNS = {"events": ("article_id", "sentence_id", "date", "date_precision", "background")}
+
+
+def key_table(name: str, span: int) -> str:
+    """CREATE of `KEYED[name]` for a table other than articles, mentions and statements: each row's
+    position, article number, sentence key, outlet code and the columns the filters read."""
+    cols = [c.name for c in schema.TABLES[name]]
+    extra = "".join(f", t.{c}" for c in (*_FILTER_COLUMNS, *_KEY_COLUMNS.get(name, ())) if c in cols)
+    key = sentence_key(span, "t") if "sentence_id" in cols else "NULL::BIGINT"
+    return (f"CREATE OR REPLACE TABLE fx.{KEYED[name]} AS SELECT t._row, n.a, {key} AS k, n.src{extra} "
+            f"FROM {name} t LEFT JOIN _art n USING (article_id)")  # fmt: skip
+
+
+FACTS = {"_sfacts": "statements_aff", "_mfacts": "mentions", "_art": "articles"} | {
+    v: k for k, v in KEYED.items() if v.startswith("_k_")
+}  # keyed table -> the table whose columns it filters as
 
 
 def table_sql(name: str, folder: Path, *, materialize: bool = True) -> str:
@@ -142,11 +204,23 @@ def article_conditions(f: Filters) -> list[str]:
         conds.append("coalesce(published, '') <> '' AND substr(published, 1, 10) >= $start")
     if f.end:
         conds.append("coalesce(published, '') <> '' AND substr(published, 1, 10) <= $end")
-    if f.search and "\n" in f.search:  # only then can a match span the title and the text
-        conds.append("strpos(lower(coalesce(title, '') || chr(10) || coalesce(text, '')), $search) > 0")
-    elif f.search:  # without joining every title to its text: a fifth faster at 100k articles
-        conds.append("(strpos(lower(title), $search) > 0 OR strpos(lower(text), $search) > 0)")
+    if f.search:
+        conds.append(search_condition(f))
     return conds
+
+
+def _contains(column: str) -> str:
+    """`column` contains `$search` (lower-cased): a case-insensitive literal match by RE2 first, which
+    skips most texts without lower-casing them (2.5x faster over 100k articles), then the exact test."""
+    return f"(regexp_matches({column}, $search, 'il') AND strpos(lower({column}), $search) > 0)"
+
+
+def search_condition(f: Filters) -> str:
+    """Articles whose title or text contains the searched words (as `filters._text_contains`)."""
+    if "\n" in f.search:  # only then can a match span the title and the text
+        return _contains("coalesce(title, '') || chr(10) || coalesce(text, '')")
+    # without joining every title to its text: a fifth faster at 100k articles
+    return f"({_contains('title')} OR {_contains('text')})"
 
 
 def filter_ctes(f: Filters, *, affiliations: bool = False) -> list[str]:
@@ -225,4 +299,91 @@ def with_filters(
             for cte in ctes
         ]
     ctes += [f"{cte} AS ({filtered_sql(table, f)})" for cte, table in tables.items()]
+    return "WITH " + ",\n".join(ctes) + "\n" + body
+
+
+def keyed_ctes(f: Filters) -> list[tuple[str, str]]:
+    """The key sets `f` selects, over the keyed tables, as (name, SELECT) pairs: `ids` (numbers `a` of the
+    articles passing source/date/search; absent when no such filter is set), `acting` (as `ACTING`), and
+    `actor_sent`, `topic_sent`, `search_sent` (sentence keys `k` with their article number `a`)."""
+    out = []
+    conds = article_conditions(f)
+    if conds and f.search:  # the texts are read only from the Parquet file
+        out.append(("ids", f"SELECT n.a FROM (SELECT _row FROM articles WHERE {' AND '.join(conds)}) x "
+                           "JOIN _art n USING (_row) WHERE n.a IS NOT NULL"))  # fmt: skip
+    elif conds:
+        out.append(("ids", f"SELECT a FROM _art WHERE a IS NOT NULL AND {' AND '.join(conds)}"))
+    if f.affiliations:
+        out.append(("acting", ACTING.strip().split(" AS (", 1)[1].strip()[:-1]))
+    if f.actors or f.affiliations:
+        cond = _actor_condition(_columns("mentions"), f)
+        out.append(("actor_sent", f"SELECT DISTINCT k, a FROM _mfacts WHERE k IS NOT NULL AND {cond}"))
+    if f.topics:
+        out.append(("topic_sent", "SELECT DISTINCT k, a FROM _k_topics "
+                                  "WHERE k IS NOT NULL AND list_contains($topics, topic)"))  # fmt: skip
+    if f.search:
+        hits = "SELECT _row FROM sentences WHERE strpos(lower(coalesce(text, '')), $search) > 0"
+        out.append(
+            (
+                "search_sent",
+                f"SELECT DISTINCT k, a FROM _k_sentences WHERE k IS NOT NULL AND _row IN ({hits})",
+            )
+        )
+    return out
+
+
+def keyed_conditions(name: str, f: Filters) -> list[str]:
+    """The conditions on `KEYED[name]` (or on the keyed table `name`) that keep the rows `f` keeps, as
+    `filtered_sql` does with the string keys: integer semi-joins on the key sets of `keyed_ctes`."""
+    key = KEYED.get(name, name)
+    base = FACTS.get(key, name)
+    cols = _columns(base)
+    conds = ["a IN (SELECT a FROM ids)" if article_conditions(f) else "a IS NOT NULL"]
+    if base == "articles":
+        if f.actors or f.affiliations:
+            conds.append("a IN (SELECT a FROM actor_sent)")
+        if f.topics:
+            conds.append("a IN (SELECT a FROM topic_sent)")
+        return conds
+    sentence = "sentence_id" in cols
+    if f.actors or f.affiliations:
+        if "actor" in cols:
+            conds.append(_actor_condition(cols, f))
+        elif base == "events":
+            names = "$actors_or_affiliations"
+            if f.affiliations:
+                names = f"list_concat({names}, {ACTING_LIST})"
+            conds.append(f"list_has_any(string_split(coalesce(actors, ''), '; '), {names})")
+        elif sentence:
+            conds.append("k IN (SELECT k FROM actor_sent)")
+    if f.topics:
+        if "topic" in cols:
+            conds.append("list_contains($topics, topic)")
+        elif base == "events":
+            conds.append("list_has_any(string_split(coalesce(topics, ''), '; '), $topics)")
+        elif sentence:
+            conds.append("k IN (SELECT k FROM topic_sent)")
+    if f.search and sentence:
+        conds.append("k IN (SELECT k FROM search_sent)")
+    return conds
+
+
+def keyed_filtered_sql(name: str, f: Filters) -> str:
+    """SELECT of the rows of `name` (a table, `statements_aff`, or a keyed table) that `f` keeps: the
+    keyed table filtered on integers, and a table's rows by their position in it."""
+    if name == "problems" or not f.active:
+        return f"SELECT * FROM {name}"
+    where = " AND ".join(keyed_conditions(name, f))
+    if name in FACTS:  # a keyed table itself
+        return f"SELECT * FROM {name} WHERE {where}"
+    return f"SELECT * FROM {name} WHERE _row IN (SELECT _row FROM {KEYED[name]} WHERE {where})"
+
+
+def keyed_with_filters(f: Filters, body: str, tables: dict[str, str], prepared: dict[str, str], *,
+                       affiliations: bool = False) -> str:  # fmt: skip
+    """`body` preceded by the key sets (`prepared`: set name -> table holding it) and one CTE per entry of
+    `tables` (cte name -> table name), filtered with the integer keys."""
+    ctes = [AFFILIATIONS.strip()] if affiliations else []
+    ctes += [f"{name} AS (SELECT * FROM {table})" for name, table in prepared.items()]
+    ctes += [f"{cte} AS ({keyed_filtered_sql(table, f)})" for cte, table in tables.items()]
     return "WITH " + ",\n".join(ctes) + "\n" + body

@@ -44,7 +44,7 @@ def article_summary(q: Query, f: Filters) -> dict:
         count(DISTINCT source) FILTER (WHERE coalesce(source, '') <> '') AS sources,
         min(published) FILTER (WHERE coalesce(published, '') <> '') AS start,
         max(published) FILTER (WHERE coalesce(published, '') <> '') AS "end" FROM a"""
-    row = _run(q, f, body, {"a": "articles"}).iloc[0].to_dict()
+    row = _run(q, f, body, {"a": q.narrow("articles")}).iloc[0].to_dict()
     return {k: (None if pd.isna(v) else str(v)) if k in ("start", "end") else int(v) for k, v in row.items()}
 
 
@@ -58,7 +58,7 @@ def corpus_summary(q: Query, f: Filters) -> dict:
         (SELECT count(DISTINCT actor) FROM m) AS actors, (SELECT count(*) FROM m) AS mentions,
         (SELECT count(*) FROM s) AS statements, (SELECT count(*) FROM e) AS events,
         (SELECT count(*) FROM problems) AS problems"""
-    tables = {"a": "articles", "m": q.narrow("mentions"), "s": q.narrow("statements"), "e": "events"}
+    tables = {name[0]: q.narrow(name) for name in ("articles", "mentions", "statements", "events")}
     row = _run(q, f, body, tables).iloc[0]
     out = {}
     for key, value in row.to_dict().items():
@@ -158,15 +158,20 @@ def with_article_meta(q: Query, f: Filters, rows: pd.DataFrame) -> pd.DataFrame:
 def article_tables(q: Query, article_id: str) -> dict[str, pd.DataFrame]:
     """Every table's rows about one article (problems: those about its file), conformed to the contract,
     for the helpers that show one article (`views.article`, `views.article_rows`, `reader.spans`, ...)."""
-    out = {}
+    out, number = {}, None
+    if q.keyed():  # the article's number: its rows are found in the keyed tables, then read by position
+        found = q.sql("SELECT a FROM _art WHERE article_id = $aid AND a IS NOT NULL", {"aid": article_id})
+        number = int(found["a"].iloc[0]) if len(found) else None
     for name in schema.TABLES:
         if name == "problems":
             continue
         cols = {c.name for c in schema.TABLES[name]}
         if "article_id" not in cols:
             continue
-        rows = q.sql(f"SELECT * EXCLUDE (_row) FROM {name} WHERE article_id = $aid ORDER BY _row",
-                     {"aid": article_id})  # fmt: skip
+        where = "article_id = $aid"
+        if number is not None and (key := q.narrow(name)) != name:
+            where = f"_row IN (SELECT _row FROM {key} WHERE a = {number})"
+        rows = q.sql(f"SELECT * EXCLUDE (_row) FROM {name} WHERE {where} ORDER BY _row", {"aid": article_id})
         out[name] = schema.conform(rows, name)
     files = out["articles"]["file"].dropna().astype(str).tolist()
     names = sorted({f for f in files} | {f.split("#")[0] for f in files})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import settings
+from analysis.filters import row_count
 
 log = logging.getLogger("parley.views")
 
@@ -79,8 +81,9 @@ def topic_labels(path: Path | None = None) -> dict[str, str]:
     return {t.id: t.label or t.id for t in taxonomy.topics}
 
 
-def corpus_summary(tables: dict[str, pd.DataFrame]) -> dict:
-    """Headline numbers: articles, sources, date span, actors, statements, events, problems."""
+def article_summary(tables: Mapping[str, pd.DataFrame]) -> dict:
+    """The article part of `corpus_summary` (articles, sources, start, end): what every page's source
+    note needs, from the articles alone."""
     articles = tables["articles"]
     sources = articles["source"].dropna().astype(str)
     days = articles["published"].dropna().astype(str)
@@ -90,12 +93,13 @@ def corpus_summary(tables: dict[str, pd.DataFrame]) -> dict:
         "sources": int(sources[sources != ""].nunique()),
         "start": str(days.min()) if len(days) else None,
         "end": str(days.max()) if len(days) else None,
-        "actors": int(tables["mentions"]["actor"].nunique()),
-        "mentions": int(len(tables["mentions"])),
-        "statements": int(len(tables["statements"])),
-        "events": int(len(tables["events"])),
-        "problems": int(len(tables["problems"])),
     }
+
+
+def corpus_summary(tables: Mapping[str, pd.DataFrame]) -> dict:
+    """Headline numbers: articles, sources, date span, actors, mentions, statements, events, problems."""
+    counted = {name: row_count(tables, name) for name in ("mentions", "statements", "events", "problems")}
+    return article_summary(tables) | {"actors": int(tables["mentions"]["actor"].nunique())} | counted
 
 
 def with_corrections(tables: dict[str, pd.DataFrame], path: Path) -> dict[str, pd.DataFrame]:

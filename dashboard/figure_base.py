@@ -78,7 +78,8 @@ def make_figure(traces: list[dict], layout: dict, *, title: str = "", height: in
 
     Validation costs about a second per 10,000 points (every colour and symbol is checked one by one),
     and each `update_layout` call a few milliseconds; these dicts are built here from known-good values,
-    and the figure tests check their structure. Data arrays and the template are shared, not deep-copied (`_Shared`).
+    and the figure tests check their structure. Data arrays and the template are shared, not deep-copied
+    (`_Shared`).
     """
     layout = style.layout(title=title, height=height) | layout
     if layout.get("template") is style.TEMPLATE:

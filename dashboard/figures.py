@@ -110,9 +110,10 @@ def lines_over_time(
         return empty_figure(empty, title=title)
     traces = []
     keys = _order(df, series, value)[:top] if series else [None]
+    ordered = df.sort_values(date, kind="stable")
+    parts = dict(list(ordered.groupby(ordered[series].astype(str), sort=False))) if series else {}
     for key in keys:
-        part = df if key is None else df[df[series].astype(str) == key]
-        part = part.sort_values(date)
+        part = parts.get(key, ordered)
         trace = dict(
             type="scatter",
             x=part[date].tolist(),

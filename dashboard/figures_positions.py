@@ -208,12 +208,14 @@ def _edge_traces(
     edges: pd.DataFrame, pos: dict, *, source: str, target: str, weight: str, sign: str | None
 ) -> list[dict]:
     """The edges as line traces, one per (colour, width) group: a trace per edge makes a figure of a
-    hundred links slow to build and to send; widths run from 1 to 8 px in whole pixels."""
-    wmax = float(edges[weight].max()) or 1.0
+    hundred links slow to build and to send. Widths run from 1 px (the lightest drawn link) to 8 px (the
+    heaviest) in whole pixels: scaled from zero instead, a dense network whose links are all heavy would
+    draw every line near full width, one solid mass."""
+    wmin, wmax = float(edges[weight].min()), float(edges[weight].max())
     groups: dict[tuple[str, int], tuple[list, list]] = {}
     for e in edges.to_dict("records"):
         (ax, ay), (bx, by) = pos[str(e[source])], pos[str(e[target])]
-        width = round(1 + 7 * float(e[weight]) / wmax)
+        width = round(1 + 7 * (float(e[weight]) - wmin) / (wmax - wmin)) if wmax > wmin else 3
         xs, ys = groups.setdefault((_sign_color(e.get(sign) if sign else None), width), ([], []))
         xs += [ax, bx, None]
         ys += [ay, by, None]

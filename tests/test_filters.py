@@ -16,6 +16,7 @@ from analysis.filters import (
     describe,
     filters_from_query,
     filters_to_query,
+    row_count,
 )
 
 
@@ -299,6 +300,10 @@ def test_apply_filters_equals_the_plain_definition(seed):
         for got in (apply_filters(tables, f), apply_filters(tables, f, keys=keys)):
             for name in tables:
                 pd.testing.assert_frame_equal(got[name], expected[name], obj=f"{name} {f}")
+        lazy = apply_filters(tables, f, keys=keys, lazy=True)
+        for name in tables:  # counted before any table is filtered, then after
+            assert row_count(lazy, name) == len(expected[name]), f"{name} {f}"
+            assert row_count(lazy, name) == len(lazy[name]) == row_count(lazy, name)
 
 
 def test_row_keys_are_reused_only_for_their_own_frames():
