@@ -96,16 +96,20 @@ def _tally(view: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     # pd.factorize, not np.unique: hashing integers is many times faster than NumPy 2.4's np.unique here
     inverse, groups = pd.factorize(np.ravel_multi_index([codes[valid] for codes, _ in facts], sizes))
     n = len(groups)
-    stance = view["stance"][valid]
+    stance, stances = pd.factorize(view["stance"])  # one pass over the strings, then integers
+    stance = stance[valid]
     counts = {
-        s: np.bincount(inverse, weights=(stance == s).to_numpy(dtype=bool, na_value=False), minlength=n)
+        s: np.bincount(inverse, weights=stance == stances.get_loc(s), minlength=n)
+        if s in stances
+        else np.zeros(n)
         for s in ("support", "oppose", "neutral")
     }
-    listed = np.bincount(inverse, weights=stance.notna().to_numpy(), minlength=n) > 0
-    source = view["source"].mask(view["source"].fillna("") == "")
+    listed = np.bincount(inverse, weights=stance >= 0, minlength=n) > 0
+    source, sources = pd.factorize(view["source"])
+    source = np.where(source == (sources.get_loc("") if "" in sources else -2), -1, source)  # "": unknown
     distinct = {
-        name: distinct_per_group(inverse, pd.factorize(col)[0][valid], n)
-        for name, col in (("n_sources", source), ("n_articles", view["article_id"]))
+        name: distinct_per_group(inverse, codes[valid], n)
+        for name, codes in (("n_sources", source), ("n_articles", pd.factorize(view["article_id"])[0]))
     }
     out = pd.DataFrame(
         {

@@ -148,8 +148,16 @@ class Query:
                 except duckdb.Error as exc:  # e.g. a concurrent write: it stays uncompressed, still correct
                     log_.info("keyed table %s not compressed: %s", name, exc)
                 self._con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM fx.{name}")
-                self._facts[name] = (stamp,)
+                orphans = (
+                    name == "_k_event_items"
+                    or self._con.execute(f"SELECT count(*) FROM {name} WHERE a IS NULL").fetchall()[0][0]
+                )
+                self._facts[name] = (stamp, not orphans)
             return True
+
+    def complete(self) -> frozenset[str]:
+        """The keyed tables built so far whose every row has a known article."""
+        return frozenset(name for name, v in self._facts.items() if name != "_base" and v[1])
 
     @staticmethod
     def _key_sql(name: str, span: int) -> str:
@@ -159,6 +167,8 @@ class Query:
             return query_sql.mention_facts(span)
         if name == "_sfacts":
             return query_sql.statement_facts(span)
+        if name == "_k_event_items":
+            return query_sql.EVENT_ITEMS
         if name not in query_sql.FACTS:
             raise KeyError(f"no keyed table {name!r}; they are {sorted(query_sql.FACTS)}")
         return query_sql.key_table(query_sql.FACTS[name], span)
@@ -248,8 +258,12 @@ class Query:
         if f.active and self.keyed():
             for table in tables.values():
                 self.narrow(table)  # the keyed tables the filters read
+                if table in ("events", "_k_events") and (f.actors or f.affiliations or f.topics):
+                    self.facts("_k_event_items")
             prepared = self.prepared(f)
-            sql = query_sql.keyed_with_filters(f, body, tables, prepared, affiliations=affiliations)
+            sql = query_sql.keyed_with_filters(
+                f, body, tables, prepared, affiliations=affiliations, complete=self.complete()
+            )
         else:
             prepared = self.prepared(f)
             sql = query_sql.with_filters(f, body, tables, affiliations=affiliations, prepared=prepared)
@@ -281,6 +295,8 @@ class Query:
                     (n, b.strip()[1:-1]) for n, b in ctes if n != "ids" or query_sql.article_conditions(f)
                 ]
             for name, body in ctes:
+                for done, made in out.items():  # a set read from an earlier one
+                    body = re.sub(rf"\bFROM {done}\b", f"FROM {made}", body)
                 table = f"_set{self._serial}_{name}"
                 used = {k: v for k, v in params.items() if re.search(rf"\${k}\b", body)}
                 self._con.execute(f"CREATE OR REPLACE TABLE {table} AS {body}", used)

@@ -133,7 +133,8 @@ def lines_over_time(
 
 def date_axis(dates: pd.Series, *, pad_days: int = 3) -> dict:
     """A date x-axis; a single date gets `pad_days` either side (Plotly would zoom to milliseconds)."""
-    days = pd.to_datetime(pd.Series(dates).dropna().astype(str).str.slice(0, 10), errors="coerce").dropna()
+    distinct = pd.Series(pd.Series(dates).dropna().astype(str).str.slice(0, 10).unique())
+    days = pd.to_datetime(distinct, errors="coerce").dropna()
     axis: dict = dict(type="date")
     if days.nunique() == 1:
         day = days.iloc[0]
