@@ -125,8 +125,16 @@ def top_groups(df: pd.DataFrame, column: str, value: str, *, top: int = MAX_SERI
     return df.assign(**{column: df[column].where(df[column].isin(keep), OTHER)})
 
 
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or value != value  # None, NA, NaN
+
+
 def order_by_total(df: pd.DataFrame, category: str, value: str) -> list[str]:
-    """Categories by total value, largest first (ties by name, so the order is stable)."""
-    totals = df.groupby(category, sort=False)[value].sum().reset_index()
-    totals = totals.sort_values([value, category], ascending=[False, True])
-    return totals[category].astype(str).tolist()
+    """Categories by total value, largest first (ties by name, so the order is stable); a missing
+    category is left out, a missing value counts 0. Summed in plain Python: a chart's frame has a few
+    thousand rows at most, where a pandas groupby costs more in set-up than in adding."""
+    totals: dict[str, float] = {}
+    for key, number in zip(df[category].tolist(), df[value].tolist(), strict=True):
+        if not _missing(key):
+            totals[str(key)] = totals.get(str(key), 0) + (0 if _missing(number) else number)
+    return sorted(totals, key=lambda k: (-totals[k], k))
