@@ -41,6 +41,8 @@ COVERAGE_BY = ("source", "actor", "topic")
 log_ = logging.getLogger("parley.query")
 PREPARED = 16  # filter sets whose key sets a Query keeps
 LEVELS = ("actor", "affiliation")
+# the keyed tables (`Query.facts`), in the order they are built (`_art` first: the others join it)
+KEYED_TABLES = ("_art", *dict.fromkeys(v for v in query_sql.KEYED.values() if v != "_art"), "_k_event_items")
 
 
 class Query:
@@ -137,23 +139,27 @@ class Query:
                 self._facts["_base"] = (stamp, bool(unique), int(n_sources), max(int(top), 0) + 2)
             if not self._facts["_base"][1]:
                 return False
-            if name not in self._facts:
-                if name != "_art":
-                    self.facts("_art")
-                self._con.execute(self._key_sql(name, self._facts["_base"][3]))
-                import duckdb
-
-                try:
-                    self._con.execute("CHECKPOINT fx")  # compresses the new table
-                except duckdb.Error as exc:  # e.g. a concurrent write: it stays uncompressed, still correct
-                    log_.info("keyed table %s not compressed: %s", name, exc)
-                self._con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM fx.{name}")
-                orphans = (
-                    name == "_k_event_items"
-                    or self._con.execute(f"SELECT count(*) FROM {name} WHERE a IS NULL").fetchall()[0][0]
-                )
-                self._facts[name] = (stamp, not orphans)
+            if name not in KEYED_TABLES:
+                raise KeyError(f"no keyed table {name!r}; they are {KEYED_TABLES}")
+            if name not in self._facts:  # all together: no filter change pays for building one
+                for table in KEYED_TABLES:
+                    self._build(table, stamp)
             return True
+
+    def _build(self, name: str, stamp: tuple) -> None:
+        import duckdb
+
+        self._con.execute(self._key_sql(name, self._facts["_base"][3]))
+        try:
+            self._con.execute("CHECKPOINT fx")  # compresses the new table
+        except duckdb.Error as exc:  # e.g. a concurrent write: it stays uncompressed, still correct
+            log_.info("keyed table %s not compressed: %s", name, exc)
+        self._con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM fx.{name}")
+        orphans = (
+            name == "_k_event_items"
+            or self._con.execute(f"SELECT count(*) FROM {name} WHERE a IS NULL").fetchall()[0][0]
+        )
+        self._facts[name] = (stamp, not orphans)
 
     def complete(self) -> frozenset[str]:
         """The keyed tables built so far whose every row has a known article."""
@@ -169,8 +175,6 @@ class Query:
             return query_sql.statement_facts(span)
         if name == "_k_event_items":
             return query_sql.EVENT_ITEMS
-        if name not in query_sql.FACTS:
-            raise KeyError(f"no keyed table {name!r}; they are {sorted(query_sql.FACTS)}")
         return query_sql.key_table(query_sql.FACTS[name], span)
 
     def keyed(self) -> bool:
@@ -226,7 +230,9 @@ class Query:
             self._con.execute("CREATE OR REPLACE TABLE statements_fixed AS SELECT * FROM _fixed")
             self._con.unregister("_fixed")
             self._con.execute(
-                f"""CREATE OR REPLACE VIEW statements AS SELECT * FROM {base}
+                # the untouched rows with the defaults `apply_corrections` gives every row
+                f"""CREATE OR REPLACE VIEW statements AS
+                SELECT * REPLACE (coalesce(origin, 'auto') AS origin, coalesce(note, '') AS note) FROM {base}
                 WHERE statement_id IS NULL OR NOT list_contains({_sql_list(ids)}, statement_id)
                 UNION ALL BY NAME SELECT * FROM statements_fixed"""
             )
@@ -379,16 +385,24 @@ def _sorted(df: pd.DataFrame, by: list[str], ascending: list[bool]) -> pd.DataFr
 
 
 def _mention_facts(q: Query, f: Filters) -> bool:
-    """Whether the mention facts stand in for the mentions under `f`: not with a search (the facts carry
-    every article's outlet and date, the plain queries join the articles the search keeps)."""
-    return not f.search and q.facts("_mfacts")
+    """Whether the mention facts stand in for the mentions under `f`: with the string keys not with a
+    search (the facts carry every article's outlet and date, the plain queries join the articles the
+    search keeps); with the integer keys always (a kept mention's article is a kept article)."""
+    return (not f.search or q.keyed()) and q.facts("_mfacts")
 
 
-def _first_articles(f: Filters) -> str:
+def _distinct_articles(q: Query, f: Filters, alias: str = "") -> str:
+    """SQL counting the distinct articles of filtered rows: their integer numbers under active filters
+    with the integer keys (every kept row has one), else the ids."""
+    column = "a" if f.active and q.keyed() else "article_id"
+    return f"count(DISTINCT {alias}{column})"
+
+
+def _first_articles(q: Query, f: Filters) -> str:
     """Distinct articles of the filtered mention facts: the rows flagged first of their (actor, article)
     when the filters keep such groups whole (articles, actors), else a distinct count."""
     if f.affiliations or f.topics or f.search:  # they keep single mentions or sentences
-        return "count(DISTINCT article_id)"
+        return _distinct_articles(q, f)
     return "count(*) FILTER (WHERE first AND article_id IS NOT NULL)"
 
 
@@ -396,7 +410,7 @@ def mentions_by_actor(q: Query, **filters) -> pd.DataFrame:
     """Mentions per actor: actor, actor_type, affiliation, linked, n (mentions), articles (distinct)."""
     f = _filters(filters)
     facts = _mention_facts(q, f)
-    articles = _first_articles(f) if facts else "count(DISTINCT article_id)"
+    articles = _first_articles(q, f) if facts else "count(DISTINCT article_id)"
     body = f"""SELECT actor,
         arg_min(actor_type, _row) FILTER (WHERE actor_type IS NOT NULL) AS actor_type,
         arg_min(affiliation, _row) FILTER (WHERE affiliation IS NOT NULL) AS affiliation,
@@ -458,7 +472,7 @@ def position_matrix(q: Query, *, level: str = "actor", **filters) -> pd.DataFram
         # an actor filter on affiliation rows, which splits an affiliation's group)
         whole = not f.search and (level == "actor" or not f.actors)
         articles = (f"count(*) FILTER (WHERE first_{level} AND article_id IS NOT NULL)" if whole
-                    else "count(DISTINCT article_id)")  # fmt: skip
+                    else _distinct_articles(q, f))  # fmt: skip
         sources, source, tables = q.distinct_sources(), "", {"s": "_sfacts"}
     else:
         articles, sources = "count(DISTINCT s.article_id)", "count(DISTINCT nullif(a.source, ''))"
@@ -673,7 +687,7 @@ def events_in_order(q: Query, *, include_background: bool = True, latest: int | 
     rank = "CASE e.date_precision WHEN 'day' THEN 0 WHEN 'month' THEN 1 WHEN 'year' THEN 2 ELSE 3 END"
     bg = "" if include_background else "WHERE NOT coalesce(e.background, false)"
     if q.narrow("events") != "events":
-        return _events_keyed(q, start, rank, bg, latest, filters)
+        return _events_keyed(q, bg, latest, filters)
     body = f"""SELECT * EXCLUDE (_k, _n) FROM (
         SELECT e.date, e.date_precision, try_strptime({start}, '%Y-%m-%d') AS period_start, e.time_expression,
           e.actors, e.topics, e.evidence, e.background, a.source, a.title, e.article_id, e.sentence_id,
@@ -684,25 +698,18 @@ def events_in_order(q: Query, *, include_background: bool = True, latest: int | 
     return _events_frame(_run(q, filters, body, {"e": "events", "a": "articles"}))
 
 
-def _events_keyed(
-    q: Query, start: str, rank: str, bg: str, latest: int | None, filters: dict
-) -> pd.DataFrame:
-    """`events_in_order` on the keyed events: ordered on their narrow copy, then only the rows kept
-    (`latest`) read in full, with their article's outlet and title (of the filtered articles, as the
-    pandas join does)."""
-    keep = f"WHERE _k > _total - {int(latest)}" if latest is not None else ""
-    body = f"""SELECT x.date, x.date_precision, k.period_start, x.time_expression, x.actors, x.topics,
-          x.evidence, x.background, fa.source, t.title, x.article_id, x.sentence_id, x.event_id, k._total
-        FROM (SELECT * FROM (
-            SELECT e._row, e.a, try_strptime({start}, '%Y-%m-%d') AS period_start,
-              row_number() OVER (ORDER BY period_start NULLS LAST, {rank}, e.article_id NULLS LAST,
-                e.sentence_id NULLS LAST, e._row) AS _k, count(*) OVER () AS _total
-            FROM e {bg}) {keep}) k
-        JOIN (SELECT * FROM events WHERE _row IN (SELECT _row FROM e)) x USING (_row)
+def _events_keyed(q: Query, bg: str, latest: int | None, filters: dict) -> pd.DataFrame:
+    """`events_in_order` on the keyed events, which carry their position in the timeline's order (`o`):
+    the last `latest` of the filtered ones by that position, then only those rows read in full, with
+    their article's outlet and title (of the filtered articles, as the pandas join does)."""
+    keep = f"ORDER BY o DESC LIMIT {int(latest)}" if latest is not None else ""
+    body = f"""SELECT x.date, x.date_precision, {query_sql.event_start("x.")} AS period_start,
+          x.time_expression, x.actors, x.topics, x.evidence, x.background, fa.source, t.title, x.article_id,
+          x.sentence_id, x.event_id, (SELECT count(*) FROM e {bg}) AS _total
+        FROM (SELECT _row, a, o FROM e {bg} {keep}) k JOIN events x USING (_row)
         LEFT JOIN a fa ON fa.a = k.a LEFT JOIN articles t ON t._row = fa._row
-        ORDER BY k._k"""
-    out = _run(q, filters, body, {"e": "_k_events", "a": "_art"})
-    return _events_frame(out)
+        ORDER BY k.o"""
+    return _events_frame(_run(q, filters, body, {"e": "_k_events", "a": "_art"}))
 
 
 def _events_frame(out: pd.DataFrame) -> pd.DataFrame:
@@ -720,7 +727,7 @@ def actor_first_last(q: Query, **filters) -> pd.DataFrame:
     articles, mentions."""
     f = _filters(filters)
     if _mention_facts(q, f):
-        body = f"""SELECT actor, min(day) AS first, max(day) AS last, {_first_articles(f)} AS articles,
+        body = f"""SELECT actor, min(day) AS first, max(day) AS last, {_first_articles(q, f)} AS articles,
             count(*) AS mentions FROM m WHERE actor IS NOT NULL GROUP BY actor
             ORDER BY first NULLS LAST, actor"""
         out = q.sql(q.with_filters(f, body, {"m": "_mfacts"}), _params(f))

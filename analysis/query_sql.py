@@ -133,14 +133,33 @@ UNION ALL
 SELECT _row, 'topics' AS kind, unnest(string_split(coalesce(topics, ''), '; ')) AS item FROM events"""
 
 
+def event_start(alias: str = "") -> str:
+    """SQL of an event's period start: its date, a month or year counting as its first day."""
+    day = f"substr({alias}date, 1, 10)"
+    return (f"try_strptime(CASE length({day}) WHEN 4 THEN {day} || '-01-01' WHEN 7 THEN {day} || '-01' "
+            f"ELSE {day} END, '%Y-%m-%d')")  # fmt: skip
+
+
+def event_order(alias: str = "") -> str:
+    """The timeline's order of events (as `timeline_tables.events_in_order`): by period start, a day before
+    a month before a year, then article, sentence and row."""
+    rank = (f"CASE {alias}date_precision WHEN 'day' THEN 0 WHEN 'month' THEN 1 WHEN 'year' THEN 2 ELSE 3 "
+            "END")  # fmt: skip
+    return (f"{event_start(alias)} NULLS LAST, {rank}, {alias}article_id NULLS LAST, "
+            f"{alias}sentence_id NULLS LAST, {alias}_row")  # fmt: skip
+
+
 def key_table(name: str, span: int) -> str:
     """CREATE of `KEYED[name]` for a table other than articles, mentions and statements: each row's
-    position, article number, sentence key, outlet code and the columns the filters read."""
+    position, article number, sentence key, outlet code and the columns the filters read (events: also
+    `o`, their position in the timeline's order, which a filter keeps)."""
     cols = [c.name for c in schema.TABLES[name]]
     extra = "".join(f", t.{c}" for c in (*_FILTER_COLUMNS, *_KEY_COLUMNS.get(name, ())) if c in cols)
     key = sentence_key(span, "t") if "sentence_id" in cols else "NULL::BIGINT"
-    return (f"CREATE OR REPLACE TABLE fx.{KEYED[name]} AS SELECT t._row, n.a, {key} AS k, n.src{extra} "
-            f"FROM {name} t LEFT JOIN _art n USING (article_id)")  # fmt: skip
+    select = f"SELECT t._row, n.a, {key} AS k, n.src{extra} FROM {name} t LEFT JOIN _art n USING (article_id)"
+    if name == "events":
+        select = f"SELECT *, row_number() OVER (ORDER BY {event_order()}) AS o FROM ({select})"
+    return f"CREATE OR REPLACE TABLE fx.{KEYED[name]} AS {select}"
 
 
 FACTS = {"_sfacts": "statements_aff", "_mfacts": "mentions", "_art": "articles"} | {

@@ -111,7 +111,12 @@ def lines_over_time(
     traces = []
     keys = _order(df, series, value)[:top] if series else [None]
     ordered = df.sort_values(date, kind="stable")
-    parts = dict(list(ordered.groupby(ordered[series].astype(str), sort=False))) if series else {}
+    if series:  # split off the drawn series only (a positions-over-time frame has hundreds)
+        names = ordered[series].astype(str)
+        shown = names.isin(keys).to_numpy(dtype=bool)
+        parts = dict(list(ordered[shown].groupby(names[shown], sort=False)))
+    else:
+        parts = {}
     for key in keys:
         part = parts.get(key, ordered)
         trace = dict(

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import html
 import math
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import style
-from dashboard.figure_base import empty_figure, hover_text, make_figure, plain
+from dashboard.figure_base import _missing, empty_figure, hover_text, make_figure, plain
 from dashboard.figure_base import order_by_total as _order
 
 # A network places at most NETWORK_NODES nodes and draws the NETWORK_EDGES strongest links between them.
@@ -92,12 +91,12 @@ def _weight(df: pd.DataFrame) -> pd.Series:
 
 
 def _num(v) -> float | None:
-    return None if v is None or pd.isna(v) else float(v)
+    return None if _missing(v) else float(v)
 
 
 def _count(cell: dict, key: str) -> int:
     v = cell.get(key)
-    return 0 if v is None or pd.isna(v) else int(v)
+    return 0 if _missing(v) else int(v)
 
 
 def _cell_label(cell: dict | None) -> str:
@@ -111,13 +110,13 @@ def _cell_label(cell: dict | None) -> str:
 
 
 def _cell_hover(cell: dict, r: str, c: str, labels: dict[str, str]) -> str:
-    parts = [f"<b>{html.escape(r)}</b> on <b>{html.escape(labels.get(c, c))}</b>"]
+    parts = [f"<b>{plain(r)}</b> on <b>{plain(labels.get(c, c))}</b>"]
     counts = [f"{k} {_count(cell, k)}" for k in ("support", "oppose", "neutral") if k in cell]
     if counts:
         parts.append(" · ".join(counts))
     if isinstance(cell.get("sources"), str) and cell["sources"]:
         parts.append("sources: " + hover_text(cell["sources"], width=60, max_chars=200))
-    elif "n_sources" in cell and not pd.isna(cell["n_sources"]):
+    elif "n_sources" in cell and not _missing(cell["n_sources"]):
         parts.append(f"{int(cell['n_sources'])} source(s)")
     return "<br>".join(parts)
 
