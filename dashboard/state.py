@@ -116,7 +116,12 @@ def row_keys(folder: str, key: tuple[float, float]) -> RowKeys:
     return RowKeys(load(folder, key))
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+# Filters are hashed by their repr (a frozen dataclass of strings and tuples): Streamlit's generic hashing
+# of a dataclass (by pickling) costs ~0.3 ms per cached call, a dozen times per page run.
+BY_REPR = {Filters: repr}
+
+
+@st.cache_resource(show_spinner=False, max_entries=64, hash_funcs=BY_REPR)
 def filtered(folder: str, key: tuple[float, float], filters: Filters) -> dict[str, pd.DataFrame]:
     """`apply_filters` on the cached tables, each table filtered when a page first reads it; cached per
     filter set so going back is instant."""
@@ -135,7 +140,7 @@ def _catalog(folder: str, key: tuple[float, float], mode: str) -> views.Catalog:
     return views.catalog(load(folder, key))
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64, hash_funcs=BY_REPR)
 def summary(folder: str, key: tuple[float, float], filters: Filters, mode: str = "pandas") -> dict:
     """The filtered articles, sources, start and end: the source note of every page, from the articles
     alone (a page that does not show mentions or statements never filters them)."""
@@ -144,7 +149,7 @@ def summary(folder: str, key: tuple[float, float], filters: Filters, mode: str =
     return views.article_summary(filtered(folder, key, filters))
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256, hash_funcs=BY_REPR)
 def aggregated(
     folder: str,
     key: tuple[float, float],

@@ -252,3 +252,20 @@ def test_coverage_switches_to_weeks_over_long_spans(start, end, days):
     ctx = SimpleNamespace(summary={"start": start, "end": end})
     assert charts._span_days(ctx) == days
     assert (charts._span_days(ctx) > charts.DAILY_UP_TO) == (days == 364)
+
+
+def test_figures_draw_only_trace_types_the_template_styles():
+    """The template keeps the defaults of `style.DRAWN_TYPES` only: a figure of another type would lose
+    its plotly_white look."""
+    from dashboard import style
+
+    df = pd.DataFrame({"actor": ["A", "B"], "topic": ["t", "t"], "net": [0.5, -1.0], "n": [2, 3]})
+    drawn = [
+        figures.bar_chart(df, category="actor"),
+        figures.position_heatmap(df),
+        figures.lines_over_time(df.assign(date=["2025-01-01", "2025-01-02"]), series="actor"),
+        figures.coverage_chart(df.assign(date=["2025-01-01", "2025-01-02"]), stack="actor"),
+    ]
+    for fig in drawn:
+        assert {trace.type for trace in fig.data} <= set(style.DRAWN_TYPES)
+        assert set(fig.layout.template.data.to_plotly_json()) == set(style.DRAWN_TYPES)
