@@ -27,7 +27,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.filters import Filters, apply_filters
-from analysis.grouping import distinct_per_group, join_articles
+from analysis.grouping import count_by_article, distinct_per_group, join_articles
 
 UNKNOWN = "(unknown)"
 LEVELS = ("sentence", "article")
@@ -78,8 +78,7 @@ def mentions_by_actor(tables: dict[str, pd.DataFrame], **filters) -> pd.DataFram
 def mentions_by_actor_source(tables: dict[str, pd.DataFrame], **filters) -> pd.DataFrame:
     """Mentions per actor and outlet: actor, source, n."""
     t = _filtered(tables, filters)
-    m = _with_articles(t["mentions"], t["articles"], ["source"])
-    out = m.groupby(["actor", "source"]).size().reset_index(name="n")
+    out = count_by_article(t["mentions"], "actor", t["articles"], "source", missing=UNKNOWN)
     return _sorted(out, ["actor", "n", "source"], [True, False, True])
 
 
@@ -98,9 +97,8 @@ def mentions_by_actor_day(tables: dict[str, pd.DataFrame], **filters) -> pd.Data
     Articles without a known publication date are left out.
     """
     t = _filtered(tables, filters)
-    m = _with_articles(t["mentions"], t["articles"], ["published"])
-    m = m[m["published"].fillna("") != ""].rename(columns={"published": "date"})
-    out = m.groupby(["actor", "date"]).size().reset_index(name="n")
+    out = count_by_article(t["mentions"], "actor", t["articles"], "published")
+    out = out.rename(columns={"published": "date"})
     return _sorted(out, ["date", "actor"], [True, True])
 
 

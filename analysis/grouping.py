@@ -54,3 +54,45 @@ def join_articles(frame: pd.DataFrame, articles: pd.DataFrame, cols: list[str]) 
     pos = ids.get_indexer(frame["article_id"])
     taken = {c: articles[c].array.take(pos, allow_fill=True) for c in cols}
     return frame.assign(**{c: pd.Series(v, index=frame.index) for c, v in taken.items()})
+
+
+def count_by_article(
+    frame: pd.DataFrame, key: str, articles: pd.DataFrame, column: str, *, missing: str | None = None
+) -> pd.DataFrame:
+    """Rows of `frame` per (`key`, the `column` of their article): key, column, n (in no set order).
+
+    Rows with a missing `key` are left out; so are rows whose article's `column` is missing or empty (or
+    whose article is not in `articles`), unless `missing` names them. Counted on integer codes: a mention
+    table has hundreds of thousands of rows, where a groupby on two string columns costs several times more.
+
+    Example:
+        >>> arts = pd.DataFrame({"article_id": ["a", "b"], "source": ["AP", ""]})
+        >>> m = pd.DataFrame({"article_id": ["a", "a", "b", "z"], "actor": ["X", "X", "Y", "Y"]})
+        >>> count_by_article(m, "actor", arts, "source", missing="?").values.tolist()
+        [['X', 'AP', 2], ['Y', '?', 2]]
+    """
+    ids = pd.Index(articles["article_id"])
+    if ids.is_unique:
+        value_codes, values = pd.factorize(articles[column])
+        pos = ids.get_indexer(frame["article_id"])
+        codes = np.where(pos >= 0, value_codes[pos], -1)
+    else:  # not a key: the general join (a row counts once per matching article row)
+        frame = join_articles(frame[["article_id", key]], articles, [column])
+        codes, values = pd.factorize(frame[column])
+    values = pd.Index(values)
+    if len(values) and (values.astype(str) == "").any():  # "" is missing, as NA is
+        codes = np.where(codes == values.get_loc(""), -1, codes)
+    if missing is not None:  # missing values become one more value
+        codes = np.where(codes < 0, len(values), codes)
+        values = values.append(pd.Index([missing], dtype=values.dtype))
+    key_codes, keys = pd.factorize(frame[key])
+    ok = (key_codes >= 0) & (codes >= 0)
+    width = max(len(values), 1)
+    group, pairs = pd.factorize(key_codes[ok].astype(np.int64) * width + codes[ok])
+    return pd.DataFrame(
+        {
+            key: pd.Series(keys.take(pairs // width), dtype=frame[key].dtype),
+            column: pd.Series(values.take(pairs % width), dtype=articles[column].dtype),
+            "n": np.bincount(group, minlength=len(pairs)).astype("int64"),
+        }
+    )
