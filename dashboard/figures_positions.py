@@ -206,16 +206,16 @@ def network(
 def _edge_traces(
     edges: pd.DataFrame, pos: dict, *, source: str, target: str, weight: str, sign: str | None
 ) -> list[dict]:
-    """The edges as line traces, one per (colour, width) group: a trace per edge makes a figure of a
-    hundred links slow to build and to send. Widths run from 1 px (the lightest drawn link) to 8 px (the
-    heaviest) in whole pixels: scaled from zero instead, a dense network whose links are all heavy would
-    draw every line near full width, one solid mass."""
+    """The edges as line traces, one per (colour, strength) group: a trace per edge makes a figure of a
+    hundred links slow to build and to send. Strength runs in 8 steps from the lightest drawn link (1 px,
+    faint) to the heaviest (6 px, nearly opaque): scaled from zero, or at one opacity, a dense network
+    whose links are all heavy would draw every line alike, one solid mass."""
     wmin, wmax = float(edges[weight].min()), float(edges[weight].max())
     groups: dict[tuple[str, int], tuple[list, list]] = {}
     for e in edges.to_dict("records"):
         (ax, ay), (bx, by) = pos[str(e[source])], pos[str(e[target])]
-        width = round(1 + 7 * (float(e[weight]) - wmin) / (wmax - wmin)) if wmax > wmin else 3
-        xs, ys = groups.setdefault((_sign_color(e.get(sign) if sign else None), width), ([], []))
+        step = round(7 * (float(e[weight]) - wmin) / (wmax - wmin)) if wmax > wmin else 3
+        xs, ys = groups.setdefault((_sign_color(e.get(sign) if sign else None), step), ([], []))
         xs += [ax, bx, None]
         ys += [ay, by, None]
     return [
@@ -225,11 +225,11 @@ def _edge_traces(
             y=ys,
             mode="lines",
             showlegend=False,
-            line=dict(width=width, color=color),
-            opacity=0.75,
+            line=dict(width=1 + 5 * step / 7, color=color),
+            opacity=0.2 + 0.7 * step / 7,
             hoverinfo="skip",
         )  # fmt: skip
-        for (color, width), (xs, ys) in sorted(groups.items(), key=lambda kv: -kv[0][1])  # thin on top
+        for (color, step), (xs, ys) in sorted(groups.items(), key=lambda kv: kv[0][1])  # strongest on top
     ]
 
 

@@ -202,12 +202,28 @@ def test_network_edges_scale_with_weight_and_kind_colours():
     nodes = pd.DataFrame({"actor": ["A", "B", "C"], "n": [5, 3, 1]})
     edges = pd.DataFrame({"actor_a": ["A", "A"], "actor_b": ["B", "C"], "n": [4, 1], "net": [1.0, -0.5]})
     fig = figures.network(nodes, edges, source="actor_a", target="actor_b", sign="net")
-    lines = [t for t in fig.data if t.mode == "lines"]
+    lines = {t.line.color: t for t in fig.data if t.mode == "lines"}
     assert len(lines) == 2
-    assert lines[0].line.width > lines[1].line.width
-    assert lines[0].line.color == style.STANCE_COLORS["support"]
-    assert lines[1].line.color == style.STANCE_COLORS["oppose"]
+    heavy, light = lines[style.STANCE_COLORS["support"]], lines[style.STANCE_COLORS["oppose"]]
+    assert heavy.line.width > light.line.width and heavy.opacity > light.opacity
+    assert [t.line.color for t in fig.data[:2]] == [light.line.color, heavy.line.color]  # heavy on top
     assert list(fig.data[-1].customdata) == ["A", "B", "C"]
+
+
+def test_dense_network_of_heavy_links_still_tells_them_apart():
+    """Links weighing 90 to 100 are not all drawn near full width (scaled from zero they would be)."""
+    names = [f"N{i}" for i in range(12)]
+    pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :]]
+    edges = pd.DataFrame(
+        {
+            "actor_a": [a for a, _ in pairs],
+            "actor_b": [b for _, b in pairs],
+            "n": [90 + i % 11 for i in range(len(pairs))],
+        }  # fmt: skip
+    )
+    fig = figures.network(None, edges, source="actor_a", target="actor_b")
+    widths = [t.line.width for t in fig.data if t.mode == "lines"]
+    assert min(widths) == 1 and max(widths) == 6 and len(set(widths)) == 8
 
 
 def test_network_without_nodes_sizes_ends_by_weight():
