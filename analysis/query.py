@@ -14,8 +14,12 @@ columns, dtypes and order as its pandas twin:
 | `coverage_over_time(q, by=, freq=, **filters)` | `timeline_tables.coverage_over_time` |
 
 plus `q.filtered(table, filters, columns=, limit=)` (the rows of one table a view shows), `q.count(...)`
-and `q.sql(...)`. The heaviest aggregations read narrow, compressed fact tables of the statements and
-mentions built once per data version (`Query.facts`, docs/scale.md), with the plain SQL as fallback.
+and `q.sql(...)`. Filters run on integer keys: once per data version, narrow compressed *keyed tables*
+(`Query.facts`, `query_sql.KEYED`) give every row its article's number and its sentence's integer key (as
+`filters.RowKeys` does), the statements and mentions also their article's outlet and date and first-of-group
+flags (the fact tables the heaviest aggregations read); each filter set's key sets are integer tables
+(`Query.prepared`), and a table's rows are read by position. With a repeated article id (or `facts=False`,
+a baseline for benchmarks) the plain SQL on string keys runs instead (docs/scale.md).
 Filters are the keyword arguments of `analysis.filters.Filters` (`actors`,
 `affiliations`, `topics`, `sources`, `start`, `end`, `search`).
 
@@ -42,7 +46,13 @@ log_ = logging.getLogger("parley.query")
 PREPARED = 16  # filter sets whose key sets a Query keeps
 LEVELS = ("actor", "affiliation")
 # the keyed tables (`Query.facts`), in the order they are built (`_art` first: the others join it)
-KEYED_TABLES = ("_art", *dict.fromkeys(v for v in query_sql.KEYED.values() if v != "_art"), "_k_event_items")
+KEYED_TABLES = (
+    "_art",
+    "_snames",
+    *dict.fromkeys(v for v in query_sql.KEYED.values() if v != "_art"),
+    "_k_event_items",
+)
+_UNKEYED = ("_snames", "_k_event_items")  # built with the keyed tables, without article numbers
 
 
 class Query:
@@ -156,14 +166,15 @@ class Query:
             log_.info("keyed table %s not compressed: %s", name, exc)
         self._con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM fx.{name}")
         orphans = (
-            name == "_k_event_items"
+            name in _UNKEYED
             or self._con.execute(f"SELECT count(*) FROM {name} WHERE a IS NULL").fetchall()[0][0]
         )
         self._facts[name] = (stamp, not orphans)
 
     def complete(self) -> frozenset[str]:
         """The keyed tables built so far whose every row has a known article."""
-        return frozenset(name for name, v in self._facts.items() if name != "_base" and v[1])
+        with self._lock:
+            return frozenset(name for name, v in self._facts.items() if name != "_base" and v[1])
 
     @staticmethod
     def _key_sql(name: str, span: int) -> str:
@@ -175,6 +186,8 @@ class Query:
             return query_sql.statement_facts(span)
         if name == "_k_event_items":
             return query_sql.EVENT_ITEMS
+        if name == "_snames":
+            return query_sql.STATEMENT_NAMES
         return query_sql.key_table(query_sql.FACTS[name], span)
 
     def keyed(self) -> bool:
@@ -473,7 +486,19 @@ def position_matrix(q: Query, *, level: str = "actor", **filters) -> pd.DataFram
         whole = not f.search and (level == "actor" or not f.actors)
         articles = (f"count(*) FILTER (WHERE first_{level} AND article_id IS NOT NULL)" if whole
                     else _distinct_articles(q, f))  # fmt: skip
-        sources, source, tables = q.distinct_sources(), "", {"s": "_sfacts"}
+        code = "ac" if level == "actor" else "fc"
+        stance = {k: f"count(*) FILTER (WHERE st = {v})" for k, v in query_sql.STANCE_CODE.items()}
+        body = f"""SELECT h.name AS actor, t.name AS topic, support, oppose, neutral,
+            support + oppose + neutral AS n,
+            CASE WHEN support + oppose > 0 THEN (support - oppose) / (support + oppose) ELSE 0.0 END AS net,
+            n_sources, n_articles FROM (
+              SELECT {code} AS hc, tc, {stance["support"]} AS support, {stance["oppose"]} AS oppose,
+                {stance["neutral"]} AS neutral, {q.distinct_sources()} AS n_sources, {articles} AS n_articles
+              FROM s WHERE {code} IS NOT NULL AND tc IS NOT NULL GROUP BY ALL HAVING count(st) > 0) g
+            JOIN _snames h ON h.kind = 'holder' AND h.c = g.hc
+            JOIN _snames t ON t.kind = 'topic' AND t.c = g.tc"""
+        out = q.sql(q.with_filters(f, body, {"s": "_sfacts"}), _params(f))
+        return _sorted(_typed(out, _MATRIX_TYPES), ["actor", "topic"], [True, True])
     else:
         articles, sources = "count(DISTINCT s.article_id)", "count(DISTINCT nullif(a.source, ''))"
         source, tables = "LEFT JOIN articles a USING (article_id)", {"s": _statements_table(level)[0]}
@@ -489,9 +514,12 @@ def position_matrix(q: Query, *, level: str = "actor", **filters) -> pd.DataFram
           WHERE s.{level} IS NOT NULL AND s.topic IS NOT NULL
           GROUP BY ALL HAVING count(s.stance) > 0)"""
     out = q.sql(q.with_filters(f, body, tables, affiliations="statements_aff" in tables.values()), _params(f))
-    types = {"actor": "string", "topic": "string", "support": "int64", "oppose": "int64", "neutral": "int64",
-             "n": "int64", "net": "float64", "n_sources": "int64", "n_articles": "int64"}  # fmt: skip
-    return _sorted(_typed(out, types), ["actor", "topic"], [True, True])
+    return _sorted(_typed(out, _MATRIX_TYPES), ["actor", "topic"], [True, True])
+
+
+_MATRIX_TYPES = {"actor": "string", "topic": "string", "support": "int64", "oppose": "int64",
+                 "neutral": "int64", "n": "int64", "net": "float64", "n_sources": "int64",
+                 "n_articles": "int64"}  # fmt: skip
 
 
 def coverage_over_time(q: Query, *, by: str = "source", freq: str = "D", **filters) -> pd.DataFrame:

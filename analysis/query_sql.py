@@ -87,16 +87,41 @@ def sentence_key(span: int, alias: str) -> str:
     return f"n.a::BIGINT * {int(span)} + coalesce({alias}.sentence_id, -1) + 1"
 
 
+# integer codes of the statements' holders (actors, and the affiliations they act for) and topics: the
+# statement facts carry them (`ac`, `fc`, `tc`, and `st` for the stance), so that the position matrix
+# groups small integers (twice as fast over 2M statements as grouping the names)
+STATEMENT_NAMES = """
+CREATE OR REPLACE TABLE fx._snames AS
+SELECT kind, name, (row_number() OVER (PARTITION BY kind ORDER BY name))::INTEGER AS c FROM (
+  SELECT 'holder' AS kind, actor AS name FROM statements WHERE actor IS NOT NULL
+  UNION SELECT 'holder', affiliation FROM actor_affiliation WHERE affiliation IS NOT NULL
+  UNION SELECT 'topic', topic FROM statements WHERE topic IS NOT NULL)"""
+STANCE_CODE = {"support": 1, "oppose": 2, "neutral": 3}  # any other stance: 0
+
+
+def _article_group(a: str = "a") -> str:
+    """GROUP BY terms of one article: its number, and for a row of an unknown article (no number) its id."""
+    return f"{a}, CASE WHEN {a} IS NULL THEN article_id END"
+
+
 def statement_facts(span: int) -> str:
+    """The statement facts: the joins once (materialised), then the first-of-group flags on integers."""
+    stance = " ".join(f"WHEN '{k}' THEN {v}" for k, v in STANCE_CODE.items())
     return f"""
 CREATE OR REPLACE TABLE fx._sfacts AS
-WITH s AS (SELECT s.*, coalesce(aa.affiliation, s.actor) AS affiliation
-           FROM statements s LEFT JOIN actor_affiliation aa USING (actor))
-SELECT s._row, n.a, {sentence_key(span, "s")} AS k, s.article_id, s.sentence_id, s.actor, s.topic, s.stance,
-  s.affiliation, n.src, n.source, n.published,
-  s._row IN (SELECT min(_row) FROM s GROUP BY actor, topic, article_id) AS first_actor,
-  s._row IN (SELECT min(_row) FROM s GROUP BY affiliation, topic, article_id) AS first_affiliation
-FROM s LEFT JOIN _art n USING (article_id)"""
+WITH b AS MATERIALIZED (
+  SELECT s._row, n.a, {sentence_key(span, "s")} AS k, s.article_id, s.sentence_id, s.actor, s.topic,
+    s.stance, coalesce(aa.affiliation, s.actor) AS affiliation, n.src, n.source, n.published,
+    h.c AS ac, g.c AS fc, t.c AS tc,
+    CASE WHEN s.stance IS NOT NULL THEN (CASE s.stance {stance} ELSE 0 END)::UTINYINT END AS st
+  FROM statements s LEFT JOIN actor_affiliation aa USING (actor) LEFT JOIN _art n USING (article_id)
+    LEFT JOIN fx._snames h ON h.kind = 'holder' AND h.name = s.actor
+    LEFT JOIN fx._snames g ON g.kind = 'holder' AND g.name = coalesce(aa.affiliation, s.actor)
+    LEFT JOIN fx._snames t ON t.kind = 'topic' AND t.name = s.topic)
+SELECT b.*,
+  _row IN (SELECT min(_row) FROM b GROUP BY ac, tc, {_article_group()}) AS first_actor,
+  _row IN (SELECT min(_row) FROM b GROUP BY fc, tc, {_article_group()}) AS first_affiliation
+FROM b"""
 
 
 def mention_facts(span: int) -> str:

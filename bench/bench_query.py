@@ -7,8 +7,8 @@ in its own process so its peak memory (max RSS) is its own. Each page's queries 
 over a cycle of typical changes (an actor, two actors, a topic, a source, a date range, a search, ...).
 
 Each engine first runs every page once unfiltered (reported as `first run`: the DuckDB layer builds its
-fact tables then, once per data version), then the timed filter changes. `--plain` also times the DuckDB
-layer without fact tables (the plain SQL), a baseline measured in the same run.
+keyed and fact tables then, once per data version), then the timed filter changes. `--plain` also times
+the DuckDB layer without them (the plain SQL on string keys), a baseline measured in the same run.
 
 Usage:
     python bench/bench_query.py --sizes 10000 100000 --pandas-up-to 10000 --plain [--repeat 20] \\
