@@ -145,12 +145,21 @@ def test_article_text_is_escaped(tmp_path, monkeypatch):
     assert not any("<script>" in body for body in html_blocks)
 
 
+def _table_labels(at: AppTest) -> dict[str, str]:
+    """The table picker's labels ("statements — 1,234 rows") by table."""
+    return {label.split(" — ")[0]: label for label in at.selectbox(key="data_table").options}
+
+
 def test_data_page_counts_follow_filters(synthetic_dir, monkeypatch):
     at = _open("data", synthetic_dir, monkeypatch)
-    label = next(e.label for e in at.expander if e.label.startswith("statements"))
+    labels = _table_labels(at)
+    assert len(at.dataframe) == 1 and at.selectbox(key="data_table").value == "statements"
+    rows = at.dataframe[0].value.shape[0]
     at = _open("data", synthetic_dir, monkeypatch, f_search="rejected")
-    filtered = next(e.label for e in at.expander if e.label.startswith("statements"))
-    assert filtered != label
+    assert _table_labels(at)["statements"] != labels["statements"]
+    assert at.dataframe[0].value.shape[0] < rows
+    at.selectbox(key="data_table").set_value("mentions").run()
+    assert at.dataframe[0].value.shape[0] > 0 and at.get("download_button")[-1].label == "mentions.csv"
 
 
 def test_first_start_builds_the_corpus(tmp_path, monkeypatch):
