@@ -13,10 +13,11 @@ still appear in `events_per_actor` and the `articles`/`mentions` columns of `act
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analysis.filters import Filters, apply_filters
-from analysis.grouping import join_articles, nunique_by
+from analysis.grouping import distinct_per_group, join_articles
 
 PRECISION_ORDER = {"day": 0, "month": 1, "year": 2}
 COVERAGE_BY = ("source", "actor", "topic")
@@ -131,15 +132,25 @@ def actor_first_last(tables: dict[str, pd.DataFrame], **filters) -> pd.DataFrame
     t = _filtered(tables, filters)
     days = t["articles"][["article_id", "published"]].assign(day=lambda a: _day(a["published"]))
     rows = join_articles(t["mentions"][["article_id", "actor"]], days, ["day"])
-    grouped = rows.groupby("actor")
+    actor, names = pd.factorize(rows["actor"], sort=True)  # integer codes: no groupby on the strings
+    k, known = len(names), actor >= 0
+    stamps = pd.to_datetime(rows["day"]).to_numpy()  # datetime64 of the column's unit
+    day = stamps.view(np.int64)
+    none = np.iinfo(np.int64).min  # NaT: no day-precise date
+    dated = known & (day != none)
+    first = np.full(k, np.iinfo(np.int64).max)
+    last = np.full(k, none)
+    np.minimum.at(first, actor[dated], day[dated])
+    np.maximum.at(last, actor[dated], day[dated])
     out = pd.DataFrame(
         {
-            "first": grouped["day"].min(),
-            "last": grouped["day"].max(),
-            "articles": nunique_by(rows["actor"], rows["article_id"]),
-            "mentions": grouped.size().astype("int64"),
+            "actor": pd.Series(names, dtype=rows["actor"].dtype),
+            "first": np.where(last == none, none, first).view(stamps.dtype),
+            "last": last.view(stamps.dtype),
+            "articles": distinct_per_group(actor, pd.factorize(rows["article_id"])[0], k),
+            "mentions": np.bincount(actor[known], minlength=k).astype("int64"),
         }
-    ).reset_index()
+    )
     return out.sort_values(["first", "actor"], na_position="last").reset_index(drop=True)
 
 
