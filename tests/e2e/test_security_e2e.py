@@ -344,7 +344,9 @@ def test_exports_carry_markup_as_text(watched):
     statements = _download(page, "statements.csv").decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(statements)))
     assert any(SCRIPT in r["evidence"] for r in rows) and any(r["actor"] == ACTOR for r in rows)
-    page.locator('[data-testid="stExpander"] summary').filter(has_text="articles —").click()
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Table").click()  # the Data page's picker
+    page.get_by_role("option").filter(has_text="articles —").first.click()
+    expect(page.get_by_role("button", name="articles.csv")).to_be_visible(timeout=30_000)
     articles = list(csv.DictReader(io.StringIO(_download(page, "articles.csv").decode("utf-8-sig"))))
     assert {TITLE, FEED_TITLE} <= {r["title"] for r in articles}
     assert {SOURCE, FEED_SOURCE} <= {r["source"] for r in articles}
