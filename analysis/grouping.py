@@ -21,10 +21,18 @@ def distinct_per_group(group: np.ndarray, values: np.ndarray, n: int) -> np.ndar
     return np.bincount(pairs // width, minlength=n).astype("int64")
 
 
-def nunique_by(keys: pd.Series, values: pd.Series) -> np.ndarray:
-    """`values.groupby(keys).nunique()` as an array: one count per distinct non-missing key, in key order."""
-    codes, uniques = pd.factorize(keys, sort=True)
-    return distinct_per_group(codes, pd.factorize(values)[0], len(uniques))
+def known_codes(values: pd.Series | pd.Index) -> tuple[np.ndarray, pd.Index]:
+    """`pd.factorize(values)` with an empty string missing (code -1), as NA is.
+
+    Example:
+        >>> known_codes(pd.Series(["AP", "", None, "AP"]))[0].tolist()
+        [0, -1, -1, 0]
+    """
+    codes, uniques = pd.factorize(values)
+    uniques = pd.Index(uniques)
+    if len(uniques) and (uniques.astype(str) == "").any():
+        codes = np.where(codes == uniques.get_loc(""), -1, codes)
+    return codes, uniques
 
 
 def unique(values: np.ndarray) -> np.ndarray:
@@ -73,15 +81,12 @@ def count_by_article(
     """
     ids = pd.Index(articles["article_id"])
     if ids.is_unique:
-        value_codes, values = pd.factorize(articles[column])
+        value_codes, values = known_codes(articles[column])
         pos = ids.get_indexer(frame["article_id"])
         codes = np.where(pos >= 0, value_codes[pos], -1)
     else:  # not a key: the general join (a row counts once per matching article row)
         frame = join_articles(frame[["article_id", key]], articles, [column])
-        codes, values = pd.factorize(frame[column])
-    values = pd.Index(values)
-    if len(values) and (values.astype(str) == "").any():  # "" is missing, as NA is
-        codes = np.where(codes == values.get_loc(""), -1, codes)
+        codes, values = known_codes(frame[column])
     if missing is not None:  # missing values become one more value
         codes = np.where(codes < 0, len(values), codes)
         values = values.append(pd.Index([missing], dtype=values.dtype))

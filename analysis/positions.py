@@ -25,7 +25,7 @@ import pandas as pd
 
 from analysis import affiliation
 from analysis.filters import Filters, apply_filters, as_mask
-from analysis.grouping import distinct_per_group, join_articles
+from analysis.grouping import distinct_per_group, join_articles, known_codes
 
 LEVELS = ("actor", "affiliation")
 FREQS = {"W": "W-SUN", "M": "M"}  # W-SUN: weeks ending Sunday, i.e. starting Monday
@@ -105,8 +105,7 @@ def _tally(view: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         for s in ("support", "oppose", "neutral")
     }
     listed = np.bincount(inverse, weights=stance >= 0, minlength=n) > 0
-    source, sources = pd.factorize(view["source"])
-    source = np.where(source == (sources.get_loc("") if "" in sources else -2), -1, source)  # "": unknown
+    source = known_codes(view["source"])[0]  # "": an unknown outlet, not one more
     distinct = {
         name: distinct_per_group(inverse, codes[valid], n)
         for name, codes in (("n_sources", source), ("n_articles", pd.factorize(view["article_id"])[0]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+from collections.abc import Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -59,9 +60,6 @@ class _SharedDict(dict):
         return self
 
 
-_TEMPLATE = _SharedDict(style.TEMPLATE)
-
-
 def _share(value: object) -> object:
     """`value` with every list of plain values wrapped as `_Shared` (dicts and lists of dicts walked)."""
     if isinstance(value, dict):
@@ -79,11 +77,11 @@ def make_figure(traces: list[dict], layout: dict, *, title: str = "", height: in
     Validation costs about a second per 10,000 points (every colour and symbol is checked one by one),
     and each `update_layout` call a few milliseconds; these dicts are built here from known-good values,
     and the figure tests check their structure. Data arrays and the template are shared, not deep-copied
-    (`_Shared`).
+    (`_Shared`, `_SharedDict`).
     """
     layout = style.layout(title=title, height=height) | layout
-    if layout.get("template") is style.TEMPLATE:
-        layout["template"] = _TEMPLATE
+    if "template" in layout:
+        layout["template"] = _SharedDict(layout["template"])
     return go.Figure(data=[_share(trace) for trace in traces], layout=layout, _validate=False)
 
 
@@ -125,16 +123,22 @@ def top_groups(df: pd.DataFrame, column: str, value: str, *, top: int = MAX_SERI
     return df.assign(**{column: df[column].where(df[column].isin(keep), OTHER)})
 
 
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or value != value  # None, NA, NaN
+def missing(value: object) -> bool:
+    """None, NA or NaN (`pd.isna` of one value, without its dispatch: charts test thousands)."""
+    return value is None or value is pd.NA or value != value
+
+
+def by_total(totals: Mapping[str, float]) -> list[str]:
+    """The keys of `totals`, largest first; ties by name, so the order is stable."""
+    return sorted(totals, key=lambda k: (-totals[k], k))
 
 
 def order_by_total(df: pd.DataFrame, category: str, value: str) -> list[str]:
-    """Categories by total value, largest first (ties by name, so the order is stable); a missing
-    category is left out, a missing value counts 0. Summed in plain Python: a chart's frame has a few
-    thousand rows at most, where a pandas groupby costs more in set-up than in adding."""
+    """Categories by total value (`by_total`); a missing category is left out, a missing value counts 0.
+    Summed in plain Python: a chart's frame has a few thousand rows at most, where a pandas groupby costs
+    more in set-up than in adding."""
     totals: dict[str, float] = {}
     for key, number in zip(df[category].tolist(), df[value].tolist(), strict=True):
-        if not _missing(key):
-            totals[str(key)] = totals.get(str(key), 0) + (0 if _missing(number) else number)
-    return sorted(totals, key=lambda k: (-totals[k], k))
+        if not missing(key):
+            totals[str(key)] = totals.get(str(key), 0) + (0 if missing(number) else number)
+    return by_total(totals)

@@ -115,10 +115,8 @@ def lines_over_time(
         names = ordered[series].astype(str)
         shown = names.isin(keys).to_numpy(dtype=bool)
         parts = dict(list(ordered[shown].groupby(names[shown], sort=False)))
-    else:
-        parts = {}
     for key in keys:
-        part = parts.get(key, ordered)
+        part = parts[key] if series else ordered
         trace = dict(
             type="scatter",
             x=part[date].tolist(),

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import style
-from dashboard.figure_base import _missing, empty_figure, hover_text, make_figure, plain
+from dashboard.figure_base import empty_figure, hover_text, make_figure, missing, plain
 from dashboard.figure_base import order_by_total as _order
 
 # A network places at most NETWORK_NODES nodes and draws the NETWORK_EDGES strongest links between them.
@@ -91,12 +91,12 @@ def _weight(df: pd.DataFrame) -> pd.Series:
 
 
 def _num(v) -> float | None:
-    return None if _missing(v) else float(v)
+    return None if missing(v) else float(v)
 
 
 def _count(cell: dict, key: str) -> int:
     v = cell.get(key)
-    return 0 if _missing(v) else int(v)
+    return 0 if missing(v) else int(v)
 
 
 def _cell_label(cell: dict | None) -> str:
@@ -116,7 +116,7 @@ def _cell_hover(cell: dict, r: str, c: str, labels: dict[str, str]) -> str:
         parts.append(" · ".join(counts))
     if isinstance(cell.get("sources"), str) and cell["sources"]:
         parts.append("sources: " + hover_text(cell["sources"], width=60, max_chars=200))
-    elif "n_sources" in cell and not _missing(cell["n_sources"]):
+    elif "n_sources" in cell and not missing(cell["n_sources"]):
         parts.append(f"{int(cell['n_sources'])} source(s)")
     return "<br>".join(parts)
 
@@ -234,7 +234,7 @@ def _edge_traces(
 
 
 def _sign_color(value) -> str:
-    if value is None or pd.isna(value):
+    if missing(value):
         return "#9AA5B1"
     if value > 0:
         return style.STANCE_COLORS["support"]

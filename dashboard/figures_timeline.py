@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import style
-from dashboard.figure_base import empty_figure, hover_text, make_figure, plain
+from dashboard.figure_base import by_total, empty_figure, hover_text, make_figure, plain
 
 MAX_TIMELINE_ROWS = 25
 
@@ -30,8 +30,7 @@ def event_timeline(
     if events is None or events.empty:
         return empty_figure("No dated events for these filters.", title=title)
     points = [p for p in _points(events, color_by, labels or {}) if p[2] is not None]
-    counts = Counter(p[0] for p in points)
-    order = sorted(counts, key=lambda k: (-counts[k], k))[:MAX_TIMELINE_ROWS]
+    order = by_total(Counter(p[0] for p in points))[:MAX_TIMELINE_ROWS]
     shown = set(order)
     points = [p for p in points if p[0] in shown]
     color_of = dict(zip(order, style.colors_for(order, colors), strict=True))
