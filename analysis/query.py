@@ -30,7 +30,11 @@ Example:
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
+import functools
 import logging
+import os
 import re
 import threading
 from pathlib import Path
@@ -69,6 +73,8 @@ class Query:
         materialize: load the tables into DuckDB's in-memory storage; by default the Parquet files are
             queried directly, which measured as fast (bench/bench_query.py) and starts at once.
         memory_limit: DuckDB's limit (e.g. '1GB'); beyond it DuckDB spills to disk.
+        threads: DuckDB threads per query (default one per core); the keyed tables are built with one per
+            core either way.
         corrections: the analyst's corrections file; when it exists, `statements` are the automatic ones
             with its corrections applied (as `views.with_corrections` does), re-read when it changes.
         facts: use the fact tables (`facts`); False runs the plain SQL (a baseline for benchmarks).
@@ -82,8 +88,9 @@ class Query:
         self._con = duckdb.connect(":memory:")
         if memory_limit:
             self._con.execute(f"SET memory_limit = '{memory_limit}'")
-        if threads:
-            self._con.execute(f"SET threads = {int(threads)}")
+        self.threads = int(threads) if threads else None
+        if self.threads:
+            self._con.execute(f"SET threads = {self.threads}")
         self._con.execute("SET preserve_insertion_order = false")  # less memory; every result is sorted
         self._con.execute("ATTACH ':memory:' AS fx (COMPRESS)")  # the fact tables (see `facts`)
         self._lock = threading.RLock()
@@ -152,9 +159,22 @@ class Query:
             if name not in KEYED_TABLES:
                 raise KeyError(f"no keyed table {name!r}; they are {KEYED_TABLES}")
             if name not in self._facts:  # all together: no filter change pays for building one
-                for table in KEYED_TABLES:
-                    self._build(table, stamp)
+                with self._all_cores():
+                    for table in KEYED_TABLES:
+                        self._build(table, stamp)
             return True
+
+    @contextlib.contextmanager
+    def _all_cores(self):
+        """DuckDB's default threads (one per core) meanwhile: the keyed tables scan every row once, where
+        parallel scans pay, unlike a page's small filtered queries (`threads`)."""
+        if self.threads:
+            self._con.execute("RESET threads")
+        try:
+            yield
+        finally:
+            if self.threads:
+                self._con.execute(f"SET threads = {self.threads}")
 
     def _build(self, name: str, stamp: tuple) -> None:
         import duckdb
@@ -268,6 +288,14 @@ class Query:
         finally:
             cursor.close()
 
+    def sql_many(self, queries: list[tuple[str, dict | None]]) -> list[pd.DataFrame]:
+        """`sql` of each (sql, params), run side by side on a pool of one thread per core (DuckDB releases
+        the GIL): a page's several small queries, each on `threads` threads, then take about the time of the
+        longest rather than the sum."""
+        if len(queries) < 2 or (os.cpu_count() or 1) < 2:
+            return [self.sql(sql, params) for sql, params in queries]
+        return list(_pool().map(lambda item: self.sql(*item), queries))
+
     def with_filters(
         self, f: Filters, body: str, tables: dict[str, str], *, affiliations: bool = False
     ) -> str:
@@ -360,6 +388,12 @@ class Query:
         f = filters or Filters()
         sql = self.with_filters(f, "SELECT count(*) AS n FROM rows", {"rows": self.narrow(table)})
         return int(self.sql(sql, _params(f))["n"].iloc[0])
+
+
+@functools.cache
+def _pool() -> concurrent.futures.ThreadPoolExecutor:
+    """Threads for `Query.sql_many`, one per core, shared by every Query of the process."""
+    return concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="parley-sql")
 
 
 def _sql_list(values: list[str]) -> str:

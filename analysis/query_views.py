@@ -37,35 +37,37 @@ def _strings(df: pd.DataFrame) -> pd.DataFrame:
     return df.astype({c: "string" for c in df.columns if df[c].dtype == object})
 
 
+ARTICLE_SUMMARY = """SELECT count(*) AS articles,
+    count(DISTINCT source) FILTER (WHERE coalesce(source, '') <> '') AS sources,
+    min(published) FILTER (WHERE coalesce(published, '') <> '') AS start,
+    max(published) FILTER (WHERE coalesce(published, '') <> '') AS "end" FROM t"""
+ROW_SUMMARY = {  # the rest of `corpus_summary`, one query per table
+    "mentions": "SELECT count(DISTINCT actor) AS actors, count(*) AS mentions FROM t",
+    "statements": "SELECT count(*) AS statements FROM t",
+    "events": "SELECT count(*) AS events FROM t",
+}
+
+
 def article_summary(q: Query, f: Filters) -> dict:
     """The article part of `corpus_summary` (articles, sources, start, end): what every page's source
     note needs, from the articles alone."""
-    body = """SELECT count(*) AS articles,
-        count(DISTINCT source) FILTER (WHERE coalesce(source, '') <> '') AS sources,
-        min(published) FILTER (WHERE coalesce(published, '') <> '') AS start,
-        max(published) FILTER (WHERE coalesce(published, '') <> '') AS "end" FROM a"""
-    row = _run(q, f, body, {"a": q.narrow("articles")}).iloc[0].to_dict()
-    return {k: (None if pd.isna(v) else str(v)) if k in ("start", "end") else int(v) for k, v in row.items()}
+    return _summary([_run(q, f, ARTICLE_SUMMARY, {"t": q.narrow("articles")})])
 
 
 def corpus_summary(q: Query, f: Filters) -> dict:
     """As `views.corpus_summary` of the filtered tables: articles, sources, start, end, actors, mentions,
-    statements, events, problems."""
-    body = """SELECT (SELECT count(*) FROM a) AS articles,
-        (SELECT count(DISTINCT source) FROM a WHERE coalesce(source, '') <> '') AS sources,
-        (SELECT min(published) FROM a WHERE coalesce(published, '') <> '') AS start,
-        (SELECT max(published) FROM a WHERE coalesce(published, '') <> '') AS "end",
-        (SELECT count(DISTINCT actor) FROM m) AS actors, (SELECT count(*) FROM m) AS mentions,
-        (SELECT count(*) FROM s) AS statements, (SELECT count(*) FROM e) AS events,
-        (SELECT count(*) FROM problems) AS problems"""
-    tables = {name[0]: q.narrow(name) for name in ("articles", "mentions", "statements", "events")}
-    row = _run(q, f, body, tables).iloc[0]
+    statements, events, problems; one query per table, run side by side (`Query.sql_many`)."""
+    parts = {"articles": ARTICLE_SUMMARY, **ROW_SUMMARY}
+    queries = [(q.with_filters(f, body, {"t": q.narrow(name)}), _params(f)) for name, body in parts.items()]
+    queries.append(("SELECT count(*) AS problems FROM problems", None))
+    return _summary(q.sql_many(queries))
+
+
+def _summary(rows: list[pd.DataFrame]) -> dict:
+    """One dict of the one-row results: dates as ISO strings (None when unknown), counts as int."""
     out = {}
-    for key, value in row.to_dict().items():
-        if key in ("start", "end"):
-            out[key] = None if pd.isna(value) else str(value)
-        else:
-            out[key] = int(value)
+    for key, value in (item for row in rows for item in row.iloc[0].to_dict().items()):
+        out[key] = (None if pd.isna(value) else str(value)) if key in ("start", "end") else int(value)
     return out
 
 
@@ -162,16 +164,15 @@ def article_tables(q: Query, article_id: str) -> dict[str, pd.DataFrame]:
     if q.keyed():  # the article's number: its rows are found in the keyed tables, then read by position
         found = q.sql("SELECT a FROM _art WHERE article_id = $aid AND a IS NOT NULL", {"aid": article_id})
         number = int(found["a"].iloc[0]) if len(found) else None
-    for name in schema.TABLES:
-        if name == "problems":
-            continue
-        cols = {c.name for c in schema.TABLES[name]}
-        if "article_id" not in cols:
-            continue
+    names = [n for n, cols in schema.TABLES.items() if "article_id" in {c.name for c in cols}]
+    queries = []
+    for name in names:
         where = "article_id = $aid"
         if number is not None and (key := q.narrow(name)) != name:
             where = f"_row IN (SELECT _row FROM {key} WHERE a = {number})"
-        rows = q.sql(f"SELECT * EXCLUDE (_row) FROM {name} WHERE {where} ORDER BY _row", {"aid": article_id})
+        sql = f"SELECT * EXCLUDE (_row) FROM {name} WHERE {where} ORDER BY _row"
+        queries.append((sql, {"aid": article_id}))
+    for name, rows in zip(names, q.sql_many(queries), strict=True):
         out[name] = schema.conform(rows, name)
     files = out["articles"]["file"].dropna().astype(str).tolist()
     names = sorted({f for f in files} | {f.split("#")[0] for f in files})

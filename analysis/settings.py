@@ -52,6 +52,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Parquet files, for large corpora) or `auto` (duckdb from `duckdb_min_articles` articles on)",
     ),
     Setting("duckdb_min_articles", "10000", "with `query_engine=auto`, corpora this large use DuckDB"),
+    Setting(
+        "duckdb_threads",
+        "1",
+        "threads per dashboard query in DuckDB mode (0: one per core); one runs a page's small filtered "
+        "queries fastest, and a page's queries run side by side instead (bench/bench_query.py)",
+    ),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -107,7 +107,8 @@ def _settle_heap() -> None:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def query_layer(folder: str, key: tuple[float, float]) -> query.Query:
     """The DuckDB query layer over `folder`'s Parquet files, the corrections applied to the statements."""
-    return query.Query(folder, corrections=Path(folder) / "corrections.jsonl")
+    threads = settings.get_int("duckdb_threads")
+    return query.Query(folder, corrections=Path(folder) / "corrections.jsonl", threads=threads or None)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -242,8 +243,15 @@ class Context:
     def article_tables(self, article_id: str) -> dict[str, pd.DataFrame]:
         """Every table's rows about one article, unfiltered (for the article reader)."""
         if self.engine == "duckdb":
-            return query_views.article_tables(self.q, article_id)
+            return _article_tables(self.folder, self.key, article_id)
         return self.all
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _article_tables(folder: str, key: tuple[float, float], article_id: str) -> dict[str, pd.DataFrame]:
+    """`query_views.article_tables`, cached per data version: the article a reader has open stays open
+    while the filters change (read-only frames, as every cached table)."""
+    return query_views.article_tables(query_layer(folder, key), article_id)
 
 
 def context() -> Context:
