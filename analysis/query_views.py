@@ -6,6 +6,7 @@ the filtered tables (`apply_filters`), only fetching the rows it shows.
 |---|---|
 | `corpus_summary(q, f)` | `corpus_summary(filtered)` |
 | `article_summary(q, f)` | its articles, sources, start and end |
+| `row_summary(q, f)` | `row_summary(filtered)`: the rest of `corpus_summary` |
 | `catalog(q)` | `catalog(tables)` (unfiltered) |
 | `catalog_topics(q, f)` | `catalog_topics(filtered)` |
 | `article_list(q, f, limit=)` | `article_list(filtered, limit=)` |
@@ -57,10 +58,17 @@ def article_summary(q: Query, f: Filters) -> dict:
 def corpus_summary(q: Query, f: Filters) -> dict:
     """As `views.corpus_summary` of the filtered tables: articles, sources, start, end, actors, mentions,
     statements, events, problems; one query per table, run side by side (`Query.sql_many`)."""
-    parts = {"articles": ARTICLE_SUMMARY, **ROW_SUMMARY}
+    return _summary(q.sql_many(_summary_queries(q, f, {"articles": ARTICLE_SUMMARY, **ROW_SUMMARY})))
+
+
+def row_summary(q: Query, f: Filters) -> dict:
+    """As `views.row_summary`: actors, mentions, statements, events, problems."""
+    return _summary(q.sql_many(_summary_queries(q, f, ROW_SUMMARY)))
+
+
+def _summary_queries(q: Query, f: Filters, parts: dict[str, str]) -> list[tuple[str, dict | None]]:
     queries = [(q.with_filters(f, body, {"t": q.narrow(name)}), _params(f)) for name, body in parts.items()]
-    queries.append(("SELECT count(*) AS problems FROM problems", None))
-    return _summary(q.sql_many(queries))
+    return [*queries, ("SELECT count(*) AS problems FROM problems", None)]
 
 
 def _summary(rows: list[pd.DataFrame]) -> dict:

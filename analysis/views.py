@@ -98,8 +98,14 @@ def article_summary(tables: Mapping[str, pd.DataFrame]) -> dict:
 
 def corpus_summary(tables: Mapping[str, pd.DataFrame]) -> dict:
     """Headline numbers: articles, sources, date span, actors, mentions, statements, events, problems."""
+    return article_summary(tables) | row_summary(tables)
+
+
+def row_summary(tables: Mapping[str, pd.DataFrame]) -> dict:
+    """The rest of `corpus_summary` after `article_summary`: actors, mentions, statements, events,
+    problems (a page that has the article part already asks for this alone)."""
     counted = {name: row_count(tables, name) for name in ("mentions", "statements", "events", "problems")}
-    return article_summary(tables) | {"actors": int(tables["mentions"]["actor"].nunique())} | counted
+    return {"actors": int(tables["mentions"]["actor"].nunique())} | counted
 
 
 def with_corrections(tables: dict[str, pd.DataFrame], path: Path) -> dict[str, pd.DataFrame]:

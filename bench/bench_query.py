@@ -8,7 +8,9 @@ over a cycle of typical changes (an actor, two actors, a topic, a source, a date
 
 Each engine first runs every page once unfiltered (reported as `first run`: the DuckDB layer builds its
 keyed and fact tables then, once per data version), then the timed filter changes. `--plain` also times
-the DuckDB layer without them (the plain SQL on string keys), a baseline measured in the same run.
+the DuckDB layer without them (the plain SQL on string keys), a baseline measured in the same run; `--cores`
+times it with DuckDB's default of one thread per core per query (`duckdb-cores`), the baseline of the
+`duckdb_threads` setting the app and `duckdb` use (default one).
 
 Usage:
     python bench/bench_query.py --sizes 10000 100000 --pandas-up-to 10000 --plain [--repeat 20] \\
@@ -36,8 +38,18 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analysis import counts, positions, query, query_views, schema, store, timeline_tables, views  # noqa: E402
-from analysis.filters import Filters, RowKeys, apply_filters  # noqa: E402
+from analysis import (  # noqa: E402
+    counts,
+    positions,
+    query,
+    query_views,
+    schema,
+    settings,
+    store,
+    timeline_tables,
+    views,
+)
+from analysis.filters import Filters, RowKeys, apply_filters, row_count  # noqa: E402
 
 # rows per article, from builds of generated articles (~415 words); override with --calibrate DATA_DIR
 RATES = {
@@ -218,7 +230,7 @@ def _topic_over_time(q, f: Filters):
 DUCK_PAGES = {  # what each page of the app asks the query layer for in DuckDB mode (dashboard/app_pages)
     "overview": lambda q, f: [
         query_views.article_summary(q, f),  # every page's source note
-        query_views.corpus_summary(q, f),
+        query_views.row_summary(q, f),
         query.coverage_over_time(q, by="source", **kw(f)),
         query.mentions_by_actor(q, **kw(f)),
         query.topic_share_by_source(q, **kw(f)),
@@ -247,10 +259,10 @@ DUCK_PAGES = {  # what each page of the app asks the query layer for in DuckDB m
         query_views.article_summary(q, f),
         _first_article_tables(q, f),
     ],
-    "data": lambda q, f: [
+    "data": lambda q, f: [  # the picker's counts, then the table it opens on
         query_views.article_summary(q, f),
-        *[q.count(name, f) for name in schema.TABLES],
-        *[q.filtered(name, f, limit=1000) for name in schema.TABLES],
+        q.counts(list(schema.TABLES), f),
+        q.filtered("statements", f, limit=1000),
     ],
 }
 PANDAS_PAGES = {  # the same through the pandas functions on the filtered tables
@@ -277,8 +289,9 @@ PANDAS_PAGES = {  # the same through the pandas functions on the filtered tables
         views.unresolved_times(t, limit=1000),
     ],
     "articles": lambda t: [views.article_list(t, limit=2000)],
-    "data": lambda t: [len(frame) for frame in t.values()] + [frame.head(1000) for frame in t.values()],
+    "data": lambda t: [{name: row_count(t, name) for name in t}, t["statements"].head(1000)],
 }
+ENGINES = ("duckdb", "duckdb-cores", "duckdb-plain", "duckdb-mem", "pandas")
 TOPIC = "ceasefire"  # the topic of the positions-over-time chart
 
 
@@ -289,7 +302,9 @@ def run_engine(engine: str, folder: Path, repeat: int) -> dict:
     cycle = filter_cycle(folder)
     start = time.perf_counter()
     if engine.startswith("duckdb"):
-        q = query.Query(folder, materialize=engine == "duckdb-mem", facts=engine != "duckdb-plain")
+        threads = None if engine == "duckdb-cores" else settings.get_int("duckdb_threads") or None
+        q = query.Query(folder, materialize=engine == "duckdb-mem", facts=engine != "duckdb-plain",
+                        threads=threads)  # fmt: skip
     else:
         tables = store.load_tables(folder)
         keys = RowKeys(tables)  # as the app keeps them with the loaded tables
@@ -308,7 +323,9 @@ def run_engine(engine: str, folder: Path, repeat: int) -> dict:
             if engine.startswith("duckdb"):
                 DUCK_PAGES[page](q, f)
             else:  # the app filters once per filter change (cached across pages), then aggregates
-                filtered = filtered if filtered is not None else apply_filters(tables, f, keys=keys)
+                filtered = (
+                    filtered if filtered is not None else apply_filters(tables, f, keys=keys, lazy=True)
+                )
                 PANDAS_PAGES[page](filtered)
             times[page].append((time.perf_counter() - t0) * 1000)
             cpu[page].append((time.process_time() - c0) * 1000)
@@ -364,7 +381,7 @@ def calibrated(folder: Path | None) -> dict:
 def report(results: list[dict]) -> None:
     for r in results:
         print(f"\n{r['articles']:,} articles: " + ", ".join(f"{k} {v:,}" for k, v in r["rows"].items()))
-        for engine in ("duckdb", "duckdb-plain", "duckdb-mem", "pandas"):
+        for engine in ENGINES:
             if engine in r:
                 e = r[engine]
                 pages = "  ".join(f"{p} {v['median']:.0f}/{v['p95']:.0f}" for p, v in e["pages"].items())
@@ -378,6 +395,7 @@ def report(results: list[dict]) -> None:
 def engines(n: int, args: argparse.Namespace) -> list[str]:
     return [
         "duckdb",
+        *(["duckdb-cores"] if args.cores else []),
         *(["duckdb-plain"] if args.plain else []),
         *(["duckdb-mem"] if args.mem else []),
         *(["pandas"] if n <= args.pandas_up_to else []),
@@ -396,10 +414,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--mem", action="store_true", help="also time DuckDB with the tables loaded into memory")
     p.add_argument("--plain", action="store_true", help="also time DuckDB without its fact tables (baseline)")
-    p.add_argument("--json", type=Path)
     p.add_argument(
-        "--engine", choices=("duckdb", "duckdb-plain", "duckdb-mem", "pandas"), help=argparse.SUPPRESS
+        "--cores", action="store_true", help="also time DuckDB on a thread per core (baseline of the setting)"
     )
+    p.add_argument("--json", type=Path)
+    p.add_argument("--engine", choices=ENGINES, help=argparse.SUPPRESS)
     p.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--generate", type=int, help=argparse.SUPPRESS)
     p.add_argument("--rates", help=argparse.SUPPRESS)

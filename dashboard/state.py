@@ -24,6 +24,7 @@ from analysis.filters import (
     describe,
     filters_from_query,
     filters_to_query,
+    row_count,
 )
 from dashboard import style
 
@@ -189,7 +190,7 @@ class NotLoaded(dict):
 class Context:
     """What every page needs: the data (tables in pandas mode, the query layer in DuckDB mode), the
     filters and presentation helpers. Pages read data only through `agg` (charts), `view`, `rows`,
-    `count` and `article_tables`, which work the same in both modes."""
+    `counts` and `article_tables`, which work the same in both modes."""
 
     all: dict[str, pd.DataFrame]
     tables: dict[str, pd.DataFrame]
@@ -228,11 +229,17 @@ class Context:
         return frame.head(limit) if limit is not None else frame
 
     def corpus_summary(self) -> dict:
-        """`views.corpus_summary` of the filtered data (its twin in DuckDB mode)."""
-        return self.view("corpus_summary")
+        """`views.corpus_summary` of the filtered data (its twin in DuckDB mode): the page's article part
+        (`summary`) plus `row_summary`."""
+        if self.summary is None:
+            return self.view("corpus_summary")
+        return self.summary | self.view("row_summary")
 
-    def count(self, table: str) -> int:
-        return self.q.count(table, self.filters) if self.engine == "duckdb" else len(self.tables[table])
+    def counts(self, tables: list[str]) -> dict[str, int]:
+        """The filtered number of rows of each of `tables` (in pandas mode without copying the rows)."""
+        if self.engine == "duckdb":
+            return self.q.counts(tables, self.filters)
+        return {name: row_count(self.tables, name) for name in tables}
 
     @property
     def table_names(self) -> list[str]:

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis import corrections, counts, positions, query, query_views, schema, store, timeline_tables, views
-from analysis.filters import Filters, apply_filters
+from analysis.filters import Filters, apply_filters, row_count
 
 ACTORS = ["Jane Roe", "Max Mux", "Ukraine", "Bob Poe", "Ann Lee"]
 AFFILIATION = {"Jane Roe": "Freedonia", "Max Mux": "Freedonia", "Ukraine": None, "Bob Poe": "Sylvania",
@@ -152,6 +152,14 @@ def test_keyed_rows_and_counts_equal_apply_filters(data, table):
     assert nonempty >= len(FILTERS) // 3  # the filters leave rows to compare
 
 
+def test_counts_of_several_tables_side_by_side_equal_apply_filters(data):
+    q, tables = data
+    names = list(schema.TABLES)
+    for f in FILTERS[:10]:
+        shown = apply_filters(tables, f, lazy=True)
+        assert q.counts(names, f) == {name: row_count(shown, name) for name in names}, f
+
+
 def test_a_search_is_literal_and_case_insensitive(data):
     q, tables = data
     arts = tables["articles"]
@@ -205,6 +213,7 @@ def test_latest_events_and_summaries_equal_the_pandas_ones(data):
         shown = apply_filters(tables, f)
         summary = views.corpus_summary(shown)
         assert query_views.corpus_summary(q, f) == summary, f
+        assert query_views.row_summary(q, f) == views.row_summary(shown), f
         assert query_views.article_summary(q, f) == {
             k: summary[k] for k in ("articles", "sources", "start", "end")
         }
