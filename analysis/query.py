@@ -847,3 +847,25 @@ def choose_engine(folder: Path | str, choice: str | None = None, min_articles: i
         return choice
     threshold = min_articles if min_articles is not None else settings.get_int("duckdb_min_articles")
     return "duckdb" if article_count(folder) >= threshold else "pandas"
+
+
+ONE_THREAD_BELOW = 50_000  # articles: below, a dashboard query runs on one DuckDB thread (`threads_for`)
+
+
+def threads_for(folder: Path | str, choice: str | None = None) -> int | None:
+    """DuckDB threads per dashboard query from the `duckdb_threads` setting: a number, 0 (None: DuckDB's
+    one per core) or auto: one below `ONE_THREAD_BELOW` articles, where a page's queries are small and ran
+    0.8-0.9x the time on one thread as on two (bench/bench_query.py --cores, 10,000 articles), one per core
+    from there, where scans pay (0.6-0.7x the time of one thread at 100,000)."""
+    from analysis import settings
+
+    choice = (choice if choice is not None else settings.get("duckdb_threads")).strip().lower()
+    if choice == "auto":
+        return 1 if article_count(folder) < ONE_THREAD_BELOW else None
+    try:
+        return int(choice) or None
+    except ValueError:
+        raise ValueError(
+            f"setting duckdb_threads ({settings.env_var('duckdb_threads')}) must be auto or a whole number; "
+            f"got {choice!r}"
+        ) from None

@@ -54,9 +54,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("duckdb_min_articles", "10000", "with `query_engine=auto`, corpora this large use DuckDB"),
     Setting(
         "duckdb_threads",
-        "1",
-        "threads per dashboard query in DuckDB mode (0: one per core); one runs a page's small filtered "
-        "queries fastest, and a page's queries run side by side instead (bench/bench_query.py)",
+        "auto",
+        "DuckDB threads per dashboard query: a number, 0 (one per core) or auto (one below 50,000 articles, "
+        "where a page's small queries run faster on one; one per core from there, where scans pay)",
     ),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -8,9 +8,9 @@ over a cycle of typical changes (an actor, two actors, a topic, a source, a date
 
 Each engine first runs every page once unfiltered (reported as `first run`: the DuckDB layer builds its
 keyed and fact tables then, once per data version), then the timed filter changes. `--plain` also times
-the DuckDB layer without them (the plain SQL on string keys), a baseline measured in the same run; `--cores`
-times it with DuckDB's default of one thread per core per query (`duckdb-cores`), the baseline of the
-`duckdb_threads` setting the app and `duckdb` use (default one).
+the DuckDB layer without them (the plain SQL on string keys), a baseline measured in the same run.
+`duckdb` runs its queries on the threads the app gives them (`duckdb_threads`: auto, one thread below
+50,000 articles); `--cores` also times them on DuckDB's default of one thread per core (`duckdb-cores`).
 
 Usage:
     python bench/bench_query.py --sizes 10000 100000 --pandas-up-to 10000 --plain [--repeat 20] \\
@@ -44,7 +44,6 @@ from analysis import (  # noqa: E402
     query,
     query_views,
     schema,
-    settings,
     store,
     timeline_tables,
     views,
@@ -302,7 +301,7 @@ def run_engine(engine: str, folder: Path, repeat: int) -> dict:
     cycle = filter_cycle(folder)
     start = time.perf_counter()
     if engine.startswith("duckdb"):
-        threads = None if engine == "duckdb-cores" else settings.get_int("duckdb_threads") or None
+        threads = None if engine == "duckdb-cores" else query.threads_for(folder)  # as the app
         q = query.Query(folder, materialize=engine == "duckdb-mem", facts=engine != "duckdb-plain",
                         threads=threads)  # fmt: skip
     else:

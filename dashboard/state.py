@@ -108,8 +108,8 @@ def _settle_heap() -> None:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def query_layer(folder: str, key: tuple[float, float]) -> query.Query:
     """The DuckDB query layer over `folder`'s Parquet files, the corrections applied to the statements."""
-    threads = settings.get_int("duckdb_threads")
-    return query.Query(folder, corrections=Path(folder) / "corrections.jsonl", threads=threads or None)
+    threads = query.threads_for(folder)
+    return query.Query(folder, corrections=Path(folder) / "corrections.jsonl", threads=threads)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -228,6 +228,18 @@ def test_auto_mode_chooses_by_corpus_size(synthetic_dir):
         query.choose_engine(synthetic_dir, "spark")
 
 
+def test_duckdb_threads_one_for_a_small_corpus_else_as_set(synthetic_dir, monkeypatch):
+    from analysis import query
+
+    assert query.threads_for(synthetic_dir, "auto") == 1  # 24 articles: small queries
+    monkeypatch.setattr(query, "ONE_THREAD_BELOW", 24)
+    assert query.threads_for(synthetic_dir, "Auto") is None  # DuckDB's one per core
+    assert query.threads_for(synthetic_dir, "0") is None
+    assert query.threads_for(synthetic_dir, "3") == 3
+    with pytest.raises(ValueError, match="PARLEY_DUCKDB_THREADS"):
+        query.threads_for(synthetic_dir, "many")
+
+
 @pytest.mark.parametrize("page", ["overview", "actors", "positions", "timeline", "articles", "data"])
 def test_large_corpus_pages_never_load_the_tables(page, tmp_path, monkeypatch):
     """With auto mode past the threshold, no page reads a whole table into pandas."""
