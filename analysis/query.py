@@ -854,9 +854,9 @@ ONE_THREAD_BELOW = 50_000  # articles: below, a dashboard query runs on one Duck
 
 def threads_for(folder: Path | str, choice: str | None = None) -> int | None:
     """DuckDB threads per dashboard query from the `duckdb_threads` setting: a number, 0 (None: DuckDB's
-    one per core) or auto: one below `ONE_THREAD_BELOW` articles, where a page's queries are small and ran
-    0.8-0.9x the time on one thread as on two (bench/bench_query.py --cores, 10,000 articles), one per core
-    from there, where scans pay (0.6-0.7x the time of one thread at 100,000)."""
+    one per core) or auto: one below `ONE_THREAD_BELOW` articles, where a page's queries are small and took
+    0.81-0.97x the wall time on one thread as on two (bench/bench_query.py --cores, 10,000 articles), one per
+    core from there, where scans pay (0.65-0.77x the wall time of one thread at 100,000)."""
     from analysis import settings
 
     choice = (choice if choice is not None else settings.get("duckdb_threads")).strip().lower()
