@@ -751,17 +751,14 @@ def key_evidence(q: Query, *, actor: str | None = None, topic: str | None = None
 def events_in_order(q: Query, *, include_background: bool = True, latest: int | None = None,
                     **filters) -> pd.DataFrame:  # fmt: skip
     """As `timeline_tables.events_in_order`; `latest` keeps only the last so many (still in date order)."""
-    start = """CASE length(substr(e.date, 1, 10)) WHEN 4 THEN substr(e.date, 1, 10) || '-01-01'
-        WHEN 7 THEN substr(e.date, 1, 10) || '-01' ELSE substr(e.date, 1, 10) END"""
-    rank = "CASE e.date_precision WHEN 'day' THEN 0 WHEN 'month' THEN 1 WHEN 'year' THEN 2 ELSE 3 END"
     bg = "" if include_background else "WHERE NOT coalesce(e.background, false)"
     if q.narrow("events") != "events":
         return _events_keyed(q, bg, latest, filters)
     body = f"""SELECT * EXCLUDE (_k, _n) FROM (
-        SELECT e.date, e.date_precision, try_strptime({start}, '%Y-%m-%d') AS period_start, e.time_expression,
+        SELECT e.date, e.date_precision, {query_sql.event_start("e.")} AS period_start, e.time_expression,
           e.actors, e.topics, e.evidence, e.background, a.source, a.title, e.article_id, e.sentence_id,
-          e.event_id, row_number() OVER (ORDER BY period_start NULLS LAST, {rank}, e.article_id NULLS LAST,
-          e.sentence_id NULLS LAST, e._row) AS _k, 1 AS _n, count(*) OVER () AS _total
+          e.event_id, row_number() OVER (ORDER BY {query_sql.event_order("e.")}) AS _k, 1 AS _n,
+          count(*) OVER () AS _total
         FROM e LEFT JOIN a USING (article_id) {bg})
         {f"WHERE _k > _total - {int(latest)}" if latest is not None else ""} ORDER BY _k"""
     return _events_frame(_run(q, filters, body, {"e": "events", "a": "articles"}))
