@@ -4,7 +4,8 @@ Every function takes the tables dict (as from `analysis.store.load_tables`), the
 keyword arguments (`actors`, `affiliations`, `topics`, `sources`, `start`, `end`, `search`, applied by
 `analysis.filters.apply_filters`) and its own options after them:
 - `position_matrix`: actor x topic counts of support / oppose / neutral, net position, sources;
-- `agreement_network`: actor x actor agreement and conflict edges (discourse network analysis style);
+- `agreement_network`: actor x actor agreement and conflict edges (discourse network analysis style;
+  `agreement_from_matrix` gives them from a position matrix);
 - `positions_over_time`: the matrix per week or month of publication;
 - `cell_evidence`: the statements behind one cell, so every number leads to its sentences.
 `level="affiliation"` groups actors by the state or bloc they act for (all Russian officials as Russia).
@@ -206,7 +207,7 @@ def _pairs(sup: np.ndarray, opp: np.ndarray, chunk: int) -> tuple[np.ndarray, ..
     """Holder pairs a < b sharing a topic: a, b, agree, conflict and their shared topics' bit sets."""
     any_ = sup | opp
     n = len(any_)
-    found = []
+    found = [(np.zeros(0, dtype=np.int64),) * 4 + (any_[:0],)]
     for i0 in range(0, n, chunk):
         i = np.arange(i0, min(i0 + chunk, n))
         shared = any_[i, None, :] & any_[None, :, :]  # chunk x holders x words
@@ -219,15 +220,21 @@ def _pairs(sup: np.ndarray, opp: np.ndarray, chunk: int) -> tuple[np.ndarray, ..
     return tuple(np.concatenate(parts) for parts in zip(*found, strict=True))
 
 
-def _busiest(names: np.ndarray, a: np.ndarray, b: np.ndarray, weight: np.ndarray, top: int) -> np.ndarray:
-    """Per pair, whether both ends are among the `top` holders with the largest total weight (ties by name;
-    `names` are sorted, so position order is name order)."""
-    total = np.bincount(a, weights=weight, minlength=len(names)) + np.bincount(
-        b, weights=weight, minlength=len(names)
-    )
-    chosen = np.zeros(len(names), dtype=bool)
-    chosen[np.lexsort((np.arange(len(names)), -total))[:top]] = True
-    return chosen[a] & chosen[b]
+def _busiest(h: np.ndarray, t: np.ndarray, support: np.ndarray, n_holders: int, n_topics: int, top: int
+             ) -> np.ndarray:  # fmt: skip
+    """The positions (ascending) of the `top` holders with the largest total agree + conflict over all
+    their pairs (ties by name: positions are in name order), from each holder's positions (`h`, `t`,
+    `support`), without forming the pairs: per topic, a supporter agrees with every other supporter and
+    conflicts with every opponent (a holder taking both sides conflicts with everyone else there)."""
+    sup = np.zeros((n_holders, n_topics), dtype=np.int64)
+    opp = np.zeros((n_holders, n_topics), dtype=np.int64)
+    sup[h[support], t[support]] = 1
+    opp[h[~support], t[~support]] = 1
+    n_sup, n_opp, n_any = sup.sum(axis=0), opp.sum(axis=0), (sup | opp).sum(axis=0)
+    agree = sup * (n_sup - sup) + opp * (n_opp - opp)
+    conflict = (sup & opp) * (n_any - 1) + (sup & (1 - opp)) * n_opp + (opp & (1 - sup)) * n_sup
+    total = (agree + conflict).sum(axis=1)
+    return np.sort(np.lexsort((np.arange(n_holders), -total))[:top])
 
 
 def _topic_labels(shared: np.ndarray, names: np.ndarray) -> np.ndarray:
@@ -262,10 +269,12 @@ def agreement_edges(view: pd.DataFrame, *, top: int | None = None, chunk: int = 
     sup = _bitmasks(h[support], t[support], len(holders), len(topics))
     opp = _bitmasks(h[~support], t[~support], len(holders), len(topics))
     activity = _count(sup) + _count(opp)
-    a, b, agree, conflict, shared = _pairs(sup, opp, chunk)
-    if top is not None and len(a):
-        keep = _busiest(holders.to_numpy(), a, b, (agree + conflict).astype(float), top)
-        a, b, agree, conflict, shared = a[keep], b[keep], agree[keep], conflict[keep], shared[keep]
+    if top is not None and top < len(holders):  # the pairs among the busiest holders only
+        chosen = _busiest(h, t, support, len(holders), len(topics), top)
+        a, b, agree, conflict, shared = _pairs(sup[chosen], opp[chosen], chunk)
+        a, b = chosen[a], chosen[b]
+    else:
+        a, b, agree, conflict, shared = _pairs(sup, opp, chunk)
     if not len(a):
         return pd.DataFrame(columns=EDGE_COLUMNS)
     mean_activity = (activity[a] + activity[b]) / 2  # DNA "average activity" normalisation: in [0, 1]
@@ -296,6 +305,21 @@ def agreement_network(
     of the network can show).
     """
     return agreement_edges(statements_in_view(tables, level, **filters), top=top)
+
+
+def matrix_positions(matrix: pd.DataFrame) -> pd.DataFrame:
+    """The distinct positions (holder, topic, stance) behind a `position_matrix`: support where a cell
+    counts a supporting statement, oppose where it counts an opposing one (what `agreement_edges` reads)."""
+    cells = matrix.rename(columns={"actor": "holder"})
+    parts = [cells.loc[as_mask(cells[s] > 0), ["holder", "topic"]].assign(stance=s) for s in POLAR]
+    return pd.concat(parts, ignore_index=True).astype("string")
+
+
+def agreement_from_matrix(matrix: pd.DataFrame, *, top: int | None = None) -> pd.DataFrame:
+    """`agreement_network` of the statements and filters a `position_matrix` tallied (at its level): a
+    holder's positions are its cells with support or oppose counts, so the dashboard draws the network
+    from the matrix it already has instead of asking for the statements again."""
+    return agreement_edges(matrix_positions(matrix), top=top)
 
 
 def cell_evidence(

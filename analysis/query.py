@@ -521,28 +521,9 @@ def position_matrix(q: Query, *, level: str = "actor", **filters) -> pd.DataFram
         raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
     f = _filters(filters)
     if q.facts("_sfacts"):
-        # the first statement of each (holder, topic, article) is flagged: counting those is the distinct
-        # articles whenever the filters keep such a group whole (not a search, which keeps sentences; not
-        # an actor filter on affiliation rows, which splits an affiliation's group)
-        whole = not f.search and (level == "actor" or not f.actors)
-        articles = (f"count(*) FILTER (WHERE first_{level} AND article_id IS NOT NULL)" if whole
-                    else _distinct_articles(q, f))  # fmt: skip
-        code = "ac" if level == "actor" else "fc"
-        stance = {k: f"count(*) FILTER (WHERE st = {v})" for k, v in query_sql.STANCE_CODE.items()}
-        body = f"""SELECT h.name AS actor, t.name AS topic, support, oppose, neutral,
-            support + oppose + neutral AS n,
-            CASE WHEN support + oppose > 0 THEN (support - oppose) / (support + oppose) ELSE 0.0 END AS net,
-            n_sources, n_articles FROM (
-              SELECT {code} AS hc, tc, {stance["support"]} AS support, {stance["oppose"]} AS oppose,
-                {stance["neutral"]} AS neutral, {q.distinct_sources()} AS n_sources, {articles} AS n_articles
-              FROM s WHERE {code} IS NOT NULL AND tc IS NOT NULL GROUP BY ALL HAVING count(st) > 0) g
-            JOIN _snames h ON h.kind = 'holder' AND h.c = g.hc
-            JOIN _snames t ON t.kind = 'topic' AND t.c = g.tc"""
-        out = q.sql(q.with_filters(f, body, {"s": "_sfacts"}), _params(f))
-        return _sorted(_typed(out, _MATRIX_TYPES), ["actor", "topic"], [True, True])
-    else:
-        articles, sources = "count(DISTINCT s.article_id)", "count(DISTINCT nullif(a.source, ''))"
-        source, tables = "LEFT JOIN articles a USING (article_id)", {"s": _statements_table(level)[0]}
+        return _sorted(_fact_tally(q, f, level), ["actor", "topic"], [True, True])
+    articles, sources = "count(DISTINCT s.article_id)", "count(DISTINCT nullif(a.source, ''))"
+    source, tables = "LEFT JOIN articles a USING (article_id)", {"s": _statements_table(level)[0]}
     body = f"""SELECT actor, topic, support, oppose, neutral, support + oppose + neutral AS n,
         CASE WHEN support + oppose > 0 THEN (support - oppose) / (support + oppose) ELSE 0.0 END AS net,
         n_sources, n_articles FROM (
@@ -556,6 +537,45 @@ def position_matrix(q: Query, *, level: str = "actor", **filters) -> pd.DataFram
           GROUP BY ALL HAVING count(s.stance) > 0)"""
     out = q.sql(q.with_filters(f, body, tables, affiliations="statements_aff" in tables.values()), _params(f))
     return _sorted(_typed(out, _MATRIX_TYPES), ["actor", "topic"], [True, True])
+
+
+def _fact_tally(q: Query, f: Filters, level: str, *, freq: str | None = None, topic: str | None = None
+                ) -> pd.DataFrame:  # fmt: skip
+    """The position matrix on the statement facts (integer codes, first-of-group flags): per (holder,
+    topic), or per (period, holder, topic) with `freq` (`period`: the ISO first day, as
+    `positions.tally_periods`; the statements without one counted in `attrs["undated"]`); `topic`: only
+    the statements about it."""
+    # the first statement of each (holder, topic, article) is flagged: counting those is the distinct
+    # articles whenever the filters keep such a group whole (not a search, which keeps sentences; not
+    # an actor filter on affiliation rows, which splits an affiliation's group; an article has one period)
+    whole = not f.search and (level == "actor" or not f.actors)
+    articles = (f"count(*) FILTER (WHERE first_{level} AND article_id IS NOT NULL)" if whole
+                else _distinct_articles(q, f))  # fmt: skip
+    code = "ac" if level == "actor" else "fc"
+    stance = {k: f"count(*) FILTER (WHERE st = {v})" for k, v in query_sql.STANCE_CODE.items()}
+    period = {"W": "week", "M": "month"}[freq] if freq else "NULL::DATE"
+    only = "AND topic = $only_topic" if topic else ""
+    body = f"""SELECT strftime(g.period, '%Y-%m-%d') AS period, h.name AS actor, t.name AS topic, support,
+        oppose, neutral, support + oppose + neutral AS n,
+        CASE WHEN support + oppose > 0 THEN (support - oppose) / (support + oppose) ELSE 0.0 END AS net,
+        n_sources, n_articles{", undated" if freq else ""} FROM (
+          SELECT period, {code} AS hc, tc, {stance["support"]} AS support, {stance["oppose"]} AS oppose,
+            {stance["neutral"]} AS neutral, {q.distinct_sources()} AS n_sources, {articles} AS n_articles
+          FROM p WHERE {code} IS NOT NULL AND tc IS NOT NULL {"AND period IS NOT NULL" if freq else ""}
+          GROUP BY ALL HAVING count(st) > 0) g
+        JOIN _snames h ON h.kind = 'holder' AND h.c = g.hc
+        JOIN _snames t ON t.kind = 'topic' AND t.c = g.tc"""
+    if freq:  # and the undated statements' number (on a row of its own when nothing is dated)
+        body += "\nRIGHT JOIN (SELECT count(*) FILTER (WHERE period IS NULL) AS undated FROM p) u ON true"
+    rows = f"p AS (SELECT *, {period} AS period FROM s WHERE true {only})"
+    sql = q.with_filters(f, "", {"s": "_sfacts"}).rstrip() + f",\n{rows}\n{body}"
+    out = q.sql(sql, _params(f) | ({"only_topic": topic} if topic else {}))
+    if not freq:
+        return _typed(out, _MATRIX_TYPES)
+    undated = int(out["undated"].iloc[0])
+    out = _typed(out.dropna(subset=["actor"]), {"period": "string"} | _MATRIX_TYPES)
+    out.attrs["undated"] = undated
+    return out
 
 
 _MATRIX_TYPES = {"actor": "string", "topic": "string", "support": "int64", "oppose": "int64",
@@ -670,39 +690,23 @@ def statements_view(q: Query, *, level: str = "actor", columns: str = "s.*", whe
     return out.drop(columns=["_row"], errors="ignore")
 
 
-def agreement_network(q: Query, *, level: str = "actor", top: int | None = None, **filters) -> pd.DataFrame:
-    """As `positions.agreement_network`: DuckDB selects each holder's distinct support/oppose positions
-    (holders x topics x 2 rows at most), the pair arithmetic runs on those in `positions.agreement_edges`;
-    `top`: only the edges among the `top` holders with the most agreement and conflict."""
-    from analysis import positions
-
-    if level not in LEVELS:
-        raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
-    body = f"""SELECT DISTINCT s.{level} AS holder, s.topic, s.stance FROM s
-        WHERE s.stance IN ('support', 'oppose') AND s.{level} IS NOT NULL AND s.topic IS NOT NULL
-        ORDER BY 1, 2, 3"""
-    table, aff = ("_sfacts", False) if q.facts("_sfacts") else _statements_table(level)
-    pos = _run(q, filters, body, {"s": table}, affiliations=aff)
-    return positions.agreement_edges(pos.astype("string"), top=top)
-
-
 def positions_over_time(q: Query, *, level: str = "actor", freq: str = "M", topic: str | None = None,
                         **filters) -> pd.DataFrame:  # fmt: skip
-    """As `positions.positions_over_time` (on the statements about `topic` only, when given): DuckDB
-    selects the filtered statements' few columns it needs, the periods are tallied in pandas."""
+    """As `positions.positions_over_time` (on the statements about `topic` only, when given). Without the
+    statement facts, DuckDB selects the filtered statements' few columns and pandas tallies the periods."""
     from analysis import positions
 
     if freq not in positions.FREQS:
         raise ValueError(f"freq must be one of {sorted(positions.FREQS)}, got {freq!r}")
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
     f = _filters(filters)
     where, extra = ("s.topic = $only_topic", {"only_topic": topic}) if topic else ("", None)
-    if q.facts("_sfacts"):  # the statement facts carry their article's outlet and date
-        body = f"""SELECT s.article_id, s.topic, s.stance, s.source, s.published, s.{level} AS holder
-            FROM s {"WHERE " + where if where else ""} ORDER BY s._row"""
-        view = _run_with(q, f, body, {"s": "_sfacts"}, extra)
-    else:
-        view = statements_view(q, level=level, columns="s.article_id, s.topic, s.stance", where=where,
-                               extra=extra, **filters)  # fmt: skip
+    if q.facts("_sfacts"):  # tallied in DuckDB on the statement facts (they carry the article's date)
+        return _sorted(_fact_tally(q, f, level, freq=freq, topic=topic), ["period", "actor", "topic"],
+                       [True, True, True])  # fmt: skip
+    view = statements_view(q, level=level, columns="s.article_id, s.topic, s.stance", where=where,
+                           extra=extra, **filters)  # fmt: skip
     view = view.astype({"article_id": "string", "topic": "string", "stance": "string", "source": "string",
                         "published": "string", "holder": "string"})  # fmt: skip
     return positions.tally_periods(view, freq)

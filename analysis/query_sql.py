@@ -57,18 +57,36 @@ SOURCES_TABLE = """
 CREATE OR REPLACE TABLE _sources AS
 SELECT source, (row_number() OVER (ORDER BY source) - 1)::INTEGER AS src
 FROM (SELECT DISTINCT source FROM articles WHERE coalesce(source, '') <> '')"""
+
+
+def period_start(column: str, freq: str) -> str:
+    """SQL of the first day (a DATE) of the week (freq W, weeks starting Monday) or month (M) of the ISO
+    publication dates in `column`, as `positions._period_start`: a month-precision date has a month, not
+    a week; anything else (a time, a year, an impossible day) NULL."""
+    if freq == "W":
+        return (f"CASE WHEN regexp_full_match({column}, '\\d{{4}}-\\d{{2}}-\\d{{2}}') "
+                f"THEN date_trunc('week', try_strptime({column}, '%Y-%m-%d'))::DATE END")  # fmt: skip
+    if freq == "M":
+        day = f"CASE WHEN length({column}) = 7 THEN {column} || '-01' ELSE {column} END"
+        return (f"CASE WHEN regexp_full_match({column}, '\\d{{4}}-\\d{{2}}(-\\d{{2}})?') "
+                f"THEN date_trunc('month', try_strptime({day}, '%Y-%m-%d'))::DATE END")  # fmt: skip
+    raise ValueError(f"freq must be W or M, got {freq!r}")
+
+
 # Integer keys (as `filters.RowKeys`): `a`, an article's number (its position among the distinct article ids,
 # in file order), and `k`, a sentence's key, a * SPAN + sentence_id + 1 (a missing sentence id counting as
 # -1; SPAN: the largest sentence id in any table + 2), equal across tables for the same sentence. A row
 # whose article is not in `articles` has neither (the filters drop it, as `apply_filters` does). `_art` is
-# the articles' narrow copy: number, outlet code, outlet, date, day; built only when every id is unique.
-ARTICLE_KEYS = """
+# the articles' narrow copy: number, outlet code, outlet, date, day, and the first days of its week and
+# month (`period_start`); built only when every id is unique.
+ARTICLE_KEYS = f"""
 CREATE OR REPLACE TABLE fx._art AS
 SELECT x._row, CASE WHEN x.article_id IS NOT NULL
     THEN (row_number() OVER (PARTITION BY x.article_id IS NULL ORDER BY x._row) - 1)::INTEGER END AS a,
   x.article_id, s.src, x.source, x.published,
   CASE WHEN length(substr(x.published, 1, 10)) = 10
-       THEN try_strptime(substr(x.published, 1, 10), '%Y-%m-%d') END AS day
+       THEN try_strptime(substr(x.published, 1, 10), '%Y-%m-%d') END AS day,
+  {period_start("x.published", "W")} AS week, {period_start("x.published", "M")} AS month
 FROM articles x LEFT JOIN _sources s ON s.source = x.source"""
 # the largest sentence id of the tables with one (`SPAN` = it + 2)
 SPAN_TABLES = (
@@ -89,7 +107,8 @@ def sentence_key(span: int, alias: str) -> str:
 
 # integer codes of the statements' holders (actors, and the affiliations they act for) and topics: the
 # statement facts carry them (`ac`, `fc`, `tc`, and `st` for the stance), so that the position matrix
-# groups small integers (twice as fast over 2M statements as grouping the names)
+# groups small integers (twice as fast over 2M statements as grouping the names); and the first day of
+# their article's week and month (`week`, `month`), the periods of the positions over time
 STATEMENT_NAMES = """
 CREATE OR REPLACE TABLE fx._snames AS
 SELECT kind, name, (row_number() OVER (PARTITION BY kind ORDER BY name))::INTEGER AS c FROM (
@@ -112,6 +131,7 @@ CREATE OR REPLACE TABLE fx._sfacts AS
 WITH b AS MATERIALIZED (
   SELECT s._row, n.a, {sentence_key(span, "s")} AS k, s.article_id, s.sentence_id, s.actor, s.topic,
     s.stance, coalesce(aa.affiliation, s.actor) AS affiliation, n.src, n.source, n.published,
+    n.week, n.month,
     h.c AS ac, g.c AS fc, t.c AS tc,
     CASE WHEN s.stance IS NOT NULL THEN (CASE s.stance {stance} ELSE 0 END)::UTINYINT END AS st
   FROM statements s LEFT JOIN actor_affiliation aa USING (actor) LEFT JOIN _art n USING (article_id)

@@ -49,6 +49,7 @@ from analysis import (  # noqa: E402
     views,
 )
 from analysis.filters import Filters, RowKeys, apply_filters, row_count  # noqa: E402
+from dashboard.figures_positions import NETWORK_NODES  # noqa: E402
 
 # rows per article, from builds of generated articles (~415 words); override with --calibrate DATA_DIR
 RATES = {
@@ -221,6 +222,11 @@ def _first_article_tables(q, f: Filters) -> dict | None:
     return query_views.article_tables(q, listed["article_id"].iloc[0]) if len(listed) else None
 
 
+def _matrix_and_network(matrix: pd.DataFrame) -> list[pd.DataFrame]:
+    """The heatmap's matrix and the network the page derives from it."""
+    return [matrix, positions.agreement_from_matrix(matrix, top=NETWORK_NODES)]
+
+
 def _topic_over_time(q, f: Filters):
     topics = query_views.catalog_topics(q, f)  # the page's topic picker, then its chart
     return query.positions_over_time(q, freq="W", topic=topics[0] if topics else TOPIC, **kw(f))
@@ -243,8 +249,7 @@ DUCK_PAGES = {  # what each page of the app asks the query layer for in DuckDB m
     ],
     "positions": lambda q, f: [
         query_views.article_summary(q, f),
-        query.position_matrix(q, **kw(f)),
-        query.agreement_network(q, **kw(f)),
+        *_matrix_and_network(query.position_matrix(q, **kw(f))),
         _topic_over_time(q, f),
     ],
     "timeline": lambda q, f: [
@@ -277,8 +282,7 @@ PANDAS_PAGES = {  # the same through the pandas functions on the filtered tables
         counts.mentions_by_actor_day(t),
     ],
     "positions": lambda t: [
-        positions.position_matrix(t),
-        positions.agreement_network(t),
+        *_matrix_and_network(positions.position_matrix(t)),
         positions.positions_over_time(t, freq="W", topic=(views.catalog_topics(t) or [TOPIC])[0]),
     ],
     "timeline": lambda t: [

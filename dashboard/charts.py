@@ -12,6 +12,7 @@ import logging
 
 import pandas as pd
 
+from analysis import positions
 from dashboard import figures
 from dashboard.briefing import BriefingChart
 from dashboard.figures_positions import NETWORK_NODES
@@ -183,9 +184,10 @@ def position_matrix(
 
 def agreement(ctx: Context, *, level: str = "actor") -> BriefingChart:
     title = "Agreement and conflict"
-    edges = agg(ctx, "positions", "agreement_network", level=level, top=NETWORK_NODES)
-    if edges is None:
+    matrix = agg(ctx, "positions", "position_matrix", level=level)  # the heatmap's: asked once
+    if matrix is None:
         return _missing("agreement", title, "The agreement network")
+    edges = positions.agreement_from_matrix(matrix, top=NETWORK_NODES)
     edges = edges.assign(weight=edges["agree"] + edges["conflict"]) if not edges.empty else edges
     fig = figures.network(
         None,

@@ -36,9 +36,24 @@ def position_heatmap(
     labels = labels or {}
     rows = _order(df.assign(_w=_weight(df)), row, "_w")
     cols = sorted(df[col].astype(str).unique(), key=lambda c: labels.get(c, c))
-    cells = {(str(r[row]), str(r[col])): r for r in df.to_dict("records")}
-    z = [[_num(cells.get((r, c), {}).get(value)) for c in cols] for r in rows]
-    hover = {k: _cell_hover(v, k[0], k[1], labels) for k, v in cells.items()}
+    # one pass over the columns (a matrix has hundreds of cells): each cell's grid position, label, hover
+    at_row, at_col = ({name: i for i, name in enumerate(names)} for names in (rows, cols))
+    z = [[None] * len(cols) for _ in rows]
+    text = [[""] * len(cols) for _ in rows]
+    keys, hovers = [], []
+    counts = {k: _counts(df[k]) if k in df else None for k in ("support", "oppose", "neutral")}
+    sources = _source_notes(df)
+    cells = zip(df[row].astype(str).tolist(), df[col].astype(str).tolist(), df[value].tolist(), strict=True)
+    for i, (r, c, v) in enumerate(cells):
+        if r not in at_row:  # a missing row name
+            continue
+        s_, o_, n_ = (0 if found is None else found[i] for found in counts.values())
+        z[at_row[r]][at_col[c]] = _num(v)
+        text[at_row[r]][at_col[c]] = f"+{s_} −{o_}" if s_ or o_ else f"○{n_}" if n_ else ""
+        tally = " · ".join(f"{k} {found[i]}" for k, found in counts.items() if found is not None)
+        parts = [f"<b>{plain(r)}</b> on <b>{plain(labels.get(c, c))}</b>", tally, sources[i]]
+        keys.append((r, c))
+        hovers.append("<br>".join(part for part in parts if part))
     xlabels = [plain(labels.get(c, c)) for c in cols]
     heat = dict(
         type="heatmap",
@@ -51,14 +66,13 @@ def position_heatmap(
         colorscale=style.DIVERGING,
         xgap=2,
         ygap=2,
-        text=[[_cell_label(cells.get((r, c))) for c in cols] for r in rows],
+        text=text,
         texttemplate="%{text}",
         hoverinfo="skip",  # the transparent markers below carry hover and clicks
         colorbar=dict(
             title=dict(text="net stance"), tickvals=[-1, 0, 1], ticktext=["oppose", "neutral", "support"]
         ),
     )
-    keys = list(cells)
     overlay = dict(
         type="scatter",
         x=[plain(labels.get(c, c)) for _, c in keys],
@@ -67,7 +81,7 @@ def position_heatmap(
         marker=dict(size=28, symbol="square", opacity=0),
         customdata=[list(k) for k in keys],
         hoverlabel=dict(bgcolor="white", bordercolor="#999999", font=dict(color=style.TEXT_COLOR)),
-        text=[hover[k] for k in keys],
+        text=hovers,
         hovertemplate="%{text}<extra></extra>",
         showlegend=False,
         name="cells",
@@ -94,31 +108,23 @@ def _num(v) -> float | None:
     return None if missing(v) else float(v)
 
 
-def _count(cell: dict, key: str) -> int:
-    v = cell.get(key)
-    return 0 if missing(v) else int(v)
+def _counts(values: pd.Series) -> list[int]:
+    """A count column as ints, a missing count as 0."""
+    return [0 if missing(v) else int(v) for v in values.tolist()]
 
 
-def _cell_label(cell: dict | None) -> str:
-    """Short cell text: '+support −oppose' (neutral-only cells show their count with '○')."""
-    if not cell:
-        return ""
-    s_, o_, n_ = (_count(cell, k) for k in ("support", "oppose", "neutral"))
-    if s_ or o_:
-        return f"+{s_} −{o_}"
-    return f"○{n_}" if n_ else ""
-
-
-def _cell_hover(cell: dict, r: str, c: str, labels: dict[str, str]) -> str:
-    parts = [f"<b>{plain(r)}</b> on <b>{plain(labels.get(c, c))}</b>"]
-    counts = [f"{k} {_count(cell, k)}" for k in ("support", "oppose", "neutral") if k in cell]
-    if counts:
-        parts.append(" · ".join(counts))
-    if isinstance(cell.get("sources"), str) and cell["sources"]:
-        parts.append("sources: " + hover_text(cell["sources"], width=60, max_chars=200))
-    elif "n_sources" in cell and not missing(cell["n_sources"]):
-        parts.append(f"{int(cell['n_sources'])} source(s)")
-    return "<br>".join(parts)
+def _source_notes(df: pd.DataFrame) -> list[str]:
+    """Each cell's outlets for the hover: the `sources` listed, else their number `n_sources`, else ''."""
+    named = df["sources"].tolist() if "sources" in df else [None] * len(df)
+    counted = df["n_sources"].tolist() if "n_sources" in df else [None] * len(df)
+    return [
+        "sources: " + hover_text(names, width=60, max_chars=200)
+        if isinstance(names, str) and names
+        else ""
+        if missing(n)
+        else f"{int(n)} source(s)"
+        for names, n in zip(named, counted, strict=True)
+    ]
 
 
 def network_part(

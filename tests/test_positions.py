@@ -252,3 +252,27 @@ def test_a_precomputed_view_gives_the_same_positions(tables, filters):
             agreement_network(shown, level=level).reset_index(drop=True),
             agreement_network(tables, level=level, **filters).reset_index(drop=True),
         )
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"affiliations": ("Russia",)},
+        {"actors": ("Europe",)},
+        {"topics": ("ceasefire",)},
+        {"search": "talks"},
+    ],
+)
+def test_the_agreement_network_follows_from_the_position_matrix(tables, filters):
+    """The dashboard draws the network from the heatmap's matrix: the same edges as from the statements."""
+    from analysis.positions import agreement_from_matrix
+
+    for level in ("actor", "affiliation"):
+        for top in (None, 2):
+            pd.testing.assert_frame_equal(
+                agreement_from_matrix(position_matrix(tables, level=level, **filters), top=top),
+                agreement_network(tables, level=level, top=top, **filters),
+                check_dtype=False,
+                obj=f"{level} {top} {filters}",
+            )

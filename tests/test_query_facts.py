@@ -67,7 +67,6 @@ TWINS = [
     (timeline_tables.actor_first_last, query.actor_first_last, {}),
     (timeline_tables.coverage_over_time, query.coverage_over_time, {}),
     (timeline_tables.coverage_over_time, query.coverage_over_time, {"freq": "W"}),
-    (positions.agreement_network, query.agreement_network, {"level": "affiliation"}),
     (positions.positions_over_time, query.positions_over_time, {"freq": "W", "topic": "ceasefire"}),
 ]
 
@@ -81,6 +80,8 @@ def _equal(tables, q, pandas_fn, duck_fn, options):
             assert got.empty, filters
             continue
         compared += 1
+        # and the pandas twin's attrs (e.g. the number of undated statements)
+        assert {k: got.attrs.get(k) for k in expected.attrs} == expected.attrs, (duck_fn.__name__, filters)
         pd.testing.assert_frame_equal(got, expected, check_dtype=False, obj=f"{duck_fn.__name__} {filters}")
     assert compared >= len(FILTERS) // 2  # the filters leave rows to compare
 
@@ -154,3 +155,34 @@ def test_the_first_rows_of_each_table_are_those_of_apply_filters(built):
             ordered = q.filtered(name, Filters(**filters), order="sentence_id DESC" if name != "articles"
                                  else "published DESC", limit=2)  # fmt: skip
             assert len(ordered) == min(2, len(expected[name])), (name, filters)
+
+
+@pytest.mark.parametrize("freq", sorted(positions.FREQS))
+def test_sql_period_starts_are_those_of_pandas(freq):
+    """The SQL period of a publication date (`query_sql.period_start`) is `positions._period_start`'s, on
+    days, months, years, times, impossible days and text."""
+    import duckdb
+
+    from analysis import query_sql
+
+    days = [
+        "2025-08-13",
+        "2025-08-17",
+        "2025-08-18",
+        "2024-02-29",
+        "2025-02-29",
+        "2025-13-01",
+        "2025-08",
+        "2025-00",
+        "2025",
+        "2025-08-13T10:00:00",
+        " 2025-08-13",
+        "13 August 2025",
+        "",
+        "2025-8-1",
+    ]
+    got = duckdb.sql(
+        f"SELECT strftime({query_sql.period_start('d', freq)}, '%Y-%m-%d') FROM unnest($days) AS t(d)",
+        params={"days": days},
+    ).fetchall()
+    assert [row[0] for row in got] == [positions._period_start(day, freq) for day in days]

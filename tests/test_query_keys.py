@@ -180,6 +180,8 @@ TWINS = [
     (counts.topic_share_by_source, query.topic_share_by_source, {}),
     (positions.position_matrix, query.position_matrix, {}),
     (positions.position_matrix, query.position_matrix, {"level": "affiliation"}),
+    (positions.positions_over_time, query.positions_over_time, {"freq": "W"}),
+    (positions.positions_over_time, query.positions_over_time, {"level": "affiliation", "freq": "M"}),
     (timeline_tables.coverage_over_time, query.coverage_over_time, {}),
     (timeline_tables.coverage_over_time, query.coverage_over_time, {"by": "actor", "freq": "W"}),
     (timeline_tables.coverage_over_time, query.coverage_over_time, {"by": "topic"}),
@@ -203,6 +205,8 @@ def test_keyed_aggregations_equal_the_pandas_ones(data, pandas_fn, duck_fn, opti
             assert got.empty, f
             continue
         compared += 1
+        # and the pandas twin's attrs (e.g. the number of undated statements)
+        assert {k: got.attrs.get(k) for k in expected.attrs} == expected.attrs, (duck_fn.__name__, f)
         pd.testing.assert_frame_equal(got, expected, check_dtype=False, obj=f"{duck_fn.__name__} {f}")
     assert compared >= 8
 
