@@ -231,3 +231,19 @@ def test_corrections_apply_in_duckdb_as_in_pandas(tmp_path):
     assert set(got["origin"]) == {"auto", "corrected", "added"} and len(got) == len(st_)
     corrections.undo_last(path)  # the add is undone: the next query sees it
     assert "added" not in set(q.filtered("statements")["origin"])
+
+
+def test_arrow_results_have_the_dtypes_and_values_of_fetchdf():
+    """`Query.sql` reads results through Arrow: each column as DuckDB's fetchdf would give it."""
+    import duckdb
+
+    con = duckdb.connect()
+    sql = """SELECT 1::INTEGER i, NULL::INTEGER j, 1::BIGINT k, true b, NULL::BOOLEAN nb, 3::UTINYINT u,
+        DATE '2025-01-01' d, TIMESTAMP '2025-01-01 10:00' ts, 1.5::DOUBLE f, NULL::DOUBLE nf, 'a' s,
+        NULL::VARCHAR ns, 2::HUGEINT h, 1.5::DECIMAL(5, 2) dec, sum(7) total
+        UNION ALL SELECT 2, 3, 2, false, false, 4, NULL, NULL, NULL, NULL, NULL, 'x', 5, NULL, 8"""
+    pd.testing.assert_frame_equal(
+        query.arrow_frame(con.sql(sql).to_arrow_table()), con.execute(sql).fetchdf()
+    )
+    empty = query.arrow_frame(con.sql("SELECT 1 AS x, 'a' AS s WHERE false").to_arrow_table())
+    assert list(empty.columns) == ["x", "s"] and empty.empty
