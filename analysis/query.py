@@ -729,11 +729,10 @@ def positions_over_time(q: Query, *, level: str = "actor", freq: str = "M", topi
         raise ValueError(f"freq must be one of {sorted(positions.FREQS)}, got {freq!r}")
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
-    f = _filters(filters)
-    where, extra = ("s.topic = $only_topic", {"only_topic": topic}) if topic else ("", None)
     if q.facts("_sfacts"):  # tallied in DuckDB on the statement facts (they carry the article's date)
-        return _sorted(_fact_tally(q, f, level, freq=freq, topic=topic), ["period", "actor", "topic"],
-                       [True, True, True])  # fmt: skip
+        return _sorted(_fact_tally(q, _filters(filters), level, freq=freq, topic=topic),
+                       ["period", "actor", "topic"], [True, True, True])  # fmt: skip
+    where, extra = ("s.topic = $only_topic", {"only_topic": topic}) if topic else ("", None)
     view = statements_view(q, level=level, columns="s.article_id, s.topic, s.stance", where=where,
                            extra=extra, **filters)  # fmt: skip
     view = view.astype({"article_id": "string", "topic": "string", "stance": "string", "source": "string",

@@ -11,6 +11,7 @@ import pytest
 from analysis import corrections, counts, positions, query, query_views, schema, store, timeline_tables, views
 from analysis.build import build
 from analysis.filters import Filters, apply_filters
+from tests.twins import assert_twin
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -78,13 +79,10 @@ TWINS = [
 def test_duckdb_aggregations_equal_the_pandas_ones(built, q, pandas_fn, duck_fn, options):
     tables = built[1]
     for filters in filter_sets(tables):
-        expected = pandas_fn(tables, **options, **filters)
-        got = duck_fn(q, **options, **filters)
-        if expected.empty:
-            assert got.empty and list(got.columns) == list(expected.columns), filters
-            continue
-        pd.testing.assert_frame_equal(
-            got, expected.reset_index(drop=True), obj=f"{duck_fn.__name__} {filters}", check_dtype=False
+        assert_twin(
+            duck_fn(q, **options, **filters),
+            pandas_fn(tables, **options, **filters),
+            f"{duck_fn.__name__} {filters}",
         )
 
 

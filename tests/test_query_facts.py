@@ -9,6 +9,7 @@ import pytest
 
 from analysis import counts, positions, query, schema, store, timeline_tables
 from analysis.filters import Filters
+from tests.twins import assert_twin
 
 ACTORS = ["Jane Roe", "Max Mux", "Ukraine", "Bob Poe"]
 AFFILIATION = {"Jane Roe": "Freedonia", "Max Mux": "Freedonia", "Ukraine": "", "Bob Poe": "Sylvania"}
@@ -72,17 +73,14 @@ TWINS = [
 
 
 def _equal(tables, q, pandas_fn, duck_fn, options):
-    compared = 0
-    for filters in FILTERS:
-        expected = pandas_fn(tables, **options, **filters).reset_index(drop=True)
-        got = duck_fn(q, **options, **filters)
-        if expected.empty:
-            assert got.empty, filters
-            continue
-        compared += 1
-        # and the pandas twin's attrs (e.g. the number of undated statements)
-        assert {k: got.attrs.get(k) for k in expected.attrs} == expected.attrs, (duck_fn.__name__, filters)
-        pd.testing.assert_frame_equal(got, expected, check_dtype=False, obj=f"{duck_fn.__name__} {filters}")
+    compared = sum(
+        assert_twin(
+            duck_fn(q, **options, **filters),
+            pandas_fn(tables, **options, **filters),
+            f"{duck_fn.__name__} {filters}",
+        )
+        for filters in FILTERS
+    )
     assert compared >= len(FILTERS) // 2  # the filters leave rows to compare
 
 
