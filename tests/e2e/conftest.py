@@ -28,7 +28,6 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = ROOT / "docs" / "img"
 
 
 @pytest.fixture(scope="session")

@@ -15,8 +15,6 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 from pptx import Presentation
 
-from tests.e2e.conftest import SCREENSHOTS
-
 pytestmark = pytest.mark.e2e
 
 PAGES = {
@@ -73,7 +71,7 @@ def no_exception(page: Page) -> None:
     ).first.inner_text()
 
 
-def test_first_start_builds_and_shows_the_overview(page, server):
+def test_first_start_builds_and_shows_the_overview(page, server, tmp_path_factory):
     page.goto(server)
     # First start: the seeds are analysed (progress bar), then the overview shows the corpus.
     expect(page.get_by_text("Articles", exact=True).first).to_be_visible(timeout=180_000)
@@ -81,8 +79,7 @@ def test_first_start_builds_and_shows_the_overview(page, server):
     no_exception(page)
     assert metric(page, "Articles") == len(list(Path("seeds").glob("*.txt")))
     assert metric(page, "Statements") > 0
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "overview.png"), full_page=True)
+    page.screenshot(path=str(tmp_path_factory.getbasetemp() / "e2e-overview-first.png"), full_page=True)
 
 
 @pytest.mark.parametrize("path", list(PAGES))
@@ -143,7 +140,7 @@ CELL_JS = """() => {
 }"""
 
 
-def test_heatmap_click_shows_the_evidence(page, server):
+def test_heatmap_click_shows_the_evidence(page, server, tmp_path_factory):
     open_page(page, server, "positions")
     wait_plot(page)
     plot = page.locator(".js-plotly-plot").first
@@ -158,7 +155,7 @@ def test_heatmap_click_shows_the_evidence(page, server):
     grid = page.locator('[data-testid="stDataFrame"]').first
     expect(grid).to_be_visible()
     no_exception(page)
-    page.screenshot(path=str(SCREENSHOTS / "positions.png"), full_page=True)
+    page.screenshot(path=str(tmp_path_factory.getbasetemp() / "e2e-positions-evidence.png"), full_page=True)
 
 
 def _png_size(data: bytes) -> tuple[int, int]:
