@@ -39,8 +39,8 @@ sys.path.insert(0, str(ROOT))
 
 import analysis.query as query  # noqa: E402
 from analysis import schema, store  # noqa: E402
-from analysis.query import engine as query_engine  # noqa: E402
 from analysis.query import rows  # noqa: E402
+from analysis.query import threads as query_threads  # noqa: E402
 from analysis.query.filters import Filters  # noqa: E402
 from dashboard.figures_positions import NETWORK_NODES  # noqa: E402
 
@@ -226,7 +226,7 @@ def _topic_over_time(q, f: Filters):
 
 
 def engine_threads(folder: Path) -> int | None:
-    return query_engine.threads_for(folder)
+    return query_threads.threads_for(folder)
 
 
 DUCK_PAGES = {  # what each page of the app asks the query engine for (dashboard/app_pages)

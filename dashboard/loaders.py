@@ -14,7 +14,7 @@ import streamlit as st
 
 import analysis.query as aq
 from analysis import settings, store, views
-from analysis.query import engine, rows
+from analysis.query import engine, rows, threads
 from analysis.query.filters import Filters
 
 
@@ -47,8 +47,9 @@ def stamp() -> tuple[float, float]:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def query_layer(folder: str, key: tuple[float, float]) -> engine.Query:
     """The DuckDB query engine over `folder`'s Parquet files, the corrections applied to the statements."""
-    threads = engine.threads_for(folder)
-    return engine.Query(folder, corrections=Path(folder) / "corrections.jsonl", threads=threads)
+    return engine.Query(
+        folder, corrections=Path(folder) / "corrections.jsonl", threads=threads.threads_for(folder)
+    )
 
 
 # Filters are hashed by their repr (a frozen dataclass of strings and tuples): Streamlit's generic hashing

@@ -182,7 +182,7 @@ def test_first_start_builds_the_corpus(tmp_path, monkeypatch):
 
 
 def test_duckdb_threads_one_for_a_small_corpus_else_as_set(synthetic_dir, monkeypatch):
-    from analysis.query import engine as query
+    from analysis.query import threads as query
 
     assert query.article_count(synthetic_dir) == 24
     assert query.threads_for(synthetic_dir, "auto") == 1  # 24 articles: small queries

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import schema
+from analysis.query import corrected
 from analysis.query import sql as query_sql
 from analysis.query.filters import Filters
 from analysis.query.results import arrow_frame, params, pool, sql_list
@@ -117,9 +118,13 @@ class Query:
                 self._stamps[name] = stamp
                 for f in list(self._sets):  # a table changed: the filters' key sets are stale
                     self._drop_set(f)
-            stamp = (self._stamps["statements"], self._stamps["statements_auto"], self._corrections_stamp())
+            stamp = (
+                self._stamps["statements"],
+                self._stamps["statements_auto"],
+                corrected.stamp(self.corrections),
+            )
             if self._stamps.get("corrected") != stamp:
-                self._correct_statements()
+                corrected.define_statements(self._con, self.corrections)
                 self._stamps["corrected"] = stamp
 
     def _load_frame(self, name: str) -> None:
@@ -236,53 +241,6 @@ class Query:
         if self._facts["_base"][2] <= 64:
             return f"coalesce(bit_count(bit_or(1::UBIGINT << {column})), 0)"
         return f"count(DISTINCT {column})"
-
-    def _corrections_stamp(self) -> tuple:
-        try:
-            stat = self.corrections.stat() if self.corrections else None
-        except OSError:
-            return (0, 0)
-        return (stat.st_mtime_ns, stat.st_size) if stat else (0, 0)
-
-    def _correct_statements(self) -> None:
-        """Define `statements`: the built ones, or, with a corrections file, the automatic statements with
-        the corrections applied. Only the statements a correction touches are read into pandas."""
-        plain = "CREATE OR REPLACE VIEW statements AS SELECT * FROM statements_built"
-        if self.corrections is None or not self.corrections.exists():
-            self._con.execute(plain)
-            return
-        from analysis import corrections as corr
-
-        try:
-            log = corr.load_corrections(self.corrections)
-            auto = self._con.execute("SELECT count(*) FROM statements_auto").fetchall()[0][0]
-            base = "statements_auto" if auto else "statements_built"
-            ids = sorted(set(corr.active_corrections(log)["statement_id"].dropna().astype(str)))
-            touched = self._con.execute(f"SELECT * FROM {base} WHERE list_contains($ids, statement_id)",
-                                        {"ids": ids}).fetchdf()  # fmt: skip
-            rows = touched.pop("_row")
-            fixed = corr.apply_corrections(schema.conform(touched, "statements").set_index(rows.index), log)
-            top = self._con.execute(f"SELECT coalesce(max(_row), -1) FROM {base}").fetchall()[0][0]
-            kept = (
-                fixed["statement_id"].astype(str).map(dict(zip(touched["statement_id"], rows, strict=True)))
-            )
-            extra = pd.Series(range(top + 1, top + 1 + len(fixed)), index=fixed.index)
-            fixed = schema.conform(fixed, "statements").assign(
-                _row=kept.fillna(extra).astype("int64").to_numpy()
-            )
-            self._con.register("_fixed", fixed)
-            self._con.execute("CREATE OR REPLACE TABLE statements_fixed AS SELECT * FROM _fixed")
-            self._con.unregister("_fixed")
-            self._con.execute(
-                # the untouched rows with the defaults `apply_corrections` gives every row
-                f"""CREATE OR REPLACE VIEW statements AS
-                SELECT * REPLACE (coalesce(origin, 'auto') AS origin, coalesce(note, '') AS note) FROM {base}
-                WHERE statement_id IS NULL OR NOT list_contains({sql_list(ids)}, statement_id)
-                UNION ALL BY NAME SELECT * FROM statements_fixed"""
-            )
-        except Exception as exc:  # noqa: BLE001 - as views.with_corrections: keep the built statements
-            log_.warning("corrections not applied: %s", exc)
-            self._con.execute(plain)
 
     def refresh(self) -> None:
         """Reload every table now."""
@@ -418,41 +376,3 @@ def apply_filters(
     the table contract, in their order; `problems` is never filtered."""
     q = Query(tables)
     return {name: q.filtered(name, filters) for name in tables if name in schema.TABLES}
-
-
-def article_count(folder: Path | str) -> int:
-    """Articles in the data folder: from the manifest's counts, else the Parquet file's metadata (no
-    table is read)."""
-    from analysis import store
-
-    counts = store.read_manifest(Path(folder)).get("counts") or {}
-    if isinstance(counts.get("articles"), int):
-        return counts["articles"]
-    path = Path(folder) / "articles.parquet"
-    if not path.exists():
-        return 0
-    import pyarrow.parquet as pq
-
-    return int(pq.read_metadata(path).num_rows)
-
-
-ONE_THREAD_BELOW = 50_000  # articles: below, a dashboard query runs on one DuckDB thread (`threads_for`)
-
-
-def threads_for(folder: Path | str, choice: str | None = None) -> int | None:
-    """DuckDB threads per dashboard query from the `duckdb_threads` setting: a number, 0 (None: DuckDB's
-    one per core) or auto: one below `ONE_THREAD_BELOW` articles, where a page's queries are small and took
-    0.81-0.97x the wall time on one thread as on two (bench/bench_query.py --cores, 10,000 articles), one per
-    core from there, where scans pay (0.65-0.77x the wall time of one thread at 100,000)."""
-    from analysis import settings
-
-    choice = (choice if choice is not None else settings.get("duckdb_threads")).strip().lower()
-    if choice == "auto":
-        return 1 if article_count(folder) < ONE_THREAD_BELOW else None
-    try:
-        return int(choice) or None
-    except ValueError:
-        raise ValueError(
-            f"setting duckdb_threads ({settings.env_var('duckdb_threads')}) must be auto or a whole number; "
-            f"got {choice!r}"
-        ) from None
