@@ -272,3 +272,13 @@ def test_a_search_is_literal_and_case_insensitive():
     assert set(q.filtered("articles", Filters(search="A.B"))["article_id"]) == {arts["article_id"][0]}
     assert set(q.filtered("articles", Filters(search="axb"))["article_id"]) == set(arts["article_id"][:2])
     assert set(q.filtered("articles", Filters(search="50%"))["article_id"]) == {arts["article_id"][0]}
+
+
+def test_counts_and_summaries_in_one_query_equal_those_side_by_side(built, q):
+    one = Query(built[0], threads=1)  # one thread: all in one query
+    names = list(schema.TABLES)
+    for filters in filter_sets(built[1]):
+        f = Filters(**filters)
+        assert one.counts(names, f) == q.counts(names, f), filters
+        assert rows.corpus_summary(one, f) == rows.corpus_summary(q, f), filters
+        assert rows.row_summary(one, f) == rows.row_summary(q, f), filters

@@ -26,7 +26,7 @@ import pandas as pd
 from analysis import schema, views
 from analysis.query.engine import Query, Source, as_query
 from analysis.query.filters import Filters
-from analysis.query.results import params, to_filters
+from analysis.query.results import to_filters
 
 META = ["title", "source", "published", "url"]
 
@@ -58,18 +58,23 @@ def article_summary(q: Query, f: Filters) -> dict:
 
 def corpus_summary(q: Query, f: Filters) -> dict:
     """articles, sources, start, end, actors, mentions,
-    statements, events, problems; one query per table, run side by side (`Query.sql_many`)."""
-    return _summary(q.sql_many(_summary_queries(q, f, {"articles": ARTICLE_SUMMARY, **ROW_SUMMARY})))
+    statements, events, problems (`_summaries`)."""
+    return _summaries(q, f, {"articles": ARTICLE_SUMMARY, **ROW_SUMMARY})
 
 
 def row_summary(q: Query, f: Filters) -> dict:
     """actors, mentions, statements, events, problems."""
-    return _summary(q.sql_many(_summary_queries(q, f, ROW_SUMMARY)))
+    return _summaries(q, f, ROW_SUMMARY)
 
 
-def _summary_queries(q: Query, f: Filters, parts: dict[str, str]) -> list[tuple[str, dict | None]]:
-    queries = [(q.with_filters(f, body, {"t": q.narrow(name)}), params(f)) for name, body in parts.items()]
-    return [*queries, ("SELECT count(*) AS problems FROM problems", None)]
+def _summaries(q: Query, f: Filters, parts: dict[str, str]) -> dict:
+    """The one-row `parts` (table -> SQL over `t`) and the problems' count: one query per table side by
+    side (`Query.sql_many`) on a corpus whose queries get several threads, else all in one query (on
+    one thread, a query's planning is most of a small corpus's time)."""
+    parts = {**parts, "problems": "SELECT count(*) AS problems FROM t"}
+    if q.threads != 1:
+        return _summary(q.sql_many([q.sql_parts(f, {name: body}) for name, body in parts.items()]))
+    return _summary([q.sql(*q.sql_parts(f, parts))])
 
 
 def _summary(rows: list[pd.DataFrame]) -> dict:
