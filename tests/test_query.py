@@ -282,3 +282,23 @@ def test_counts_and_summaries_in_one_query_equal_those_side_by_side(built, q):
         assert one.counts(names, f) == q.counts(names, f), filters
         assert rows.corpus_summary(one, f) == rows.corpus_summary(q, f), filters
         assert rows.row_summary(one, f) == rows.row_summary(q, f), filters
+
+
+def test_a_repeated_text_is_one_article_in_the_store(tmp_path):
+    """The build resolves a repeated article (same cleaned text, hence id) to one row, so the engine's
+    keys are unique: across files and across corpus folders."""
+    text = "Ministers from Aldora and Belmark met in Geneva on Monday to discuss a ceasefire proposal.\n"
+    first, second = tmp_path / "corpus", tmp_path / "uploads"
+    for folder in (first, second):
+        folder.mkdir()
+    (first / "a.txt").write_text(text, encoding="utf-8")
+    (first / "b.txt").write_text(text, encoding="utf-8")
+    (second / "c.txt").write_text(text, encoding="utf-8")
+    (second / "d.txt").write_text("A different article about sanctions talks in Vienna.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    build([first, second], out)
+    tables = store.load_tables(out)
+    assert tables["articles"]["article_id"].is_unique and len(tables["articles"]) == 2
+    warned = tables["problems"][tables["problems"]["message"].str.contains("counted once")]
+    assert sorted(warned["file"]) == ["b.txt", "c.txt"]
+    assert aq.mentions_by_actor(Query(out)).equals(aq.mentions_by_actor(tables))
