@@ -242,11 +242,6 @@ class Query:
             return f"coalesce(bit_count(bit_or(1::UBIGINT << {column})), 0)"
         return f"count(DISTINCT {column})"
 
-    def refresh(self) -> None:
-        """Reload every table now."""
-        self._stamps.clear()
-        self.sync()
-
     def sql(self, sql: str, params: dict | None = None) -> pd.DataFrame:
         """Run `sql` with named `$parameters` (those it does not use are dropped) into a pandas frame."""
         used = {k: v for k, v in (params or {}).items() if re.search(rf"\${k}\b", sql)}
