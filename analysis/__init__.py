@@ -10,7 +10,6 @@ import importlib
 
 _EXPORTS = {
     "build": ["BuildResult", "build"],
-    "filters": ["Filters", "apply_filters", "describe", "filters_from_query", "filters_to_query"],
     "ingest": ["read_corpus"],
     "schema": ["TABLES", "conform", "empty_table"],
     "store": ["load_tables", "read_manifest", "tables_exist"],
@@ -19,7 +18,13 @@ _EXPORTS = {
     "topics": ["load_taxonomy", "tag_topics"],
     "stance": ["load_lexicon", "find_statements"],
     "timeline": ["infer_published", "find_time_expressions", "find_events"],
-    "counts": [
+    "query": [
+        "Filters",
+        "Query",
+        "apply_filters",
+        "describe",
+        "filters_from_query",
+        "filters_to_query",
         "mentions_by_actor",
         "mentions_by_actor_source",
         "mentions_by_actor_article",
@@ -27,9 +32,15 @@ _EXPORTS = {
         "mentions_by_affiliation",
         "cooccurrence",
         "topic_share_by_source",
+        "position_matrix",
+        "agreement_network",
+        "positions_over_time",
+        "cell_evidence",
+        "events_in_order",
+        "coverage_over_time",
+        "actor_first_last",
+        "events_per_actor",
     ],
-    "positions": ["position_matrix", "agreement_network", "positions_over_time", "cell_evidence"],
-    "timeline_tables": ["events_in_order", "coverage_over_time", "actor_first_last", "events_per_actor"],
     "corrections": ["load_corrections", "add_correction", "undo", "apply_corrections", "statement_id"],
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}

@@ -27,28 +27,21 @@ FORMAT = 1
 CACHE_DIR = ".parley-cache"
 ANALYSIS_DIR = Path(__file__).resolve().parent
 # Modules that only orchestrate, store, filter or present results: editing them cannot change what an
-# article's analysis returns. Every other module under analysis/ (including new ones) is fingerprinted.
+# article's analysis returns (paths under analysis/; "pkg/": the whole subpackage, e.g. the query engine).
+# Every other module under analysis/ (including new ones, in any subpackage) is fingerprinted.
 DOWNSTREAM = frozenset(
     {
         "__init__.py",
         "__main__.py",
-        "affiliation.py",
         "build.py",
         "cache.py",
         "cli.py",
-        "counts.py",
         "corrections.py",
-        "filters.py",
-        "grouping.py",
         "parallel.py",
-        "positions.py",
-        "query.py",
-        "query_sql.py",
-        "query_views.py",
+        "query/",
         "schema.py",
         "settings.py",
         "store.py",
-        "timeline_tables.py",
         "uploads.py",
         "views.py",
     }
@@ -86,10 +79,15 @@ def path_digest(path: Path | str) -> str:
         return "missing"
 
 
+def downstream(path: Path) -> bool:
+    """Whether the module at `path` (relative to analysis/) is in `DOWNSTREAM`, itself or by its package."""
+    return path.as_posix() in DOWNSTREAM or (len(path.parts) > 1 and f"{path.parts[0]}/" in DOWNSTREAM)
+
+
 def code_digest(knowledge_paths: tuple[Path, ...] = ()) -> str:
     """Digest of the analysis code and of the data files it reads besides the three knowledge files."""
     skip = {Path(p).resolve() for p in knowledge_paths}
-    files = [p for p in sorted(ANALYSIS_DIR.glob("*.py")) if p.name not in DOWNSTREAM]
+    files = [p for p in sorted(ANALYSIS_DIR.rglob("*.py")) if not downstream(p.relative_to(ANALYSIS_DIR))]
     files += [
         p for p in sorted((ANALYSIS_DIR / "data").rglob("*")) if p.is_file() and p.resolve() not in skip
     ]

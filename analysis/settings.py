@@ -46,13 +46,6 @@ SETTINGS: tuple[Setting, ...] = (
         "rows read from one .csv or .jsonl corpus file; the rest are skipped with a problem row",
     ),
     Setting(
-        "query_engine",
-        "auto",
-        "how the dashboard filters and counts: `pandas` (tables in memory), `duckdb` (queries over the "
-        "Parquet files, for large corpora) or `auto` (duckdb from `duckdb_min_articles` articles on)",
-    ),
-    Setting("duckdb_min_articles", "10000", "with `query_engine=auto`, corpora this large use DuckDB"),
-    Setting(
         "duckdb_threads",
         "auto",
         "DuckDB threads per dashboard query: a number, 0 (one per core) or auto (one below 50,000 articles, "

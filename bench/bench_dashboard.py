@@ -6,19 +6,20 @@ that survive a filter change (the loaded tables or the query layer, the filter o
 filter change over a cycle of typical changes, with the caches keyed by the filters (filtered tables,
 aggregations, summary) cleared before each run, so every page pays for the change.
 
-Each (corpus, engine) runs in its own process, so that its peak memory (max RSS) is its own. Engines:
-`pandas` (every table loaded, `apply_filters`, pandas aggregations) and `duckdb` (the `analysis.query`
-layer over the Parquet files, as the app does past the `duckdb_min_articles` setting). Corpora: the built
-seed tables (with `--seeds-data`) and generated tables (`bench_query.make_tables`: realistic rows per
-article, ~400 actors with a long tail, 40 outlets, dates across 2025), written as Parquet.
+Each (corpus, code) runs in its own process, so that its peak memory (max RSS) is its own. Code: this
+checkout (the one query engine, `analysis.query`, over the Parquet files), and with `--against DIR` another
+checkout of Parquet-compatible code in the same run, e.g. the code before a change (`--against-engine`: the
+`PARLEY_QUERY_ENGINE` values to run it with, for code that had two engines). Corpora: the built seed tables
+(with `--seeds-data`) and generated tables (`bench_query.make_tables`: realistic rows per article, ~400
+actors with a long tail, 40 outlets, dates across 2025), written as Parquet.
 
 Reported per page: wall-clock median and p95 (ms), the process's CPU time per run (median; all threads,
 what a busy machine distorts least), and per process its peak RSS. Targets: issue 6, median under 200 ms
 at 2,000 articles; issue 7, p95 under 300 ms at 10k and under 1 s at 100k, peak memory under 2 GB at 100k.
 
 Usage:
-    python bench/bench_dashboard.py --sizes 2000 10000 100000 --engine pandas duckdb \\
-        --pandas-up-to 10000 --repeat 10 --json dash.json
+    python bench/bench_dashboard.py --seeds-data data --sizes 2000 10000 100000 --repeat 10 \\
+        --against ../parley-before --against-engine auto --json dash.json
 """
 
 from __future__ import annotations
@@ -37,12 +38,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+# a child process runs the code of the checkout after --root (this one by default)
+CODE = Path(sys.argv[sys.argv.index("--root") + 1]) if "--root" in sys.argv else ROOT
+sys.path[:0] = [str(CODE), str(ROOT / "bench")]
 
 from analysis import store  # noqa: E402
-from analysis.filters import Filters  # noqa: E402
 
-APP = str(ROOT / "dashboard" / "app.py")
 PAGES = ["overview", "actors", "positions", "timeline", "articles", "data", "briefing"]
 STATE_KEYS = {
     "actors": "f_actors",
@@ -53,18 +54,20 @@ STATE_KEYS = {
 }
 
 
-def widget_state(f: Filters) -> dict:
-    """The sidebar widgets' session state for `f` (dates are left to their defaults)."""
+def widget_state(f: dict) -> dict:
+    """The sidebar widgets' session state for the filter fields `f` (dates are left to their defaults)."""
     return {
-        key: (getattr(f, name) if name == "search" else list(getattr(f, name)))
+        key: (f.get(name, "") if name == "search" else list(f.get(name, ())))
         for name, key in STATE_KEYS.items()
     }
 
 
-def cycle(folder: Path) -> list[Filters]:
+def cycle(folder: Path) -> list:
     """Filter changes drawn from the data (with DuckDB, so the measured process stays lean): the busiest
     actors, topic, source and affiliation, two searches, combinations, and back to no filter."""
     import duckdb
+
+    from analysis.query.filters import Filters
 
     def top(table: str, column: str, k: int) -> list[str]:
         path = str(folder / f"{table}.parquet").replace("'", "''")
@@ -91,14 +94,24 @@ def cycle(folder: Path) -> list[Filters]:
     return [f for f in candidates if "" not in f.actors + f.topics + f.sources + f.affiliations]
 
 
-def time_page(page: str, folder: Path, filters: list[Filters]) -> tuple[list[float], list[float]]:
+def _filter_caches() -> tuple:
+    """The dashboard's caches keyed by the filters (of this checkout's code, or of older code)."""
+    try:
+        from dashboard import loaders
+
+        return loaders.aggregated, loaders.summary
+    except ImportError:  # code before dashboard/loaders.py
+        from dashboard import state
+
+        return state.filtered, state.aggregated, state.summary
+
+
+def time_page(page: str, folder: Path, filters: list[dict], root: Path) -> tuple[list[float], list[float]]:
     """Wall and CPU milliseconds of each run of `page` after each filter change (warming run excluded)."""
     from streamlit.testing.v1 import AppTest
 
-    from dashboard import state
-
     os.environ["PARLEY_DATA_DIR"] = str(folder)
-    at = AppTest.from_file(APP, default_timeout=600)
+    at = AppTest.from_file(str(root / "dashboard" / "app.py"), default_timeout=600)
     at.run()
     if page != "overview":
         at.switch_page(f"app_pages/{page}.py")
@@ -109,7 +122,7 @@ def time_page(page: str, folder: Path, filters: list[Filters]) -> tuple[list[flo
             at.session_state[key] = value
         # Every page pays for the filter change itself (filters, aggregations, summary), as the first
         # page shown after a change does; the loaded tables or the query layer stay, as in a server.
-        for cache in (state.filtered, state.aggregated, state.summary):
+        for cache in _filter_caches():
             cache.clear()
         start, cpu_start = time.perf_counter(), time.process_time()
         at.run()
@@ -125,36 +138,41 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
 
 
-def run_child(folder: Path, engine: str, pages: list[str], filters: list[Filters]) -> dict:
-    """In this process: every page under `engine`; timings, the setup (first run) and the peak RSS."""
-    os.environ["PARLEY_QUERY_ENGINE"] = engine
+def run_child(folder: Path, root: Path, engine: str, pages: list[str], filters: list[dict]) -> dict:
+    """In this process: every page of the code in `root` (`engine`: its PARLEY_QUERY_ENGINE, for code
+    that had two engines); timings, the setup (first run) and the peak RSS."""
+    if engine:
+        os.environ["PARLEY_QUERY_ENGINE"] = engine
     logging.disable(logging.WARNING)  # AppTest's "missing ScriptRunContext" noise
     out: dict = {"pages": {}}
     for page in pages:
-        wall, cpu = time_page(page, folder, filters)
+        wall, cpu = time_page(page, folder, filters, root)
         out["pages"][page] = {"median": statistics.median(wall), "p95": p95(wall),
                               "cpu_median": statistics.median(cpu), "runs": len(wall)}  # fmt: skip
     out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
 
-def bench(label: str, folder: Path, engine: str, pages: list[str], repeat: int) -> dict:
+def bench(label: str, folder: Path, code: tuple[str, Path, str], pages: list[str], repeat: int) -> dict:
+    """`pages` of the code (name, checkout, engine) on `folder`, in a process of its own."""
+    name, root, setting = code
     filters = (cycle(folder) * repeat)[:repeat]
-    payload = json.dumps([{k: getattr(f, k) for k in Filters.__dataclass_fields__} for f in filters])
-    cmd = [sys.executable, __file__, "--child", str(folder), "--engine", engine, "--pages", *pages,
-           "--filters", payload]  # fmt: skip
+    payload = json.dumps([{k: getattr(f, k) for k in type(f).__dataclass_fields__} for f in filters])
+    cmd = [sys.executable, __file__, "--child", str(folder), "--root", str(root), "--engine", setting,
+           "--pages", *pages, "--filters", payload]  # fmt: skip
     start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    child_env = {**os.environ, "PYTHONPATH": str(root)}
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=root, env=child_env)
     if proc.returncode:
-        raise RuntimeError(f"{label} {engine}: {proc.stderr[-2000:]}")
+        raise RuntimeError(f"{label} {name}: {proc.stderr[-2000:]}")
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     counts = store.read_manifest(folder).get("counts", {})
-    result |= {"corpus": label, "engine": engine, "articles": counts.get("articles"),
+    result |= {"corpus": label, "code": name, "articles": counts.get("articles"),
                "process_s": time.perf_counter() - start}  # fmt: skip
     for page, r in result["pages"].items():
-        print(f"  {label:<15} {engine:<7} {page:<10} median {r['median']:6.0f} ms   p95 {r['p95']:6.0f} ms   "
+        print(f"  {label:<15} {name:<12} {page:<10} median {r['median']:6.0f} ms   p95 {r['p95']:6.0f} ms   "
               f"CPU {r['cpu_median']:6.0f} ms", flush=True)  # fmt: skip
-    print(f"  {label:<15} {engine:<7} peak RSS {result['peak_mb']:,.0f} MB", flush=True)
+    print(f"  {label:<15} {name:<12} peak RSS {result['peak_mb']:,.0f} MB", flush=True)
     return result
 
 
@@ -175,15 +193,13 @@ def table(results: list[dict]) -> str:
     """The results as a Markdown table: median / p95 ms per page, peak RSS."""
     pages = [p for p in PAGES if any(p in r["pages"] for r in results)]
     lines = [
-        "| corpus | engine | " + " | ".join(pages) + " | peak RSS |",
+        "| corpus | code | " + " | ".join(pages) + " | peak RSS |",
         "|---|---|" + "---|" * (len(pages) + 1),
     ]
     for r in results:
         cells = [f"{r['pages'][p]['median']:.0f} / {r['pages'][p]['p95']:.0f}" if p in r["pages"] else "–"
                  for p in pages]  # fmt: skip
-        lines.append(
-            f"| {r['corpus']} | {r['engine']} | " + " | ".join(cells) + f" | {r['peak_mb']:,.0f} MB |"
-        )
+        lines.append(f"| {r['corpus']} | {r['code']} | " + " | ".join(cells) + f" | {r['peak_mb']:,.0f} MB |")
     return "\n".join(lines)
 
 
@@ -191,8 +207,10 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--seeds-data", type=Path, help="a data folder built from the seeds (e.g. data/)")
     p.add_argument("--sizes", type=int, nargs="*", default=[2000], help="generated corpora (articles)")
-    p.add_argument("--engine", nargs="+", choices=("pandas", "duckdb"), default=["pandas", "duckdb"])
-    p.add_argument("--pandas-up-to", type=int, default=10_000, help="run the pandas engine up to this size")
+    p.add_argument("--against", type=Path, help="another checkout to run in the same run (e.g. the old code)")
+    p.add_argument("--against-engine", nargs="+", default=[""], help="its PARLEY_QUERY_ENGINE values, if any")
+    p.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
+    p.add_argument("--engine", default="", help=argparse.SUPPRESS)
     p.add_argument("--pages", nargs="+", choices=PAGES, default=PAGES)
     p.add_argument("--repeat", type=int, default=10, help="filter changes per page")
     p.add_argument("--json", type=Path)
@@ -200,8 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--filters", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
-        filters = [Filters(**f) for f in json.loads(args.filters)]
-        print(json.dumps(run_child(args.child, args.engine[0], args.pages, filters)))
+        print(json.dumps(run_child(args.child, args.root, args.engine, args.pages, json.loads(args.filters))))
         return 0
     results = []
     work = Path(tempfile.mkdtemp(prefix="parley-dbench-"))
@@ -211,12 +228,12 @@ def main(argv: list[str] | None = None) -> int:
             start = time.perf_counter()
             corpora.append((f"{n:,} articles", generated(n, work)))
             print(f"generated {n:,} articles in {time.perf_counter() - start:.0f} s", flush=True)
+        codes = [("this", ROOT, "")]
+        if args.against:
+            codes += [(f"against {e}".strip(), args.against.resolve(), e) for e in args.against_engine]
         for label, folder in corpora:
-            n = store.read_manifest(folder).get("counts", {}).get("articles") or 0
-            for engine in args.engine:
-                if engine == "pandas" and n > args.pandas_up_to:
-                    continue
-                results.append(bench(label, folder, engine, args.pages, args.repeat))
+            for code in codes:
+                results.append(bench(label, folder, code, args.pages, args.repeat))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("\n" + table(results))

@@ -1,20 +1,19 @@
 """Dashboard query benchmark (not a test): server-side time to compute what each page shows after a
-filter change, at 10k and 100k articles, through the DuckDB query layer and through the pandas path.
+filter change, at 10k and 100k articles, through the query engine (`analysis.query`).
 
 Tables are generated directly (realistic row counts per article, actors with a long-tailed frequency,
-~40 sources, dates across 2025, sentence text from the seeds), written as Parquet, then each engine runs
+~40 sources, dates across 2025, sentence text from the seeds), written as Parquet, then each variant runs
 in its own process so its peak memory (max RSS) is its own. Each page's queries run once per filter change
 over a cycle of typical changes (an actor, two actors, a topic, a source, a date range, a search, ...).
 
-Each engine first runs every page once unfiltered (reported as `first run`: the DuckDB layer builds its
-keyed and fact tables then, once per data version), then the timed filter changes. `--plain` also times
-the DuckDB layer without them (the plain SQL on string keys), a baseline measured in the same run.
-`duckdb` runs its queries on the threads the app gives them (`duckdb_threads`: auto, one thread below
-50,000 articles); `--cores` also times them on DuckDB's default of one thread per core (`duckdb-cores`).
+Each variant first runs every page once unfiltered (reported as `first run`: the engine builds its
+keyed and fact tables then, once per data version), then the timed filter changes. `--mem` also times
+the engine with the tables loaded into DuckDB's memory instead of read from the Parquet files. `duckdb`
+runs its queries on the threads the app gives them (`duckdb_threads`: auto, one thread below 50,000
+articles); `--cores` also times them on DuckDB's default of one thread per core (`duckdb-cores`).
 
 Usage:
-    python bench/bench_query.py --sizes 10000 100000 --pandas-up-to 10000 --plain [--repeat 20] \\
-        [--json out.json]
+    python bench/bench_query.py --sizes 10000 100000 --cores [--repeat 20] [--json out.json]
 """
 
 from __future__ import annotations
@@ -38,17 +37,11 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analysis import (  # noqa: E402
-    counts,
-    positions,
-    query,
-    query_views,
-    schema,
-    store,
-    timeline_tables,
-    views,
-)
-from analysis.filters import Filters, RowKeys, apply_filters, row_count  # noqa: E402
+import analysis.query as query  # noqa: E402
+from analysis import schema, store  # noqa: E402
+from analysis.query import rows  # noqa: E402
+from analysis.query import threads as query_threads  # noqa: E402
+from analysis.query.filters import Filters  # noqa: E402
 from dashboard.figures_positions import NETWORK_NODES  # noqa: E402
 
 # rows per article, from builds of generated articles (~415 words); override with --calibrate DATA_DIR
@@ -218,83 +211,62 @@ def kw(f: Filters) -> dict:
 
 
 def _first_article_tables(q, f: Filters) -> dict | None:
-    listed = query_views.article_list(q, f, limit=2000)
-    return query_views.article_tables(q, listed["article_id"].iloc[0]) if len(listed) else None
+    listed = rows.article_list(q, f, limit=2000)
+    return rows.article_tables(q, listed["article_id"].iloc[0]) if len(listed) else None
 
 
 def _matrix_and_network(matrix: pd.DataFrame) -> list[pd.DataFrame]:
     """The heatmap's matrix and the network the page derives from it."""
-    return [matrix, positions.agreement_from_matrix(matrix, top=NETWORK_NODES)]
+    return [matrix, query.agreement_from_matrix(matrix, top=NETWORK_NODES)]
 
 
 def _topic_over_time(q, f: Filters):
-    topics = query_views.catalog_topics(q, f)  # the page's topic picker, then its chart
+    topics = rows.catalog_topics(q, f)  # the page's topic picker, then its chart
     return query.positions_over_time(q, freq="W", topic=topics[0] if topics else TOPIC, **kw(f))
 
 
-DUCK_PAGES = {  # what each page of the app asks the query layer for in DuckDB mode (dashboard/app_pages)
+def engine_threads(folder: Path) -> int | None:
+    return query_threads.threads_for(folder)
+
+
+DUCK_PAGES = {  # what each page of the app asks the query engine for (dashboard/app_pages)
     "overview": lambda q, f: [
-        query_views.article_summary(q, f),  # every page's source note
-        query_views.row_summary(q, f),
+        rows.article_summary(q, f),  # every page's source note
+        rows.row_summary(q, f),
         query.coverage_over_time(q, by="source", **kw(f)),
         query.mentions_by_actor(q, **kw(f)),
         query.topic_share_by_source(q, **kw(f)),
         q.filtered("problems", f),
     ],
     "actors": lambda q, f: [
-        query_views.article_summary(q, f),
+        rows.article_summary(q, f),
         query.mentions_by_actor(q, **kw(f)),
         query.mentions_by_actor_source(q, **kw(f)),
         query.mentions_by_actor_day(q, **kw(f)),
     ],
     "positions": lambda q, f: [
-        query_views.article_summary(q, f),
+        rows.article_summary(q, f),
         *_matrix_and_network(query.position_matrix(q, **kw(f))),
         _topic_over_time(q, f),
     ],
     "timeline": lambda q, f: [
-        query_views.article_summary(q, f),
+        rows.article_summary(q, f),
         query.events_in_order(q, latest=1500, **kw(f)),
         query.coverage_over_time(q, by="source", **kw(f)),
         query.actor_first_last(q, **kw(f)),
-        query_views.unresolved_times(q, f, limit=1000),
+        rows.unresolved_times(q, f, limit=1000),
     ],
     "articles": lambda q, f: [
-        query_views.article_summary(q, f),
+        rows.article_summary(q, f),
         _first_article_tables(q, f),
     ],
     "data": lambda q, f: [  # the picker's counts, then the table it opens on
-        query_views.article_summary(q, f),
+        rows.article_summary(q, f),
         q.counts(list(schema.TABLES), f),
         q.filtered("statements", f, limit=1000),
     ],
 }
-PANDAS_PAGES = {  # the same through the pandas functions on the filtered tables
-    "overview": lambda t: [
-        views.corpus_summary(t),
-        counts.mentions_by_actor(t),
-        counts.topic_share_by_source(t),
-        timeline_tables.coverage_over_time(t, by="source"),
-    ],
-    "actors": lambda t: [
-        counts.mentions_by_actor(t),
-        counts.mentions_by_actor_source(t),
-        counts.mentions_by_actor_day(t),
-    ],
-    "positions": lambda t: [
-        *_matrix_and_network(positions.position_matrix(t)),
-        positions.positions_over_time(t, freq="W", topic=(views.catalog_topics(t) or [TOPIC])[0]),
-    ],
-    "timeline": lambda t: [
-        timeline_tables.events_in_order(t).tail(1500),
-        timeline_tables.coverage_over_time(t, by="source"),
-        timeline_tables.actor_first_last(t),
-        views.unresolved_times(t, limit=1000),
-    ],
-    "articles": lambda t: [views.article_list(t, limit=2000)],
-    "data": lambda t: [{name: row_count(t, name) for name in t}, t["statements"].head(1000)],
-}
-ENGINES = ("duckdb", "duckdb-cores", "duckdb-plain", "duckdb-mem", "pandas")
+ENGINES = ("duckdb", "duckdb-cores", "duckdb-mem")
 TOPIC = "ceasefire"  # the topic of the positions-over-time chart
 
 
@@ -304,32 +276,20 @@ def run_engine(engine: str, folder: Path, repeat: int) -> dict:
     CPU time (this process, DuckDB's threads included) is what a busy machine distorts least."""
     cycle = filter_cycle(folder)
     start = time.perf_counter()
-    if engine.startswith("duckdb"):
-        threads = None if engine == "duckdb-cores" else query.threads_for(folder)  # as the app
-        q = query.Query(folder, materialize=engine == "duckdb-mem", facts=engine != "duckdb-plain",
-                        threads=threads)  # fmt: skip
-    else:
-        tables = store.load_tables(folder)
-        keys = RowKeys(tables)  # as the app keeps them with the loaded tables
+    threads = None if engine == "duckdb-cores" else engine_threads(folder)  # as the app
+    q = query.Query(folder, materialize=engine == "duckdb-mem", threads=threads)
     setup = time.perf_counter() - start
     start = time.perf_counter()  # a first unfiltered run of every page, as the app's first visit (which
     for page in DUCK_PAGES:  # builds the fact tables once per data version), not timed per page
-        DUCK_PAGES[page](q, Filters()) if engine.startswith("duckdb") else PANDAS_PAGES[page](tables)
+        DUCK_PAGES[page](q, Filters())
     first = time.perf_counter() - start
     times: dict[str, list[float]] = {page: [] for page in DUCK_PAGES}
     cpu: dict[str, list[float]] = {page: [] for page in DUCK_PAGES}
     for i in range(repeat):
         f = cycle[i % len(cycle)]
-        filtered = None
         for page in DUCK_PAGES:
             t0, c0 = time.perf_counter(), time.process_time()
-            if engine.startswith("duckdb"):
-                DUCK_PAGES[page](q, f)
-            else:  # the app filters once per filter change (cached across pages), then aggregates
-                filtered = (
-                    filtered if filtered is not None else apply_filters(tables, f, keys=keys, lazy=True)
-                )
-                PANDAS_PAGES[page](filtered)
+            DUCK_PAGES[page](q, f)
             times[page].append((time.perf_counter() - t0) * 1000)
             cpu[page].append((time.process_time() - c0) * 1000)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -399,24 +359,18 @@ def engines(n: int, args: argparse.Namespace) -> list[str]:
     return [
         "duckdb",
         *(["duckdb-cores"] if args.cores else []),
-        *(["duckdb-plain"] if args.plain else []),
         *(["duckdb-mem"] if args.mem else []),
-        *(["pandas"] if n <= args.pandas_up_to else []),
     ]
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    p.add_argument(
-        "--pandas-up-to", type=int, default=10_000, help="also time the pandas path up to this size"
-    )
     p.add_argument("--repeat", type=int, default=20, help="filter changes per page (default 20)")
     p.add_argument(
         "--calibrate", type=Path, help="a built data folder: take rows per article from its manifest"
     )
     p.add_argument("--mem", action="store_true", help="also time DuckDB with the tables loaded into memory")
-    p.add_argument("--plain", action="store_true", help="also time DuckDB without its fact tables (baseline)")
     p.add_argument(
         "--cores", action="store_true", help="also time DuckDB on a thread per core (baseline of the setting)"
     )

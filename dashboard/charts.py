@@ -2,21 +2,21 @@
 data + evidence quotes) by calling an aggregation from `analysis/` and a figure function.
 
 Pages draw these charts; the briefing page offers the same ones for the PowerPoint pack, so a slide
-always shows what the page shows. Aggregations receive the already-filtered tables (`ctx.tables`).
+always shows what the page shows. Aggregations run in the query engine (`analysis.query`) through the
+page context's cache (`ctx.agg`).
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 
 import pandas as pd
 
-from analysis import positions
+from analysis.query.positions import agreement_from_matrix
 from dashboard import figures
 from dashboard.briefing import BriefingChart
+from dashboard.context import Context
 from dashboard.figures_positions import NETWORK_NODES
-from dashboard.state import Context
 
 log = logging.getLogger("parley.dashboard")
 
@@ -27,27 +27,15 @@ TIMELINE_EVENTS = 1500
 DAILY_UP_TO = 120  # days of coverage drawn as daily bars; longer spans are drawn per week
 
 
-def aggregate(module: str, func: str, tables: dict[str, pd.DataFrame], **kwargs) -> pd.DataFrame | None:
-    """Call `analysis.<module>.<func>(tables, **kwargs)`; None when that aggregation is not available."""
-    try:
-        fn = getattr(importlib.import_module(f"analysis.{module}"), func)
-    except (ImportError, AttributeError) as exc:
-        log.warning("aggregation analysis.%s.%s unavailable: %s", module, func, exc)
-        return None
-    return fn(tables, **kwargs)
-
-
 def agg(ctx: Context, module: str, func: str, **options) -> pd.DataFrame | None:
-    """`aggregate` on the page's filtered tables, through the cache (revisiting a view is instant)."""
-    from dashboard import state
-
-    options = tuple(sorted(options.items()))
-    return state.aggregated(ctx.folder, ctx.key, ctx.filters, module, func, options, ctx.engine)
+    """`analysis.query.<func>` (of its `module`: counts, positions, timeline, rows) of the page's filters,
+    through the cache (revisiting a view is instant)."""
+    return ctx.agg(func, **options)
 
 
 def _quotes(ctx: Context, *, actor: str | None = None, topic: str | None = None, n: int = 8) -> list[str]:
     """Key evidence for speaker notes: the most confident non-neutral statements first."""
-    ev = agg(ctx, "views", "key_evidence", actor=actor, topic=topic, n=n)
+    ev = agg(ctx, "rows", "key_evidence", actor=actor, topic=topic, n=n)
     if ev is None or ev.empty:
         return []
     return [
@@ -187,7 +175,7 @@ def agreement(ctx: Context, *, level: str = "actor") -> BriefingChart:
     matrix = agg(ctx, "positions", "position_matrix", level=level)  # the heatmap's: asked once
     if matrix is None:
         return _missing("agreement", title, "The agreement network")
-    edges = positions.agreement_from_matrix(matrix, top=NETWORK_NODES)
+    edges = agreement_from_matrix(matrix, top=NETWORK_NODES)
     edges = edges.assign(weight=edges["agree"] + edges["conflict"]) if not edges.empty else edges
     fig = figures.network(
         None,
@@ -229,12 +217,8 @@ def positions_over_time(ctx: Context, *, topic: str | None = None, freq: str = "
 
 def events(ctx: Context, *, color_by: str = "actors", background: bool = True) -> BriefingChart:
     title = "Timeline of events"
-    if ctx.engine == "duckdb":  # only the latest events leave the database
-        df = agg(
-            ctx, "timeline_tables", "events_in_order", include_background=background, latest=TIMELINE_EVENTS
-        )
-    else:
-        df = agg(ctx, "timeline_tables", "events_in_order", include_background=background)
+    # only the latest events leave the database
+    df = agg(ctx, "timeline", "events_in_order", include_background=background, latest=TIMELINE_EVENTS)
     if df is None:
         return _missing("events", title, "The event timeline")
     total = df.attrs.get("total", len(df))
@@ -260,7 +244,7 @@ def coverage(ctx: Context, *, by: str = "source", freq: str | None = None) -> Br
     year of daily bars is too thin to read, and slow to draw)."""
     freq = freq or ("W" if _span_days(ctx) > DAILY_UP_TO else "D")
     title = "Coverage over time: articles per " + ("day" if freq == "D" else "week")
-    df = agg(ctx, "timeline_tables", "coverage_over_time", by=by, freq=freq)
+    df = agg(ctx, "timeline", "coverage_over_time", by=by, freq=freq)
     if df is None:
         return _missing("coverage", title, "Coverage over time")
     colors = ctx.colors if by == "actor" else None

@@ -178,59 +178,13 @@ def test_first_start_builds_the_corpus(tmp_path, monkeypatch):
     assert {m.label: m.value for m in at.metric}["Articles"] == "1"
 
 
-# --- DuckDB mode: the same pages, drawn from the query layer instead of tables loaded into pandas ---------
-
-DUCK_FILTERS = [{}, {"f_actors": ["Aldora"]}, {"f_topics": ["sanctions"], "f_sources": ["Harbor Times"]}]
-
-
-def _page_output(at: AppTest) -> dict:
-    """What a page shows: titles, metrics, chart specs, table sizes, selectbox options, expander labels."""
-    return {
-        "metrics": [(m.label, m.value) for m in at.metric],
-        "charts": _specs(at),
-        "tables": [el.value.shape for el in at.dataframe],
-        "options": [tuple(s.options) for s in at.selectbox],
-        "expanders": [e.label for e in at.expander],
-        "captions": [c.value for c in at.caption],
-    }
-
-
-@pytest.mark.parametrize("page", PAGES)
-def test_page_runs_in_duckdb_mode(page, synthetic_dir, empty_dir, monkeypatch):
-    monkeypatch.setenv("PARLEY_QUERY_ENGINE", "duckdb")
-    for folder in (synthetic_dir, empty_dir):
-        at = _open(page, folder, monkeypatch)
-        _no_exception(at)
-        assert at.title, f"{page} has no title"
-
-
-@pytest.mark.parametrize("page", ["overview", "actors", "positions", "timeline", "articles", "data"])
-def test_duckdb_mode_shows_what_pandas_mode_shows(page, synthetic_dir, monkeypatch):
-    for state in DUCK_FILTERS:
-        shown = {}
-        for engine in ("pandas", "duckdb"):
-            monkeypatch.setenv("PARLEY_QUERY_ENGINE", engine)
-            at = _open(page, synthetic_dir, monkeypatch, **state)
-            _no_exception(at)
-            shown[engine] = _page_output(at)
-        assert shown["duckdb"] == shown["pandas"], (page, state)
-        assert shown["pandas"]["charts"] or page in ("articles", "data")
-
-
-def test_auto_mode_chooses_by_corpus_size(synthetic_dir):
-    from analysis import query
-
-    assert query.article_count(synthetic_dir) == 24
-    assert query.choose_engine(synthetic_dir, "auto", 24) == "duckdb"
-    assert query.choose_engine(synthetic_dir, "auto", 25) == "pandas"
-    assert query.choose_engine(synthetic_dir, "Pandas", 1) == "pandas"
-    with pytest.raises(ValueError, match="PARLEY_QUERY_ENGINE"):
-        query.choose_engine(synthetic_dir, "spark")
+# --- the query engine: threads, and no page loads a whole table into pandas -------------------------------
 
 
 def test_duckdb_threads_one_for_a_small_corpus_else_as_set(synthetic_dir, monkeypatch):
-    from analysis import query
+    from analysis.query import threads as query
 
+    assert query.article_count(synthetic_dir) == 24
     assert query.threads_for(synthetic_dir, "auto") == 1  # 24 articles: small queries
     monkeypatch.setattr(query, "ONE_THREAD_BELOW", 24)
     assert query.threads_for(synthetic_dir, "Auto") is None  # DuckDB's one per core
@@ -242,13 +196,11 @@ def test_duckdb_threads_one_for_a_small_corpus_else_as_set(synthetic_dir, monkey
 
 @pytest.mark.parametrize("page", ["overview", "actors", "positions", "timeline", "articles", "data"])
 def test_large_corpus_pages_never_load_the_tables(page, tmp_path, monkeypatch):
-    """With auto mode past the threshold, no page reads a whole table into pandas."""
+    """No page reads a whole table into pandas: they ask the query engine for what they show."""
     folder = _write(tmp_path / "big", synthetic.make_tables(30))
-    monkeypatch.setenv("PARLEY_QUERY_ENGINE", "auto")
-    monkeypatch.setenv("PARLEY_DUCKDB_MIN_ARTICLES", "30")
 
     def refuse(*args, **kwargs):
-        raise AssertionError("a table was loaded into pandas in DuckDB mode")
+        raise AssertionError("a table was loaded into pandas")
 
     monkeypatch.setattr(store, "load_tables", refuse)
     monkeypatch.setattr(store, "read_table", refuse)

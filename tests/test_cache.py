@@ -168,7 +168,8 @@ def test_a_code_change_re_analyses_everything(env, monkeypatch):
 def test_the_real_code_digest_follows_analysis_sources_not_presentation_ones():
     digest = cache.code_digest()
     assert len(digest) == 16 and digest == cache.code_digest()
-    assert {"build.py", "query.py", "counts.py"} <= cache.DOWNSTREAM and "pipeline.py" not in cache.DOWNSTREAM
+    assert {"build.py", "query/"} <= cache.DOWNSTREAM and "pipeline.py" not in cache.DOWNSTREAM
+    assert cache.downstream(Path("query/engine.py")) and not cache.downstream(Path("extract/pipeline.py"))
 
 
 def test_a_damaged_entry_is_reported_and_recomputed(env):

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from analysis import counts
+from analysis.query import counts
 from analysis.schema import TABLES, conform
 
 
@@ -178,26 +178,3 @@ def test_empty_mentions_give_empty_frames(tables):
     assert counts.mentions_by_actor(empty).empty
     assert list(counts.cooccurrence(empty).columns) == ["actor_a", "actor_b", "n"]
     assert counts.mentions_by_actor_source(empty).empty
-
-
-@pytest.mark.parametrize("duplicate_article", [False, True])
-def test_count_by_article_equals_a_groupby_of_the_joined_rows(duplicate_article):
-    from analysis.grouping import count_by_article
-
-    articles = pd.DataFrame(
-        {"article_id": ["a", "b", "c", "d"], "source": ["AP", "", None, "AP"]}, dtype="string"
-    )
-    if duplicate_article:  # not a key: the general join path (each mention counts once per match)
-        articles = pd.concat([articles, articles.head(1)], ignore_index=True)
-    mentions = pd.DataFrame(
-        {"article_id": ["a", "a", "b", "c", "d", "x", "a"], "actor": ["X", "Y", "X", "X", None, "Y", "X"]},
-        dtype="string",
-    )
-    joined = mentions.merge(articles, on="article_id", how="left")
-    for missing in (None, "(unknown)"):
-        source = joined["source"].mask(joined["source"].fillna("") == "")
-        rows = joined.assign(source=source.fillna(missing) if missing else source)
-        expected = rows.groupby(["actor", "source"]).size().reset_index(name="n")
-        got = count_by_article(mentions, "actor", articles, "source", missing=missing)
-        got = got.sort_values(["actor", "source"]).reset_index(drop=True)
-        pd.testing.assert_frame_equal(got, expected, check_dtype=False)

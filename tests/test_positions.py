@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.positions import (
+from analysis.query.positions import (
     agreement_edges,
     agreement_network,
     cell_evidence,
@@ -227,52 +227,18 @@ def test_agreement_edges_of_the_top_holders():
     assert len(top) < len(every)
 
 
-@pytest.mark.parametrize(
-    "filters",
-    [
-        {},
-        {"affiliations": ("Russia",)},
-        {"actors": ("Europe",)},
-        {"topics": ("ceasefire",)},
-        {"sources": ("AP",)},
-    ],
-)
-def test_a_precomputed_view_gives_the_same_positions(tables, filters):
-    from analysis import affiliation
-    from analysis.filters import Filters, apply_filters
-    from analysis.positions import with_view
-
-    ready = with_view(affiliation.with_table(tables))
-    shown = apply_filters(ready, Filters(**filters))  # as the dashboard does: filter, then aggregate
-    for level in ("actor", "affiliation"):
+@pytest.mark.parametrize("topics", [(), ("ceasefire",)])
+def test_the_agreement_network_is_that_of_the_actors_positions(tables, topics):
+    """The network from the matrix equals the edges of every actor's distinct support/oppose positions."""
+    st = tables["statements"]
+    st = st[st["stance"].isin(["support", "oppose"]) & (st["topic"].isin(topics) if topics else True)]
+    positions = st.rename(columns={"actor": "holder"})[["holder", "topic", "stance"]].drop_duplicates()
+    for top in (None, 2):
         pd.testing.assert_frame_equal(
-            position_matrix(shown, level=level), position_matrix(tables, level=level, **filters)
+            agreement_network(tables, top=top, topics=topics).reset_index(drop=True),
+            agreement_edges(positions.astype("string")).reset_index(drop=True)
+            if top is None
+            else agreement_edges(positions.astype("string"), top=top).reset_index(drop=True),
+            check_dtype=False,
+            obj=f"{top} {topics}",
         )
-        pd.testing.assert_frame_equal(
-            agreement_network(shown, level=level).reset_index(drop=True),
-            agreement_network(tables, level=level, **filters).reset_index(drop=True),
-        )
-
-
-@pytest.mark.parametrize(
-    "filters",
-    [
-        {},
-        {"affiliations": ("Russia",)},
-        {"actors": ("Europe",)},
-        {"topics": ("ceasefire",)},
-        {"search": "talks"},
-    ],
-)
-def test_the_agreement_network_follows_from_the_position_matrix(tables, filters):
-    """The dashboard draws the network from the heatmap's matrix: the same edges as from the statements."""
-    from analysis.positions import agreement_from_matrix
-
-    for level in ("actor", "affiliation"):
-        for top in (None, 2):
-            pd.testing.assert_frame_equal(
-                agreement_from_matrix(position_matrix(tables, level=level, **filters), top=top),
-                agreement_network(tables, level=level, top=top, **filters),
-                check_dtype=False,
-                obj=f"{level} {top} {filters}",
-            )

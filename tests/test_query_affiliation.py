@@ -1,4 +1,4 @@
-"""The "acting for" filter in the DuckDB layer: statements and events follow the affiliation each actor
+"""The "acting for" filter in the query engine: statements and events follow the affiliation each actor
 acts for (`actor_affiliation`: its most frequent mention affiliation over all mentions; an actor without
 one stands for itself), while tables with their own `affiliation` column (mentions) keep using it."""
 
@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis import query, schema, store
-from analysis.filters import Filters, apply_filters
+from analysis.query import Filters, apply_filters
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +74,8 @@ def test_an_actor_or_an_affiliation_is_enough(folder):
 
 
 @pytest.mark.parametrize("affiliations", [("Freedonia",), ("Sylvania",), ("Bob Poe",)])
-def test_acting_for_equals_the_pandas_filter(folder, affiliations):
+def test_frames_and_the_parquet_store_filter_alike(folder, affiliations):
+    """The same engine over the tables in memory (a notebook, a test) as over the store (the dashboard)."""
     tables = store.load_tables(folder)
     q, f = query.Query(folder), Filters(affiliations=affiliations)
     expected = apply_filters(tables, f)

@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
+from analysis.query.timeline import actor_first_last, coverage_over_time, events_in_order, events_per_actor
 from analysis.schema import conform
-from analysis.timeline_tables import actor_first_last, coverage_over_time, events_in_order, events_per_actor
 
 
 def _event(eid, aid, sid, date, precision, actors, topics="", background=False):

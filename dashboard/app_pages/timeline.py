@@ -30,7 +30,7 @@ else:
 ui.show(charts.coverage(ctx), ctx)
 
 st.subheader("First and last mention of each actor")
-first_last = charts.agg(ctx, "timeline_tables", "actor_first_last")
+first_last = charts.agg(ctx, "timeline", "actor_first_last")
 if first_last is None or first_last.empty:
     ui.empty_state("No dated mentions for these filters.")
 else:

@@ -1,20 +1,20 @@
-"""The dashboard's row views through the DuckDB query layer: the twins of the `analysis.views` helpers that
-the pages call, for a corpus too large to load into pandas. Each returns what its `views` twin returns on
-the filtered tables (`apply_filters`), only fetching the rows it shows.
+"""The rows a page shows, through the query engine: each takes the tables (a dict of frames), a data folder
+or a `Query`, and the filters, and fetches only the rows it shows.
 
-| here | `views` twin |
+| function | what |
 |---|---|
-| `corpus_summary(q, f)` | `corpus_summary(filtered)` |
-| `article_summary(q, f)` | its articles, sources, start and end |
-| `row_summary(q, f)` | `row_summary(filtered)`: the rest of `corpus_summary` |
-| `catalog(q)` | `catalog(tables)` (unfiltered) |
-| `catalog_topics(q, f)` | `catalog_topics(filtered)` |
-| `article_list(q, f, limit=)` | `article_list(filtered, limit=)` |
-| `actor_sentences(q, f, actor, limit=)` | `actor_sentences(filtered, actor, limit=)` |
-| `event_rows(q, f, event_id)` | `event_rows(filtered, event_id)` |
-| `unresolved_times(q, f, limit=)` | `unresolved_times(filtered, limit=)` |
-| `with_article_meta(q, f, rows)` | `with_article_meta(rows, tables)` |
-| `article_tables(q, article_id)` | every table's rows about one article (for `article`, `reader.spans`) |
+| `corpus_summary(q, f)` | articles, sources, start, end, actors, mentions, statements, events, problems |
+| `article_summary(q, f)` | its articles, sources, start and end (every page's source note) |
+| `row_summary(q, f)` | the rest of `corpus_summary` |
+| `catalog(q)` | the filter options of the whole corpus (`views.Catalog`) |
+| `catalog_topics(q, f)` | topics with a support or oppose statement, most first |
+| `article_list(q, f, limit=)` | articles newest first with their picker label |
+| `actor_sentences(q, f, actor, limit=)` | the sentences mentioning an actor, with their article's details |
+| `key_evidence(q, actor=, topic=, n=, **filters)` | the statements to quote first |
+| `event_rows(q, f, event_id)` | one event with its article's details |
+| `unresolved_times(q, f, limit=)` | time expressions without a date |
+| `with_article_meta(q, f, rows)` | rows plus their article's title, source, published date and URL |
+| `article_tables(q, article_id)` | every table's rows about one article (`views.article`, `reader.spans`) |
 """
 
 from __future__ import annotations
@@ -24,14 +24,15 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import schema, views
-from analysis.filters import Filters
-from analysis.query import Query, _params
+from analysis.query.engine import Query, Source, as_query
+from analysis.query.filters import Filters
+from analysis.query.results import to_filters
 
 META = ["title", "source", "published", "url"]
 
 
-def _run(q: Query, f: Filters, body: str, tables: dict[str, str], extra: dict | None = None) -> pd.DataFrame:
-    return q.sql(q.with_filters(f, body, tables), _params(f) | (extra or {}))
+def _run(q: Source, f: Filters, body: str, tables: dict[str, str], extra: dict | None = None) -> pd.DataFrame:
+    return as_query(q).run(f or Filters(), body, tables, extra)
 
 
 def _strings(df: pd.DataFrame) -> pd.DataFrame:
@@ -56,19 +57,24 @@ def article_summary(q: Query, f: Filters) -> dict:
 
 
 def corpus_summary(q: Query, f: Filters) -> dict:
-    """As `views.corpus_summary` of the filtered tables: articles, sources, start, end, actors, mentions,
-    statements, events, problems; one query per table, run side by side (`Query.sql_many`)."""
-    return _summary(q.sql_many(_summary_queries(q, f, {"articles": ARTICLE_SUMMARY, **ROW_SUMMARY})))
+    """articles, sources, start, end, actors, mentions,
+    statements, events, problems (`_summaries`)."""
+    return _summaries(q, f, {"articles": ARTICLE_SUMMARY, **ROW_SUMMARY})
 
 
 def row_summary(q: Query, f: Filters) -> dict:
-    """As `views.row_summary`: actors, mentions, statements, events, problems."""
-    return _summary(q.sql_many(_summary_queries(q, f, ROW_SUMMARY)))
+    """actors, mentions, statements, events, problems."""
+    return _summaries(q, f, ROW_SUMMARY)
 
 
-def _summary_queries(q: Query, f: Filters, parts: dict[str, str]) -> list[tuple[str, dict | None]]:
-    queries = [(q.with_filters(f, body, {"t": q.narrow(name)}), _params(f)) for name, body in parts.items()]
-    return [*queries, ("SELECT count(*) AS problems FROM problems", None)]
+def _summaries(q: Query, f: Filters, parts: dict[str, str]) -> dict:
+    """The one-row `parts` (table -> SQL over `t`) and the problems' count: one query per table side by
+    side (`Query.sql_many`) on a corpus whose queries get several threads, else all in one query (on
+    one thread, a query's planning is most of a small corpus's time)."""
+    parts = {**parts, "problems": "SELECT count(*) AS problems FROM t"}
+    if q.threads != 1:
+        return _summary(q.sql_many([q.sql_parts(f, {name: body}) for name, body in parts.items()]))
+    return _summary([q.sql(*q.sql_parts(f, parts))])
 
 
 def _summary(rows: list[pd.DataFrame]) -> dict:
@@ -86,7 +92,7 @@ def _ranked(q: Query, sql: str) -> tuple[str, ...]:
 
 
 def catalog(q: Query, *, taxonomy_path: Path | None = None) -> views.Catalog:
-    """As `views.catalog` of the whole corpus: actors ranked by mentions, affiliations, topics, sources,
+    """The filter options of the whole corpus: actors ranked by mentions, affiliations, topics, sources,
     date span; counted in DuckDB."""
     actors = _ranked(q, "SELECT actor AS v, count(*) AS k FROM mentions GROUP BY 1 "
                         "UNION ALL SELECT actor AS v, count(*) AS k FROM statements GROUP BY 1")  # fmt: skip
@@ -108,14 +114,14 @@ def catalog(q: Query, *, taxonomy_path: Path | None = None) -> views.Catalog:
 
 
 def catalog_topics(q: Query, f: Filters) -> list[str]:
-    """As `views.catalog_topics`: topics with a support or oppose statement, most such statements first."""
+    """topics with a support or oppose statement, most such statements first."""
     body = """SELECT topic FROM s WHERE stance IN ('support', 'oppose') AND coalesce(topic, '') <> ''
         GROUP BY topic ORDER BY count(*) DESC, topic"""
     return list(_run(q, f, body, {"s": q.narrow("statements")})["topic"].astype(str))
 
 
 def article_list(q: Query, f: Filters, *, limit: int | None = None) -> pd.DataFrame:
-    """As `views.article_list`: articles newest first with their picker label; `limit` caps the rows."""
+    """articles newest first with their picker label; `limit` caps the rows."""
     body = """SELECT article_id, file, title, source, published FROM a
         ORDER BY published DESC NULLS LAST, title NULLS LAST, _row""" + (
         f" LIMIT {int(limit)}" if limit is not None else ""
@@ -124,7 +130,7 @@ def article_list(q: Query, f: Filters, *, limit: int | None = None) -> pd.DataFr
 
 
 def actor_sentences(q: Query, f: Filters, actor: str, *, limit: int = 200) -> pd.DataFrame:
-    """As `views.actor_sentences`: the sentences mentioning `actor`, with the article's details."""
+    """the sentences mentioning `actor`, with the article's details."""
     body = f"""SELECT k.article_id, k.sentence_id, k.surface, s.text, a.title, a.source, a.published, a.url
         FROM (SELECT article_id, sentence_id, arg_min(surface, _row) AS surface, min(_row) AS _first
               FROM m WHERE actor = $sent_actor GROUP BY article_id, sentence_id) k
@@ -135,15 +141,39 @@ def actor_sentences(q: Query, f: Filters, actor: str, *, limit: int = 200) -> pd
     return _strings(out).astype({"sentence_id": "Int64"})
 
 
+def key_evidence(source: Source, *, actor: str | None = None, topic: str | None = None, n: int = 8,
+                 **filters) -> pd.DataFrame:  # fmt: skip
+    """The `n` statements to quote first (of one actor and/or topic): support/oppose before neutral, then
+    the most confident, then by date, article and sentence; with their article's title, source,
+    published date and URL."""
+    where, extra = [], {}
+    if actor is not None:
+        where.append("s.actor = $ke_actor")
+        extra["ke_actor"] = actor
+    if topic is not None:
+        where.append("s.topic = $ke_topic")
+        extra["ke_topic"] = topic
+    body = f"""SELECT s.* EXCLUDE (_row), a.title, a.source, a.published, a.url FROM s
+        LEFT JOIN a USING (article_id) {"WHERE " + " AND ".join(where) if where else ""}
+        ORDER BY (s.stance IS DISTINCT FROM 'neutral') DESC, s.confidence DESC NULLS LAST,
+          a.published NULLS LAST, s.article_id NULLS LAST, s.sentence_id NULLS LAST, s._row
+        LIMIT {int(n)}"""
+    out = _run(source, to_filters(filters), body, {"s": "statements", "a": "articles"}, extra)
+    base = schema.conform(out, "statements")
+    for col in ("title", "source", "published", "url"):
+        base[col] = out[col].astype("string").to_numpy()
+    return base
+
+
 def event_rows(q: Query, f: Filters, event_id: str) -> pd.DataFrame:
-    """As `views.event_rows`: one event with its article's title, source, date and URL."""
+    """one event with its article's title, source, date and URL."""
     body = """SELECT e.* EXCLUDE (_row), a.title, a.source, a.published, a.url FROM e
         LEFT JOIN articles a USING (article_id) WHERE e.event_id = $row_event ORDER BY e._row"""
     return _with_meta(_run(q, f, body, {"e": "events"}, {"row_event": event_id}), "events")
 
 
 def unresolved_times(q: Query, f: Filters, *, limit: int | None = None) -> pd.DataFrame:
-    """As `views.unresolved_times`: time expressions without a date, with their article's details."""
+    """time expressions without a date, with their article's details."""
     body = """SELECT t.expression, t.kind, a.title, a.source, a.published, t.sentence_id FROM t
         LEFT JOIN a USING (article_id) WHERE coalesce(t.date, '') = '' ORDER BY t._row""" + (
         f" LIMIT {int(limit)}" if limit is not None else ""
@@ -154,7 +184,7 @@ def unresolved_times(q: Query, f: Filters, *, limit: int | None = None) -> pd.Da
 
 
 def with_article_meta(q: Query, f: Filters, rows: pd.DataFrame) -> pd.DataFrame:
-    """As `views.with_article_meta` on the filtered tables: `rows` plus their article's title, source,
+    """`rows` plus their article's title, source,
     published date and URL."""
     want = [c for c in META if c not in rows]
     if not want or rows is None or rows.empty:

@@ -1,8 +1,6 @@
-"""SQL for `analysis.query`: the table views over the Parquet store, and `analysis.filters` semantics as
-DuckDB common table expressions, so a filtered aggregation runs where the data is.
-
-Every filtered relation is defined exactly as `filters.apply_filters` defines it (see that module's
-docstring); `tests/test_query.py` checks both agree.
+"""SQL for the query engine: the table views over the Parquet store, the keyed and fact tables, and the
+filters' semantics (`analysis.query.filters`) as DuckDB common table expressions on integer keys, so a
+filtered aggregation runs where the data is.
 """
 
 from __future__ import annotations
@@ -10,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from analysis import schema
-from analysis.filters import Filters
+from analysis.query.filters import Filters
 
 SQL_TYPES = {
     "string": "VARCHAR",
@@ -247,12 +245,6 @@ def _actor_condition(cols: set[str], f: Filters) -> str:
     return f"({' OR '.join(parts)})" if parts else "false"
 
 
-def _in(cte: str, alias: str = "") -> str:
-    prefix = f"{alias}." if alias else ""
-    return (f"EXISTS (SELECT 1 FROM {cte} k WHERE k.article_id = {prefix}article_id "
-            f"AND k.sentence_id = {prefix}sentence_id)")  # fmt: skip
-
-
 def params(f: Filters) -> dict:
     """Query parameters of the filter CTEs (only those the SQL uses, as DuckDB requires)."""
     out: dict = {}
@@ -295,85 +287,6 @@ def search_condition(f: Filters) -> str:
     return f"({_contains('title')} OR {_contains('text')})"
 
 
-def filter_ctes(f: Filters, *, affiliations: bool = False) -> list[str]:
-    """CTEs `ids` (articles passing source/date/search) and the sentence sets the other filters select."""
-    ctes = [AFFILIATIONS.strip()] if affiliations else []
-    conds = article_conditions(f)
-    ctes.append(f"ids AS (SELECT article_id FROM articles WHERE {' AND '.join(conds) or 'true'})")
-    if f.affiliations:  # the actors acting for a chosen affiliation (as `affiliation.acting_for`)
-        ctes.append(ACTING.strip())
-    if f.actors or f.affiliations:
-        ctes.append("actor_sent AS (SELECT DISTINCT article_id, sentence_id FROM mentions "
-                    f"WHERE {_actor_condition(_columns('mentions'), f)})")  # fmt: skip
-    if f.topics:
-        ctes.append("topic_sent AS (SELECT DISTINCT article_id, sentence_id FROM topics "
-                    "WHERE list_contains($topics, topic))")  # fmt: skip
-    if f.search:
-        ctes.append("search_sent AS (SELECT DISTINCT article_id, sentence_id FROM sentences "
-                    "WHERE strpos(lower(coalesce(text, '')), $search) > 0)")  # fmt: skip
-    return ctes
-
-
-def filtered_sql(name: str, f: Filters) -> str:
-    """SELECT of the rows of `name` (a table, or `statements_aff`) that `f` keeps, as `apply_filters` does."""
-    if name == "problems" or not f.active:
-        return f"SELECT * FROM {name}"
-    cols = _columns(name)
-    # the semi-join on `ids` only when an article-level filter is set: unfiltered it would read every id
-    conds = ["article_id IN (SELECT article_id FROM ids)"] if article_conditions(f) else []
-    if name == "articles":
-        if f.actors or f.affiliations:
-            conds.append("article_id IN (SELECT article_id FROM actor_sent)")
-        if f.topics:
-            conds.append("article_id IN (SELECT article_id FROM topic_sent)")
-        return f"SELECT * FROM articles WHERE {' AND '.join(conds) or 'true'}"
-    sentence = "sentence_id" in cols
-    if f.actors or f.affiliations:
-        if "actor" in cols:
-            conds.append(_actor_condition(cols, f))
-        elif name == "events":
-            names = "$actors_or_affiliations"
-            if f.affiliations:
-                names = f"list_concat({names}, {ACTING_LIST})"
-            conds.append(f"list_has_any(string_split(coalesce(actors, ''), '; '), {names})")
-        elif sentence:
-            conds.append(_in("actor_sent", name))
-    if f.topics:
-        if "topic" in cols:
-            conds.append("list_contains($topics, topic)")
-        elif name == "events":
-            conds.append("list_has_any(string_split(coalesce(topics, ''), '; '), $topics)")
-        elif sentence:
-            conds.append(_in("topic_sent", name))
-    if f.search and sentence:
-        conds.append(_in("search_sent", name))
-    return f"SELECT * FROM {name} WHERE {' AND '.join(conds) or 'true'}"
-
-
-def with_filters(
-    f: Filters,
-    body: str,
-    tables: dict[str, str],
-    *,
-    affiliations: bool = False,
-    prepared: dict[str, str] | None = None,
-) -> str:
-    """`body` preceded by the filter CTEs and one CTE per entry of `tables` (cte name -> table name).
-
-    `prepared`: filter CTEs already computed into tables (cte name -> table name, see
-    `Query.prepared`), read from there instead of being computed again."""
-    ctes = filter_ctes(f, affiliations=affiliations)
-    if prepared:
-        ctes = [
-            f"{name} AS (SELECT * FROM {prepared[name]})"
-            if (name := cte.split(" AS ", 1)[0]) in prepared
-            else cte
-            for cte in ctes
-        ]
-    ctes += [f"{cte} AS ({filtered_sql(table, f)})" for cte, table in tables.items()]
-    return "WITH " + ",\n".join(ctes) + "\n" + body
-
-
 def keyed_ctes(f: Filters) -> list[tuple[str, str]]:
     """The key sets `f` selects, over the keyed tables, as (name, SELECT) pairs: `ids` (numbers `a` of the
     articles passing source/date/search; absent when no such filter is set), `acting` (as `ACTING`), and
@@ -408,7 +321,7 @@ def keyed_ctes(f: Filters) -> list[tuple[str, str]]:
 
 def keyed_conditions(name: str, f: Filters, *, complete: bool = False) -> list[str]:
     """The conditions on `KEYED[name]` (or on the keyed table `name`) that keep the rows `f` keeps, as
-    `filtered_sql` does with the string keys: integer semi-joins on the key sets of `keyed_ctes`.
+    the filters define them: integer semi-joins on the key sets of `keyed_ctes`.
     `complete`: every row of the keyed table has a known article (no test needed for that)."""
     key = KEYED.get(name, name)
     base = FACTS.get(key, name)
