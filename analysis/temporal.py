@@ -23,7 +23,23 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from analysis.temporal_rules import PATTERNS, SEASONS
+from analysis import temporal_kinds, temporal_rules
+from analysis.temporal_values import (
+    HANDLERS,
+    UNRESOLVED,
+    Resolution,
+    direction,
+    iso_week,
+    month_year,
+    season_value,
+    season_year,
+    with_part_of_day,
+)
+from analysis.temporal_values import _clock as _clock_value
+
+# Expressions that contain calendar dates come first, durations and references after the dates.
+PATTERNS = temporal_kinds.BEFORE + temporal_rules.PATTERNS + temporal_kinds.AFTER
+__all__ = ["Anchor", "Resolution", "Timex", "UNRESOLVED", "choose_year", "find_timexes", "resolve"]
 
 PRECISIONS = ("year", "month", "day")
 
@@ -62,24 +78,17 @@ class Timex:
     start: int
     end: int
     text: str
-    kind: str  # absolute | year | month | weekday | relative
+    kind: str  # absolute | year | month | weekday | relative | time | period | duration | set | reference
     parts: dict = field(default_factory=dict, hash=False, compare=False)
-
-
-@dataclass(frozen=True)
-class Resolution:
-    date: str | None
-    precision: str | None
-    anchor: str  # published | paragraph | none
-
-
-UNRESOLVED = Resolution(None, None, "none")
 
 
 def find_timexes(text: str) -> list[Timex]:
     """Every time expression in `text`, in order, without overlaps (earlier patterns win).
 
-    Durations ("a three-year war", "within 24 hours", "over the last year") are not returned.
+    Spans are drawn as TimeML draws them: without a leading preposition ("on Friday" is "Friday") or a
+    possessive ("Friday's"), with a modifier ("early 2011", "the end of this year", "earlier today").
+    Both ends of a range are returned ("2009-2010", "August 15-17"). A clock time without a day of its own
+    ("at 18:00 UTC") takes the nearest day the same text names.
     """
     taken: list[tuple[int, int]] = []
     found: list[Timex] = []
@@ -89,11 +98,67 @@ def find_timexes(text: str) -> list[Timex]:
             if any(span[0] < e and s < span[1] for s, e in taken):
                 continue
             parts = reader(match, text)
-            if parts is None:
+            if not parts:
                 continue
             taken.append(span)
-            found.append(Timex(span[0], span[1], text[span[0] : span[1]], kind, parts))
-    return sorted(found, key=lambda t: t.start)
+            for one in parts if isinstance(parts, list) else [parts]:
+                start, end = one.pop("_span", None) or _trimmed(match, text)
+                found.append(Timex(start, end, text[start:end], kind, one))
+    found = _with_modifiers(sorted(found, key=lambda t: t.start), text)
+    return _days_for_clocks(found)
+
+
+def _trimmed(match: re.Match, text: str) -> tuple[int, int]:
+    """The match without its `prep` group (and the spaces after it) and without a trailing possessive."""
+    start, end = match.span()
+    if match.re.groupindex.get("prep") and match.group("prep"):
+        start = match.end("prep")
+        while start < end and text[start].isspace():
+            start += 1
+    if text[end - 2 : end] in ("'s", "’s"):
+        end -= 2
+    return start, end
+
+
+# Modifiers TimeML keeps in the span of the date they modify ("early 2011", "late last July").
+_MODIFIER_BEFORE = re.compile(
+    r"(?i:\b(?:early|late|mid|the\s+(?:very\s+)?(?:end|beginning|start|middle|close|turn|rest|remainder)\s+of"
+    r"|(?:earlier|later|late|early)\s+in|earlier|later))(?:[^\S\n]+|-)$"
+)
+_MODIFIABLE = ("absolute", "year", "month", "weekday", "relative", "period")
+
+
+def _with_modifiers(found: list[Timex], text: str) -> list[Timex]:
+    out: list[Timex] = []
+    for tx in found:
+        floor = out[-1].end if out else 0
+        match = _MODIFIER_BEFORE.search(text[max(floor, tx.start - 30) : tx.start]) if tx.kind in _MODIFIABLE else None
+        if match and tx.parts.get("rel") not in ("clock", "duration", "set", "ref"):
+            start = max(floor, tx.start - 30) + match.start()
+            frame = re.sub(r"\s+", " ", match.group(0).strip(" -").lower())
+            tx = Timex(start, tx.end, text[start : tx.end], tx.kind, {**tx.parts, "frame": frame})
+        out.append(tx)
+    return out
+
+
+_DAY_LEVEL = ("absolute", "weekday")
+
+
+def _days_for_clocks(found: list[Timex]) -> list[Timex]:
+    """A clock time with no day of its own takes the nearest day-level expression beside it."""
+    days = [t for t in found if (t.kind in _DAY_LEVEL and t.parts.get("day", True)) or _is_day_word(t)]
+    out = []
+    for tx in found:
+        own = "weekday" in tx.parts or "day_shift" in tx.parts
+        if tx.parts.get("rel") == "clock" and not own and days:
+            nearest = min(days, key=lambda d: min(abs(d.start - tx.end), abs(tx.start - d.end)))
+            tx = Timex(tx.start, tx.end, tx.text, tx.kind, {**tx.parts, "day_of": nearest})
+        out.append(tx)
+    return out
+
+
+def _is_day_word(tx: Timex) -> bool:
+    return tx.parts.get("rel") == "shift" and tx.parts.get("unit") == "day" and "from" not in tx.parts
 
 
 def resolve(
@@ -112,8 +177,26 @@ def resolve(
         tense: "past", "future" or None (unknown) for the clause the expression is in.
     """
     kind = timex.parts.get("rel") or timex.kind
+    if kind == "clock":
+        return _clock_value(timex.parts, published, paragraph, tense, _clock_day(timex, published, paragraph, tense))
     handler = _HANDLERS.get(kind)
-    return handler(timex.parts, published, paragraph, tense) if handler else UNRESOLVED
+    res = handler(timex.parts, published, paragraph, tense) if handler else UNRESOLVED
+    if res.value is None and res.date:
+        res = Resolution(res.date, res.precision, res.anchor, res.date, res.type)
+    return with_part_of_day(res, timex.parts.get("part_of_day"))
+
+
+def _clock_day(timex: Timex, published, paragraph, tense) -> Resolution | None:
+    parts = timex.parts
+    if "weekday" in parts:
+        return _weekday({"weekday": parts["weekday"]}, published, paragraph, tense)
+    if "day_shift" in parts:
+        return _shift({"unit": "day", "count": parts["day_shift"]}, published, paragraph, tense)
+    if parts.get("day_of") is not None:
+        return resolve(parts["day_of"], published=published, paragraph=paragraph, tense=tense)
+    if published is not None and published.at_least("day"):
+        return Resolution(published.day.isoformat(), "day", "published")
+    return None
 
 
 def _absolute(
@@ -131,7 +214,7 @@ def _absolute(
     if base.precision == "year":  # published some time in that year: its own year is the best reading
         day_iso = _safe_date(base.day.year, month, day)
         return Resolution(day_iso, "day", label) if day_iso else UNRESOLVED
-    chosen = choose_year(month, day, base.day, weekday=parts.get("weekday"), tense=tense)
+    chosen = choose_year(month, day, base.day, weekday=parts.get("weekday"), tense=direction(parts, tense))
     return Resolution(chosen.isoformat(), "day", label) if chosen else UNRESOLVED
 
 
@@ -182,12 +265,12 @@ def _month(parts: dict, published: Anchor | None, paragraph: Anchor | None, tens
         return Resolution(f"{parts['year']:04d}-{parts['month']:02d}", "month", "none")
     if published is None:
         return UNRESOLVED
-    month, anchor_month = parts["month"], published.day.month
-    modifier, year = parts.get("modifier"), published.day.year
-    if modifier == "last" or (modifier != "next" and tense == "past" and published.at_least("month")):
-        year -= month > anchor_month or (modifier == "last" and month == anchor_month)
-    elif modifier == "next" or (tense == "future" and published.at_least("month")):
-        year += month < anchor_month or (modifier == "next" and month == anchor_month)
+    month, modifier, way = parts["month"], parts.get("modifier"), direction(parts, tense)
+    if not published.at_least("month") and modifier not in ("last", "next"):
+        way = None  # published some time in that year: its own year is the best reading
+    year = month_year(month, published.day, way)
+    if modifier in ("last", "next") and month == published.day.month:
+        year += 1 if modifier == "next" else -1  # "last August" in August is a year ago
     return Resolution(f"{year:04d}-{month:02d}", "month", "published")
 
 
@@ -198,7 +281,7 @@ def _weekday(
         return UNRESOLVED
     modifier = parts.get("modifier")
     # "by Friday", "until Friday" are deadlines: they look forward whatever the tense.
-    future = modifier in ("next", "by", "until") or (modifier not in ("last", "since") and tense == "future")
+    future = direction(parts, tense) == "future" and modifier not in ("last", "since")
     base = published.day
     if future:
         offset = (parts["weekday"] - base.weekday()) % 7 or (7 if modifier == "next" else 0)
@@ -209,20 +292,31 @@ def _weekday(
 
 def _shift(parts: dict, published: Anchor | None, paragraph: Anchor | None, tense: str | None) -> Resolution:
     """Offsets in days, weeks, months or years from the publication date or the paragraph's date."""
-    anchor, label = (paragraph, "paragraph") if parts.get("from") == "paragraph" else (published, "published")
+    source = parts.get("from")
+    anchor, label = (paragraph, "paragraph") if source and paragraph else (published, "published")
+    if source == "paragraph" and paragraph is None:
+        return UNRESOLVED
     unit, count = parts["unit"], parts["count"]
     if anchor is None or not anchor.at_least("day" if unit in ("day", "week", "weekend") else unit):
         return UNRESOLVED
     if unit == "weekend":
-        return _span(_saturday(anchor.day, count, tense), 2, label)
+        saturday = _saturday(anchor.day, count, tense)
+        return _valued(_span(saturday, 2, label), f"{iso_week(saturday)}-WE")
     if unit == "day":
         return Resolution((anchor.day + timedelta(days=count)).isoformat(), "day", label)
     if unit == "week":
-        return _week(anchor.day + timedelta(weeks=count), label)
+        day = anchor.day + timedelta(weeks=count)
+        if parts.get("exact"):  # "a week ago": that day
+            return Resolution(day.isoformat(), "day", label)
+        return _valued(_week(day, label), iso_week(day))
     if unit == "month":
         total = anchor.day.year * 12 + anchor.day.month - 1 + count
         return Resolution(f"{total // 12:04d}-{total % 12 + 1:02d}", "month", label)
     return Resolution(f"{anchor.day.year + count:04d}", "year", label)
+
+
+def _valued(res: Resolution, value: str) -> Resolution:
+    return Resolution(res.date, res.precision, res.anchor, value, res.type)
 
 
 def _week(day: date, label: str) -> Resolution:
@@ -252,19 +346,16 @@ def _saturday(day: date, count: int, tense: str | None) -> date:
 
 
 def _season(parts: dict, published: Anchor | None, paragraph: Anchor | None, tense: str | None) -> Resolution:
-    """A season as the year it falls in: 'in the summer of 2024', 'last summer', 'this spring'."""
+    """A season: 'in the summer of 2024', 'last summer', 'this spring', 'by autumn'; the calendar date is
+    the year it falls in (a winter's is the year it begins)."""
+    season = parts["season"]
     if parts.get("year"):
-        return Resolution(f"{parts['year']:04d}", "year", "none")
-    first, last = SEASONS[parts["season"]]
+        return Resolution(f"{parts['year']:04d}", "year", "none", season_value(season, parts["year"]))
     modifier = parts.get("modifier")
-    if published is None or not published.at_least("month" if modifier in ("last", "next") else "year"):
+    if published is None or not published.at_least("month" if modifier or parts.get("prep") else "year"):
         return UNRESOLVED
-    year, month = published.day.year, published.day.month
-    if modifier == "last":
-        year -= month <= last
-    elif modifier == "next":
-        year += month >= first
-    return Resolution(f"{year:04d}", "year", "published")
+    year = season_year(season, published.day, parts, tense)
+    return Resolution(f"{year:04d}", "year", "published", season_value(season, year))
 
 
 def _overnight(
@@ -273,10 +364,13 @@ def _overnight(
     """The night that ends on the publication day: both days, as the month (or year) holding them."""
     if published is None or not published.at_least("day"):
         return UNRESOLVED
-    return _span(published.day - timedelta(days=1), 2, "published")
+    night = published.day - timedelta(days=1)
+    span = _span(night, 2, "published")
+    return Resolution(span.date, span.precision, span.anchor, f"{night.isoformat()}TNI", "TIME")
 
 
 _HANDLERS = {
+    **HANDLERS,
     "absolute": _absolute,
     "year": _year,
     "month": _month,
