@@ -265,6 +265,8 @@ def _month(parts: dict, published: Anchor | None, paragraph: Anchor | None, tens
         return Resolution(f"{parts['year']:04d}-{parts['month']:02d}", "month", "none")
     if published is None:
         return UNRESOLVED
+    if parts.get("year_shift") is not None:
+        return Resolution(f"{published.day.year + parts['year_shift']:04d}-{parts['month']:02d}", "month", "published")
     month, modifier, way = parts["month"], parts.get("modifier"), direction(parts, tense)
     if not published.at_least("month") and modifier not in ("last", "next"):
         way = None  # published some time in that year: its own year is the best reading

@@ -32,7 +32,18 @@ from analysis.temporal_lexicon import (
     alternation,
     number,
 )
-from analysis.temporal_rules import _DAY, _FULL_MONTH, _MON, _WD, _YEAR, MONTHS, WEEKDAYS, _c, previous_word
+from analysis.temporal_rules import (
+    _DAY,
+    _FULL_MONTH,
+    _MON,
+    _WD,
+    _YEAR,
+    MONTHS,
+    WEEKDAYS,
+    _c,
+    in_a_name,
+    previous_word,
+)
 
 _ZONE = rf"(?P<zone>{alternation(TIME_ZONES)})(?![\w])"
 _AMPM = r"(?P<ampm>[ap]\.m\.|[ap]m\b)"
@@ -58,6 +69,7 @@ _ARTICLE_DURATION_BEFORE = frozenset(
     "for within in over after than nearly almost about around just only once half every each".split()
 )
 _ARTICLE_DURATION_AFTER = re.compile(r"\s*(?:-|after|before|later|earlier|ago|long|old|of|now|or|and)\b", re.I)
+_OVER_THE_YEARS = frozenset("over through across down during throughout".split())
 _PLURAL_UNIT_BEFORE = frozenset("for in within over after just only recent past coming take took".split())
 _POSSESSIVES = frozenset("his her their its my our your mid early late".split())
 
@@ -110,6 +122,12 @@ def _int(value) -> int | None:
     return int(value) if value else None
 
 
+def _month_of_year(match: re.Match, text: str) -> dict:
+    """'October of next year', 'March of this year'."""
+    shift = {"this": 0, "last": -1, "next": 1}[match.group("ymod").lower()]
+    return {"month": MONTHS[match.group("mon").rstrip(".").lower()], "year_shift": shift, "modifier": ""}
+
+
 def _week_of_month(match: re.Match, text: str) -> dict:
     return {"rel": "week_of_month", "ordinal": ORDINALS.get(match.group("ord").lower(), 1),
             "month": MONTHS[match.group("mon").rstrip(".").lower()], "year": _int(match.group("year"))}  # fmt: skip
@@ -141,7 +159,9 @@ def _numeric_date(match: re.Match, text: str) -> dict | None:
     return {"month": month, "day": day, "year": year if year > 99 else 2000 + year if year <= 30 else 1900 + year}
 
 
-def _short_year(match: re.Match, text: str) -> dict:
+def _short_year(match: re.Match, text: str) -> dict | None:
+    if in_a_name(text, match.start(), match.end()):
+        return None  # a version: "iLife '11"
     yy = int(match.group("yy"))
     return {"year": 2000 + yy if yy <= 30 else 1900 + yy}
 
@@ -180,10 +200,10 @@ def _duration(match: re.Match, text: str) -> dict | None:
     unit = "century" if unit == "centur" else unit
     if raw in ("a", "an") and not (g.get("dmod") or g.get("frame")):
         before, after = previous_word(text, match.start()), text[match.end() :]
-        if _RATE_BEFORE.search(text[: match.start()]):
-            return None  # a rate: left to the sets
-        if before not in _ARTICLE_DURATION_BEFORE and not _ARTICLE_DURATION_AFTER.match(after):
-            return None  # "a day in history", "a difficult day"
+        if _RATE_BEFORE.search(text[: match.start()]) or unit == "quarter":
+            return None  # a rate ("15 a year": left to the sets), a fraction ("a quarter of its dealers")
+        if (before not in _ARTICLE_DURATION_BEFORE or unit == "second") and not _ARTICLE_DURATION_AFTER.match(after):
+            return None  # "a day in history", "a difficult day", "a second consecutive day"
     count = number(raw) if raw and raw not in VAGUE_COUNTS else None
     if count is None and raw and raw not in VAGUE_COUNTS:
         return None
@@ -196,8 +216,13 @@ def _bare_duration(match: re.Match, text: str) -> dict | None:
     unit = re.sub(r"(?:ies|s)$", "", g["unit"].lower())
     unit = "century" if unit == "centur" else unit
     plural = g["unit"].lower().endswith("s")
+    if (g.get("frame") or "").lower() == "the":
+        if not plural or previous_word(text, match.start()) not in _OVER_THE_YEARS:
+            return None
     if g.get("frame"):
         return {"rel": "duration", "count": None if plural else 1, "unit": unit}
+    if plural and unit in ("decade", "century"):
+        return {"rel": "duration", "count": None, "unit": unit}  # "decades in the making"
     if not plural or not (g.get("suffix") or previous_word(text, match.start()) in _PLURAL_UNIT_BEFORE):
         return None
     return {"rel": "duration", "count": None, "unit": unit}
@@ -263,6 +288,7 @@ BEFORE: list[tuple[str, re.Pattern, object]] = [
                   r"nineteenth|twentieth|twenty[-\s]first))[\s-]+(?i:century)\b"), _century),
     ("relative", _c(r"\b(?i:the\s+(?:very\s+)?(?P<frame>beginning|start|end|middle|rest|remainder|close)\s+of\s+the\s+"
                     r"(?P<unit>year|month|week|day))\b"), _frame_of_unit),
+    ("month", _c(rf"\b{_MON}\s+of\s+(?P<ymod>(?i:this|last|next))\s+year\b"), _month_of_year),
     ("absolute", _c(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b"), _numeric_date),
     ("year", _c(r"(?<![\w'’])['’](?P<yy>\d\d)(?![\w'’%])"), _short_year),
     ("year", _c(r"\b(?P<y1>(?:19|20)\d\d)\s*[-–]\s*(?P<y2>(?:19|20)\d\d)(?![\d%])"), _year_range),
@@ -278,8 +304,9 @@ BEFORE: list[tuple[str, re.Pattern, object]] = [
 AFTER: list[tuple[str, re.Pattern, object]] = [
     ("set", _c(rf"(?<![\w-])(?P<set>{_SETS_RE})\b"), _set),
     ("duration", _c(rf"\b(?:{_MODS}\s+)?(?:{_FRAME}\s+)?{_COUNT}[\s-]+{_ADJ}{_UNIT}(?P<suffix>-long|-old)?\b"), _duration),
-    ("duration", _c(rf"\b(?:(?P<frame>(?i:the\s+(?:past|last|next|coming)))\s+)?{_UNIT}(?P<suffix>-long)?\b"),
+    ("duration", _c(rf"\b(?:(?P<frame>(?i:the\s+(?:past|last|next|coming)|the))\s+)?{_UNIT}(?P<suffix>-long)?\b"),
      _bare_duration),
     ("reference", _c(rf"(?<![\w-])(?P<ref>{_REFS_RE})\b"), _reference),
-    ("relative", _c(r"\b(?i:the)\s+day\b(?!\s+(?:before|after|of|when|that|which|on|in\s+which)\b|['’]s)"), _the_day),
+    ("relative", _c(r"\b(?i:the)\s+day\b(?!\s+(?:of|when|that|which|on|in\s+which)\b|['’]s)"
+                    r"(?!\s+(?:before|after)\b(?!\s+\w+ing\b))"), _the_day),
 ]  # fmt: skip

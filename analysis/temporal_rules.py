@@ -82,6 +82,8 @@ def _read_month(match: re.Match, text: str) -> dict | None:
     prep = (match.group("prep") or "").lower()
     if not (modifier or prep) and match.group("mon") not in _PLAIN_MONTH.split("|"):
         return None  # a bare "May" or "June" may be a name
+    if prep == "of" and previous_word(text, match.start()) == "as":
+        prep = "since"  # "as of February"
     return {
         "month": MONTHS[match.group("mon").rstrip(".").lower()],
         "modifier": modifier if modifier in ("last", "next") else prep if prep in ("since", "until", "by") else "",
@@ -145,9 +147,30 @@ def _read_year(match: re.Match, text: str) -> dict | None:
     elif after[:1].isalpha() or after[:2] in (",0", ",1", ",2", ",3", ",4", ",5", ",6", ",7", ",8", ",9"):
         return None  # "2020s", "2,025"
     previous = previous_word(text, match.start())
-    if previous in QUANTIFIERS or CLOCK_AFTER.match(text, match.end()):
+    if previous in QUANTIFIERS or CLOCK_AFTER.match(text, match.end()) or in_a_name(text, match.start(), match.end()):
         return None
     return {"year": int(match.group("year"))}
+
+
+# Capitalised words that may stand before a year without making it part of a name ("In 2009 Apple ...").
+_NOT_NAME_WORDS = frozenset(
+    "in since by from until till of for during the after before on at and or to as early late mid last next"
+    " this than between through around about".split()
+)
+
+
+def in_a_name(text: str, start: int, end: int) -> bool:
+    """True when the number at text[start:end] is inside a proper name: a capitalised word before it and
+    one after it ("the Russell 2000 Index", "Windows 2000 Server"), or a capitalised word right before a
+    short year ("iLife '11")."""
+    before = text[max(0, start - 30) : start].split()
+    word = before[-1].strip("\"'“‘(") if before else ""
+    if not word or not word[0].isupper() or word.lower() in _NOT_NAME_WORDS | set(MONTHS) | set(WEEKDAYS):
+        return False
+    if text[start] in "'’":
+        return any(c.isupper() for c in word)
+    after = re.match(r"\s+([A-Z][a-z]+)", text[end:])
+    return bool(after) and after.group(1).lower() not in set(MONTHS) | set(WEEKDAYS)
 
 
 def _read_day_word(match: re.Match, text: str) -> dict:
@@ -244,7 +267,8 @@ def _c(pattern: str) -> re.Pattern:
 
 
 _WD_PREFIX = rf"(?:{_WD},?\s+)?"
-_NOT_A_NOUN_AFTER = r"(?!\s+(?:the|a|an|his|her|their|its|this|that|[A-Z0-9]))"
+# "the day after the vote" names a day; "the day after falling 250 points" is "the day", then a clause.
+_NOT_A_NOUN_AFTER = r"(?!\s+(?:the|a|an|his|her|their|its|this|that|\w+ing\b|(?-i:[A-Z0-9])))"
 
 PATTERNS: list[tuple[str, re.Pattern, object]] = [
     ("absolute", _c(r"\b(\d{4})-(\d{2})-(\d{2})(?!\d)"), _read_iso),

@@ -141,7 +141,9 @@ def _quarter(parts: dict, published, paragraph, tense) -> Resolution:
             return UNRESOLVED
         year, label = published.day.year + (shift or 0), "published"
         if shift is None and base is not None:
-            way, current = direction(parts, tense), _part_of_year(base.day, per_year)
+            # A present tense says little about a quarter ("our third-quarter results show"): only past
+            # narration or a preposition moves it out of the anchor's year.
+            way, current = direction(parts, tense if tense == "past" else None), _part_of_year(base.day, per_year)
             year += (way == "future" and number < current) - (way == "past" and number > current)
     return Resolution(f"{year:04d}", "year", label, f"{year:04d}-{letter}{number}")
 
