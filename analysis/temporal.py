@@ -195,7 +195,9 @@ def _clock_day(timex: Timex, published, paragraph, tense) -> Resolution | None:
     if parts.get("day_of") is not None:
         return resolve(parts["day_of"], published=published, paragraph=paragraph, tense=tense)
     if published is not None and published.at_least("day"):
-        return Resolution(published.day.isoformat(), "day", "published")
+        # The value counts from the publication day, but a clock time that names no day ("08:55 GMT", a
+        # live page's entry) gives the timeline no date of its own.
+        return Resolution(None, "day", "published", published.day.isoformat())
     return None
 
 

@@ -114,6 +114,8 @@ def _clock(parts: dict, published, paragraph, tense, day: Resolution | None = No
     clock = f"T{parts['hour']:02d}:{parts['minute']:02d}{parts.get('zone') or ''}"
     if day is None or day.precision != "day":
         return Resolution(None, None, "none", f"XXXX-XX-XX{clock}", "TIME")
+    if day.date is None:  # the publication day, implied only: a value, no date for the timeline
+        return Resolution(None, None, day.anchor, f"{day.value}{clock}", "TIME")
     return Resolution(day.date, "day", day.anchor, f"{day.date}{clock}", "TIME")
 
 
