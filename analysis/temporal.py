@@ -105,7 +105,7 @@ def find_timexes(text: str) -> list[Timex]:
                 start, end = one.pop("_span", None) or _trimmed(match, text)
                 found.append(Timex(start, end, text[start:end], kind, one))
     found = _with_modifiers(sorted(found, key=lambda t: t.start), text)
-    return _days_for_clocks(found)
+    return _days_for_clocks(found, text)
 
 
 def _trimmed(match: re.Match, text: str) -> tuple[int, int]:
@@ -132,7 +132,11 @@ def _with_modifiers(found: list[Timex], text: str) -> list[Timex]:
     out: list[Timex] = []
     for tx in found:
         floor = out[-1].end if out else 0
-        match = _MODIFIER_BEFORE.search(text[max(floor, tx.start - 30) : tx.start]) if tx.kind in _MODIFIABLE else None
+        match = (
+            _MODIFIER_BEFORE.search(text[max(floor, tx.start - 30) : tx.start])
+            if tx.kind in _MODIFIABLE
+            else None
+        )
         if match and tx.parts.get("rel") not in ("clock", "duration", "set", "ref"):
             start = max(floor, tx.start - 30) + match.start()
             frame = re.sub(r"\s+", " ", match.group(0).strip(" -").lower())
@@ -144,14 +148,15 @@ def _with_modifiers(found: list[Timex], text: str) -> list[Timex]:
 _DAY_LEVEL = ("absolute", "weekday")
 
 
-def _days_for_clocks(found: list[Timex]) -> list[Timex]:
-    """A clock time with no day of its own takes the nearest day-level expression beside it."""
+def _days_for_clocks(found: list[Timex], text: str) -> list[Timex]:
+    """A clock time with no day of its own takes the nearest day-level expression on its line."""
     days = [t for t in found if (t.kind in _DAY_LEVEL and t.parts.get("day", True)) or _is_day_word(t)]
     out = []
     for tx in found:
         own = "weekday" in tx.parts or "day_shift" in tx.parts
-        if tx.parts.get("rel") == "clock" and not own and days:
-            nearest = min(days, key=lambda d: min(abs(d.start - tx.end), abs(tx.start - d.end)))
+        line = [d for d in days if "\n" not in text[min(d.start, tx.start) : max(d.end, tx.end)]]
+        if tx.parts.get("rel") == "clock" and not own and line:
+            nearest = min(line, key=lambda d: min(abs(d.start - tx.end), abs(tx.start - d.end)))
             tx = Timex(tx.start, tx.end, tx.text, tx.kind, {**tx.parts, "day_of": nearest})
         out.append(tx)
     return out
@@ -178,12 +183,26 @@ def resolve(
     """
     kind = timex.parts.get("rel") or timex.kind
     if kind == "clock":
-        return _clock_value(timex.parts, published, paragraph, tense, _clock_day(timex, published, paragraph, tense))
+        return _clock_value(
+            timex.parts, published, paragraph, tense, _clock_day(timex, published, paragraph, tense)
+        )
     handler = _HANDLERS.get(kind)
     res = handler(timex.parts, published, paragraph, tense) if handler else UNRESOLVED
-    if res.value is None and res.date:
-        res = Resolution(res.date, res.precision, res.anchor, res.date, res.type)
+    if res.value is None:
+        value = res.date or _underspecified(timex.parts)
+        res = Resolution(res.date, res.precision, res.anchor, value, res.type)
     return with_part_of_day(res, timex.parts.get("part_of_day"))
+
+
+def _underspecified(parts: dict) -> str | None:
+    """TIMEX3 value of a date with no year to be had: 'August 15' XXXX-08-15, 'Friday' XXXX-WXX-5."""
+    if parts.get("rel"):
+        return None
+    if parts.get("month"):
+        return f"XXXX-{parts['month']:02d}" + (f"-{parts['day']:02d}" if parts.get("day") else "")
+    if parts.get("weekday") is not None:
+        return f"XXXX-WXX-{parts['weekday'] + 1}"
+    return None
 
 
 def _clock_day(timex: Timex, published, paragraph, tense) -> Resolution | None:
@@ -268,7 +287,9 @@ def _month(parts: dict, published: Anchor | None, paragraph: Anchor | None, tens
     if published is None:
         return UNRESOLVED
     if parts.get("year_shift") is not None:
-        return Resolution(f"{published.day.year + parts['year_shift']:04d}-{parts['month']:02d}", "month", "published")
+        return Resolution(
+            f"{published.day.year + parts['year_shift']:04d}-{parts['month']:02d}", "month", "published"
+        )
     month, modifier, way = parts["month"], parts.get("modifier"), direction(parts, tense)
     if not published.at_least("month") and modifier not in ("last", "next"):
         way = None  # published some time in that year: its own year is the best reading

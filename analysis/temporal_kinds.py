@@ -27,7 +27,6 @@ from analysis.temporal_lexicon import (
     SETS,
     TIME_ZONES,
     UNIT_ADJECTIVES,
-    UNITS,
     VAGUE_COUNTS,
     alternation,
     number,
@@ -48,16 +47,27 @@ from analysis.temporal_rules import (
 _ZONE = rf"(?P<zone>{alternation(TIME_ZONES)})(?![\w])"
 _AMPM = r"(?P<ampm>[ap]\.m\.|[ap]m\b)"
 _DAY_AFTER = rf"(?:\s+(?:on\s+)?(?P<dayword>(?i:today|yesterday|tomorrow)|{_WD}))?"
-_ORD = r"(?P<ord>(?i:first|second|third|fourth|final|last|1st|2nd|3rd|4th|current|previous|past|next|coming|this))"
-_YEAR_OF = rf"(?:\s+of\s+(?:{_YEAR}|(?P<ymod>(?i:this|last|next))\s+year|the\s+(?P<ythe>(?i:previous\s+|same\s+|current\s+)?year)))"
+_ORD = (
+    r"(?P<ord>(?i:first|second|third|fourth|final|last|1st|2nd|3rd|4th|current|previous|past|next|coming"
+    r"|this))"
+)
+_YEAR_OF = (
+    rf"(?:\s+of\s+(?:{_YEAR}|(?P<ymod>(?i:this|last|next))\s+year"
+    r"|the\s+(?P<ythe>(?i:previous\s+|same\s+|current\s+)?year)))"
+)
 _WORD_NUM = alternation(k for k in NUMBER_WORDS if k.isalpha())
-_SECOND_NUM = alternation("one two three four five six seven eight nine hundred dozen".split())
+_SECOND_NUM = alternation("one two three four five six seven eight nine hundred dozen".split())  # noqa: SIM905
 _COUNT = (
-    rf"(?P<num>\d+(?:\.\d+)?|{_WORD_NUM}(?:[-\s]{_SECOND_NUM})?(?:\s+and\s+a\s+half)?"
+    rf"(?P<num>\d+(?:\.\d+)?|{_WORD_NUM}(?:[-\s]{_SECOND_NUM})?(?:[\s-]+and[\s-]+a[\s-]+half)?"
     rf"|{alternation(VAGUE_COUNTS)})"
 )
-_UNIT = r"(?P<unit>(?i:seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|quarters?|years?|decades?|century|centuries))"
-_FRAME = r"(?P<frame>(?i:(?:the\s+)?(?:past|last|next|coming|previous|following|first|final|remaining|recent)))"
+_UNIT = (
+    r"(?P<unit>(?i:seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|quarters?|years?"
+    r"|decades?|century|centuries))"
+)
+_FRAME = (
+    r"(?P<frame>(?i:(?:the\s+)?(?:past|last|next|coming|previous|following|first|final|remaining|recent)))"
+)
 _MODS = rf"(?P<dmod>{alternation(DURATION_MODIFIERS)})"
 _ADJ = rf"(?:{alternation(UNIT_ADJECTIVES)}[\s-]+)?"
 _CENTURY_WORDS = {"fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
@@ -66,12 +76,16 @@ _CENTURY_WORDS = {"fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteen
 _RATE_BEFORE = re.compile(r"(?:\d[\d,.]*%?|\b(?:once|twice|times|dollars?|euros?|pounds?|cents?))\s*$", re.I)
 # After these a duration is a modifier of a noun or a count ("a day in history" is not one).
 _ARTICLE_DURATION_BEFORE = frozenset(
-    "for within in over after than nearly almost about around just only once half every each".split()
+    "for within in over after than nearly almost about around just only once half every each".split()  # noqa: SIM905
 )
-_ARTICLE_DURATION_AFTER = re.compile(r"\s*(?:-|after|before|later|earlier|ago|long|old|of|now|or|and)\b", re.I)
-_OVER_THE_YEARS = frozenset("over through across down during throughout".split())
-_PLURAL_UNIT_BEFORE = frozenset("for in within over after just only recent past coming take took".split())
-_POSSESSIVES = frozenset("his her their its my our your mid early late".split())
+_ARTICLE_DURATION_AFTER = re.compile(
+    r"\s*(?:-|after|before|later|earlier|ago|long|old|of|now|or|and)\b", re.I
+)
+_OVER_THE_YEARS = frozenset(["over", "through", "across", "down", "during", "throughout"])
+_PLURAL_UNIT_BEFORE = frozenset(
+    "for in within over after just only recent past coming take took".split()  # noqa: SIM905
+)
+_POSSESSIVES = frozenset(["his", "her", "their", "its", "my", "our", "your", "mid", "early", "late"])
 
 
 def _clock(match: re.Match, text: str) -> dict | None:
@@ -96,6 +110,9 @@ def _clock(match: re.Match, text: str) -> dict | None:
     return parts
 
 
+_RESULTS_AFTER = re.compile(r"[\s-]+(?:results|profits?|loss(?:es)?|sales|earnings|revenues?)\b")
+
+
 def _quarter(match: re.Match, text: str) -> dict | None:
     g = match.groupdict()
     if g.get("q"):
@@ -104,9 +121,9 @@ def _quarter(match: re.Match, text: str) -> dict | None:
     explicit = g.get("year") or g.get("ymod") or g.get("ythe")
     if re.match(r"\s+of\b", text[match.end() :]) and not explicit:
         return None  # "the first half of the match", "a quarter of its dealers"
-    if size == "half" and not explicit and not re.search(r"-(?i:half)$", match.group(0)):
-        if not re.match(r"[\s-]+(?:results|profits?|loss(?:es)?|sales|earnings|revenues?)\b", text[match.end() :]):
-            return None  # "the second half" of a game
+    adjective = re.search(r"-(?i:half)$", match.group(0)) or _RESULTS_AFTER.match(text, match.end())
+    if size == "half" and not explicit and not adjective:
+        return None  # "the second half" of a game
     return {"rel": "quarter", "size": size, "ordinal": ordinal, "number": ORDINALS.get(ordinal),
             "year": _int(g.get("year")), "year_shift": _year_shift(g)}  # fmt: skip
 
@@ -129,8 +146,9 @@ def _month_of_year(match: re.Match, text: str) -> dict:
 
 
 def _week_of_month(match: re.Match, text: str) -> dict:
-    return {"rel": "week_of_month", "ordinal": ORDINALS.get(match.group("ord").lower(), 1),
-            "month": MONTHS[match.group("mon").rstrip(".").lower()], "year": _int(match.group("year"))}  # fmt: skip
+    month = MONTHS[match.group("mon").rstrip(".").lower()]
+    ordinal = ORDINALS.get(match.group("ord").lower(), 1)
+    return {"rel": "week_of_month", "ordinal": ordinal, "month": month, "year": _int(match.group("year"))}
 
 
 def _decade(match: re.Match, text: str) -> dict | None:
@@ -156,7 +174,11 @@ def _numeric_date(match: re.Match, text: str) -> dict | None:
     month, day = (first, second) if first <= 12 else (second, first)  # month first, as in US news
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
-    return {"month": month, "day": day, "year": year if year > 99 else 2000 + year if year <= 30 else 1900 + year}
+    return {
+        "month": month,
+        "day": day,
+        "year": year if year > 99 else 2000 + year if year <= 30 else 1900 + year,
+    }
 
 
 def _short_year(match: re.Match, text: str) -> dict | None:
@@ -202,7 +224,9 @@ def _duration(match: re.Match, text: str) -> dict | None:
         before, after = previous_word(text, match.start()), text[match.end() :]
         if _RATE_BEFORE.search(text[: match.start()]) or unit == "quarter":
             return None  # a rate ("15 a year": left to the sets), a fraction ("a quarter of its dealers")
-        if (before not in _ARTICLE_DURATION_BEFORE or unit == "second") and not _ARTICLE_DURATION_AFTER.match(after):
+        if (before not in _ARTICLE_DURATION_BEFORE or unit == "second") and not _ARTICLE_DURATION_AFTER.match(
+            after
+        ):
             return None  # "a day in history", "a difficult day", "a second consecutive day"
     count = number(raw) if raw and raw not in VAGUE_COUNTS else None
     if count is None and raw and raw not in VAGUE_COUNTS:
@@ -216,9 +240,9 @@ def _bare_duration(match: re.Match, text: str) -> dict | None:
     unit = re.sub(r"(?:ies|s)$", "", g["unit"].lower())
     unit = "century" if unit == "centur" else unit
     plural = g["unit"].lower().endswith("s")
-    if (g.get("frame") or "").lower() == "the":
-        if not plural or previous_word(text, match.start()) not in _OVER_THE_YEARS:
-            return None
+    over_the = previous_word(text, match.start()) in _OVER_THE_YEARS
+    if (g.get("frame") or "").lower() == "the" and not (plural and over_the):
+        return None
     if g.get("frame"):
         return {"rel": "duration", "count": None if plural else 1, "unit": unit}
     if plural and unit in ("decade", "century"):
@@ -241,7 +265,11 @@ def _reference(match: re.Match, text: str) -> dict | None:
     phrase = re.sub(r"\s+", " ", match.group("ref").lower())
     after = text[match.end() : match.end() + 2]
     before = previous_word(text, match.start())
-    if after[:1] in ("-", "–") or (phrase == "soon" and before == "as") or (phrase == "recent" and before in ("most", "more")):
+    if (
+        after[:1] in ("-", "–")
+        or (phrase == "soon" and before == "as")
+        or (phrase == "recent" and before in ("most", "more"))
+    ):
         return None  # "now-cancelled", "as soon as", "the most recent model"  # fmt: skip
     if phrase == "later" and _LATER_NOT_ALONE.match(text, match.end()):
         return None  # "later than planned"; "later today" is one date
@@ -275,38 +303,67 @@ def _frame_of_unit(match: re.Match, text: str) -> dict:
 _SETS_RE = alternation(SETS)
 _REFS_RE = alternation(REFERENCES)
 
+_CLOCK_COLON = rf"\b(?P<hour>[01]?\d|2[0-3]):(?P<minute>[0-5]\d)(?:\s*{_AMPM})?(?:\s*{_ZONE})?{_DAY_AFTER}"
+_CLOCK_MILITARY = rf"\b(?P<hour>[01]\d|2[0-3])(?P<minute>[0-5]\d)\s*{_ZONE}{_DAY_AFTER}"
+_CLOCK_AMPM = rf"\b(?P<hour>1[0-2]|0?[1-9])(?:\.(?P<minute>[0-5]\d))?\s*{_AMPM}(?:\s*{_ZONE})?{_DAY_AFTER}"
+_QUARTER = rf"\b(?:the\s+)?{_ORD}[\s-]+(?P<qh>(?i:quarter|half))\b{_YEAR_OF}?"
+_WEEK_OF_MONTH = (
+    rf"\b(?i:the)\s+(?P<ord>(?i:first|second|third|fourth|last|final))\s+week\s+of\s+{_MON}(?:,?\s+{_YEAR})?"
+)
+_DECADE = r"(?<![\w$])(?:(?i:the)\s+)?(?:(?P<full>(?:1[5-9]|20)\d0)s|['’]?(?P<short>\d0)s)(?!\w)"
+_CENTURY = (
+    r"\b(?:(?i:the)\s+)?(?P<ord>\d{1,2}(?:st|nd|rd|th)|(?i:fifteenth|sixteenth|seventeenth|eighteenth|"
+    r"nineteenth|twentieth|twenty[-\s]first))[\s-]+(?i:century)\b"
+)
+_FRAME_OF_UNIT = (
+    r"\b(?i:the\s+(?:very\s+)?(?P<frame>beginning|start|end|middle|rest|remainder|close)\s+of\s+the\s+"
+    r"(?P<unit>year|month|week|day))\b"
+)
+_Y4 = r"(?:19|20)\d\d"
+_YEAR_RANGE = rf"\b(?P<y1>{_Y4})\s*[-–]\s*(?P<y2>{_Y4})(?![\d%])"
+_YEAR_SPAN = (
+    rf"\b(?P<prep>(?i:from|between))\s+(?P<y1>{_Y4})\s+(?i:to|and|until|through|till)\s+"
+    rf"(?P<y2>{_Y4})(?![\d%])"
+)
+_MONTH_SPAN = (
+    rf"\b(?P<prep>(?i:from|between))\s+(?P<m1>{_FULL_MONTH})\s+(?i:to|and|until|through|till|-)\s+"
+    rf"(?P<m2>{_FULL_MONTH})(?:,?\s+{_YEAR})?"
+)
+_DAY2 = r"(?P<day2>3[01]|[12]\d|0?[1-9])"
+_MONTH_DAY_RANGE = rf"\b{_MON}\s+{_DAY}\s*[-–]\s*{_DAY2}(?!\d)(?:,?\s+{_YEAR})?"
+_DAY_MONTH_RANGE = rf"\b{_DAY}\s*[-–]\s*{_DAY2}(?:st|nd|rd|th)?\s+{_MON}(?:,?\s+{_YEAR})?"
+
 BEFORE: list[tuple[str, re.Pattern, object]] = [
-    ("time", _c(rf"\b(?P<hour>[01]?\d|2[0-3]):(?P<minute>[0-5]\d)(?:\s*{_AMPM})?(?:\s*{_ZONE})?{_DAY_AFTER}"), _clock),
-    ("time", _c(rf"\b(?P<hour>[01]\d|2[0-3])(?P<minute>[0-5]\d)\s*{_ZONE}{_DAY_AFTER}"), _clock),
-    ("time", _c(rf"\b(?P<hour>1[0-2]|0?[1-9])(?:\.(?P<minute>[0-5]\d))?\s*{_AMPM}(?:\s*{_ZONE})?{_DAY_AFTER}"), _clock),
-    ("period", _c(rf"\b(?:the\s+)?{_ORD}[\s-]+(?P<qh>(?i:quarter|half))\b{_YEAR_OF}?"), _quarter),
+    ("time", _c(_CLOCK_COLON), _clock),
+    ("time", _c(_CLOCK_MILITARY), _clock),
+    ("time", _c(_CLOCK_AMPM), _clock),
+    ("period", _c(_QUARTER), _quarter),
     ("period", _c(rf"\bQ(?P<q>[1-4])\b(?:\s+{_YEAR})?"), _quarter),
-    ("relative", _c(rf"\b(?i:the)\s+(?P<ord>(?i:first|second|third|fourth|last|final))\s+week\s+of\s+{_MON}(?:,?\s+{_YEAR})?"),
-     _week_of_month),
-    ("period", _c(r"(?<![\w$])(?:(?i:the)\s+)?(?:(?P<full>(?:1[5-9]|20)\d0)s|['’]?(?P<short>\d0)s)(?!\w)"), _decade),
-    ("period", _c(r"\b(?:(?i:the)\s+)?(?P<ord>\d{1,2}(?:st|nd|rd|th)|(?i:fifteenth|sixteenth|seventeenth|eighteenth|"
-                  r"nineteenth|twentieth|twenty[-\s]first))[\s-]+(?i:century)\b"), _century),
-    ("relative", _c(r"\b(?i:the\s+(?:very\s+)?(?P<frame>beginning|start|end|middle|rest|remainder|close)\s+of\s+the\s+"
-                    r"(?P<unit>year|month|week|day))\b"), _frame_of_unit),
+    ("relative", _c(_WEEK_OF_MONTH), _week_of_month),
+    ("period", _c(_DECADE), _decade),
+    ("period", _c(_CENTURY), _century),
+    ("relative", _c(_FRAME_OF_UNIT), _frame_of_unit),
     ("month", _c(rf"\b{_MON}\s+of\s+(?P<ymod>(?i:this|last|next))\s+year\b"), _month_of_year),
     ("absolute", _c(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b"), _numeric_date),
     ("year", _c(r"(?<![\w'’])['’](?P<yy>\d\d)(?![\w'’%])"), _short_year),
-    ("year", _c(r"\b(?P<y1>(?:19|20)\d\d)\s*[-–]\s*(?P<y2>(?:19|20)\d\d)(?![\d%])"), _year_range),
-    ("year", _c(r"\b(?P<prep>(?i:from|between))\s+(?P<y1>(?:19|20)\d\d)\s+(?i:to|and|until|through|till)\s+"
-                r"(?P<y2>(?:19|20)\d\d)(?![\d%])"), _year_range),
-    ("month", _c(rf"\b(?P<prep>(?i:from|between))\s+(?P<m1>{_FULL_MONTH})\s+(?i:to|and|until|through|till|-)\s+"
-                 rf"(?P<m2>{_FULL_MONTH})(?:,?\s+{_YEAR})?"), _month_range),
-    ("absolute", _c(rf"\b{_MON}\s+{_DAY}\s*[-–]\s*(?P<day2>3[01]|[12]\d|0?[1-9])(?!\d)(?:,?\s+{_YEAR})?"), _day_range),
-    ("absolute", _c(rf"\b{_DAY}\s*[-–]\s*(?P<day2>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?\s+{_MON}(?:,?\s+{_YEAR})?"),
-     _day_range),
-]  # fmt: skip
+    ("year", _c(_YEAR_RANGE), _year_range),
+    ("year", _c(_YEAR_SPAN), _year_range),
+    ("month", _c(_MONTH_SPAN), _month_range),
+    ("absolute", _c(_MONTH_DAY_RANGE), _day_range),
+    ("absolute", _c(_DAY_MONTH_RANGE), _day_range),
+]
+
+_DURATION = rf"\b(?:{_MODS}\s+)?(?:{_FRAME}\s+)?{_COUNT}[\s-]+{_ADJ}{_UNIT}(?P<suffix>-long|-old)?\b"
+_BARE_DURATION = rf"\b(?:(?P<frame>(?i:the\s+(?:past|last|next|coming)|the))\s+)?{_UNIT}(?P<suffix>-long)?\b"
+_THE_DAY = (
+    r"\b(?i:the)\s+day\b(?!\s+(?:of|when|that|which|on|in\s+which)\b|['’]s)"
+    r"(?!\s+(?:before|after)\b(?!\s+\w+ing\b))"
+)
 
 AFTER: list[tuple[str, re.Pattern, object]] = [
     ("set", _c(rf"(?<![\w-])(?P<set>{_SETS_RE})\b"), _set),
-    ("duration", _c(rf"\b(?:{_MODS}\s+)?(?:{_FRAME}\s+)?{_COUNT}[\s-]+{_ADJ}{_UNIT}(?P<suffix>-long|-old)?\b"), _duration),
-    ("duration", _c(rf"\b(?:(?P<frame>(?i:the\s+(?:past|last|next|coming)|the))\s+)?{_UNIT}(?P<suffix>-long)?\b"),
-     _bare_duration),
+    ("duration", _c(_DURATION), _duration),
+    ("duration", _c(_BARE_DURATION), _bare_duration),
     ("reference", _c(rf"(?<![\w-])(?P<ref>{_REFS_RE})\b"), _reference),
-    ("relative", _c(r"\b(?i:the)\s+day\b(?!\s+(?:of|when|that|which|on|in\s+which)\b|['’]s)"
-                    r"(?!\s+(?:before|after)\b(?!\s+\w+ing\b))"), _the_day),
-]  # fmt: skip
+    ("relative", _c(_THE_DAY), _the_day),
+]

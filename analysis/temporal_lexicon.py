@@ -57,7 +57,7 @@ PREPOSITIONS: dict[str, str] = _lower_keys(lexicon()["prepositions"])
 
 def number(word: str) -> float | None:
     """The count a word or numeral gives ('two' 2, '12' 12, 'twenty-five' 25, 'two and a half' 2.5)."""
-    word = re.sub(r"\s+", " ", word.lower().strip())
+    word = re.sub(r"[-\s]+", " ", word.lower().strip())
     half = 0.5 if re.search(r"\band a half$", word) else 0.0
     word = re.sub(r"\s*and a half$", "", word)
     if word.replace(".", "", 1).isdigit():

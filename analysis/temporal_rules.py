@@ -86,7 +86,11 @@ def _read_month(match: re.Match, text: str) -> dict | None:
         prep = "since"  # "as of February"
     return {
         "month": MONTHS[match.group("mon").rstrip(".").lower()],
-        "modifier": modifier if modifier in ("last", "next") else prep if prep in ("since", "until", "by") else "",
+        "modifier": modifier
+        if modifier in ("last", "next")
+        else prep
+        if prep in ("since", "until", "by")
+        else "",
         "prep": prep,
     }
 
@@ -95,8 +99,6 @@ def previous_word(text: str, start: int) -> str:
     """The word just before offset `start` of `text`, lower-cased, without quotes and commas."""
     words = text[max(0, start - 30) : start].split()
     return words[-1].lower().strip("(\"'“‘,") if words else ""
-
-
 
 
 # A weekday that names a deadline looks forward like "by Friday": "a Thursday deadline", "set Thursday as
@@ -131,7 +133,7 @@ def _read_weekday(match: re.Match, text: str) -> dict | None:
 def _names_deadline(match: re.Match, text: str) -> bool:
     return bool(
         _DEADLINE_AFTER.match(text, match.end())
-        or _DEADLINE_BEFORE.search(text[max(0, match.start() - 20) : match.start()])
+        or _DEADLINE_BEFORE.search(text[max(0, match.start("wd") - 20) : match.start("wd")])
     )
 
 
@@ -147,15 +149,19 @@ def _read_year(match: re.Match, text: str) -> dict | None:
     elif after[:1].isalpha() or after[:2] in (",0", ",1", ",2", ",3", ",4", ",5", ",6", ",7", ",8", ",9"):
         return None  # "2020s", "2,025"
     previous = previous_word(text, match.start())
-    if previous in QUANTIFIERS or CLOCK_AFTER.match(text, match.end()) or in_a_name(text, match.start(), match.end()):
+    if (
+        previous in QUANTIFIERS
+        or CLOCK_AFTER.match(text, match.end())
+        or in_a_name(text, match.start(), match.end())
+    ):
         return None
     return {"year": int(match.group("year"))}
 
 
 # Capitalised words that may stand before a year without making it part of a name ("In 2009 Apple ...").
 _NOT_NAME_WORDS = frozenset(
-    "in since by from until till of for during the after before on at and or to as early late mid last next"
-    " this than between through around about".split()
+    "in since by from until till of for during the after before on at and or to as early late mid last"  # noqa: SIM905
+    " next this than between through around about".split()
 )
 
 
@@ -176,9 +182,9 @@ def in_a_name(text: str, start: int, end: int) -> bool:
 def _read_day_word(match: re.Match, text: str) -> dict:
     """'yesterday', 'this morning', 'tonight', 'tomorrow evening'; "in today's world" is the present."""
     words = match.group(0).lower().split()
-    if words == ["today"] and re.match(r"['’]s\s", text[match.end() :]):
-        if previous_word(text, match.start()) in GENERIC_TODAY_BEFORE:
-            return {"rel": "ref", "value": "PRESENT_REF"}
+    possessive = re.match(r"['’]s\s", text[match.end() :])
+    if words == ["today"] and possessive and previous_word(text, match.start()) in GENERIC_TODAY_BEFORE:
+        return {"rel": "ref", "value": "PRESENT_REF"}
     count = {"yesterday": -1, "last": -1, "tomorrow": 1}.get(words[0], 0)
     part = "night" if words[0] == "tonight" else words[-1] if len(words) > 1 else None
     return {"rel": "shift", "unit": "day", "count": count, **({"part_of_day": part} if part else {})}
@@ -219,9 +225,9 @@ def _read_season(match: re.Match, text: str) -> dict | None:
     year = _year_of(match)
     if not year and not modifier and not prep:
         return None  # "a spring offensive"
-    if season in ("fall", "spring") and not year and modifier not in ("last", "next", "this"):
-        if not re.match(r"[^\S\n]*(?:[.,;:)]|$|and\b|when\b)", text[match.end() :]):
-            return None  # "in the fall of Bakhmut", "in spring water"
+    ambiguous = season in ("fall", "spring") and not year and modifier not in ("last", "next", "this")
+    if ambiguous and not re.match(r"[^\S\n]*(?:[.,;:)]|$|and\b|when\b)", text[match.end() :]):
+        return None  # "in the fall of Bakhmut", "in spring water"
     return {"rel": "season", "season": season, "modifier": modifier, "year": year, "prep": prep}
 
 
@@ -232,7 +238,12 @@ def _count(match: re.Match) -> int:
 
 def _read_ago(match: re.Match, text: str) -> dict:
     unit = match.group("unit").lower()
-    return {"rel": "shift", "unit": unit, "count": -_count(match), **({"exact": True} if unit == "week" else {})}
+    return {
+        "rel": "shift",
+        "unit": unit,
+        "count": -_count(match),
+        **({"exact": True} if unit == "week" else {}),
+    }
 
 
 def _read_later(match: re.Match, text: str) -> dict:
@@ -248,7 +259,12 @@ def _read_later(match: re.Match, text: str) -> dict:
 def _read_next_day(match: re.Match, text: str) -> dict | None:
     words = match.group(0).lower().split()
     unit = (match.groupdict().get("unit") or "day").lower()
-    if unit in ("month", "year") and previous_word(text, match.start()) in ("over", "for", "during", "within"):
+    if unit in ("month", "year") and previous_word(text, match.start()) in (
+        "over",
+        "for",
+        "during",
+        "within",
+    ):
         return None  # "over the next year": a duration
     count = -1 if any(w in words for w in ("previous", "preceding", "before", "eve")) else 0
     if any(w in words for w in ("next", "following", "after")):
@@ -256,7 +272,13 @@ def _read_next_day(match: re.Match, text: str) -> dict | None:
     part = unit if unit in ("morning", "afternoon", "evening", "night") else None
     unit = "day" if part else unit
     source = "paragraph_or_published" if unit in ("month", "year") else "paragraph"
-    return {"rel": "shift", "unit": unit, "count": count, "from": source, **({"part_of_day": part} if part else {})}
+    return {
+        "rel": "shift",
+        "unit": unit,
+        "count": count,
+        "from": source,
+        **({"part_of_day": part} if part else {}),
+    }
 
 
 def _c(pattern: str) -> re.Pattern:
@@ -302,8 +324,8 @@ PATTERNS: list[tuple[str, re.Pattern, object]] = [
     (
         "relative",
         _c(
-            r"\b(?i:(?:yesterday|tomorrow)(?:\s+(?:morning|afternoon|evening|night))?|today|tonight|last night"
-            r"|this (?:morning|afternoon|evening))\b"
+            r"\b(?i:(?:yesterday|tomorrow)(?:\s+(?:morning|afternoon|evening|night))?|today|tonight"
+            r"|last night|this (?:morning|afternoon|evening))\b"
         ),
         _read_day_word,
     ),

@@ -43,7 +43,10 @@ def direction(parts: dict, tense: str | None) -> str | None:
     ('past', 'future', 'past')
     """
     modifier = parts.get("modifier")
-    if modifier in ("last", "past", "since", "previous") or PREPOSITIONS.get(parts.get("prep") or "") == "past":
+    if (
+        modifier in ("last", "past", "since", "previous")
+        or PREPOSITIONS.get(parts.get("prep") or "") == "past"
+    ):
         return "past"
     if modifier in ("next", "coming", "by", "until") or PREPOSITIONS.get(parts.get("prep") or "") == "future":
         return "future"
@@ -145,7 +148,10 @@ def _quarter(parts: dict, published, paragraph, tense) -> Resolution:
         if shift is None and base is not None:
             # A present tense says little about a quarter ("our third-quarter results show"): only past
             # narration or a preposition moves it out of the anchor's year.
-            way, current = direction(parts, tense if tense == "past" else None), _part_of_year(base.day, per_year)
+            way, current = (
+                direction(parts, tense if tense == "past" else None),
+                _part_of_year(base.day, per_year),
+            )
             year += (way == "future" and number < current) - (way == "past" and number > current)
     return Resolution(f"{year:04d}", "year", label, f"{year:04d}-{letter}{number}")
 
@@ -165,7 +171,9 @@ def _week_of_month(parts: dict, published, paragraph, tense) -> Resolution:
     if parts["ordinal"] == -1:
         thursday = _thursday_of(date(year, month, last_day) - timedelta(days=3))
     else:
-        thursday = _thursday_of(date(year, month, 1) + timedelta(days=3)) + timedelta(weeks=parts["ordinal"] - 1)
+        thursday = _thursday_of(date(year, month, 1) + timedelta(days=3)) + timedelta(
+            weeks=parts["ordinal"] - 1
+        )
     label = "none" if parts.get("year") else "published"
     return Resolution(f"{year:04d}-{month:02d}", "month", label, iso_week(thursday))
 
