@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from analysis import temporal_kinds, temporal_rules
+from analysis.temporal_spans import days_for_clocks, trimmed, with_modifiers
 from analysis.temporal_values import (
     HANDLERS,
     UNRESOLVED,
@@ -102,68 +103,10 @@ def find_timexes(text: str) -> list[Timex]:
                 continue
             taken.append(span)
             for one in parts if isinstance(parts, list) else [parts]:
-                start, end = one.pop("_span", None) or _trimmed(match, text)
+                start, end = one.pop("_span", None) or trimmed(match, text)
                 found.append(Timex(start, end, text[start:end], kind, one))
-    found = _with_modifiers(sorted(found, key=lambda t: t.start), text)
-    return _days_for_clocks(found, text)
-
-
-def _trimmed(match: re.Match, text: str) -> tuple[int, int]:
-    """The match without its `prep` group (and the spaces after it) and without a trailing possessive."""
-    start, end = match.span()
-    if match.re.groupindex.get("prep") and match.group("prep"):
-        start = match.end("prep")
-        while start < end and text[start].isspace():
-            start += 1
-    if text[end - 2 : end] in ("'s", "’s"):
-        end -= 2
-    return start, end
-
-
-# Modifiers TimeML keeps in the span of the date they modify ("early 2011", "late last July").
-_MODIFIER_BEFORE = re.compile(
-    r"(?i:\b(?:early|late|mid|the\s+(?:very\s+)?(?:end|beginning|start|middle|close|turn|rest|remainder)\s+of"
-    r"|(?:earlier|later|late|early)\s+in|earlier|later))(?:[^\S\n]+|-)$"
-)
-_MODIFIABLE = ("absolute", "year", "month", "weekday", "relative", "period")
-
-
-def _with_modifiers(found: list[Timex], text: str) -> list[Timex]:
-    out: list[Timex] = []
-    for tx in found:
-        floor = out[-1].end if out else 0
-        match = (
-            _MODIFIER_BEFORE.search(text[max(floor, tx.start - 30) : tx.start])
-            if tx.kind in _MODIFIABLE
-            else None
-        )
-        if match and tx.parts.get("rel") not in ("clock", "duration", "set", "ref"):
-            start = max(floor, tx.start - 30) + match.start()
-            frame = re.sub(r"\s+", " ", match.group(0).strip(" -").lower())
-            tx = Timex(start, tx.end, text[start : tx.end], tx.kind, {**tx.parts, "frame": frame})
-        out.append(tx)
-    return out
-
-
-_DAY_LEVEL = ("absolute", "weekday")
-
-
-def _days_for_clocks(found: list[Timex], text: str) -> list[Timex]:
-    """A clock time with no day of its own takes the nearest day-level expression on its line."""
-    days = [t for t in found if (t.kind in _DAY_LEVEL and t.parts.get("day", True)) or _is_day_word(t)]
-    out = []
-    for tx in found:
-        own = "weekday" in tx.parts or "day_shift" in tx.parts
-        line = [d for d in days if "\n" not in text[min(d.start, tx.start) : max(d.end, tx.end)]]
-        if tx.parts.get("rel") == "clock" and not own and line:
-            nearest = min(line, key=lambda d: min(abs(d.start - tx.end), abs(tx.start - d.end)))
-            tx = Timex(tx.start, tx.end, tx.text, tx.kind, {**tx.parts, "day_of": nearest})
-        out.append(tx)
-    return out
-
-
-def _is_day_word(tx: Timex) -> bool:
-    return tx.parts.get("rel") == "shift" and tx.parts.get("unit") == "day" and "from" not in tx.parts
+    found = with_modifiers(sorted(found, key=lambda t: t.start), text)
+    return days_for_clocks(found, text)
 
 
 def resolve(
@@ -325,7 +268,8 @@ def _shift(parts: dict, published: Anchor | None, paragraph: Anchor | None, tens
     if anchor is None or not anchor.at_least("day" if unit in ("day", "week", "weekend") else unit):
         return UNRESOLVED
     if unit == "weekend":
-        saturday = _saturday(anchor.day, count, tense)
+        ahead = parts.get("modifier") == "this" and tense != "past"  # "this weekend" on a Thursday
+        saturday = _saturday(anchor.day, count, "future" if ahead else tense)
         return _valued(_span(saturday, 2, label), f"{iso_week(saturday)}-WE")
     if unit == "day":
         return Resolution((anchor.day + timedelta(days=count)).isoformat(), "day", label)

@@ -56,10 +56,11 @@ _YEAR_OF = (
     r"|the\s+(?P<ythe>(?i:previous\s+|same\s+|current\s+)?year)))"
 )
 _WORD_NUM = alternation(k for k in NUMBER_WORDS if k.isalpha())
-_SECOND_NUM = alternation("one two three four five six seven eight nine hundred dozen".split())  # noqa: SIM905
+_TENS = alternation("twenty thirty forty fifty sixty seventy eighty ninety".split())  # noqa: SIM905
+_ONES = alternation("one two three four five six seven eight nine".split())  # noqa: SIM905
 _COUNT = (
-    rf"(?P<num>\d+(?:\.\d+)?|{_WORD_NUM}(?:[-\s]{_SECOND_NUM})?(?:[\s-]+and[\s-]+a[\s-]+half)?"
-    rf"|{alternation(VAGUE_COUNTS)})"
+    rf"(?P<num>\d+(?:\.\d+)?|(?:{_TENS}[\s-]{_ONES}|{_WORD_NUM}(?:\s+(?i:hundred|dozen))?)"
+    rf"(?:[\s-]+and[\s-]+a[\s-]+half)?|{alternation(VAGUE_COUNTS)})"
 )
 _UNIT = (
     r"(?P<unit>(?i:seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|quarters?|years?"
@@ -220,10 +221,12 @@ def _duration(match: re.Match, text: str) -> dict | None:
     raw = (g.get("num") or "").lower()
     unit = re.sub(r"(?:ies|s)$", "", g["unit"].lower())
     unit = "century" if unit == "centur" else unit
+    if raw in ("a", "an") and unit == "quarter":
+        return None  # a fraction: "about a quarter of its dealers"
     if raw in ("a", "an") and not (g.get("dmod") or g.get("frame")):
         before, after = previous_word(text, match.start()), text[match.end() :]
-        if _RATE_BEFORE.search(text[: match.start()]) or unit == "quarter":
-            return None  # a rate ("15 a year": left to the sets), a fraction ("a quarter of its dealers")
+        if _RATE_BEFORE.search(text[: match.start()]):
+            return None  # a rate: "15 a year" is left to the sets
         if (before not in _ARTICLE_DURATION_BEFORE or unit == "second") and not _ARTICLE_DURATION_AFTER.match(
             after
         ):
@@ -313,7 +316,7 @@ _WEEK_OF_MONTH = (
 _DECADE = r"(?<![\w$])(?:(?i:the)\s+)?(?:(?P<full>(?:1[5-9]|20)\d0)s|['’]?(?P<short>\d0)s)(?!\w)"
 _CENTURY = (
     r"\b(?:(?i:the)\s+)?(?P<ord>\d{1,2}(?:st|nd|rd|th)|(?i:fifteenth|sixteenth|seventeenth|eighteenth|"
-    r"nineteenth|twentieth|twenty[-\s]first))[\s-]+(?i:century)\b"
+    r"nineteenth|twentieth|twenty[\s-]first))[\s-]+(?i:century)\b"
 )
 _FRAME_OF_UNIT = (
     r"\b(?i:the\s+(?:very\s+)?(?P<frame>beginning|start|end|middle|rest|remainder|close)\s+of\s+the\s+"

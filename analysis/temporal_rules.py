@@ -171,10 +171,12 @@ def in_a_name(text: str, start: int, end: int) -> bool:
     short year ("iLife '11")."""
     before = text[max(0, start - 30) : start].split()
     word = before[-1].strip("\"'“‘(") if before else ""
-    if not word or not word[0].isupper() or word.lower() in _NOT_NAME_WORDS | set(MONTHS) | set(WEEKDAYS):
+    if not word or word.lower() in _NOT_NAME_WORDS | set(MONTHS) | set(WEEKDAYS):
         return False
     if text[start] in "'’":
         return any(c.isupper() for c in word)
+    if not word[0].isupper():
+        return False
     after = re.match(r"\s+([A-Z][a-z]+)", text[end:])
     return bool(after) and after.group(1).lower() not in set(MONTHS) | set(WEEKDAYS)
 
@@ -209,7 +211,7 @@ def _read_calendar_unit(match: re.Match, text: str) -> dict | None:
         return None  # "over the last year" is a duration
     modifier = match.group("mod").lower()
     count = -1 if modifier in ("last", "this past") else 1 if modifier == "next" else 0
-    return {"rel": "shift", "unit": match.group("unit").lower(), "count": count}
+    return {"rel": "shift", "unit": match.group("unit").lower(), "count": count, "modifier": modifier}
 
 
 def _read_weekend(match: re.Match, text: str) -> dict | None:

@@ -187,20 +187,29 @@ def season_value(season: str, year: int) -> str:
 
 
 def season_year(season: str, published: date, parts: dict, tense: str | None) -> int:
-    """The year of a year-less season: 'last summer' the latest one that has ended, 'next spring' the next
-    one to begin, 'this autumn' and the plain season by the sentence's direction."""
+    """The year a year-less season begins in: 'last summer' the latest one that has ended, 'next spring'
+    the next one to begin, 'this autumn' and the plain season by the sentence's direction (the one under way
+    or the latest begun looking back, the one under way or the next looking forward, else the one under way
+    or the one of the anchor's year). A winter is the year of its December."""
     first, last = SEASON_CODES[season]["months"]
-    modifier, month, year = parts.get("modifier"), published.month, published.year
+    wraps = first > last
+    now = published.year * 12 + published.month - 1
+    years = range(published.year - 2, published.year + 3)
+    begins = {y: y * 12 + first - 1 for y in years}
+    ends = {y: (y + wraps) * 12 + last - 1 for y in years}
+    modifier, way = parts.get("modifier"), direction(parts, tense)
     if modifier in ("last", "the past"):
-        return year - (month <= last or first > last)
+        return max(y for y in years if ends[y] < now)
     if modifier in ("next", "the coming"):
-        return year + (month >= first)
-    way = direction(parts, tense)
-    if way == "past" and month < first:
-        return year - 1
-    if way == "future" and month > last and first <= last:
-        return year + 1
-    return year
+        return min(y for y in years if begins[y] > now)
+    current = [y for y in years if begins[y] <= now <= ends[y]]
+    if current:
+        return current[0]
+    if way == "past":
+        return max(y for y in years if begins[y] <= now)
+    if way == "future":
+        return min(y for y in years if begins[y] > now)
+    return published.year
 
 
 HANDLERS = {
