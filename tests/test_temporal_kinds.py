@@ -120,15 +120,42 @@ def test_seasons_quarters_and_weeks_of_a_month(text, published, tense, value, da
 @pytest.mark.parametrize(
     "text, published, tense, expression, value, date",
     [
-        ("Apple spoke on Friday afternoon.", "2025-08-21", "past", "Friday afternoon", "2025-08-15TAF", "2025-08-15"),
+        (
+            "Apple spoke on Friday afternoon.",
+            "2025-08-21",
+            "past",
+            "Friday afternoon",
+            "2025-08-15TAF",
+            "2025-08-15",
+        ),
         ("Voting ends tonight.", "2025-08-21", None, "tonight", "2025-08-21TNI", "2025-08-21"),
-        ("They talked yesterday morning.", "2025-01-01", "past", "yesterday morning", "2024-12-31TMO", "2024-12-31"),
-        ("They meet at 15:00 GMT Saturday.", "2025-08-21", "future", "15:00 GMT Saturday", "2025-08-23T15:00Z",
-         "2025-08-23"),
-        ("The session opens at 6 p.m. EST.", "2025-08-21", None, "6 p.m. EST", "2025-08-21T18:00-05:00", None),
+        (
+            "They talked yesterday morning.",
+            "2025-01-01",
+            "past",
+            "yesterday morning",
+            "2024-12-31TMO",
+            "2024-12-31",
+        ),
+        (
+            "They meet at 15:00 GMT Saturday.",
+            "2025-08-21",
+            "future",
+            "15:00 GMT Saturday",
+            "2025-08-23T15:00Z",
+            "2025-08-23",
+        ),
+        (
+            "The session opens at 6 p.m. EST.",
+            "2025-08-21",
+            None,
+            "6 p.m. EST",
+            "2025-08-21T18:00-05:00",
+            None,
+        ),
         ("At 0800 UTC the banks acted.", "2025-08-21", "past", "0800 UTC", "2025-08-21T08:00Z", None),
     ],
-)  # fmt: skip
+)
 def test_times_and_parts_of_days(text, published, tense, expression, value, date):
     assert one(text, published, tense) == (expression, value, "TIME", date)
 
@@ -199,13 +226,32 @@ def test_modifiers_stay_in_the_span(text, published, tense, expression, value):
     [
         ("The 2009-2010 season was long.", None, None, [("2009", "2009"), ("2010", "2010")]),
         ("Jets arrive from 2009 to 2011.", None, None, [("2009", "2009"), ("2011", "2011")]),
-        ("The fair runs August 15-17.", "2025-08-01", "future", [("August 15", "2025-08-15"), ("17", "2025-08-17")]),
-        ("The fair ran 15-17 August 2024.", None, None, [("15", "2024-08-15"), ("17 August 2024", "2024-08-17")]),
-        ("Sales fell between April and June.", "2025-08-21", "past", [("April", "2025-04"), ("June", "2025-06")]),
-        ("They met between Monday and Wednesday.", "2025-08-21", "past",
-         [("Monday", "2025-08-18"), ("Wednesday", "2025-08-20")]),
+        (
+            "The fair runs August 15-17.",
+            "2025-08-01",
+            "future",
+            [("August 15", "2025-08-15"), ("17", "2025-08-17")],
+        ),
+        (
+            "The fair ran 15-17 August 2024.",
+            None,
+            None,
+            [("15", "2024-08-15"), ("17 August 2024", "2024-08-17")],
+        ),
+        (
+            "Sales fell between April and June.",
+            "2025-08-21",
+            "past",
+            [("April", "2025-04"), ("June", "2025-06")],
+        ),
+        (
+            "They met between Monday and Wednesday.",
+            "2025-08-21",
+            "past",
+            [("Monday", "2025-08-18"), ("Wednesday", "2025-08-20")],
+        ),
     ],
-)  # fmt: skip
+)
 def test_ranges_give_both_ends(text, published, tense, expected):
     assert [(e, v) for e, v, _, _ in values(text, published, tense)] == expected
 
