@@ -1,20 +1,24 @@
-"""Finding time expressions in English news text and normalising them to ISO dates.
+"""Finding time expressions in English news text and normalising them (TimeML / TIMEX3).
 
 Pure functions on strings: `find_timexes(text)` finds the expressions (with offsets and their parts),
-`resolve(timex, published=..., paragraph=..., tense=...)` turns one into a date and a precision.
+`resolve(timex, published=..., paragraph=..., tense=...)` turns one into a `Resolution`: the calendar date
+the timeline plots (date and precision) and the TIMEX3 value and type (see `analysis.temporal_values`).
 
 What is ours and what is dateparser's: dateparser reads *stated* dates (metadata fields, datelines,
 "Published: ..." lines; see `analysis.dates.parse_date`). Inside running text everything here is ours:
-detection needs exact character offsets and must refuse durations ("a three-and-a-half-year war",
-"within 24 hours"), which `dateparser.search.search_dates` reports as dates; and resolution must be
-against the article's publication date or a date the paragraph just established, respect tense ("will
-meet on Thursday" looks forward) and keep a named weekday consistent with the year, none of which
-dateparser does (it resolves relative forms against the machine's clock and has no "the next day").
-The patterns live in `temporal_rules.py`.
+detection needs exact character offsets and must tell durations ("a three-and-a-half-year war",
+"within 24 hours") from dates, which `dateparser.search.search_dates` does not; and resolution must be
+against the article's publication date or a date the paragraph just established, follow the sentence's
+direction ("since February" looks back, "will meet on Thursday" forward) and keep a named weekday
+consistent with the year, none of which dateparser does (it resolves relative forms against the
+machine's clock and has no "the next day"). The calendar patterns live in `temporal_rules.py`, the other
+kinds in `temporal_kinds.py`, their vocabulary in `data/timex.yaml`.
 
 Example:
     >>> [t.text for t in find_timexes("On Thursday, August 21, Trump posted twice. The next day he left.")]
     ['Thursday, August 21', 'The next day']
+    >>> resolve(find_timexes("for two years")[0]).value
+    'P2Y'
 """
 
 from __future__ import annotations
