@@ -95,10 +95,28 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("expression", "string", "the time expression as written"),
         _c("start_char", "Int64", "offset in `articles.text`"),
         _c("end_char", "Int64", "offset just past the expression"),
-        _c("kind", "string", "absolute | year | month | weekday | relative"),
-        _c("date", "string", "resolved ISO date; empty when it cannot be resolved"),
-        _c("date_precision", "string", "year | month | day; empty when unresolved"),
+        _c(
+            "kind",
+            "string",
+            "absolute | year | month | weekday | relative | time | period | duration | set | reference",
+        ),
+        _c(
+            "date",
+            "string",
+            "the calendar date the timeline plots (ISO; a week or a season as the month or year holding it);"
+            " empty for durations, sets, 'now' and what cannot be resolved",
+        ),
+        _c("date_precision", "string", "year | month | day; empty when `date` is"),
         _c("anchor", "string", "what it was resolved against: published | paragraph | none"),
+        _c(
+            "value",
+            "string",
+            "TimeML (TIMEX3) value: 2025-08-15, 2025-W34, 2025-W34-WE, 2025-08, 2025, 2025-SU, 2025-Q3,"
+            " 2025-08-15TAF, 2025-08-15T15:00Z, P3D, PT12H, PXY, PRESENT_REF, PAST_REF, FUTURE_REF,"
+            " XXXX-08-15 (no year to be had), 201 (the 2010s), 19 (the 20th century), a set's period (P1Y);"
+            " empty when unresolved",
+        ),
+        _c("type", "string", "TimeML type: DATE | TIME | DURATION | SET"),
     ),
     "problems": (
         _c("file", "string", "the file (or file#row) the problem is about; empty for the corpus"),

@@ -1,20 +1,24 @@
-"""Finding time expressions in English news text and normalising them to ISO dates.
+"""Finding time expressions in English news text and normalising them (TimeML / TIMEX3).
 
 Pure functions on strings: `find_timexes(text)` finds the expressions (with offsets and their parts),
-`resolve(timex, published=..., paragraph=..., tense=...)` turns one into a date and a precision.
+`resolve(timex, published=..., paragraph=..., tense=...)` turns one into a `Resolution`: the calendar date
+the timeline plots (date and precision) and the TIMEX3 value and type (see `analysis.temporal_values`).
 
 What is ours and what is dateparser's: dateparser reads *stated* dates (metadata fields, datelines,
 "Published: ..." lines; see `analysis.dates.parse_date`). Inside running text everything here is ours:
-detection needs exact character offsets and must refuse durations ("a three-and-a-half-year war",
-"within 24 hours"), which `dateparser.search.search_dates` reports as dates; and resolution must be
-against the article's publication date or a date the paragraph just established, respect tense ("will
-meet on Thursday" looks forward) and keep a named weekday consistent with the year, none of which
-dateparser does (it resolves relative forms against the machine's clock and has no "the next day").
-The patterns live in `temporal_rules.py`.
+detection needs exact character offsets and must tell durations ("a three-and-a-half-year war",
+"within 24 hours") from dates, which `dateparser.search.search_dates` does not; and resolution must be
+against the article's publication date or a date the paragraph just established, follow the sentence's
+direction ("since February" looks back, "will meet on Thursday" forward) and keep a named weekday
+consistent with the year, none of which dateparser does (it resolves relative forms against the
+machine's clock and has no "the next day"). The calendar patterns live in `temporal_rules.py`, the other
+kinds in `temporal_kinds.py`, their vocabulary in `data/timex.yaml`.
 
 Example:
     >>> [t.text for t in find_timexes("On Thursday, August 21, Trump posted twice. The next day he left.")]
     ['Thursday, August 21', 'The next day']
+    >>> resolve(find_timexes("for two years")[0]).value
+    'P2Y'
 """
 
 from __future__ import annotations
@@ -23,7 +27,55 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from analysis.temporal_rules import PATTERNS, SEASONS
+from analysis import temporal_kinds, temporal_rules
+from analysis.temporal_spans import days_for_clocks, trimmed, with_modifiers
+from analysis.temporal_values import (
+    HANDLERS,
+    UNRESOLVED,
+    Resolution,
+    direction,
+    iso_week,
+    month_year,
+    season_value,
+    season_year,
+    with_part_of_day,
+)
+from analysis.temporal_values import _clock as _clock_value
+
+# Expressions that contain calendar dates come first, durations and references after the dates.
+PATTERNS = temporal_kinds.BEFORE + temporal_rules.PATTERNS + temporal_kinds.AFTER
+_MONTH_KEYS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_UNIT_KEYS = ("second", "minute", "hour", "day", "night", "week", "fortnight", "month", "quarter", "year",
+              "decade", "centur")  # fmt: skip
+_DIGITS = tuple("0123456789")
+# Words (lower case) a pattern cannot match without: a sentence that has none of them skips the pattern.
+GATES = {
+    temporal_rules._read_day_month: _MONTH_KEYS,
+    temporal_rules._read_month_year: _MONTH_KEYS,
+    temporal_rules._read_month: _MONTH_KEYS,
+    temporal_rules._read_weekday: ("day",),
+    temporal_rules._read_season: ("spring", "summer", "autumn", "fall", "winter"),
+    temporal_rules._read_ago: ("ago",),
+    temporal_rules._read_later: ("later", "earlier"),
+    temporal_rules._read_year: _DIGITS,
+    temporal_rules._read_iso: _DIGITS,
+    temporal_kinds._duration: _UNIT_KEYS,
+    temporal_kinds._bare_duration: _UNIT_KEYS,
+    temporal_kinds._clock: _DIGITS,
+    temporal_kinds._month_range: _MONTH_KEYS,
+    temporal_kinds._day_range: _MONTH_KEYS,
+    temporal_kinds._month_of_year: _MONTH_KEYS,
+    temporal_kinds._week_of_month: ("week",),
+    temporal_kinds._frame_of_unit: (" of the ",),
+    temporal_kinds._decade: _DIGITS,
+    temporal_kinds._century: ("century",),
+    temporal_kinds._numeric_date: ("/",),
+    temporal_kinds._short_year: ("'", "’"),
+    temporal_kinds._year_range: _DIGITS,
+    temporal_kinds._quarter: ("quarter", "half", "q"),
+    temporal_kinds._the_day: ("the day",),
+}
+__all__ = ["Anchor", "Resolution", "Timex", "UNRESOLVED", "choose_year", "find_timexes", "resolve"]
 
 PRECISIONS = ("year", "month", "day")
 
@@ -62,38 +114,38 @@ class Timex:
     start: int
     end: int
     text: str
-    kind: str  # absolute | year | month | weekday | relative
+    kind: str  # absolute | year | month | weekday | relative | time | period | duration | set | reference
     parts: dict = field(default_factory=dict, hash=False, compare=False)
-
-
-@dataclass(frozen=True)
-class Resolution:
-    date: str | None
-    precision: str | None
-    anchor: str  # published | paragraph | none
-
-
-UNRESOLVED = Resolution(None, None, "none")
 
 
 def find_timexes(text: str) -> list[Timex]:
     """Every time expression in `text`, in order, without overlaps (earlier patterns win).
 
-    Durations ("a three-year war", "within 24 hours", "over the last year") are not returned.
+    Spans are drawn as TimeML draws them: without a leading preposition ("on Friday" is "Friday") or a
+    possessive ("Friday's"), with a modifier ("early 2011", "the end of this year", "earlier today").
+    Both ends of a range are returned ("2009-2010", "August 15-17"). A clock time without a day of its own
+    ("at 18:00 UTC") takes the nearest day the same text names.
     """
     taken: list[tuple[int, int]] = []
     found: list[Timex] = []
+    lower = text.lower()
     for kind, pattern, reader in PATTERNS:
+        keys = GATES.get(reader)
+        if keys and not any(k in lower for k in keys):
+            continue
         for match in pattern.finditer(text):
             span = match.span()
             if any(span[0] < e and s < span[1] for s, e in taken):
                 continue
             parts = reader(match, text)
-            if parts is None:
+            if not parts:
                 continue
             taken.append(span)
-            found.append(Timex(span[0], span[1], text[span[0] : span[1]], kind, parts))
-    return sorted(found, key=lambda t: t.start)
+            for one in parts if isinstance(parts, list) else [parts]:
+                start, end = one.pop("_span", None) or trimmed(match, text)
+                found.append(Timex(start, end, text[start:end], kind, one))
+    found = with_modifiers(sorted(found, key=lambda t: t.start), text)
+    return days_for_clocks(found, text)
 
 
 def resolve(
@@ -112,8 +164,42 @@ def resolve(
         tense: "past", "future" or None (unknown) for the clause the expression is in.
     """
     kind = timex.parts.get("rel") or timex.kind
+    if kind == "clock":
+        return _clock_value(
+            timex.parts, published, paragraph, tense, _clock_day(timex, published, paragraph, tense)
+        )
     handler = _HANDLERS.get(kind)
-    return handler(timex.parts, published, paragraph, tense) if handler else UNRESOLVED
+    res = handler(timex.parts, published, paragraph, tense) if handler else UNRESOLVED
+    if res.value is None:
+        value = res.date or _underspecified(timex.parts)
+        res = Resolution(res.date, res.precision, res.anchor, value, res.type)
+    return with_part_of_day(res, timex.parts.get("part_of_day"))
+
+
+def _underspecified(parts: dict) -> str | None:
+    """TIMEX3 value of a date with no year to be had: 'August 15' XXXX-08-15, 'Friday' XXXX-WXX-5."""
+    if parts.get("rel"):
+        return None
+    if parts.get("month"):
+        return f"XXXX-{parts['month']:02d}" + (f"-{parts['day']:02d}" if parts.get("day") else "")
+    if parts.get("weekday") is not None:
+        return f"XXXX-WXX-{parts['weekday'] + 1}"
+    return None
+
+
+def _clock_day(timex: Timex, published, paragraph, tense) -> Resolution | None:
+    parts = timex.parts
+    if "weekday" in parts:
+        return _weekday({"weekday": parts["weekday"]}, published, paragraph, tense)
+    if "day_shift" in parts:
+        return _shift({"unit": "day", "count": parts["day_shift"]}, published, paragraph, tense)
+    if parts.get("day_of") is not None:
+        return resolve(parts["day_of"], published=published, paragraph=paragraph, tense=tense)
+    if published is not None and published.at_least("day"):
+        # The value counts from the publication day, but a clock time that names no day ("08:55 GMT", a
+        # live page's entry) gives the timeline no date of its own.
+        return Resolution(None, "day", "published", published.day.isoformat())
+    return None
 
 
 def _absolute(
@@ -131,7 +217,7 @@ def _absolute(
     if base.precision == "year":  # published some time in that year: its own year is the best reading
         day_iso = _safe_date(base.day.year, month, day)
         return Resolution(day_iso, "day", label) if day_iso else UNRESOLVED
-    chosen = choose_year(month, day, base.day, weekday=parts.get("weekday"), tense=tense)
+    chosen = choose_year(month, day, base.day, weekday=parts.get("weekday"), tense=direction(parts, tense))
     return Resolution(chosen.isoformat(), "day", label) if chosen else UNRESOLVED
 
 
@@ -182,12 +268,16 @@ def _month(parts: dict, published: Anchor | None, paragraph: Anchor | None, tens
         return Resolution(f"{parts['year']:04d}-{parts['month']:02d}", "month", "none")
     if published is None:
         return UNRESOLVED
-    month, anchor_month = parts["month"], published.day.month
-    modifier, year = parts.get("modifier"), published.day.year
-    if modifier == "last" or (modifier != "next" and tense == "past" and published.at_least("month")):
-        year -= month > anchor_month or (modifier == "last" and month == anchor_month)
-    elif modifier == "next" or (tense == "future" and published.at_least("month")):
-        year += month < anchor_month or (modifier == "next" and month == anchor_month)
+    if parts.get("year_shift") is not None:
+        return Resolution(
+            f"{published.day.year + parts['year_shift']:04d}-{parts['month']:02d}", "month", "published"
+        )
+    month, modifier, way = parts["month"], parts.get("modifier"), direction(parts, tense)
+    if not published.at_least("month") and modifier not in ("last", "next"):
+        way = None  # published some time in that year: its own year is the best reading
+    year = month_year(month, published.day, way)
+    if modifier in ("last", "next") and month == published.day.month:
+        year += 1 if modifier == "next" else -1  # "last August" in August is a year ago
     return Resolution(f"{year:04d}-{month:02d}", "month", "published")
 
 
@@ -198,7 +288,7 @@ def _weekday(
         return UNRESOLVED
     modifier = parts.get("modifier")
     # "by Friday", "until Friday" are deadlines: they look forward whatever the tense.
-    future = modifier in ("next", "by", "until") or (modifier not in ("last", "since") and tense == "future")
+    future = direction(parts, tense) == "future" and modifier not in ("last", "since")
     base = published.day
     if future:
         offset = (parts["weekday"] - base.weekday()) % 7 or (7 if modifier == "next" else 0)
@@ -209,20 +299,32 @@ def _weekday(
 
 def _shift(parts: dict, published: Anchor | None, paragraph: Anchor | None, tense: str | None) -> Resolution:
     """Offsets in days, weeks, months or years from the publication date or the paragraph's date."""
-    anchor, label = (paragraph, "paragraph") if parts.get("from") == "paragraph" else (published, "published")
+    source = parts.get("from")
+    anchor, label = (paragraph, "paragraph") if source and paragraph else (published, "published")
+    if source == "paragraph" and paragraph is None:
+        return UNRESOLVED
     unit, count = parts["unit"], parts["count"]
     if anchor is None or not anchor.at_least("day" if unit in ("day", "week", "weekend") else unit):
         return UNRESOLVED
     if unit == "weekend":
-        return _span(_saturday(anchor.day, count, tense), 2, label)
+        ahead = parts.get("modifier") == "this" and tense != "past"  # "this weekend" on a Thursday
+        saturday = _saturday(anchor.day, count, "future" if ahead else tense)
+        return _valued(_span(saturday, 2, label), f"{iso_week(saturday)}-WE")
     if unit == "day":
         return Resolution((anchor.day + timedelta(days=count)).isoformat(), "day", label)
     if unit == "week":
-        return _week(anchor.day + timedelta(weeks=count), label)
+        day = anchor.day + timedelta(weeks=count)
+        if parts.get("exact"):  # "a week ago": that day
+            return Resolution(day.isoformat(), "day", label)
+        return _valued(_week(day, label), iso_week(day))
     if unit == "month":
         total = anchor.day.year * 12 + anchor.day.month - 1 + count
         return Resolution(f"{total // 12:04d}-{total % 12 + 1:02d}", "month", label)
     return Resolution(f"{anchor.day.year + count:04d}", "year", label)
+
+
+def _valued(res: Resolution, value: str) -> Resolution:
+    return Resolution(res.date, res.precision, res.anchor, value, res.type)
 
 
 def _week(day: date, label: str) -> Resolution:
@@ -252,19 +354,16 @@ def _saturday(day: date, count: int, tense: str | None) -> date:
 
 
 def _season(parts: dict, published: Anchor | None, paragraph: Anchor | None, tense: str | None) -> Resolution:
-    """A season as the year it falls in: 'in the summer of 2024', 'last summer', 'this spring'."""
+    """A season: 'in the summer of 2024', 'last summer', 'this spring', 'by autumn'; the calendar date is
+    the year it falls in (a winter's is the year it begins)."""
+    season = parts["season"]
     if parts.get("year"):
-        return Resolution(f"{parts['year']:04d}", "year", "none")
-    first, last = SEASONS[parts["season"]]
+        return Resolution(f"{parts['year']:04d}", "year", "none", season_value(season, parts["year"]))
     modifier = parts.get("modifier")
-    if published is None or not published.at_least("month" if modifier in ("last", "next") else "year"):
+    if published is None or not published.at_least("month" if modifier or parts.get("prep") else "year"):
         return UNRESOLVED
-    year, month = published.day.year, published.day.month
-    if modifier == "last":
-        year -= month <= last
-    elif modifier == "next":
-        year += month >= first
-    return Resolution(f"{year:04d}", "year", "published")
+    year = season_year(season, published.day, parts, tense)
+    return Resolution(f"{year:04d}", "year", "published", season_value(season, year))
 
 
 def _overnight(
@@ -273,10 +372,13 @@ def _overnight(
     """The night that ends on the publication day: both days, as the month (or year) holding them."""
     if published is None or not published.at_least("day"):
         return UNRESOLVED
-    return _span(published.day - timedelta(days=1), 2, "published")
+    night = published.day - timedelta(days=1)
+    span = _span(night, 2, "published")
+    return Resolution(span.date, span.precision, span.anchor, f"{night.isoformat()}TNI", "TIME")
 
 
 _HANDLERS = {
+    **HANDLERS,
     "absolute": _absolute,
     "year": _year,
     "month": _month,

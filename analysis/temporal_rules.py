@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from analysis.temporal_lexicon import GENERIC_TODAY_BEFORE
+
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
     "september": 9, "october": 10, "november": 11, "december": 12,
@@ -39,7 +41,12 @@ _DAY = r"(?P<day>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\d)"
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?![\d%])"
 _NUM = r"(?P<num>\d{1,2}|(?i:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))"
 _UNIT = r"(?P<unit>(?i:day|week|month|year))s?"
-_PART_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night))?"
+_PART_OF_DAY = r"(?:\s+(?P<pod>morning|afternoon|evening|night))?"
+# Prepositions TimeML leaves out of a span; the `prep` group of a pattern is cut off (analysis.temporal).
+_PREP = "(?P<prep>(?i:in|since|until|till|by|from|during|through|before|after|of|on|at|over|for|between))"
+# Capitalised month names that are rarely anything else stand alone ("reported their January sales");
+# "May", "April", "June" and "August" (names, a verb, an adjective) need a preposition or a modifier.
+_PLAIN_MONTH = "January|February|March|July|September|October|November|December"
 
 
 def _wd(match: re.Match) -> int | None:
@@ -70,15 +77,26 @@ def _read_month_year(match: re.Match, text: str) -> dict:
     return {"month": MONTHS[match.group("mon").rstrip(".").lower()], "year": int(match.group("year"))}
 
 
-def _read_month(match: re.Match, text: str) -> dict:
-    modifier = (match.group("mod") or "").lower()
+def _read_month(match: re.Match, text: str) -> dict | None:
+    modifier = (match.group("mod") or match.group("mod2") or "").lower()
+    prep = (match.group("prep") or "").lower()
+    if not (modifier or prep) and match.group("mon") not in _PLAIN_MONTH.split("|"):
+        return None  # a bare "May" or "June" may be a name
+    if prep == "of" and previous_word(text, match.start()) == "as":
+        prep = "since"  # "as of February"
     return {
         "month": MONTHS[match.group("mon").rstrip(".").lower()],
-        "modifier": modifier if modifier in ("last", "next") else "",
+        "modifier": modifier
+        if modifier in ("last", "next")
+        else prep
+        if prep in ("since", "until", "by")
+        else "",
+        "prep": prep,
     }
 
 
-def _previous_word(text: str, start: int) -> str:
+def previous_word(text: str, start: int) -> str:
+    """The word just before offset `start` of `text`, lower-cased, without quotes and commas."""
     words = text[max(0, start - 30) : start].split()
     return words[-1].lower().strip("(\"'“‘,") if words else ""
 
@@ -92,24 +110,30 @@ _DEADLINE_BEFORE = re.compile(r"\bdeadline\s+of\s+$", re.I)
 
 
 def _read_weekday(match: re.Match, text: str) -> dict | None:
-    previous = _previous_word(text, match.start())
+    previous = previous_word(text, match.start())
     if previous in NAMED_DAYS:
         return None
     if previous == "the" and re.match(r"\s+[A-Z]", text[match.end() :]):
         return None  # a title: "the Sunday Times"
     modifier = (match.group("mod") or "").lower()
+    prep = (match.group("prep") or "").lower()
+    if prep in ("since", "by", "until", "till"):
+        modifier = "until" if prep == "till" else prep
     if modifier not in ("last", "next", "since") and _names_deadline(match, text):
         modifier = "by"
+    pod = match.group("pod")
     return {
         "weekday": _wd(match),
         "modifier": modifier if modifier in ("last", "next", "since", "by", "until") else "",
+        "prep": prep,
+        **({"part_of_day": pod.lower()} if pod else {}),
     }
 
 
 def _names_deadline(match: re.Match, text: str) -> bool:
     return bool(
         _DEADLINE_AFTER.match(text, match.end())
-        or _DEADLINE_BEFORE.search(text[max(0, match.start() - 20) : match.start()])
+        or _DEADLINE_BEFORE.search(text[max(0, match.start("wd") - 20) : match.start("wd")])
     )
 
 
@@ -124,16 +148,48 @@ def _read_year(match: re.Match, text: str) -> dict | None:
         pass  # a range "2022-2023" starts with a year
     elif after[:1].isalpha() or after[:2] in (",0", ",1", ",2", ",3", ",4", ",5", ",6", ",7", ",8", ",9"):
         return None  # "2020s", "2,025"
-    previous = _previous_word(text, match.start())
-    if previous in QUANTIFIERS or CLOCK_AFTER.match(text, match.end()):
+    previous = previous_word(text, match.start())
+    if (
+        previous in QUANTIFIERS
+        or CLOCK_AFTER.match(text, match.end())
+        or in_a_name(text, match.start(), match.end())
+    ):
         return None
     return {"year": int(match.group("year"))}
 
 
+# Capitalised words that may stand before a year without making it part of a name ("In 2009 Apple ...").
+_NOT_NAME_WORDS = frozenset(
+    "in since by from until till of for during the after before on at and or to as early late mid last"  # noqa: SIM905
+    " next this than between through around about".split()
+)
+
+
+def in_a_name(text: str, start: int, end: int) -> bool:
+    """True when the number at text[start:end] is inside a proper name: a capitalised word before it and
+    one after it ("the Russell 2000 Index", "Windows 2000 Server"), or a capitalised word right before a
+    short year ("iLife '11")."""
+    before = text[max(0, start - 30) : start].split()
+    word = before[-1].strip("\"'“‘(") if before else ""
+    if not word or word.lower() in _NOT_NAME_WORDS | set(MONTHS) | set(WEEKDAYS):
+        return False
+    if text[start] in "'’":
+        return any(c.isupper() for c in word)
+    if not word[0].isupper():
+        return False
+    after = re.match(r"\s+([A-Z][a-z]+)", text[end:])
+    return bool(after) and after.group(1).lower() not in set(MONTHS) | set(WEEKDAYS)
+
+
 def _read_day_word(match: re.Match, text: str) -> dict:
-    word = match.group(0).lower()
-    count = {"yesterday": -1, "last night": -1, "tomorrow": 1}.get(word, 0)
-    return {"rel": "shift", "unit": "day", "count": count}
+    """'yesterday', 'this morning', 'tonight', 'tomorrow evening'; "in today's world" is the present."""
+    words = match.group(0).lower().split()
+    possessive = re.match(r"['’]s\s", text[match.end() :])
+    if words == ["today"] and possessive and previous_word(text, match.start()) in GENERIC_TODAY_BEFORE:
+        return {"rel": "ref", "value": "PRESENT_REF"}
+    count = {"yesterday": -1, "last": -1, "tomorrow": 1}.get(words[0], 0)
+    part = "night" if words[0] == "tonight" else words[-1] if len(words) > 1 else None
+    return {"rel": "shift", "unit": "day", "count": count, **({"part_of_day": part} if part else {})}
 
 
 # "overnight" is a noun-modifier in finance ("the overnight rate"), not a time.
@@ -151,39 +207,30 @@ def _read_overnight(match: re.Match, text: str) -> dict | None:
 
 def _read_calendar_unit(match: re.Match, text: str) -> dict | None:
     """'last week', 'earlier this month', 'next year': a calendar unit next to the publication date."""
-    if _previous_word(text, match.start()) in (
-        "the",
-        "over",
-        "for",
-        "during",
-        "throughout",
-        "within",
-        "past",
-    ):
+    if previous_word(text, match.start()) in ("the", "over", "for", "during", "throughout", "within", "past"):
         return None  # "over the last year" is a duration
     modifier = match.group("mod").lower()
     count = -1 if modifier in ("last", "this past") else 1 if modifier == "next" else 0
-    return {"rel": "shift", "unit": match.group("unit").lower(), "count": count}
+    return {"rel": "shift", "unit": match.group("unit").lower(), "count": count, "modifier": modifier}
 
 
-def _read_weekend(match: re.Match, text: str) -> dict:
+def _read_weekend(match: re.Match, text: str) -> dict | None:
     """'over the weekend', 'at the weekend': the weekend nearest the publication date, by tense."""
     return {"rel": "shift", "unit": "weekend", "count": 0}
-
-
-SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11)}
 
 
 def _read_season(match: re.Match, text: str) -> dict | None:
     """'last summer', 'in the spring of 2024', 'autumn 2023' (winter spans two years: not read)."""
     season = match.group("season").lower()
     modifier = (match.group("mod") or "").lower()
+    prep = (match.group("prep") or "").lower()
     year = _year_of(match)
-    if not year and not modifier:
+    if not year and not modifier and not prep:
         return None  # "a spring offensive"
-    if season == "fall" and not year and modifier not in ("last", "next", "this"):
-        return None  # "in the fall of Bakhmut"
-    return {"rel": "season", "season": season, "modifier": modifier, "year": year}
+    ambiguous = season in ("fall", "spring") and not year and modifier not in ("last", "next", "this")
+    if ambiguous and not re.match(r"[^\S\n]*(?:[.,;:)]|$|and\b|when\b)", text[match.end() :]):
+        return None  # "in the fall of Bakhmut", "in spring water"
+    return {"rel": "season", "season": season, "modifier": modifier, "year": year, "prep": prep}
 
 
 def _count(match: re.Match) -> int:
@@ -192,7 +239,13 @@ def _count(match: re.Match) -> int:
 
 
 def _read_ago(match: re.Match, text: str) -> dict:
-    return {"rel": "shift", "unit": match.group("unit").lower(), "count": -_count(match)}
+    unit = match.group("unit").lower()
+    return {
+        "rel": "shift",
+        "unit": unit,
+        "count": -_count(match),
+        **({"exact": True} if unit == "week" else {}),
+    }
 
 
 def _read_later(match: re.Match, text: str) -> dict:
@@ -205,14 +258,29 @@ def _read_later(match: re.Match, text: str) -> dict:
     }
 
 
-def _read_next_day(match: re.Match, text: str) -> dict:
+def _read_next_day(match: re.Match, text: str) -> dict | None:
     words = match.group(0).lower().split()
+    unit = (match.groupdict().get("unit") or "day").lower()
+    if unit in ("month", "year") and previous_word(text, match.start()) in (
+        "over",
+        "for",
+        "during",
+        "within",
+    ):
+        return None  # "over the next year": a duration
     count = -1 if any(w in words for w in ("previous", "preceding", "before", "eve")) else 0
     if any(w in words for w in ("next", "following", "after")):
         count = 1
-    unit = match.groupdict().get("unit") or "day"
-    unit = "day" if unit.lower() in ("morning", "evening", "night") else unit.lower()
-    return {"rel": "shift", "unit": unit, "count": count, "from": "paragraph"}
+    part = unit if unit in ("morning", "afternoon", "evening", "night") else None
+    unit = "day" if part else unit
+    source = "paragraph_or_published" if unit in ("month", "year") else "paragraph"
+    return {
+        "rel": "shift",
+        "unit": unit,
+        "count": count,
+        "from": source,
+        **({"part_of_day": part} if part else {}),
+    }
 
 
 def _c(pattern: str) -> re.Pattern:
@@ -223,7 +291,8 @@ def _c(pattern: str) -> re.Pattern:
 
 
 _WD_PREFIX = rf"(?:{_WD},?\s+)?"
-_NOT_A_NOUN_AFTER = r"(?!\s+(?:the|a|an|his|her|their|its|this|that|[A-Z0-9]))"
+# "the day after the vote" names a day; "the day after falling 250 points" is "the day", then a clause.
+_NOT_A_NOUN_AFTER = r"(?!\s+(?:the|a|an|his|her|their|its|this|that|\w+ing\b|(?-i:[A-Z0-9])))"
 
 PATTERNS: list[tuple[str, re.Pattern, object]] = [
     ("absolute", _c(r"\b(\d{4})-(\d{2})-(\d{2})(?!\d)"), _read_iso),
@@ -241,22 +310,25 @@ PATTERNS: list[tuple[str, re.Pattern, object]] = [
     (
         "month",
         _c(
-            rf"\b(?P<mod>(?i:in|since|until|by|from|during|through|early|late|mid|last|next|this|before|after|of))"
-            rf"[\s-]+(?P<mon>{_FULL_MONTH})\b"
+            rf"\b(?:{_PREP}\s+(?:(?P<mod>(?i:early|late|mid|last|next|this))[\s-]+)?"
+            rf"|(?P<mod2>(?i:early|late|mid|last|next|this))[\s-]+)?(?P<mon>{_FULL_MONTH})\b"
         ),
         _read_month,
     ),  # fmt: skip
     (
         "weekday",
         _c(
-            rf"\b(?:(?P<mod>(?i:last|next|this|on|since|by|until|from|early|late))\s+)?{_WD}{_PART_OF_DAY}"
+            rf"\b(?:{_PREP}\s+)?(?:(?P<mod>(?i:last|next|this|early|late|coming|past))\s+)?{_WD}{_PART_OF_DAY}"
             r"(?:'s|’s)?"
         ),
         _read_weekday,
     ),  # fmt: skip
     (
         "relative",
-        _c(r"\b(?i:yesterday|today|tomorrow|tonight|last night|this (?:morning|afternoon|evening))\b"),
+        _c(
+            r"\b(?i:(?:yesterday|tomorrow)(?:\s+(?:morning|afternoon|evening|night))?|today|tonight"
+            r"|last night|this (?:morning|afternoon|evening))\b"
+        ),
         _read_day_word,
     ),
     (
@@ -267,13 +339,14 @@ PATTERNS: list[tuple[str, re.Pattern, object]] = [
         ),
         _read_calendar_unit,
     ),  # fmt: skip
-    ("relative", _c(r"\b(?i:over|at|during)\s+the\s+weekend\b"), _read_weekend),
+    ("relative", _c(r"\b(?P<prep>(?i:over|at|during|on|for))\s+the\s+weekend\b"), _read_weekend),
     ("relative", _c(r"\b(?i:overnight)\b"), _read_overnight),
     (
         "relative",
         _c(
-            r"\b(?:(?P<mod>(?i:last|next|this|in the|early|late|in))\s+)?"
-            rf"(?P<season>(?i:spring|summer|autumn|fall))(?:(?:\s+of)?\s+{_YEAR})?"
+            r"\b(?:(?P<prep>(?i:in|during|by|until|since|through|over|for))\s+(?i:the\s+)?)?"
+            r"(?:(?P<mod>(?i:last|next|this|early|late|the coming|the past))\s+)?"
+            rf"(?P<season>(?i:spring|summer|autumn|fall|winter))(?:(?:\s+of)?\s+{_YEAR})?"
         ),
         _read_season,
     ),  # fmt: skip
@@ -283,7 +356,7 @@ PATTERNS: list[tuple[str, re.Pattern, object]] = [
     (
         "relative",
         _c(
-            r"\b(?i:the\s+(?:next|following|previous|preceding|same)\s+(?P<unit>day|morning|evening|night|week)"
+            r"\b(?i:the\s+(?:next|following|previous|preceding|same)\s+(?P<unit>day|morning|afternoon|evening|night|week|month|year)"
             rf"|the\s+day\s+(?:before|after){_NOT_A_NOUN_AFTER}|that\s+(?:same\s+)?(?:day|morning|afternoon|evening|night))\b"
         ),
         _read_next_day,

@@ -123,6 +123,8 @@ def find_time_expressions(doc, published: str | None) -> list[dict]:
                 "date": res.date,
                 "date_precision": res.precision,
                 "anchor": res.anchor,
+                "value": res.value,
+                "type": res.type,
             }
         )
     return rows

@@ -63,7 +63,7 @@ def date_line_parts(line: str) -> tuple[dict, str] | None:
     if not match:
         return None
     rest = match.group("rest")
-    timexes = find_timexes(rest)
+    timexes = [t for t in find_timexes(rest) if t.kind != "time"]  # the date, not the clock time
     head = rest[: timexes[0].start] if timexes else ""
     if not timexes or not _date_line_head(head):
         return None
