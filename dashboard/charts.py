@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import importlib
 import logging
+from dataclasses import replace
 
 import pandas as pd
 
 from analysis import positions
+from analysis.filters import describe
 from dashboard import figures
 from dashboard.briefing import BriefingChart
 from dashboard.figures_positions import NETWORK_NODES
@@ -43,6 +45,27 @@ def agg(ctx: Context, module: str, func: str, **options) -> pd.DataFrame | None:
 
     options = tuple(sorted(options.items()))
     return state.aggregated(ctx.folder, ctx.key, ctx.filters, module, func, options, ctx.engine)
+
+
+def subtitle(ctx: Context) -> str:
+    """The filters in words for figure subtitles and slides, with topic labels instead of topic ids."""
+    f = ctx.filters
+    return describe(replace(f, topics=tuple(ctx.labels.get(t, t) for t in f.topics)))
+
+
+def source_colors(ctx: Context) -> dict[str, str]:
+    """One colour per source for every chart of every page: handed out in the order of the whole corpus's
+    source ranking (most articles first), none shared while the light palette lasts."""
+    from dashboard import state, style
+
+    return style.distinct(
+        state.catalog(ctx.folder, ctx.key, ctx.engine).sources, palette=style.SERIES_PALETTE
+    )
+
+
+def chart_colors(ctx: Context) -> dict[str, str]:
+    """Actor and source colours in one mapping (a chart's series can be either)."""
+    return source_colors(ctx) | ctx.colors
 
 
 def _quotes(ctx: Context, *, actor: str | None = None, topic: str | None = None, n: int = 8) -> list[str]:
@@ -94,7 +117,7 @@ def mentions(ctx: Context, *, stack: str | None = "source", quotes: bool = True)
     df = agg(ctx, "counts", func)
     if df is None:
         return _missing("mentions", title, "The mention count")
-    colors = None if stack == "source" else ctx.colors
+    colors = source_colors(ctx) if stack == "source" else ctx.colors
     fig = figures.bar_chart(
         df,
         category="actor",
@@ -114,6 +137,7 @@ def mentions(ctx: Context, *, stack: str | None = "source", quotes: bool = True)
         value="n",
         series=stack,
         quotes=_quotes(ctx) if quotes else [],
+        value_title="mentions",
     )
 
 
@@ -124,7 +148,17 @@ def actors_over_time(ctx: Context) -> BriefingChart:
         return _missing("actors_time", title, "Mentions over time")
     fig = figures.lines_over_time(df, date="date", value="n", series="actor", colors=ctx.colors, title=title)
     return BriefingChart(
-        "actors_time", title, fig, kind="line", data=df, category="date", value="n", series="actor"
+        "actors_time",
+        title,
+        fig,
+        kind="line",
+        data=df,
+        category="date",
+        value="n",
+        series="actor",
+        time=True,
+        value_title="mentions",
+        category_title="date",
     )
 
 
@@ -145,7 +179,7 @@ def cooccurrence(ctx: Context) -> BriefingChart:
         colors=ctx.colors,
         title=title,
     )
-    return BriefingChart("cooccurrence", title, fig)
+    return BriefingChart("cooccurrence", title, fig, data=edges, category="actor_a", value="n")
 
 
 def topics(ctx: Context) -> BriefingChart:
@@ -155,11 +189,25 @@ def topics(ctx: Context) -> BriefingChart:
         return _missing("topics", title, "Topic shares")
     df = df.assign(label=df["topic"].map(lambda t: ctx.labels.get(t, t)))
     fig = figures.bar_chart(
-        df, category="label", value="n", stack="source", title=title, empty="No topics for these filters."
+        df,
+        category="label",
+        value="n",
+        stack="source",
+        colors=source_colors(ctx),
+        title=title,
+        empty="No topics for these filters.",
     )
     fig.update_xaxes(title="sentences")
     return BriefingChart(
-        "topics", title, fig, kind="bar", data=df, category="label", value="n", series="source"
+        "topics",
+        title,
+        fig,
+        kind="bar",
+        data=df,
+        category="label",
+        value="n",
+        series="source",
+        value_title="sentences",
     )
 
 
@@ -202,7 +250,27 @@ def agreement(ctx: Context, *, level: str = "actor") -> BriefingChart:
         title=title,
         empty="No shared positions between actors for these filters.",
     )
-    return BriefingChart("agreement", title, fig)
+    return BriefingChart("agreement", title, fig, data=edges, category="actor_a", value="weight")
+
+
+def busiest_topic(ctx: Context) -> str | None:
+    """The topic a positions-over-time slide shows: the one filtered topic, else the topic with the most
+    support and oppose statements (ties by id)."""
+    if len(ctx.filters.topics) == 1:
+        return ctx.filters.topics[0]
+    df = agg(ctx, "positions", "position_matrix", level="actor")
+    if df is None or df.empty:
+        return None
+    totals = (df["support"] + df["oppose"]).groupby(df["topic"].astype(str)).sum()
+    return sorted(totals.index, key=lambda t: (-totals[t], t))[0]
+
+
+def positions_over_time_pack(ctx: Context) -> BriefingChart:
+    """Positions over time on the busiest topic (`busiest_topic`), with its key evidence."""
+    topic = busiest_topic(ctx)
+    chart = positions_over_time(ctx, topic=topic)
+    chart.quotes = _quotes(ctx, topic=topic) if topic else []
+    return chart
 
 
 def positions_over_time(ctx: Context, *, topic: str | None = None, freq: str = "W") -> BriefingChart:
@@ -223,7 +291,18 @@ def positions_over_time(ctx: Context, *, topic: str | None = None, freq: str = "
     if df is not None and not df.empty:
         fig.update_yaxes(range=[-1.1, 1.1], tickvals=[-1, 0, 1], ticktext=["oppose", "neutral", "support"])
     return BriefingChart(
-        "positions_time", title, fig, kind="line", data=df, category="period", value="net", series="actor"
+        "positions_time",
+        title,
+        fig,
+        kind="line",
+        data=df,
+        category="period",
+        value="net",
+        series="actor",
+        time=True,
+        value_title="net stance (−1 oppose … +1 support)",
+        category_title="week" if freq == "W" else "month" if freq == "M" else "period",
+        value_range=(-1.0, 1.0),
     )
 
 
@@ -263,11 +342,21 @@ def coverage(ctx: Context, *, by: str = "source", freq: str | None = None) -> Br
     df = agg(ctx, "timeline_tables", "coverage_over_time", by=by, freq=freq)
     if df is None:
         return _missing("coverage", title, "Coverage over time")
-    colors = ctx.colors if by == "actor" else None
+    colors = ctx.colors if by == "actor" else source_colors(ctx)
     fig = figures.coverage_chart(df, date="period", value="articles", stack=by, colors=colors, title=title)
     data = df.assign(day=df["period"].dt.strftime("%Y-%m-%d"))
     return BriefingChart(
-        "coverage", title, fig, kind="column", data=data, category="day", value="articles", series=by
+        "coverage",
+        title,
+        fig,
+        kind="column",
+        data=data,
+        category="day",
+        value="articles",
+        series=by,
+        time=True,
+        value_title="articles",
+        category_title="day" if freq == "D" else "week",
     )
 
 
@@ -278,7 +367,7 @@ CATALOG = {
     "topics": ("Topics covered", topics),
     "positions": ("Positions: actor × topic", position_matrix),
     "agreement": ("Agreement and conflict", agreement),
-    "positions_time": ("Positions over time", positions_over_time),
+    "positions_time": ("Positions over time (the busiest topic)", positions_over_time_pack),
     "events": ("Timeline of events", events),
     "coverage": ("Coverage over time", coverage),
 }

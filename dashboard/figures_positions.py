@@ -66,12 +66,24 @@ def position_heatmap(
         colorscale=style.DIVERGING,
         xgap=2,
         ygap=2,
-        text=text,
-        texttemplate="%{text}",
         hoverinfo="skip",  # the transparent markers below carry hover and clicks
         colorbar=dict(
             title=dict(text="net stance"), tickvals=[-1, 0, 1], ticktext=["oppose", "neutral", "support"]
         ),
+    )
+    # The cell labels as text points, each black or white for contrast with its own cell.
+    written = [(i, j) for i in range(len(rows)) for j in range(len(cols)) if text[i][j]]
+    shades = [style.scale_color(style.DIVERGING, z[i][j] if z[i][j] is not None else 0.0) for i, j in written]
+    cell_text = dict(
+        type="scatter",
+        x=[xlabels[j] for _, j in written],
+        y=[plain(rows[i]) for i, _ in written],
+        mode="text",
+        text=[text[i][j] for i, j in written],
+        textfont=dict(color=[style.text_on(c) for c in shades], size=13),
+        hoverinfo="skip",
+        showlegend=False,
+        name="cell labels",
     )
     overlay = dict(
         type="scatter",
@@ -87,16 +99,34 @@ def position_heatmap(
         name="cells",
     )
     return make_figure(
-        [heat, overlay],
+        [heat, overlay, cell_text],
         dict(
             clickmode="event+select",
             dragmode=False,
             yaxis=dict(autorange="reversed", automargin=True, ticklabelstandoff=6),
-            xaxis=dict(automargin=True, tickangle=-30, side="top"),
+            xaxis=dict(automargin=True, tickangle=-30, side="top", tickson="labels", nticks=len(cols) + 1),
+            annotations=[NOTATION],
+            margin=dict(l=10, r=10, t=50 if title else 20, b=40),
         ),
         title=title,
-        height=max(320, 34 * len(rows) + 160),
+        height=max(320, 34 * len(rows) + 200),
     )
+
+
+# The cells' notation, explained in the chart itself (so a slide or an export explains it too).
+NOTATION = dict(
+    text="Cells: +support −oppose statements · ○n: n neutral statements only · grey: balanced · "
+    "white: no statements",
+    xref="paper",
+    yref="paper",
+    x=0,
+    y=0,
+    xanchor="left",
+    yanchor="top",
+    yshift=-8,
+    showarrow=False,
+    font=dict(color=style.MUTED_COLOR),
+)
 
 
 def _weight(df: pd.DataFrame) -> pd.Series:

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis import views
-from dashboard import export, jobs, state
+from dashboard import charts, downloads, export, jobs, state
 from dashboard.briefing import BriefingChart
 
 FALLBACK_NOTE = (
@@ -56,18 +56,30 @@ def show(
 
 
 def export_buttons(chart: BriefingChart, ctx: state.Context) -> None:
-    """PNG / PNG 2× / SVG / PDF downloads, rendered on click; the browser fallback without Chromium."""
-    if export.chromium_path() is None:
-        st.caption(FALLBACK_NOTE.format(why="no Chromium browser on the server"))
-        return
+    """The chart's Download menu: its title and subtitle (editable, for every format), PNG / PNG 2× /
+    SVG / PDF rendered on click (the browser fallback without Chromium), and the chart's data as CSV."""
     with st.popover("Download", icon=":material/download:"):
-        st.caption(f"{md(chart.title)} — with title, filters and source note, for slides.")
+        title, subtitle = edited(chart, ctx)
+        st.download_button(
+            "Data behind the chart (CSV)",
+            data=lambda: downloads.csv(downloads.chart_table(chart, ctx.labels)),
+            file_name=f"{export.safe_slug(title)}.csv",
+            mime="text/csv",
+            key=f"dl_{chart.key}_csv",
+            on_click="ignore",
+            disabled=chart.data is None,
+            icon=":material/table:",
+        )
+        if export.chromium_path() is None:
+            st.caption(FALLBACK_NOTE.format(why="no Chromium browser on the server"))
+            return
+        st.caption("Pictures carry the title, the subtitle and the source note, for slides.")
         for fmt, label in export.LABELS.items():
             ext, mime, scale = export.FORMATS[fmt]
-            name = f"{export.safe_slug(chart.title)}{'@2x' if scale > 1 else ''}.{ext}"
+            name = f"{export.safe_slug(title)}{'@2x' if scale > 1 else ''}.{ext}"
             st.download_button(
                 label,
-                data=_renderer(chart, ctx, fmt),
+                data=_renderer(chart, ctx, fmt, title, subtitle),
                 file_name=name,
                 mime=mime,
                 key=f"dl_{chart.key}_{fmt}",
@@ -75,10 +87,28 @@ def export_buttons(chart: BriefingChart, ctx: state.Context) -> None:
             )
 
 
-def _renderer(chart: BriefingChart, ctx: state.Context, fmt: str):
+def edited(chart: BriefingChart, ctx: state.Context, *, prefix: str = "edit") -> tuple[str, str]:
+    """Title and subtitle inputs for `chart` (empty = the default shown as placeholder); their values."""
+    default_sub = charts.subtitle(ctx) if chart.subtitle is None else chart.subtitle
+    title = st.text_input(
+        "Title",
+        placeholder=chart.title,
+        key=f"{prefix}_title_{chart.key}",
+        help="Leave empty for the default",
+    )
+    subtitle = st.text_input(
+        "Subtitle",
+        placeholder=default_sub,
+        key=f"{prefix}_sub_{chart.key}",
+        help="Leave empty for the filters",
+    )
+    return (title.strip() or chart.title), (subtitle.strip() or default_sub)
+
+
+def _renderer(chart: BriefingChart, ctx: state.Context, fmt: str, title: str, subtitle: str):
     def run() -> bytes:
         return export.export(
-            chart.figure, fmt, title=chart.title, subtitle=ctx.subtitle, note=ctx.note, slug=chart.title
+            chart.figure, fmt, title=title, subtitle=subtitle, note=ctx.note, slug=title
         ).data
 
     return run
@@ -124,8 +154,8 @@ def evidence_table(
     shown = df.copy()
     if "url" in shown:
         shown["url"] = shown["url"].map(views.safe_url)
-    if "topic" in shown and labels:
-        shown["topic"] = shown["topic"].map(lambda t: labels.get(t, t))
+    if labels:
+        shown = downloads.labelled(shown, labels)
     cols = [c for c in columns if c in shown]
     config = {
         "url": st.column_config.LinkColumn("link", display_text="open"),
