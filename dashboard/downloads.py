@@ -23,6 +23,7 @@ ABOUT = "About"
 DATE_FORMAT = "yyyy-mm-dd"
 HEADER_FILL = "0072B2"
 _FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+)?$")
+_ANY_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2}(?:[T ][\d:.]+)?)?)?$")
 TOPIC_COLUMNS = ("topic", "topics")
 
 
@@ -130,19 +131,22 @@ def _sheet(wb: Workbook, name: str, frame: pd.DataFrame) -> None:
 
 
 def _is_date_column(values: pd.Series) -> bool:
-    """Datetime columns, and text columns whose every non-empty value is a full ISO date."""
+    """Datetime columns, and text columns of ISO dates (any precision, at least one full date)."""
     if pd.api.types.is_datetime64_any_dtype(values):
         return True
     if not (pd.api.types.is_string_dtype(values) or values.dtype == object):
         return False
     present = values.dropna().astype(str)
     present = present[present != ""]
-    return bool(len(present)) and bool(present.str.match(_FULL_DATE).all())
+    return bool(present.str.match(_ANY_DATE).all()) and bool(present.str.match(_FULL_DATE).any())
 
 
 def _date_cell(ws, value: object) -> object:
+    """A full date as an Excel date; a partial one ("2025-11", "2025") stays the text it is."""
     if value is None or value == "":
         return None
+    if isinstance(value, str) and not _FULL_DATE.match(value):
+        return value
     stamp = pd.Timestamp(value)
     if stamp.tzinfo is not None:
         stamp = stamp.tz_localize(None)

@@ -103,8 +103,23 @@ def position_heatmap(
         dict(
             clickmode="event+select",
             dragmode=False,
-            yaxis=dict(autorange="reversed", automargin=True, ticklabelstandoff=6),
-            xaxis=dict(automargin=True, tickangle=-30, side="top", tickson="labels", nticks=len(cols) + 1),
+            # every row and topic named, even when the chart is squeezed (Plotly would skip every other)
+            yaxis=dict(
+                autorange="reversed",
+                automargin=True,
+                ticklabelstandoff=6,
+                tickmode="array",
+                tickvals=[plain(r) for r in rows],
+                ticktext=[plain(r) for r in rows],
+            ),
+            xaxis=dict(
+                automargin=True,
+                tickangle=-30,
+                side="top",
+                tickmode="array",
+                tickvals=xlabels,
+                ticktext=xlabels,
+            ),
             annotations=[NOTATION],
             margin=dict(l=10, r=10, t=50 if title else 20, b=40),
         ),
@@ -208,34 +223,63 @@ def network(
     }
     traces = _edge_traces(edges, pos, source=source, target=target, weight=weight, sign=sign)
     sizes = nodes[size].astype(float)
+    big = 30 if len(names) <= 12 else 18  # at 30 nodes a 42 px marker would touch its neighbours
+    marker_px = (10 + big * sizes / (sizes.max() or 1)).tolist()
     traces.append(
         dict(
             type="scatter",
             x=[pos[n][0] for n in names],
             y=[pos[n][1] for n in names],
-            mode="markers+text",
+            mode="markers",
             text=[plain(n) for n in names],
-            textposition="top center",
             customdata=names,
             showlegend=False,
             name="actors",
             marker=dict(
-                size=(12 + 30 * sizes / (sizes.max() or 1)).tolist(),
-                color=style.colors_for(names, colors),
-                line=dict(width=1, color="white"),
+                size=marker_px, color=style.colors_for(names, colors), line=dict(width=1, color="white")
             ),
             hovertemplate="%{text}<extra></extra>",
         )
     )
+    labels = [_radial_label(n, pos[n]) for n in names]
     return make_figure(
         traces,
         dict(
             clickmode="event+select",
-            xaxis=dict(visible=False, range=[-1.35, 1.35]),
-            yaxis=dict(visible=False, range=[-1.25, 1.3], scaleanchor="x"),
+            xaxis=dict(visible=False, range=[-1.75, 1.75]),
+            yaxis=dict(visible=False, range=[-1.75, 1.75], scaleanchor="x"),
+            annotations=labels,
         ),
         title=title,
-        height=520,
+        height=620,
+    )
+
+
+# Label geometry in data units (the ring has radius 1; about 170 px per unit on screen, and an export
+# grows the plot and its font alike): the gap from a node's centre, and one character's width.
+LABEL_GAP, CHAR_WIDTH, LABEL_CHARS = 0.1, 0.042, 24
+
+
+def _radial_label(name: str, at: tuple[float, float]) -> dict:
+    """A node's label along the ray from the ring's centre through the node, beginning just outside the
+    node: a label above a node of a ring lands on the next node, a radial one never does. Plotly turns an
+    annotation about its centre, so the centre is placed half the label's length further out."""
+    x, y = at
+    angle = math.atan2(y, x)
+    text = name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1] + "…"
+    reach = 1 + LABEL_GAP + CHAR_WIDTH * len(text) / 2
+    degrees = math.degrees(angle)
+    upright = -degrees if x >= -1e-9 else 180 - degrees  # never upside down
+    return dict(
+        text=plain(text),
+        x=reach * math.cos(angle),
+        y=reach * math.sin(angle),
+        xref="x",
+        yref="y",
+        xanchor="center",
+        yanchor="middle",
+        textangle=upright,
+        showarrow=False,
     )
 
 

@@ -199,7 +199,18 @@ def layout(*, title: str = "", height: int | None = None) -> dict:
         template=TEMPLATE,
         font=dict(family=FONT, size=13, color=TEXT_COLOR),
         margin=dict(l=10, r=10, t=50 if title else 20, b=10),
-        legend=dict(bgcolor="rgba(255,255,255,0.6)"),
+        # above the plot, in reading order: a legend never covers the data, and a narrow window keeps
+        # the plot's width (a legend at the right takes a third of an 800 px window)
+        legend=dict(
+            orientation="h",
+            x=0,
+            xanchor="left",
+            yref="container",
+            y=0,
+            yanchor="bottom",
+            traceorder="normal",
+            title_text="",
+        ),
         hoverlabel=dict(font=dict(family=FONT)),
     )
     if title:
@@ -220,9 +231,14 @@ def presentation(fig: go.Figure, *, title: str, subtitle: str, note: str) -> go.
         font=dict(family=FONT, size=20, color=TEXT_COLOR),
         title=dict(text=heading, x=0.02, xanchor="left", y=0.96, yanchor="top", font=dict(size=34)),
         margin=dict(l=80, r=60, t=170, b=120),
+        # a 1920 px slide has room at the right: the legend there, clear of the plot and the source note
+        legend=dict(orientation="v", x=1.01, xanchor="left", yref="paper", y=1, yanchor="top"),
         width=None,
         height=None,
     )
+    rows = len(out.layout.yaxis.tickvals or ())
+    if rows:  # every row named (a heatmap): a font that fits the slide's plot height
+        out.update_yaxes(tickfont=dict(size=max(10, min(20, int(0.75 * 720 / rows)))))
     out.add_annotation(
         text=_plain(note),
         xref="paper",
@@ -255,6 +271,7 @@ def for_slide(fig: go.Figure) -> go.Figure:
         font=dict(family=FONT, size=20, color=TEXT_COLOR),
         title=None,
         margin=dict(l=60, r=40, t=40, b=60),
+        legend=dict(orientation="v", x=1.01, xanchor="left", yref="paper", y=1, yanchor="top"),
         width=None,
         height=None,
     )

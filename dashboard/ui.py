@@ -60,6 +60,7 @@ def export_buttons(chart: BriefingChart, ctx: state.Context) -> None:
     SVG / PDF rendered on click (the browser fallback without Chromium), and the chart's data as CSV."""
     with st.popover("Download", icon=":material/download:"):
         title, subtitle = edited(chart, ctx)
+        title, subtitle = title or chart.title, subtitle or charts.subtitle(ctx)
         st.download_button(
             "Data behind the chart (CSV)",
             data=lambda: downloads.csv(downloads.chart_table(chart, ctx.labels)),
@@ -88,21 +89,13 @@ def export_buttons(chart: BriefingChart, ctx: state.Context) -> None:
 
 
 def edited(chart: BriefingChart, ctx: state.Context, *, prefix: str = "edit") -> tuple[str, str]:
-    """Title and subtitle inputs for `chart` (empty = the default shown as placeholder); their values."""
+    """Title and subtitle inputs for `chart`, the defaults shown as placeholders; what the briefer typed
+    ("" for a default kept)."""
     default_sub = charts.subtitle(ctx) if chart.subtitle is None else chart.subtitle
-    title = st.text_input(
-        "Title",
-        placeholder=chart.title,
-        key=f"{prefix}_title_{chart.key}",
-        help="Leave empty for the default",
-    )
-    subtitle = st.text_input(
-        "Subtitle",
-        placeholder=default_sub,
-        key=f"{prefix}_sub_{chart.key}",
-        help="Leave empty for the filters",
-    )
-    return (title.strip() or chart.title), (subtitle.strip() or default_sub)
+    key = f"{prefix}_{chart.key}"
+    title = st.text_input("Title", placeholder=chart.title, key=f"{key}_title", help="Empty: the default")
+    sub = st.text_input("Subtitle", placeholder=default_sub, key=f"{key}_sub", help="Empty: the filters")
+    return title.strip(), sub.strip()
 
 
 def _renderer(chart: BriefingChart, ctx: state.Context, fmt: str, title: str, subtitle: str):
