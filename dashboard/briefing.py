@@ -52,6 +52,7 @@ class BriefingChart:
         value_title, category_title: the native chart's axis titles.
         value_range: fixed value axis (min, max), e.g. -1..1 for net stance.
         subtitle: the filters in words; `None` uses the pack's (a briefer can edit it per chart).
+        min_width: on screen, the width in px below which the chart scrolls sideways (the heatmap).
     """
 
     key: str
@@ -68,6 +69,7 @@ class BriefingChart:
     category_title: str = ""
     value_range: tuple[float, float] | None = None
     subtitle: str | None = None
+    min_width: int | None = None  # on screen: below this width the chart scrolls sideways
 
 
 def build_pack(

@@ -25,6 +25,7 @@ log = logging.getLogger("parley.dashboard")
 # What a chart draws at most, so a large corpus stays fast to draw and readable; the filters narrow it
 # (networks are capped by `figures.network` itself). The charts' data (tables, downloads) keep every row.
 HEATMAP_ROWS = 60
+HEATMAP_COLUMN = 64  # px per topic column on screen: "+12 −3" stays readable
 TIMELINE_EVENTS = 1500
 DAILY_UP_TO = 120  # days of coverage drawn as daily bars; longer spans are drawn per week
 
@@ -58,9 +59,9 @@ def source_colors(ctx: Context) -> dict[str, str]:
     source ranking (most articles first), none shared while the light palette lasts."""
     from dashboard import state, style
 
-    return style.distinct(
-        state.catalog(ctx.folder, ctx.key, ctx.engine).sources, palette=style.SERIES_PALETTE
-    )
+    ranked = state.catalog(ctx.folder, ctx.key, ctx.engine).sources
+    pal = style.SERIES_PALETTE
+    return {source: pal[i % len(pal)] for i, source in enumerate(ranked)}
 
 
 def chart_colors(ctx: Context) -> dict[str, str]:
@@ -227,7 +228,11 @@ def position_matrix(
     if len(shown) < len(df):
         title += f" ({HEATMAP_ROWS} of {df['actor'].nunique():,} with the most statements)"
     fig = figures.position_heatmap(shown, labels=ctx.labels, title=title)
-    return BriefingChart("positions", title, fig, data=df, quotes=_quotes(ctx) if quotes else [])
+    topics = shown["topic"].nunique() if shown is not None and not shown.empty else 0
+    width = HEATMAP_COLUMN * topics + 320 if topics else None  # room for row labels and the colour bar
+    return BriefingChart(
+        "positions", title, fig, data=df, quotes=_quotes(ctx) if quotes else [], min_width=width
+    )
 
 
 def agreement(ctx: Context, *, level: str = "actor") -> BriefingChart:

@@ -36,12 +36,12 @@ PALETTE: tuple[str, ...] = (
 OTHER = "#BBBBBB"
 # Paul Tol's "light" scheme for things that are not actors (sources, topics), so they never look like one
 # (its pale grey is left out: grey means "Other").
-SERIES_PALETTE: tuple[str, ...] = (
+SERIES_PALETTE: tuple[str, ...] = (  # ordered so the busiest sources get the most unlike colours
     "#77AADD",
     "#EE8866",
     "#44BB99",
-    "#EEDD88",
     "#FFAABB",
+    "#EEDD88",
     "#99DDFF",
     "#BBCC33",
     "#AAAA00",

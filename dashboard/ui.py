@@ -50,9 +50,58 @@ def show(
     kwargs = dict(key=f"chart_{chart.key}", config=export.browser_config(chart.title), theme=None)
     if select:
         kwargs.update(on_select="rerun", selection_mode=select)
-    event = st.plotly_chart(chart.figure, width="stretch", height=height or "content", **kwargs)
+    width = "stretch"
+    if chart.min_width:  # a wide chart (the heatmap) scrolls sideways rather than squeeze its cells
+        box = st.container(key=f"scroll_{chart.key}")
+        box.html(_scroll_css(chart.key, chart.min_width))
+    else:
+        box = st.container()
+    event = box.plotly_chart(chart.figure, width=width, height=height or "content", **kwargs)
     export_buttons(chart, ctx)
     return event if select else None
+
+
+def _scroll_css(key: str, min_width: int) -> str:
+    """CSS for a chart box that scrolls sideways below `min_width` px: the chart's element is kept that
+    wide, so Streamlit draws the figure that wide, and the box scrolls (the key and width are ours)."""
+    box = f".st-key-scroll_{export.safe_slug(key).replace('-', '_')}"
+    return (
+        f"<style>{box} {{ overflow-x: auto; overflow-y: hidden; }} "
+        f'{box} > [data-testid="stElementContainer"]:has([data-testid="stPlotlyChart"]) '
+        f"{{ min-width: {int(min_width)}px; }}</style>"
+    )
+
+
+NARROW_PX = 1024  # at or below: the sidebar gives way and side-by-side charts stack
+_NARROW_CSS = f"""<style>
+@media (max-width: {NARROW_PX}px) {{
+  [data-testid="stHorizontalBlock"]:has([data-testid="stPlotlyChart"]) {{ flex-direction: column; }}
+  [data-testid="stHorizontalBlock"]:has([data-testid="stPlotlyChart"]) > [data-testid="stColumn"] {{
+    width: 100% !important; flex: 1 1 100% !important; min-width: 100% !important; }}
+}}
+</style>"""
+# Runs in the component's same-origin frame: collapses the sidebar once per browser tab on a narrow
+# window (a briefer who opens it again keeps it open).
+_NARROW_JS = f"""<script>
+const top_ = window.parent, doc = top_.document, flag = "parley-sidebar-narrow";
+function collapse(tries) {{
+  const bar = doc.querySelector('[data-testid="stSidebar"]');
+  const button = doc.querySelector('[data-testid="stSidebarCollapseButton"] button');
+  if (bar && button && bar.getAttribute("data-collapsed") === "false") {{
+    button.click(); top_.sessionStorage.setItem(flag, "1");
+  }} else if (tries > 0) {{ setTimeout(() => collapse(tries - 1), 200); }}
+}}
+if (top_.innerWidth <= {NARROW_PX} && !top_.sessionStorage.getItem(flag)) collapse(25);
+</script>"""
+
+
+def narrow_window() -> None:
+    """Make a narrow window usable: the sidebar collapses, side-by-side charts stack (call once a run)."""
+    import streamlit.components.v1 as components
+
+    st.html(_NARROW_CSS)
+    with st.sidebar:
+        components.html(_NARROW_JS, height=0)
 
 
 def export_buttons(chart: BriefingChart, ctx: state.Context) -> None:
@@ -145,6 +194,7 @@ def evidence_table(
         empty_state("No evidence for this selection and these filters.")
         return None
     shown = df.copy()
+    labels = labels if labels is not None else topic_labels()
     if "url" in shown:
         shown["url"] = shown["url"].map(views.safe_url)
     if labels:
@@ -159,6 +209,14 @@ def evidence_table(
     return st.dataframe(
         shown[cols], hide_index=True, width="stretch", column_config=config, key=key, **kwargs
     )
+
+
+def topic_labels() -> dict[str, str]:
+    """The corpus's topic labels (cached with its catalogue), so no table shows an id like weapons_aid."""
+    try:
+        return state.catalog(str(state.data_dir()), state.stamp(), state.engine()).topic_labels
+    except Exception:  # noqa: BLE001 - a table without labels beats no table
+        return {}
 
 
 def run_build() -> bool:

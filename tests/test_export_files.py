@@ -276,3 +276,19 @@ def test_no_two_affiliations_of_a_chart_share_a_colour(devset):
     fig = charts.mentions(context(devset), stack="affiliation", quotes=False).figure
     shades = [t.marker.color for t in fig.data]
     assert len(set(shades)) == len(shades)
+
+
+def test_a_source_keeps_its_colour_across_the_charts_of_a_page(devset):
+    ctx = context(devset)
+    coverage = {t.name: t.marker.color for t in charts.coverage(ctx).figure.data}
+    topics = {t.name: t.marker.color for t in charts.topics(ctx).figure.data}
+    by_source = {t.name: t.marker.color for t in charts.mentions(ctx, quotes=False).figure.data}
+    shared = set(coverage) & set(topics) & set(by_source)
+    assert len(shared) >= 3
+    assert (
+        {s: coverage[s] for s in shared}
+        == {s: topics[s] for s in shared}
+        == {s: by_source[s] for s in shared}
+    )
+    for chart in (coverage, topics, by_source):
+        assert len(set(chart.values())) == len(chart)  # and none shared inside a chart
