@@ -181,14 +181,20 @@ def slide_frame(chart: BriefingChart) -> pd.DataFrame:
     if chart.kind == "bar":
         top = df.groupby(cat)[val].sum().nlargest(MAX_BARS).index
         df = df[df[cat].isin(top)]
+    if ser is not None:
+        names = df[ser].astype("string").fillna("").str.strip()
+        df = df.assign(**{ser: names.where(names != "", "(unknown)")})
     if ser is not None and df[ser].nunique() > MAX_SLIDE_SERIES:
         totals = df.groupby(ser)[val].sum().sort_values(ascending=False, kind="stable")
-        keep = set(totals.index[: MAX_SLIDE_SERIES - 1])
-        df = df.assign(**{ser: df[ser].where(df[ser].isin(keep), "Other")})
-        df = df.groupby([cat, ser], as_index=False, sort=False)[val].sum()
-    if chart.time:
-        df = df.assign(**{cat: pd.to_datetime(df[cat].astype(str).str.slice(0, 10), errors="coerce")})
-        df = df[df[cat].notna()]
+        if chart.kind == "line":  # lines of a stance or a count: the largest drawn, none summed
+            df = df[df[ser].isin(set(totals.index[:MAX_SLIDE_SERIES]))]
+        else:
+            keep = set(totals.index[: MAX_SLIDE_SERIES - 1])
+            df = df.assign(**{ser: df[ser].where(df[ser].isin(keep), "Other")})
+            df = df.groupby([cat, ser], as_index=False, sort=False)[val].sum()
+    if chart.time:  # "2025", "2025-11" and "2025-11-20" alike (a partial date is its period's start)
+        days = pd.to_datetime(df[cat].astype(str).str.slice(0, 10), errors="coerce", format="ISO8601")
+        df = df.assign(**{cat: days})[days.notna().to_numpy()]
     return df
 
 
@@ -233,6 +239,8 @@ def _native_chart(slide, chart: BriefingChart, colors: dict[str, str]) -> None:
         pchart.legend.position, pchart.legend.include_in_layout = XL_LEGEND_POSITION.RIGHT, False
     if chart.kind != "line":
         pchart.plots[0].gap_width = 40
+    else:
+        _span_gaps(pchart)
     if chart.kind == "bar":
         pchart.category_axis.reverse_order = True  # largest on top, as on screen
     _axis_titles(pchart, chart)
@@ -247,6 +255,19 @@ def _native_chart(slide, chart: BriefingChart, colors: dict[str, str]) -> None:
             plot_series.format.line.color.rgb = _rgb(fill)
             plot_series.marker.format.fill.solid()
             plot_series.marker.format.fill.fore_color.rgb = _rgb(fill)
+
+
+def _span_gaps(pchart) -> None:
+    """Lines run from one dated point to the next across the dates a series has no value (as on screen)."""
+    from pptx.oxml.ns import qn
+
+    chart = pchart._chartSpace.find(qn("c:chart"))
+    blanks = chart.find(qn("c:dispBlanksAs"))
+    if blanks is None:
+        blanks = chart.makeelement(qn("c:dispBlanksAs"), {})
+        plot_vis = chart.find(qn("c:plotVisOnly"))
+        (plot_vis.addnext if plot_vis is not None else chart.append)(blanks)
+    blanks.set("val", "span")
 
 
 def _axis_titles(pchart, chart: BriefingChart) -> None:

@@ -292,3 +292,19 @@ def test_a_source_keeps_its_colour_across_the_charts_of_a_page(devset):
     )
     for chart in (coverage, topics, by_source):
         assert len(set(chart.values())) == len(chart)  # and none shared inside a chart
+
+
+def test_a_time_slide_reads_partial_dates_and_never_sums_lines_as_other():
+    rows = [(f"actor {i}", day, 1 + i) for i in range(9) for day in ("2025", "2025-11", "2025-11-20")]
+    data = pd.DataFrame(rows, columns=["actor", "date", "n"])
+    chart = briefing.BriefingChart(
+        "t", "T", None, kind="line", data=data, category="date", series="actor", time=True
+    )
+    shown = briefing.slide_frame(chart)
+    assert sorted(shown["date"].dt.strftime("%Y-%m-%d").unique()) == [
+        "2025-01-01",
+        "2025-11-01",
+        "2025-11-20",
+    ]
+    assert "Other" not in set(shown["actor"])
+    assert set(shown["actor"]) == {f"actor {i}" for i in range(9 - briefing.MAX_SLIDE_SERIES, 9)}
