@@ -140,7 +140,7 @@ def lines_over_time(
 def date_axis(dates: pd.Series, *, pad_days: int = 3) -> dict:
     """A date x-axis; a single date gets `pad_days` either side (Plotly would zoom to milliseconds)."""
     distinct = pd.Series(pd.Series(dates).dropna().astype(str).str.slice(0, 10).unique())
-    days = pd.to_datetime(distinct, errors="coerce").dropna()
+    days = pd.to_datetime(distinct, errors="coerce", format="ISO8601").dropna()  # "2025-11" and days alike
     axis: dict = dict(type="date")
     if days.nunique() == 1:
         day = days.iloc[0]

@@ -309,3 +309,9 @@ def test_figures_draw_only_trace_types_the_template_styles():
     for fig in drawn:
         assert {trace.type for trace in fig.data} <= set(style.DRAWN_TYPES)
         assert set(fig.layout.template.data.to_plotly_json()) == set(style.DRAWN_TYPES)
+
+
+def test_a_date_axis_over_dates_of_mixed_precision_is_not_zoomed_to_one_day():
+    assert "range" not in figures.date_axis(pd.Series(["2022-02", "2025-11-20", "2025-11-21"]))
+    assert "range" not in figures.date_axis(pd.Series(["2025-11-20", "2022"]))
+    assert "range" in figures.date_axis(pd.Series(["2025-11-20", "2025-11-20"]))
