@@ -125,6 +125,7 @@ def lines_over_time(
             x=part[date].tolist(),
             y=part[value].tolist(),
             mode="lines+markers",
+            marker=dict(size=8),  # a one-point series stays visible
             name=plain(key) if key else value,
             line=dict(color=shades[str(key)] if key else style.PALETTE[0], width=2.5),
         )

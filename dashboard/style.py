@@ -230,7 +230,7 @@ def presentation(fig: go.Figure, *, title: str, subtitle: str, note: str) -> go.
         template=TEMPLATE,
         font=dict(family=FONT, size=20, color=TEXT_COLOR),
         title=dict(text=heading, x=0.02, xanchor="left", y=0.96, yanchor="top", font=dict(size=34)),
-        margin=dict(l=80, r=60, t=170, b=120),
+        margin=dict(l=80, r=60, t=170, b=150),
         # a 1920 px slide has room at the right: the legend there, clear of the plot and the source note
         legend=dict(orientation="v", x=1.01, xanchor="left", yref="paper", y=1, yanchor="top"),
         width=None,
@@ -244,7 +244,7 @@ def presentation(fig: go.Figure, *, title: str, subtitle: str, note: str) -> go.
         xref="paper",
         yref="paper",
         x=0,
-        y=-0.06,
+        y=-0.13,  # below two lines of date ticks and the axis title
         yanchor="top",
         xanchor="left",
         showarrow=False,
