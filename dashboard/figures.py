@@ -86,13 +86,18 @@ def bar_chart(
             yaxis=dict(
                 categoryorder="array",
                 categoryarray=[plain(c) for c in order[::-1]],
+                # every category named: Plotly skips every other label when the bars get thin
+                tickmode="array",
+                tickvals=[plain(c) for c in order],
+                ticktext=[plain(c) for c in order],
                 automargin=True,
                 ticklabelstandoff=6,
             ),
             xaxis=dict(title=dict(text=value if value != "n" else "mentions")),
         ),
         title=title,
-        height=max(260, 26 * len(order) + 90),
+        # room for the bars and for the legend below them (about three entries a row)
+        height=max(260, 26 * len(order) + 90) + (22 * -(-len(groups) // 3) if stack is not None else 0),
     )
 
 

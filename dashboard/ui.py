@@ -72,7 +72,8 @@ def _scroll_css(key: str, min_width: int) -> str:
     )
 
 
-NARROW_PX = 1024  # at or below: the sidebar gives way and side-by-side charts stack
+NARROW_PX = 1024  # at or below: side-by-side charts stack
+SIDEBAR_PX = 1280  # at or below: the sidebar gives way once (a laptop's width)
 _NARROW_CSS = f"""<style>
 @media (max-width: {NARROW_PX}px) {{
   [data-testid="stHorizontalBlock"]:has([data-testid="stPlotlyChart"]) {{ flex-direction: column; }}
@@ -91,7 +92,7 @@ function collapse(tries) {{
     button.click(); top_.sessionStorage.setItem(flag, "1");
   }} else if (tries > 0) {{ setTimeout(() => collapse(tries - 1), 200); }}
 }}
-if (top_.innerWidth <= {NARROW_PX} && !top_.sessionStorage.getItem(flag)) collapse(25);
+if (top_.innerWidth <= {SIDEBAR_PX} && !top_.sessionStorage.getItem(flag)) collapse(25);
 </script>"""
 
 

@@ -315,3 +315,11 @@ def test_a_date_axis_over_dates_of_mixed_precision_is_not_zoomed_to_one_day():
     assert "range" not in figures.date_axis(pd.Series(["2022-02", "2025-11-20", "2025-11-21"]))
     assert "range" not in figures.date_axis(pd.Series(["2025-11-20", "2022"]))
     assert "range" in figures.date_axis(pd.Series(["2025-11-20", "2025-11-20"]))
+
+
+def test_a_bar_chart_names_every_category_and_leaves_room_for_its_legend():
+    df = pd.DataFrame({"actor": [f"a{i}" for i in range(20)], "source": ["X", "Y"] * 10, "n": range(1, 21)})
+    fig = figures.bar_chart(df, category="actor", stack="source")
+    assert sorted(fig.layout.yaxis.tickvals) == sorted(df["actor"])
+    alone = figures.bar_chart(df, category="actor")
+    assert fig.layout.height > alone.layout.height
