@@ -66,6 +66,7 @@ def position_heatmap(
         colorscale=style.DIVERGING,
         xgap=2,
         ygap=2,
+        text=text,  # each cell's label, read back by tests and tools (drawn by `cell_text`, for contrast)
         hoverinfo="skip",  # the transparent markers below carry hover and clicks
         colorbar=dict(
             title=dict(text="net stance"), tickvals=[-1, 0, 1], ticktext=["oppose", "neutral", "support"]
@@ -121,7 +122,7 @@ def position_heatmap(
                 ticktext=xlabels,
             ),
             annotations=[NOTATION],
-            margin=dict(l=10, r=10, t=50 if title else 20, b=40),
+            margin=dict(l=10, r=10, t=50 if title else 20, b=60),
         ),
         title=title,
         height=max(320, 34 * len(rows) + 200),
@@ -130,8 +131,8 @@ def position_heatmap(
 
 # The cells' notation, explained in the chart itself (so a slide or an export explains it too).
 NOTATION = dict(
-    text="Cells: +support −oppose statements · ○n: n neutral statements only · grey: balanced · "
-    "white: no statements",
+    text="Cells: +support −oppose statements · ○n: n neutral statements only<br>"
+    "grey: balanced · white: no statements",  # two short lines: a narrow chart keeps both whole
     xref="paper",
     yref="paper",
     x=0,
