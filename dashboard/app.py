@@ -44,4 +44,5 @@ pages = [
 ]
 page = st.navigation(pages)
 state.sidebar()
+ui.narrow_window()
 page.run()

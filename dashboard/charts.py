@@ -23,6 +23,7 @@ log = logging.getLogger("parley.dashboard")
 # What a chart draws at most, so a large corpus stays fast to draw and readable; the filters narrow it
 # (networks are capped by `figures.network` itself). The charts' data (tables, downloads) keep every row.
 HEATMAP_ROWS = 60
+HEATMAP_COLUMN = 64  # px per topic column on screen: "+12 −3" stays readable
 TIMELINE_EVENTS = 1500
 DAILY_UP_TO = 120  # days of coverage drawn as daily bars; longer spans are drawn per week
 
@@ -31,6 +32,26 @@ def agg(ctx: Context, module: str, func: str, **options) -> pd.DataFrame | None:
     """`analysis.query.<func>` (of its `module`: counts, positions, timeline, rows) of the page's filters,
     through the cache (revisiting a view is instant)."""
     return ctx.agg(func, **options)
+
+
+def subtitle(ctx: Context) -> str:
+    """The filters in words for subtitles and slides (topic labels, not ids: `state.build_context`)."""
+    return ctx.subtitle
+
+
+def source_colors(ctx: Context) -> dict[str, str]:
+    """One colour per source for every chart of every page: handed out in the order of the whole corpus's
+    source ranking (most articles first), none shared while the light palette lasts."""
+    from dashboard import state, style
+
+    ranked = state.catalog(ctx.folder, ctx.key).sources
+    pal = style.SERIES_PALETTE
+    return {source: pal[i % len(pal)] for i, source in enumerate(ranked)}
+
+
+def chart_colors(ctx: Context) -> dict[str, str]:
+    """Actor and source colours in one mapping (a chart's series can be either)."""
+    return source_colors(ctx) | ctx.colors
 
 
 def _quotes(ctx: Context, *, actor: str | None = None, topic: str | None = None, n: int = 8) -> list[str]:
@@ -82,7 +103,7 @@ def mentions(ctx: Context, *, stack: str | None = "source", quotes: bool = True)
     df = agg(ctx, "counts", func)
     if df is None:
         return _missing("mentions", title, "The mention count")
-    colors = None if stack == "source" else ctx.colors
+    colors = source_colors(ctx) if stack == "source" else ctx.colors
     fig = figures.bar_chart(
         df,
         category="actor",
@@ -102,6 +123,7 @@ def mentions(ctx: Context, *, stack: str | None = "source", quotes: bool = True)
         value="n",
         series=stack,
         quotes=_quotes(ctx) if quotes else [],
+        value_title="mentions",
     )
 
 
@@ -112,7 +134,17 @@ def actors_over_time(ctx: Context) -> BriefingChart:
         return _missing("actors_time", title, "Mentions over time")
     fig = figures.lines_over_time(df, date="date", value="n", series="actor", colors=ctx.colors, title=title)
     return BriefingChart(
-        "actors_time", title, fig, kind="line", data=df, category="date", value="n", series="actor"
+        "actors_time",
+        title,
+        fig,
+        kind="line",
+        data=df,
+        category="date",
+        value="n",
+        series="actor",
+        time=True,
+        value_title="mentions",
+        category_title="date",
     )
 
 
@@ -133,7 +165,7 @@ def cooccurrence(ctx: Context) -> BriefingChart:
         colors=ctx.colors,
         title=title,
     )
-    return BriefingChart("cooccurrence", title, fig)
+    return BriefingChart("cooccurrence", title, fig, data=edges, category="actor_a", value="n")
 
 
 def topics(ctx: Context) -> BriefingChart:
@@ -143,11 +175,25 @@ def topics(ctx: Context) -> BriefingChart:
         return _missing("topics", title, "Topic shares")
     df = df.assign(label=df["topic"].map(lambda t: ctx.labels.get(t, t)))
     fig = figures.bar_chart(
-        df, category="label", value="n", stack="source", title=title, empty="No topics for these filters."
+        df,
+        category="label",
+        value="n",
+        stack="source",
+        colors=source_colors(ctx),
+        title=title,
+        empty="No topics for these filters.",
     )
     fig.update_xaxes(title="sentences")
     return BriefingChart(
-        "topics", title, fig, kind="bar", data=df, category="label", value="n", series="source"
+        "topics",
+        title,
+        fig,
+        kind="bar",
+        data=df,
+        category="label",
+        value="n",
+        series="source",
+        value_title="sentences",
     )
 
 
@@ -167,7 +213,11 @@ def position_matrix(
     if len(shown) < len(df):
         title += f" ({HEATMAP_ROWS} of {df['actor'].nunique():,} with the most statements)"
     fig = figures.position_heatmap(shown, labels=ctx.labels, title=title)
-    return BriefingChart("positions", title, fig, data=df, quotes=_quotes(ctx) if quotes else [])
+    topics = shown["topic"].nunique() if shown is not None and not shown.empty else 0
+    width = HEATMAP_COLUMN * topics + 320 if topics else None  # room for row labels and the colour bar
+    return BriefingChart(
+        "positions", title, fig, data=df, quotes=_quotes(ctx) if quotes else [], min_width=width
+    )
 
 
 def agreement(ctx: Context, *, level: str = "actor") -> BriefingChart:
@@ -190,7 +240,27 @@ def agreement(ctx: Context, *, level: str = "actor") -> BriefingChart:
         title=title,
         empty="No shared positions between actors for these filters.",
     )
-    return BriefingChart("agreement", title, fig)
+    return BriefingChart("agreement", title, fig, data=edges, category="actor_a", value="weight")
+
+
+def busiest_topic(ctx: Context) -> str | None:
+    """The topic a positions-over-time slide shows: the one filtered topic, else the topic with the most
+    support and oppose statements (ties by id)."""
+    if len(ctx.filters.topics) == 1:
+        return ctx.filters.topics[0]
+    df = agg(ctx, "positions", "position_matrix", level="actor")
+    if df is None or df.empty:
+        return None
+    totals = (df["support"] + df["oppose"]).groupby(df["topic"].astype(str)).sum()
+    return sorted(totals.index, key=lambda t: (-totals[t], t))[0]
+
+
+def positions_over_time_pack(ctx: Context) -> BriefingChart:
+    """Positions over time on the busiest topic (`busiest_topic`), with its key evidence."""
+    topic = busiest_topic(ctx)
+    chart = positions_over_time(ctx, topic=topic)
+    chart.quotes = _quotes(ctx, topic=topic) if topic else []
+    return chart
 
 
 def positions_over_time(ctx: Context, *, topic: str | None = None, freq: str = "W") -> BriefingChart:
@@ -211,7 +281,18 @@ def positions_over_time(ctx: Context, *, topic: str | None = None, freq: str = "
     if df is not None and not df.empty:
         fig.update_yaxes(range=[-1.1, 1.1], tickvals=[-1, 0, 1], ticktext=["oppose", "neutral", "support"])
     return BriefingChart(
-        "positions_time", title, fig, kind="line", data=df, category="period", value="net", series="actor"
+        "positions_time",
+        title,
+        fig,
+        kind="line",
+        data=df,
+        category="period",
+        value="net",
+        series="actor",
+        time=True,
+        value_title="net stance (−1 oppose … +1 support)",
+        category_title="week" if freq == "W" else "month" if freq == "M" else "period",
+        value_range=(-1.0, 1.0),
     )
 
 
@@ -247,11 +328,21 @@ def coverage(ctx: Context, *, by: str = "source", freq: str | None = None) -> Br
     df = agg(ctx, "timeline", "coverage_over_time", by=by, freq=freq)
     if df is None:
         return _missing("coverage", title, "Coverage over time")
-    colors = ctx.colors if by == "actor" else None
+    colors = ctx.colors if by == "actor" else source_colors(ctx)
     fig = figures.coverage_chart(df, date="period", value="articles", stack=by, colors=colors, title=title)
     data = df.assign(day=df["period"].dt.strftime("%Y-%m-%d"))
     return BriefingChart(
-        "coverage", title, fig, kind="column", data=data, category="day", value="articles", series=by
+        "coverage",
+        title,
+        fig,
+        kind="column",
+        data=data,
+        category="day",
+        value="articles",
+        series=by,
+        time=True,
+        value_title="articles",
+        category_title="day" if freq == "D" else "week",
     )
 
 
@@ -262,7 +353,7 @@ CATALOG = {
     "topics": ("Topics covered", topics),
     "positions": ("Positions: actor × topic", position_matrix),
     "agreement": ("Agreement and conflict", agreement),
-    "positions_time": ("Positions over time", positions_over_time),
+    "positions_time": ("Positions over time (the busiest topic)", positions_over_time_pack),
     "events": ("Timeline of events", events),
     "coverage": ("Coverage over time", coverage),
 }

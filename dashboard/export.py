@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import atexit
 import functools
+import html
+import io
 import threading
 from dataclasses import dataclass
 
@@ -112,7 +114,35 @@ def export(fig: go.Figure, fmt: str, *, title: str, subtitle: str, note: str, sl
     styled = style.presentation(fig, title=title, subtitle=subtitle, note=note)
     ext, mime, scale = FORMATS[fmt]
     suffix = "@2x" if scale > 1 else ""
-    return Export(render(styled, fmt), f"{safe_slug(slug)}{suffix}.{ext}", mime)
+    data = render(styled, fmt)
+    if ext == "pdf":
+        data = pdf_titled(data, title, subject=subtitle)
+    elif ext == "svg":
+        data = svg_titled(data, title)
+    return Export(data, f"{safe_slug(slug)}{suffix}.{ext}", mime)
+
+
+def pdf_titled(pdf: bytes, title: str, *, subject: str = "") -> bytes:
+    """`pdf` with the document title (what a viewer's title bar and a slide tool show) set to `title`:
+    Chromium's print names every page after Kaleido's own ("Kaleido-fier")."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    meta = {"/Title": title, "/Creator": "Parley", "/Producer": "Parley (Kaleido, Chromium, pypdf)"}
+    writer.add_metadata(meta | ({"/Subject": subject} if subject else {}))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def svg_titled(svg: bytes, title: str) -> bytes:
+    """`svg` with a `<title>` first inside the root element (screen readers and file browsers read it)."""
+    text = svg.decode("utf-8")
+    head = text.find(">", text.find("<svg"))
+    if head < 0:
+        return svg
+    element = f"<title>{html.escape(title, quote=False)}</title>"
+    return (text[: head + 1] + element + text[head + 1 :]).encode("utf-8")
 
 
 def safe_slug(text: str) -> str:

@@ -55,12 +55,14 @@ def bar_chart(
     traces = []
     groups = [(None, data)] if stack is None else list(data.groupby(stack, sort=True))
     if stack is not None:
-        groups.sort(key=lambda g: -g[1][value].sum())
-        if colors is None:  # not actors: distinct colours in stacking order
-            colors = style.series_colors([str(k) for k, _ in groups])
+        groups.sort(key=lambda g: (-g[1][value].sum(), str(g[0])))
+        # one colour per stack value, none shared (sources: the light palette when no colours are given)
+        colors = style.distinct([str(k) for k, _ in groups], colors)
+    else:
+        colors = style.distinct(order, colors or {})
     for key, part in groups:
         names = part[category].astype(str).tolist()
-        color = style.colors_for(names, colors) if key is None else style.colors_for([str(key)], colors)[0]
+        color = [colors[n] for n in names] if key is None else colors[str(key)]
         traces.append(
             dict(
                 type="bar",
@@ -84,13 +86,18 @@ def bar_chart(
             yaxis=dict(
                 categoryorder="array",
                 categoryarray=[plain(c) for c in order[::-1]],
+                # every category named: Plotly skips every other label when the bars get thin
+                tickmode="array",
+                tickvals=[plain(c) for c in order],
+                ticktext=[plain(c) for c in order],
                 automargin=True,
                 ticklabelstandoff=6,
             ),
             xaxis=dict(title=dict(text=value if value != "n" else "mentions")),
         ),
         title=title,
-        height=max(260, 26 * len(order) + 90),
+        # room for the bars and for the legend below them (about three entries a row)
+        height=max(260, 26 * len(order) + 90) + (22 * -(-len(groups) // 3) if stack is not None else 0),
     )
 
 
@@ -115,6 +122,7 @@ def lines_over_time(
         names = ordered[series].astype(str)
         shown = names.isin(keys).to_numpy(dtype=bool)
         parts = dict(list(ordered[shown].groupby(names[shown], sort=False)))
+    shades = style.distinct([str(k) for k in keys], colors or {}) if series else {}
     for key in keys:
         part = parts[key] if series else ordered
         trace = dict(
@@ -122,8 +130,9 @@ def lines_over_time(
             x=part[date].tolist(),
             y=part[value].tolist(),
             mode="lines+markers",
+            marker=dict(size=8),  # a one-point series stays visible
             name=plain(key) if key else value,
-            line=dict(color=style.colors_for([key], colors)[0] if key else style.PALETTE[0], width=2.5),
+            line=dict(color=shades[str(key)] if key else style.PALETTE[0], width=2.5),
         )
         traces.append(trace | ({"customdata": [key] * len(part)} if key else {}))
     return make_figure(
@@ -137,7 +146,7 @@ def lines_over_time(
 def date_axis(dates: pd.Series, *, pad_days: int = 3) -> dict:
     """A date x-axis; a single date gets `pad_days` either side (Plotly would zoom to milliseconds)."""
     distinct = pd.Series(pd.Series(dates).dropna().astype(str).str.slice(0, 10).unique())
-    days = pd.to_datetime(distinct, errors="coerce").dropna()
+    days = pd.to_datetime(distinct, errors="coerce", format="ISO8601").dropna()  # "2025-11" and days alike
     axis: dict = dict(type="date")
     if days.nunique() == 1:
         day = days.iloc[0]
@@ -174,8 +183,9 @@ def coverage_chart(
     df = df.assign(_day=pd.to_datetime(df[date]).dt.strftime("%Y-%m-%d"))  # formatted once, not per series
     traces = []
     groups = [(None, df)] if stack is None else list(df.groupby(stack, sort=True))
-    if stack is not None and colors is None:
-        colors = style.series_colors([str(k) or UNKNOWN for k, _ in groups])
+    if stack is not None:
+        biggest = sorted(groups, key=lambda g: (-g[1][value].sum(), str(g[0])))
+        colors = style.distinct([str(k) or UNKNOWN for k, _ in biggest], colors)
     for key, part in groups:
         name = (str(key) or UNKNOWN) if key is not None else value
         traces.append(
@@ -185,9 +195,7 @@ def coverage_chart(
                 y=part[value].tolist(),
                 name=plain(name),
                 width=step.total_seconds() * 1000 * 0.8,
-                marker=dict(
-                    color=style.colors_for([name], colors)[0] if key is not None else style.PALETTE[0]
-                ),
+                marker=dict(color=colors[name] if key is not None else style.PALETTE[0]),
                 hovertemplate="%{x|%d %b %Y}: %{y}<extra>" + html.escape(name) + "</extra>",
             )
         )

@@ -66,12 +66,25 @@ def position_heatmap(
         colorscale=style.DIVERGING,
         xgap=2,
         ygap=2,
-        text=text,
-        texttemplate="%{text}",
+        text=text,  # each cell's label, read back by tests and tools (drawn by `cell_text`, for contrast)
         hoverinfo="skip",  # the transparent markers below carry hover and clicks
         colorbar=dict(
             title=dict(text="net stance"), tickvals=[-1, 0, 1], ticktext=["oppose", "neutral", "support"]
         ),
+    )
+    # The cell labels as text points, each black or white for contrast with its own cell.
+    written = [(i, j) for i in range(len(rows)) for j in range(len(cols)) if text[i][j]]
+    shades = [style.scale_color(style.DIVERGING, z[i][j] if z[i][j] is not None else 0.0) for i, j in written]
+    cell_text = dict(
+        type="scatter",
+        x=[xlabels[j] for _, j in written],
+        y=[plain(rows[i]) for i, _ in written],
+        mode="text",
+        text=[text[i][j] for i, j in written],
+        textfont=dict(color=[style.text_on(c) for c in shades], size=13),
+        hoverinfo="skip",
+        showlegend=False,
+        name="cell labels",
     )
     overlay = dict(
         type="scatter",
@@ -87,16 +100,49 @@ def position_heatmap(
         name="cells",
     )
     return make_figure(
-        [heat, overlay],
+        [heat, overlay, cell_text],
         dict(
             clickmode="event+select",
             dragmode=False,
-            yaxis=dict(autorange="reversed", automargin=True, ticklabelstandoff=6),
-            xaxis=dict(automargin=True, tickangle=-30, side="top"),
+            # every row and topic named, even when the chart is squeezed (Plotly would skip every other)
+            yaxis=dict(
+                autorange="reversed",
+                automargin=True,
+                ticklabelstandoff=6,
+                tickmode="array",
+                tickvals=[plain(r) for r in rows],
+                ticktext=[plain(r) for r in rows],
+            ),
+            xaxis=dict(
+                automargin=True,
+                tickangle=-30,
+                side="top",
+                tickmode="array",
+                tickvals=xlabels,
+                ticktext=xlabels,
+            ),
+            annotations=[NOTATION],
+            margin=dict(l=10, r=10, t=50 if title else 20, b=60),
         ),
         title=title,
-        height=max(320, 34 * len(rows) + 160),
+        height=max(320, 34 * len(rows) + 200),
     )
+
+
+# The cells' notation, explained in the chart itself (so a slide or an export explains it too).
+NOTATION = dict(
+    text="Cells: +support −oppose statements · ○n: n neutral statements only<br>"
+    "grey: balanced · white: no statements",  # two short lines: a narrow chart keeps both whole
+    xref="paper",
+    yref="paper",
+    x=0,
+    y=0,
+    xanchor="left",
+    yanchor="top",
+    yshift=-8,
+    showarrow=False,
+    font=dict(color=style.MUTED_COLOR),
+)
 
 
 def _weight(df: pd.DataFrame) -> pd.Series:
@@ -178,34 +224,63 @@ def network(
     }
     traces = _edge_traces(edges, pos, source=source, target=target, weight=weight, sign=sign)
     sizes = nodes[size].astype(float)
+    big = 30 if len(names) <= 12 else 18  # at 30 nodes a 42 px marker would touch its neighbours
+    marker_px = (10 + big * sizes / (sizes.max() or 1)).tolist()
     traces.append(
         dict(
             type="scatter",
             x=[pos[n][0] for n in names],
             y=[pos[n][1] for n in names],
-            mode="markers+text",
+            mode="markers",
             text=[plain(n) for n in names],
-            textposition="top center",
             customdata=names,
             showlegend=False,
             name="actors",
             marker=dict(
-                size=(12 + 30 * sizes / (sizes.max() or 1)).tolist(),
-                color=style.colors_for(names, colors),
-                line=dict(width=1, color="white"),
+                size=marker_px, color=style.colors_for(names, colors), line=dict(width=1, color="white")
             ),
             hovertemplate="%{text}<extra></extra>",
         )
     )
+    labels = [_radial_label(n, pos[n]) for n in names]
     return make_figure(
         traces,
         dict(
             clickmode="event+select",
-            xaxis=dict(visible=False, range=[-1.35, 1.35]),
-            yaxis=dict(visible=False, range=[-1.25, 1.3], scaleanchor="x"),
+            xaxis=dict(visible=False, range=[-1.75, 1.75]),
+            yaxis=dict(visible=False, range=[-1.75, 1.75], scaleanchor="x"),
+            annotations=labels,
         ),
         title=title,
-        height=520,
+        height=620,
+    )
+
+
+# Label geometry in data units (the ring has radius 1; about 170 px per unit on screen, and an export
+# grows the plot and its font alike): the gap from a node's centre, and one character's width.
+LABEL_GAP, CHAR_WIDTH, LABEL_CHARS = 0.1, 0.042, 24
+
+
+def _radial_label(name: str, at: tuple[float, float]) -> dict:
+    """A node's label along the ray from the ring's centre through the node, beginning just outside the
+    node: a label above a node of a ring lands on the next node, a radial one never does. Plotly turns an
+    annotation about its centre, so the centre is placed half the label's length further out."""
+    x, y = at
+    angle = math.atan2(y, x)
+    text = name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1] + "…"
+    reach = 1 + LABEL_GAP + CHAR_WIDTH * len(text) / 2
+    degrees = math.degrees(angle)
+    upright = -degrees if x >= -1e-9 else 180 - degrees  # never upside down
+    return dict(
+        text=plain(text),
+        x=reach * math.cos(angle),
+        y=reach * math.sin(angle),
+        xref="x",
+        yref="y",
+        xanchor="center",
+        yanchor="middle",
+        textangle=upright,
+        showarrow=False,
     )
 
 

@@ -8,6 +8,7 @@ reproduces the exact view. Data access is in `dashboard.loaders`, the context in
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import streamlit as st
 
@@ -32,12 +33,18 @@ KEYS = {
 def context() -> Context:
     """The page context for the current filters (read from the sidebar widgets' session state)."""
     folder, key = str(data_dir()), stamp()
+    return build_context(folder, key, current_filters(catalog(folder, key)))
+
+
+def build_context(folder: str, key: tuple[float, float], f: Filters) -> Context:
+    """The page context of the data in `folder` (version `key`) under the filters `f`: actor colours, topic
+    labels, the source note and the filters in words, with topic labels instead of ids."""
     cat = catalog(folder, key)
-    f = current_filters(cat)
     numbers = summary(folder, key, f)
     note = style.source_note(numbers["articles"], numbers["sources"], numbers["start"], numbers["end"])
+    labelled = replace(f, topics=tuple(cat.topic_labels.get(t, t) for t in f.topics))
     return Context(
-        f, folder, key, style.actor_colors(cat.actors), cat.topic_labels, note, describe(f), numbers
+        f, folder, key, style.actor_colors(cat.actors), cat.topic_labels, note, describe(labelled), numbers
     )
 
 

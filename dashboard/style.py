@@ -1,7 +1,9 @@
 """Presentation style shared by every chart and export: palette, fonts, stance colours, source note.
 
-One colour per actor, the same in every chart and export: colours are handed out in the order of the
-actor ranking of the whole (unfiltered) corpus, so filtering never recolours an actor.
+One colour per actor wherever it appears, and the same on every corpus: an actor's colour is a hash of
+its name into a colour-blind-safe palette (`color_for`), so neither a filter nor a new corpus nor a
+rebuild recolours it. Two names of one chart whose hashes collide are told apart inside that chart
+(`distinct`): the more prominent keeps its colour, the other takes its next choice.
 """
 
 from __future__ import annotations
@@ -32,22 +34,23 @@ PALETTE: tuple[str, ...] = (
     "#AA4499",
 )
 OTHER = "#BBBBBB"
-# Paul Tol's "light" scheme for things that are not actors (sources, topics), so they never look like one.
-SERIES_PALETTE: tuple[str, ...] = (
+# Paul Tol's "light" scheme for things that are not actors (sources, topics), so they never look like one
+# (its pale grey is left out: grey means "Other").
+SERIES_PALETTE: tuple[str, ...] = (  # ordered so the busiest sources get the most unlike colours
     "#77AADD",
     "#EE8866",
     "#44BB99",
-    "#EEDD88",
     "#FFAABB",
+    "#EEDD88",
     "#99DDFF",
     "#BBCC33",
     "#AAAA00",
-    "#DDDDDD",
 )
 
-# Diverging blue (support) - light grey (neutral) - vermillion (oppose): readable without red/green.
+# Diverging blue (support) - grey (neutral) - vermillion (oppose): readable without red/green. The
+# middle is a visible grey, so a balanced cell ("+1 −1") never looks like an empty one (white).
 STANCE_COLORS = {"support": "#0072B2", "neutral": "#BBBBBB", "oppose": "#D55E00"}
-DIVERGING = [[0.0, "#D55E00"], [0.5, "#F2F2F2"], [1.0, "#0072B2"]]
+DIVERGING = [[0.0, "#D55E00"], [0.5, "#D9D9D9"], [1.0, "#0072B2"]]
 SEQUENTIAL = [[0.0, "#F2F2F2"], [1.0, "#0072B2"]]
 
 FONT = "Inter, 'Source Sans Pro', 'Helvetica Neue', Arial, sans-serif"
@@ -55,44 +58,113 @@ TEXT_COLOR = "#222222"
 MUTED_COLOR = "#666666"
 EXPORT_WIDTH, EXPORT_HEIGHT = 1920, 1080
 
-
-def color_for(name: str) -> str:
-    """A stable palette colour for a name outside the ranked actors (hash, so it never changes)."""
-    digest = hashlib.sha256(str(name).encode("utf-8")).digest()
-    return PALETTE[digest[0] % len(PALETTE)]
-
-
-def actor_colors(ranked_actors: list[str] | tuple[str, ...]) -> dict[str, str]:
-    """Map actors (most mentioned first) to palette colours; beyond the palette, hashed colours.
-
-    Example:
-        >>> actor_colors(["Russia", "Ukraine"])["Ukraine"]
-        '#D55E00'
-    """
-    colors: dict[str, str] = {}
-    for i, actor in enumerate(dict.fromkeys(ranked_actors)):
-        colors[actor] = PALETTE[i] if i < len(PALETTE) else color_for(actor)
-    return colors
-
-
 # Groups that are not one actor or outlet are grey, so they never look like one.
 NEUTRAL_GROUPS = {"Other": OTHER, "(unknown)": "#DDDDDD", "(none)": "#DDDDDD"}
 
 
-def series_colors(names: list[str]) -> dict[str, str]:
-    """Colours for non-actor series (sources, topics) in the given order, from the light palette.
+def _hash(name: str) -> int:
+    return int.from_bytes(hashlib.sha256(str(name).encode("utf-8")).digest()[:4], "big")
 
-    "Other" and "(unknown)" stay grey, unless they are the only series (a grey chart says nothing).
+
+def color_for(name: str, palette: tuple[str, ...] = PALETTE) -> str:
+    """The colour `name` gets wherever it appears: a hash of the name into `palette`.
+
+    Example:
+        >>> color_for("Ukraine") == color_for("Ukraine")
+        True
     """
-    unique = list(dict.fromkeys(names))
-    real = [n for n in unique if n not in NEUTRAL_GROUPS] if len(unique) > 1 else unique
-    return {n: SERIES_PALETTE[i % len(SERIES_PALETTE)] for i, n in enumerate(real)}
+    return palette[_hash(name) % len(palette)]
+
+
+def actor_colors(actors: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """Each actor's own colour (`color_for`): from its name only, not its rank, so the same actor has the
+    same colour on every corpus. Charts resolve collisions among what they draw with `distinct`."""
+    return {actor: color_for(actor) for actor in dict.fromkeys(actors)}
+
+
+def _palette_of(color: str | None, fallback: tuple[str, ...]) -> tuple[str, ...]:
+    return SERIES_PALETTE if color in SERIES_PALETTE else PALETTE if color in PALETTE else fallback
+
+
+def distinct(
+    names: list[str] | tuple[str, ...],
+    colors: dict[str, str] | None = None,
+    *,
+    palette: tuple[str, ...] | None = None,
+) -> dict[str, str]:
+    """Colours for the `names` of one chart, most prominent first, no two alike while the palette lasts.
+
+    A name takes its colour from `colors` (else `color_for`); when an earlier name of this chart holds it,
+    it takes the next palette colour after it that is free. "Other", "(unknown)" and "(none)" stay grey.
+    Without `colors` the names are not actors (sources, topics) and use `SERIES_PALETTE`.
+
+    Example:
+        >>> c = distinct(["A", "B"], {"A": "#0072B2", "B": "#0072B2"})
+        >>> c["A"], c["B"]
+        ('#0072B2', '#D55E00')
+    """
+    fallback = palette or (PALETTE if colors else SERIES_PALETTE)
+    colors = colors or {}
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    unique = list(dict.fromkeys(str(n) for n in names))
+    for name in unique:
+        if name in NEUTRAL_GROUPS and len(unique) > 1:
+            out[name] = NEUTRAL_GROUPS[name]
+            continue
+        wanted = colors.get(name) or color_for(name, fallback)
+        pal = palette or _palette_of(wanted, fallback)
+        start = pal.index(wanted) if wanted in pal else _hash(name) % len(pal)
+        choices = [wanted] + [pal[(start + k) % len(pal)] for k in range(1, len(pal))]
+        out[name] = next((c for c in choices if c not in used), wanted)
+        used.add(out[name])
+    return out
+
+
+def series_colors(names: list[str]) -> dict[str, str]:
+    """Colours for non-actor series (sources, topics), from the light palette (`distinct`)."""
+    return distinct(names)
 
 
 def colors_for(names: list[str], colors: dict[str, str] | None) -> list[str]:
-    """Colours for `names` from the mapping, falling back to the hashed colour; "Other" is grey."""
-    colors = colors or {}
-    return [colors.get(n) or NEUTRAL_GROUPS.get(n) or color_for(n) for n in names]
+    """Colours for the `names` of one chart, in order (`distinct`)."""
+    mapping = distinct(names, colors or {})
+    return [mapping[str(n)] for n in names]
+
+
+def _luminance(hex_color: str) -> float:
+    """WCAG 2 relative luminance of '#RRGGBB'."""
+    rgb = [int(hex_color.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21; text needs 4.5).
+
+    Example:
+        >>> round(contrast("#000000", "#FFFFFF"))
+        21
+    """
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def text_on(background: str) -> str:
+    """Black or white text, whichever contrasts more with `background`: one of the two always reaches
+    WCAG's 4.5:1 (at least 4.58), which the softer `TEXT_COLOR` does not on vermillion."""
+    return "#000000" if contrast("#000000", background) >= contrast("#FFFFFF", background) else "#FFFFFF"
+
+
+def scale_color(scale: list, value: float, lo: float = -1.0, hi: float = 1.0) -> str:
+    """The colour a Plotly colour scale (list of [position, '#RRGGBB']) gives `value` in `lo`..`hi`."""
+    t = min(1.0, max(0.0, (value - lo) / (hi - lo) if hi > lo else 0.5))
+    for (p0, c0), (p1, c1) in zip(scale, scale[1:], strict=False):
+        if t <= p1:
+            f = 0 if p1 == p0 else (t - p0) / (p1 - p0)
+            a, b = (int(c0[i : i + 2], 16) for i in (1, 3, 5)), (int(c1[i : i + 2], 16) for i in (1, 3, 5))
+            return "#" + "".join(f"{round(x + (y - x) * f):02X}" for x, y in zip(a, b, strict=True))
+    return scale[-1][1]
 
 
 def source_note(n_articles: int, n_sources: int, start: str | None, end: str | None) -> str:
@@ -127,7 +199,18 @@ def layout(*, title: str = "", height: int | None = None) -> dict:
         template=TEMPLATE,
         font=dict(family=FONT, size=13, color=TEXT_COLOR),
         margin=dict(l=10, r=10, t=50 if title else 20, b=10),
-        legend=dict(bgcolor="rgba(255,255,255,0.6)"),
+        # above the plot, in reading order: a legend never covers the data, and a narrow window keeps
+        # the plot's width (a legend at the right takes a third of an 800 px window)
+        legend=dict(
+            orientation="h",
+            x=0,
+            xanchor="left",
+            yref="container",
+            y=0,
+            yanchor="bottom",
+            traceorder="normal",
+            title_text="",
+        ),
         hoverlabel=dict(font=dict(family=FONT)),
     )
     if title:
@@ -147,16 +230,21 @@ def presentation(fig: go.Figure, *, title: str, subtitle: str, note: str) -> go.
         template=TEMPLATE,
         font=dict(family=FONT, size=20, color=TEXT_COLOR),
         title=dict(text=heading, x=0.02, xanchor="left", y=0.96, yanchor="top", font=dict(size=34)),
-        margin=dict(l=80, r=60, t=170, b=120),
+        margin=dict(l=80, r=60, t=170, b=150),
+        # a 1920 px slide has room at the right: the legend there, clear of the plot and the source note
+        legend=dict(orientation="v", x=1.01, xanchor="left", yref="paper", y=1, yanchor="top"),
         width=None,
         height=None,
     )
+    rows = len(out.layout.yaxis.tickvals or ())
+    if rows:  # every row named (a heatmap): a font that fits the slide's plot height
+        out.update_yaxes(tickfont=dict(size=max(10, min(20, int(0.75 * 720 / rows)))))
     out.add_annotation(
         text=_plain(note),
         xref="paper",
         yref="paper",
         x=0,
-        y=-0.06,
+        y=-0.13,  # below two lines of date ticks and the axis title
         yanchor="top",
         xanchor="left",
         showarrow=False,
@@ -183,6 +271,7 @@ def for_slide(fig: go.Figure) -> go.Figure:
         font=dict(family=FONT, size=20, color=TEXT_COLOR),
         title=None,
         margin=dict(l=60, r=40, t=40, b=60),
+        legend=dict(orientation="v", x=1.01, xanchor="left", yref="paper", y=1, yanchor="top"),
         width=None,
         height=None,
     )

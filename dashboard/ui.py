@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis import views
-from dashboard import export, jobs, state
+from dashboard import charts, downloads, export, jobs, state
 from dashboard.briefing import BriefingChart
 
 FALLBACK_NOTE = (
@@ -50,24 +50,87 @@ def show(
     kwargs = dict(key=f"chart_{chart.key}", config=export.browser_config(chart.title), theme=None)
     if select:
         kwargs.update(on_select="rerun", selection_mode=select)
-    event = st.plotly_chart(chart.figure, width="stretch", height=height or "content", **kwargs)
+    width = "stretch"
+    if chart.min_width:  # a wide chart (the heatmap) scrolls sideways rather than squeeze its cells
+        box = st.container(key=f"scroll_{chart.key}")
+        box.html(_scroll_css(chart.key, chart.min_width))
+    else:
+        box = st.container()
+    event = box.plotly_chart(chart.figure, width=width, height=height or "content", **kwargs)
     export_buttons(chart, ctx)
     return event if select else None
 
 
+def _scroll_css(key: str, min_width: int) -> str:
+    """CSS for a chart box that scrolls sideways below `min_width` px: the chart's element is kept that
+    wide, so Streamlit draws the figure that wide, and the box scrolls (the key and width are ours)."""
+    box = f".st-key-scroll_{export.safe_slug(key).replace('-', '_')}"
+    return (
+        f"<style>{box} {{ overflow-x: auto; overflow-y: hidden; }} "
+        f'{box} > [data-testid="stElementContainer"]:has([data-testid="stPlotlyChart"]) '
+        f"{{ min-width: {int(min_width)}px; }}</style>"
+    )
+
+
+NARROW_PX = 1024  # at or below: side-by-side charts stack
+SIDEBAR_PX = 1280  # at or below: the sidebar gives way once (a laptop's width)
+_NARROW_CSS = f"""<style>
+@media (max-width: {NARROW_PX}px) {{
+  [data-testid="stHorizontalBlock"]:has([data-testid="stPlotlyChart"]) {{ flex-direction: column; }}
+  [data-testid="stHorizontalBlock"]:has([data-testid="stPlotlyChart"]) > [data-testid="stColumn"] {{
+    width: 100% !important; flex: 1 1 100% !important; min-width: 100% !important; }}
+}}
+</style>"""
+# Runs in the component's same-origin frame: collapses the sidebar once per browser tab on a narrow
+# window (a briefer who opens it again keeps it open).
+_NARROW_JS = f"""<script>
+const top_ = window.parent, doc = top_.document, flag = "parley-sidebar-narrow";
+function collapse(tries) {{
+  const bar = doc.querySelector('[data-testid="stSidebar"]');
+  const button = doc.querySelector('[data-testid="stSidebarCollapseButton"] button');
+  if (bar && button && bar.getAttribute("data-collapsed") === "false") {{
+    button.click(); top_.sessionStorage.setItem(flag, "1");
+  }} else if (tries > 0) {{ setTimeout(() => collapse(tries - 1), 200); }}
+}}
+if (top_.innerWidth <= {SIDEBAR_PX} && !top_.sessionStorage.getItem(flag)) collapse(25);
+</script>"""
+
+
+def narrow_window() -> None:
+    """Make a narrow window usable: the sidebar collapses, side-by-side charts stack (call once a run)."""
+    import streamlit.components.v1 as components
+
+    st.html(_NARROW_CSS)
+    with st.sidebar:
+        components.html(_NARROW_JS, height=0)
+
+
 def export_buttons(chart: BriefingChart, ctx: state.Context) -> None:
-    """PNG / PNG 2× / SVG / PDF downloads, rendered on click; the browser fallback without Chromium."""
-    if export.chromium_path() is None:
-        st.caption(FALLBACK_NOTE.format(why="no Chromium browser on the server"))
-        return
+    """The chart's Download menu: its title and subtitle (editable, for every format), PNG / PNG 2× /
+    SVG / PDF rendered on click (the browser fallback without Chromium), and the chart's data as CSV."""
     with st.popover("Download", icon=":material/download:"):
-        st.caption(f"{md(chart.title)} — with title, filters and source note, for slides.")
+        title, subtitle = edited(chart, ctx)
+        title, subtitle = title or chart.title, subtitle or charts.subtitle(ctx)
+        st.download_button(
+            "Data behind the chart (CSV)",
+            data=lambda: downloads.csv(downloads.chart_table(chart, ctx.labels)),
+            file_name=f"{export.safe_slug(title)}.csv",
+            mime="text/csv",
+            key=f"dl_{chart.key}_csv",
+            on_click="ignore",
+            disabled=chart.data is None,
+            icon=":material/table:",
+        )
+        if export.chromium_path() is None:
+            st.caption(FALLBACK_NOTE.format(why="no Chromium browser on the server"))
+            return
+        st.caption("Pictures carry the title, the subtitle and the source note, for slides.")
         for fmt, label in export.LABELS.items():
             ext, mime, scale = export.FORMATS[fmt]
-            name = f"{export.safe_slug(chart.title)}{'@2x' if scale > 1 else ''}.{ext}"
+            name = f"{export.safe_slug(title)}{'@2x' if scale > 1 else ''}.{ext}"
             st.download_button(
                 label,
-                data=_renderer(chart, ctx, fmt),
+                data=_renderer(chart, ctx, fmt, title, subtitle),
                 file_name=name,
                 mime=mime,
                 key=f"dl_{chart.key}_{fmt}",
@@ -75,10 +138,20 @@ def export_buttons(chart: BriefingChart, ctx: state.Context) -> None:
             )
 
 
-def _renderer(chart: BriefingChart, ctx: state.Context, fmt: str):
+def edited(chart: BriefingChart, ctx: state.Context, *, prefix: str = "edit") -> tuple[str, str]:
+    """Title and subtitle inputs for `chart`, the defaults shown as placeholders; what the briefer typed
+    ("" for a default kept)."""
+    default_sub = charts.subtitle(ctx) if chart.subtitle is None else chart.subtitle
+    key = f"{prefix}_{chart.key}"
+    title = st.text_input("Title", placeholder=chart.title, key=f"{key}_title", help="Empty: the default")
+    sub = st.text_input("Subtitle", placeholder=default_sub, key=f"{key}_sub", help="Empty: the filters")
+    return title.strip(), sub.strip()
+
+
+def _renderer(chart: BriefingChart, ctx: state.Context, fmt: str, title: str, subtitle: str):
     def run() -> bytes:
         return export.export(
-            chart.figure, fmt, title=chart.title, subtitle=ctx.subtitle, note=ctx.note, slug=chart.title
+            chart.figure, fmt, title=title, subtitle=subtitle, note=ctx.note, slug=title
         ).data
 
     return run
@@ -122,10 +195,11 @@ def evidence_table(
         empty_state("No evidence for this selection and these filters.")
         return None
     shown = df.copy()
+    labels = labels if labels is not None else topic_labels()
     if "url" in shown:
         shown["url"] = shown["url"].map(views.safe_url)
-    if "topic" in shown and labels:
-        shown["topic"] = shown["topic"].map(lambda t: labels.get(t, t))
+    if labels:
+        shown = downloads.labelled(shown, labels)
     cols = [c for c in columns if c in shown]
     config = {
         "url": st.column_config.LinkColumn("link", display_text="open"),
@@ -136,6 +210,14 @@ def evidence_table(
     return st.dataframe(
         shown[cols], hide_index=True, width="stretch", column_config=config, key=key, **kwargs
     )
+
+
+def topic_labels() -> dict[str, str]:
+    """The corpus's topic labels (cached with its catalogue), so no table shows an id like weapons_aid."""
+    try:
+        return state.catalog(str(state.data_dir()), state.stamp()).topic_labels
+    except Exception:  # noqa: BLE001 - a table without labels beats no table
+        return {}
 
 
 def run_build() -> bool:

@@ -64,7 +64,7 @@ def test_heatmap_labels_are_escaped_and_cells_keep_raw_keys():
         }
     )
     fig = figures.position_heatmap(df, labels={"t": "<i>Topic</i>"})
-    heat, cells = fig.data
+    heat, cells, _written = fig.data
     assert list(heat.y) == ["&lt;b&gt;Bloc&lt;/b&gt;"] and list(heat.x) == ["&lt;i&gt;Topic&lt;/i&gt;"]
     assert list(cells.y) == list(heat.y)  # the click markers sit on the drawn cells
     assert [list(c) for c in cells.customdata] == [["<b>Bloc</b>", "t"]]

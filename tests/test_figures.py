@@ -101,9 +101,33 @@ def test_heatmap_hover_shows_counts_and_sources():
 
 def test_heatmap_cells_show_support_and_oppose_counts():
     fig = figures.position_heatmap(MATRIX)
-    labels = dict(zip(fig.data[0].y, fig.data[0].text, strict=True))
-    assert labels["Aldora"] == ["+3 −1", "+0 −2"]
-    assert labels["Belmark"] == ["+0 −1", ""]
+    written = fig.data[2]
+    labels = {(y, x): t for x, y, t in zip(written.x, written.y, written.text, strict=True)}
+    topics = list(fig.data[0].x)
+    assert [labels.get(("Aldora", t), "") for t in topics] == ["+3 −1", "+0 −2"]
+    assert [labels.get(("Belmark", t), "") for t in topics] == ["+0 −1", ""]
+
+
+def test_heatmap_cell_labels_keep_wcag_contrast_and_the_notation_is_explained():
+    fig = figures.position_heatmap(MATRIX)
+    heat, written = fig.data[0], fig.data[2]
+    at = {(y, x): v for y, row in zip(heat.y, heat.z, strict=True) for x, v in zip(heat.x, row, strict=True)}
+    for x, y, color in zip(written.x, written.y, written.textfont.color, strict=True):
+        cell = style.scale_color(style.DIVERGING, at[(y, x)])
+        assert style.contrast(color, cell) >= 4.5, (x, y, color, cell)
+    notes = " ".join(a.text for a in fig.layout.annotations)
+    assert "+support −oppose" in notes and "○n" in notes
+
+
+def test_a_balanced_cell_is_not_drawn_like_an_empty_one():
+    balanced = style.scale_color(style.DIVERGING, 0.0)  # "+1 −1": net 0
+    assert style.contrast(balanced, "#FFFFFF") > 1.3  # an empty cell shows the white background
+
+
+def test_wcag_text_colour_reaches_4_5_on_every_shade_of_the_scale():
+    for step in range(-20, 21):
+        shade = style.scale_color(style.DIVERGING, step / 20)
+        assert style.contrast(style.text_on(shade), shade) >= 4.5, shade
 
 
 def test_heatmap_cells_are_clickable_with_actor_and_topic():
@@ -173,7 +197,7 @@ def test_unknown_source_is_grey_unless_it_is_the_only_one():
     fig = figures.bar_chart(df, category="actor", stack="source")
     assert {t.name: t.marker.color for t in fig.data}["(unknown)"] == "#DDDDDD"
     alone = figures.bar_chart(df.assign(source=""), category="actor", stack="source")
-    assert alone.data[0].marker.color == style.SERIES_PALETTE[0]
+    assert alone.data[0].marker.color in style.SERIES_PALETTE  # not grey: a grey chart says nothing
 
 
 def test_coverage_bars_are_a_day_wide_and_padded():
@@ -232,12 +256,12 @@ def test_network_without_nodes_sizes_ends_by_weight():
     assert list(fig.data[-1].customdata) == ["B", "A", "C"]  # B: 4, A: 3, C: 1
 
 
-def test_actor_colours_are_stable_and_distinct():
+def test_actor_colours_do_not_depend_on_rank():
     ranked = [f"actor{i}" for i in range(20)]
     colors = style.actor_colors(ranked)
-    assert len(set(colors[a] for a in ranked[: len(style.PALETTE)])) == len(style.PALETTE)
-    assert style.actor_colors(ranked[:3]) == {a: colors[a] for a in ranked[:3]}  # a filter never recolours
-    assert style.colors_for(["unknown"], colors) == [style.color_for("unknown")]
+    assert style.actor_colors(ranked[::-1]) == colors  # another corpus ranks them otherwise
+    assert style.actor_colors(ranked[5:8]) == {a: colors[a] for a in ranked[5:8]}  # a filter never recolours
+    assert set(colors.values()) <= set(style.PALETTE)
 
 
 def test_source_note():
@@ -285,3 +309,17 @@ def test_figures_draw_only_trace_types_the_template_styles():
     for fig in drawn:
         assert {trace.type for trace in fig.data} <= set(style.DRAWN_TYPES)
         assert set(fig.layout.template.data.to_plotly_json()) == set(style.DRAWN_TYPES)
+
+
+def test_a_date_axis_over_dates_of_mixed_precision_is_not_zoomed_to_one_day():
+    assert "range" not in figures.date_axis(pd.Series(["2022-02", "2025-11-20", "2025-11-21"]))
+    assert "range" not in figures.date_axis(pd.Series(["2025-11-20", "2022"]))
+    assert "range" in figures.date_axis(pd.Series(["2025-11-20", "2025-11-20"]))
+
+
+def test_a_bar_chart_names_every_category_and_leaves_room_for_its_legend():
+    df = pd.DataFrame({"actor": [f"a{i}" for i in range(20)], "source": ["X", "Y"] * 10, "n": range(1, 21)})
+    fig = figures.bar_chart(df, category="actor", stack="source")
+    assert sorted(fig.layout.yaxis.tickvals) == sorted(df["actor"])
+    alone = figures.bar_chart(df, category="actor")
+    assert fig.layout.height > alone.layout.height

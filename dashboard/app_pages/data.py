@@ -3,15 +3,18 @@
 import streamlit as st
 
 from analysis import schema
-from dashboard import downloads, state, ui
+from dashboard import charts, downloads, state, ui
 
 SHOWN_ROWS = 1000
 ctx = state.context()
 st.title("Data")
-st.caption(f"Filters: {ui.md(ctx.subtitle)}. {ui.md(ctx.note)}")
+subtitle = charts.subtitle(ctx)
+st.caption(f"Filters: {ui.md(subtitle)}. {ui.md(ctx.note)}")
 st.download_button(
     "All tables as Excel (.xlsx)",
-    data=lambda: downloads.excel({name: ctx.rows(name) for name in ctx.table_names}),
+    data=lambda: downloads.excel(
+        {name: downloads.table(ctx, name) for name in ctx.table_names}, filters=subtitle, note=ctx.note
+    ),
     file_name="parley-tables.xlsx",
     mime=downloads.XLSX,
     on_click="ignore",
@@ -35,7 +38,7 @@ if name:
         st.caption(f"Showing the first {SHOWN_ROWS:,} of {n:,} rows; the downloads have them all.")
     st.download_button(
         f"{name}.csv",
-        data=lambda: downloads.csv(ctx.rows(name)),
+        data=lambda: downloads.csv(downloads.table(ctx, name)),
         file_name=f"parley-{name}.csv",
         mime="text/csv",
         on_click="ignore",

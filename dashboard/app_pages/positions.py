@@ -9,7 +9,8 @@ ctx = state.context()
 st.title("Positions")
 st.caption(
     "Net stance per actor and topic: blue = supports the topic's proposition, orange = opposes it, "
-    "light = neutral or balanced; cells read '+support −oppose'. Click a cell to read the evidence."
+    "grey = balanced or neutral only, white = no statement; cells read '+support −oppose'. "
+    "Click a cell to read the evidence."
 )
 c1, c2 = st.columns([1, 1])
 level = (
