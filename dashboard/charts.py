@@ -42,9 +42,9 @@ def subtitle(ctx: Context) -> str:
 def source_colors(ctx: Context) -> dict[str, str]:
     """One colour per source for every chart of every page: handed out in the order of the whole corpus's
     source ranking (most articles first), none shared while the light palette lasts."""
-    from dashboard import state, style
+    from dashboard import loaders, style
 
-    ranked = state.catalog(ctx.folder, ctx.key).sources
+    ranked = loaders.catalog(ctx.folder, ctx.key).sources
     pal = style.SERIES_PALETTE
     return {source: pal[i % len(pal)] for i, source in enumerate(ranked)}
 
