@@ -21,7 +21,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis import settings
+from analysis import knowledge_layers, settings
 
 FORMAT = 1
 CACHE_DIR = ".parley-cache"
@@ -122,6 +122,7 @@ def fingerprint(model: str, knowledge: dict[str, Path]) -> dict[str, str]:
         "code": code_digest(tuple(paths.values())),
         "model": f"{model_id(model)}; spacy=={spacy.__version__}",
         **{name: path_digest(paths[name]) for name in KNOWLEDGE_SETTINGS},
+        "kb": knowledge_layers.kb_digest(paths["kb"]),  # with the world KB and the user's knowledge file
     }
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analysis import knowledge_layers as layers
 from analysis.datafile import read_yaml_list
 
 DEFAULT_KB = Path(__file__).resolve().parent / "data" / "actors.yaml"
@@ -143,17 +144,42 @@ class KnowledgeBase:
         return ruler_patterns(self)
 
 
-def load_kb(path: str | Path | None = None) -> KnowledgeBase:
-    """Read the actor knowledge base from YAML (default `analysis/data/actors.yaml`).
+def load_kb(
+    path: str | Path | None = None, *, world: str | Path | bool = True, user: str | Path | bool = True
+) -> KnowledgeBase:
+    """Read the actor knowledge base: `path` (default `analysis/data/actors.yaml`) merged with the general
+    world KB and the user's knowledge file (see `analysis/knowledge_layers.py`).
+
+    Args:
+        world: the world KB file, True for the setting `world_kb_path`, False for none.
+        user: the user's knowledge file, True for the setting `knowledge_path`, False for none.
 
     Raises:
         FileNotFoundError: the file does not exist.
         ValueError: an entry is malformed; the message names the file, the entry and the valid values.
     """
     path = Path(path) if path else DEFAULT_KB
-    data, actors = read_yaml_list(path, "actors", "actor knowledge base")
+    data, _ = read_yaml_list(path, "actors", "actor knowledge base")
+    sources = [str(path)]
+    for given, default, what, wins in (
+        (world, layers.world_path, "world knowledge base", False),
+        (user, layers.user_path, "user knowledge file", True),
+    ):
+        layer_path = (default() if given is True else Path(given)) if given else None
+        layer = layers.read_layer(layer_path, what)
+        for i, raw in enumerate(layer.get("actors") or ()):
+            _entry(raw, f"{layer_path}: actors[{i}]")  # a malformed entry is named in its own file
+        if layer:
+            data = layers.merge(data, layer, wins=wins)
+            sources.append(str(layer_path))
+    return kb_from_data(data, " + ".join(sources))
+
+
+def kb_from_data(data: dict, source: str = "") -> KnowledgeBase:
+    """A `KnowledgeBase` from a raw mapping (the layout of `actors.yaml`)."""
+    path = source
     entries: dict[str, ActorEntry] = {}
-    for i, raw in enumerate(actors):
+    for i, raw in enumerate(data.get("actors") or ()):
         entry = _entry(raw, f"{path}: actors[{i}]")
         entries[entry.name] = entry
     non = data.get("non_actors") or {}
@@ -180,7 +206,7 @@ def load_kb(path: str | Path | None = None) -> KnowledgeBase:
         role_descriptions=_role_descriptions(
             data.get("role_descriptions") or {}, f"{path}: role_descriptions"
         ),
-        source=str(path),
+        source=str(source),
     )
 
 
@@ -275,8 +301,9 @@ def ruler_patterns(kb: KnowledgeBase) -> list[dict]:
         label = LABELS[kb.entries[c.actor].type] if c.actor in kb.entries else "NORP"
         token = {"LOWER": {"IN": [n.casefold() for n in c.nouns]}}
         for adj in c.adjectives:
-            patterns.append({"label": label, "pattern": [{"ORTH": adj}, token], "id": c.actor})
-            patterns.append({"label": label, "pattern": [{"ORTH": adj}, _MIDDLE, token], "id": c.actor})
+            words = [{"ORTH": w} for w in adj.split()]
+            patterns.append({"label": label, "pattern": [*words, token], "id": c.actor})
+            patterns.append({"label": label, "pattern": [*words, _MIDDLE, token], "id": c.actor})
     # outlets holding an actor's name are matched (then skipped): "Washington Post" never yields Washington
     patterns += [{"label": "ORG", "pattern": o, "id": BLOCK_ID} for o in _outlets_with_actor_names(kb)]
     # a token such as "U.S.-brokered" holds a state name the phrase patterns cannot see
