@@ -32,6 +32,8 @@ __all__ = ["find_mentions", "load_kb", "normalise_name"]
 
 UNKNOWN_LABELS = {"PERSON": "person", "ORG": "organisation"}
 _JOINERS = {"and", "or", ",", "&", "-", "–"}
+_NAME_PARTICLE = re.compile(r"^(?:al|el|ad|ash|as|at|an|ar)-", re.IGNORECASE)  # Arabic article in surnames
+_POSSESSIVE_END = re.compile(r"(?<=[a-z])['’]s?$")
 
 
 def find_mentions(doc: Doc, kb: KnowledgeBase) -> list[dict]:
@@ -271,6 +273,8 @@ def normalise_name(ent: Span, kb: KnowledgeBase) -> str:
     while tokens and (tokens[0].lower_ in ("the", "a", "an") or _is_title(tokens[0], kb, ent.label_)):
         tokens.pop(0)
     text = "".join(t.text_with_ws for t in tokens).strip()
+    if ent.label_ == "PERSON":
+        text = _POSSESSIVE_END.sub("", text)  # "Putin’s" kept as one token
     return re.sub(r"\s+", " ", text)
 
 
@@ -307,7 +311,11 @@ def _unknown_full_names(doc: Doc, kb: KnowledgeBase) -> dict[str, str]:
         if ent.label_ == "PERSON" and not ent.ent_id_:
             name = normalise_name(ent, kb)
             if " " in name and _plausible_name(name):
-                names.setdefault(name.split()[-1], name)
+                surname = name.split()[-1]
+                names.setdefault(surname, name)
+                bare = _NAME_PARTICLE.sub("", surname)  # "Sisi" after "Abdel Fattah el-Sisi"
+                if bare != surname and bare[:1].isupper():
+                    names.setdefault(bare, name)
     return names
 
 
