@@ -30,8 +30,12 @@ HEADER = (
 _POSSESSIVE = re.compile(r"['’]s?$")
 _PARTICLE = re.compile(r"^(?:al|el|ul|ad|ash|as|at|an|ar|bin|ben|abu|ibn)[-‑]", re.IGNORECASE)
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|near|from|into|outside|around|across)\s+(?:the\s+)?$", re.I)
-_OUTLET_BEFORE = re.compile(r"\b(?:told|according to|reported by|quoted by|interview with|speaking to)\s+(?:the\s+)?$", re.I)
-_OUTLET_AFTER = re.compile(r"^\s*(?:reported|reports|said in a report|quoted|cited|via|/|photo|contributed)\b", re.I)
+_OUTLET_BEFORE = re.compile(
+    r"\b(?:told|according to|reported by|quoted by|interview with|speaking to)\s+(?:the\s+)?$", re.I
+)
+_OUTLET_AFTER = re.compile(
+    r"^\s*(?:reported|reports|said in a report|quoted|cited|via|/|photo|contributed)\b", re.I
+)
 
 
 def base_name(name: str) -> str:
@@ -59,7 +63,9 @@ def suggest_actors(tables: dict[str, pd.DataFrame], kb: KnowledgeBase, *, limit:
     mentions = tables.get("mentions", pd.DataFrame())
     if mentions.empty:
         return []
-    unlinked = mentions[~mentions["linked"].astype(bool) & mentions["actor_type"].isin(["person", "organisation"])]
+    unlinked = mentions[
+        ~mentions["linked"].astype(bool) & mentions["actor_type"].isin(["person", "organisation"])
+    ]
     if unlinked.empty:
         return []
     sentences = tables.get("sentences", pd.DataFrame(columns=["article_id", "sentence_id", "text"]))
@@ -121,11 +127,15 @@ def likely_affiliation(rows: pd.DataFrame, mentions: pd.DataFrame, text: dict, k
         for word in reversed(before):
             word = _POSSESSIVE.sub("", word.strip(",.;:()\"'"))
             entry = kb.get(word)
-            state = affiliations.get(word) or (entry.name if entry is not None and entry.type == "state" else "")
+            state = affiliations.get(word) or (
+                entry.name if entry is not None and entry.type == "state" else ""
+            )
             if state:
                 votes[state] += 3
                 break
-    same = mentions.merge(rows[["article_id", "sentence_id"]].drop_duplicates(), on=["article_id", "sentence_id"])
+    same = mentions.merge(
+        rows[["article_id", "sentence_id"]].drop_duplicates(), on=["article_id", "sentence_id"]
+    )
     for actor, kind in zip(same["actor"], same["actor_type"], strict=True):
         if kind == "state":
             votes[actor] += 1
@@ -231,7 +241,9 @@ def add_actor(
     have = {str(a).casefold() for a in entry.get("aliases") or ()}
     if [a for a in new if a.casefold() not in have]:
         entry["aliases"] = [*(entry.get("aliases") or ()), *(a for a in new if a.casefold() not in have)]
-    not_actors = [n for n in data.get("not_actors") or () if str(n).casefold() not in {name.casefold(), *have}]
+    not_actors = [
+        n for n in data.get("not_actors") or () if str(n).casefold() not in {name.casefold(), *have}
+    ]
     return {**data, "actors": actors, "not_actors": not_actors}
 
 
@@ -247,7 +259,9 @@ def merge_actor(data: dict, name: str, into: str, kb: KnowledgeBase | None = Non
     elif entry is not None:
         into, kind = entry.name, entry.type
     else:
-        raise ValueError(f"{into!r} is neither a knowledge-base actor nor in the knowledge file; add it first")
+        raise ValueError(
+            f"{into!r} is neither a knowledge-base actor nor in the knowledge file; add it first"
+        )
     return add_actor(data, into, kind, aliases=[name])
 
 

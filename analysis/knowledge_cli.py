@@ -24,7 +24,9 @@ from analysis import settings
 def add_parser(sub) -> None:
     k = sub.add_parser("knowledge", help="suggest actors or topics for the knowledge and taxonomy files")
     k.add_argument("what", choices=["actors", "topics"], help="what to suggest")
-    k.add_argument("--data", type=Path, metavar="DATA_DIR", help="the built tables (default: setting data_dir)")
+    k.add_argument(
+        "--data", type=Path, metavar="DATA_DIR", help="the built tables (default: setting data_dir)"
+    )
     k.add_argument("--out", type=Path, metavar="FILE", help="write a knowledge / taxonomy YAML file here")
     k.add_argument("--limit", type=int, default=100, help="at most this many actors (default 100)")
     k.add_argument("--topics", type=int, default=12, help="at most this many topics (default 12)")
@@ -72,7 +74,9 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         text = yaml.safe_dump(to_taxonomy(found), allow_unicode=True, sort_keys=False, width=110)
-        args.out.write_text("# Topics suggested by `python -m analysis knowledge topics`; review them.\n" + text)
+        args.out.write_text(
+            "# Topics suggested by `python -m analysis knowledge topics`; review them.\n" + text
+        )
         print(f"wrote {len(found)} suggested topics to {args.out}")
     else:
         print(yaml.safe_dump({"topics": found}, allow_unicode=True, sort_keys=False, width=110))

@@ -20,14 +20,17 @@ from analysis.topics import compile_terms, normalise
 
 # words a topic term must not be on its own: they name a kind of text, not what it is about
 GENERIC = frozenset(
-    "proposal plan deal talk talks agreement issue matter process framework offer step move effort point "
-    "part side way thing time year week day month people official statement report source question "
-    "interview comment news country government leader president minister spokesman spokesperson state "
-    "group member meeting term end start sign number call view position decision demand condition "
-    "situation case right hand life place area world lot kind reporter chief envoy analyst aide negotiator "
-    "diplomat journalist correspondent adviser advisor lawmaker senator delegation counterpart ally "
-    "detail conversation seat briefing comment remark message letter word story article photo video "
-    "line hour minute weekend morning evening night today tomorrow yesterday".split()
+    """
+    proposal plan deal talk talks agreement issue matter process framework offer step move effort
+    point part side way thing time year week day month people official statement report source
+    question interview comment news country government leader president minister spokesman
+    spokesperson state group member meeting term end start sign number call view position decision
+    demand condition situation case right hand life place area world lot kind reporter chief envoy
+    analyst aide negotiator diplomat journalist correspondent adviser advisor lawmaker senator
+    delegation counterpart ally detail conversation seat briefing comment remark message letter word
+    story article photo video line hour minute weekend morning evening night today tomorrow
+    yesterday
+    """.split()  # noqa: SIM905
 )
 _SKIP_ENTS = {"PERSON", "GPE", "ORG", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT",
               "QUANTITY", "LOC", "FAC", "EVENT", "LANGUAGE", "WORK_OF_ART", "LAW", "PRODUCT"}  # fmt: skip
@@ -42,7 +45,11 @@ def chunk_phrases(doc) -> list[tuple[str, str, frozenset[str]]]:
         words = [
             t
             for t in chunk
-            if t.is_alpha and not t.is_stop and len(t) > 2 and t.ent_type_ not in _SKIP_ENTS and t.pos_ != "PROPN"
+            if t.is_alpha
+            and not t.is_stop
+            and len(t) > 2
+            and t.ent_type_ not in _SKIP_ENTS
+            and t.pos_ != "PROPN"
         ]
         nouns = frozenset(t.lemma_.lower() for t in words if t.pos_ == "NOUN")
         if 0 < len(words) <= 3 and nouns:
@@ -154,10 +161,10 @@ def preview(terms: list[str], texts: list[str]) -> dict:
     flags = {}
     for term, hits in by_term.items():
         share = len(hits) / total
-        if share > AMBIGUOUS_SHARE:
+        if term.rstrip("*") in GENERIC:
+            flags[term] = f"a generic word: it tags whatever mentions it ({share:.0%} of all sentences)"
+        elif share > AMBIGUOUS_SHARE:
             flags[term] = f"tags {share:.0%} of all sentences"
-        elif term.rstrip("*") in GENERIC:
-            flags[term] = "a generic word: it tags whatever mentions it"
     tagged = sorted({i for hits in by_term.values() for i in hits})
     return {"tagged": tagged, "by_term": {t: len(h) for t, h in by_term.items()}, "flags": flags}
 

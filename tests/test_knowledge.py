@@ -41,7 +41,9 @@ def test_every_un_member_state_is_in_the_world_kb(kb):
         members = [r for r in csv.DictReader(f, delimiter="\t") if r["UNmember"].strip()]
     assert len(members) == 193
     states = {e.name for e in kb.actors_of_type("state")}
-    missing = [r["name_short"] for r in members if not (kb.get(r["name_short"]) or kb.get(r["name_official"]))]
+    missing = [
+        r["name_short"] for r in members if not (kb.get(r["name_short"]) or kb.get(r["name_official"]))
+    ]
     assert not missing and len(states) >= 193
 
 
@@ -50,10 +52,16 @@ def test_every_un_member_state_is_in_the_world_kb(kb):
     [
         ("Egyptian mediators passed the text to both sides on Monday.", ["Egypt"]),
         ("The Israel Defense Forces said it had pulled back to the agreed line.", ["Israel"]),
-        ("Kigali rejected the report, and Kinshasa welcomed it.", ["Rwanda", "Democratic Republic of the Congo"]),
+        (
+            "Kigali rejected the report, and Kinshasa welcomed it.",
+            ["Rwanda", "Democratic Republic of the Congo"],
+        ),
         ("Arab leaders met in Cairo to discuss reconstruction.", ["Arab states"]),
         ("Sisi told reporters the crossing would reopen.", ["Abdel Fattah el-Sisi"]),
-        ("The African Union and SADC called for calm.", ["African Union", "Southern African Development Community"]),
+        (
+            "The African Union and SADC called for calm.",
+            ["African Union", "Southern African Development Community"],
+        ),
     ],
 )
 def test_world_kb_links_actors_outside_europe(nlp, kb, text, expected):
@@ -101,7 +109,12 @@ def test_user_file_adds_merges_and_blocks(tmp_path, nlp):
         yaml.safe_dump(
             {
                 "actors": [
-                    {"name": "Amara Diallo", "type": "person", "affiliation": "Senegal", "aliases": ["A. Diallo"]},
+                    {
+                        "name": "Amara Diallo",
+                        "type": "person",
+                        "affiliation": "Senegal",
+                        "aliases": ["A. Diallo"],
+                    },
                     {"name": "United Nations", "type": "organisation", "aliases": ["the world body"]},
                 ],
                 "not_actors": ["Kivu Morning Star"],
