@@ -182,9 +182,10 @@ st.write(
 if "kn_saved" in st.session_state:
     st.success(ui.md(st.session_state.pop("kn_saved")))
 tables = state.load(str(state.data_dir()), state.stamp())
-actors, topics_ = st.tabs(["Actors", "Topics"])
-with actors:
+# a radio, not st.tabs: the choice is session state, so it survives the reruns the buttons cause
+view = st.radio("Show", ["Actors", "Topics"], horizontal=True, key="kn_view", label_visibility="collapsed")
+if view == "Actors":
     actors_tab(tables)
-with topics_:
+else:
     topics_tab(tables)
 st.caption(ui.md(f"Taxonomy in use: {Path(settings.get_path('taxonomy_path'))}"))
