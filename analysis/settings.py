@@ -40,7 +40,7 @@ SETTINGS: tuple[Setting, ...] = (
         "world_kb_path",
         str(DATA_FILES / "world_kb.json"),
         "general knowledge base merged under `kb_path` (states, blocs, courts, office holders; built by "
-        "scripts/build_kb.py); empty: none",
+        "scripts/build_kb.py); a path that does not exist: none",
     ),
     Setting(
         "knowledge_path",
