@@ -37,6 +37,7 @@ _MIDDLE = {
 _MINOR = frozenset({"of", "the", "and", "for"})
 SURNAME_PREFIX = "surname:"  # ruler id prefix for surname-only matches (checked for ambiguity)
 METONYM_PREFIX = "metonym:"  # ruler id prefix for place names that may stand for a government
+COLLECTIVE_ID = "__collective__"  # ruler id for collective phrases, resolved by `collective_actor`
 BLOCK_ID = "__not_actor__"  # ruler id for outlets and other names that must never become actors
 
 
@@ -105,6 +106,17 @@ class KnowledgeBase:
                 # short aliases only in their own case: "us" is a pronoun, not the United States
                 if len(alias) > 3:
                     self._index.setdefault(alias.casefold(), entry.name)
+
+    def collective_actor(self, words: list[str], noun: str) -> str | None:
+        """The actor of a collective phrase from its leading words ("Egyptian" + "mediators" -> Egypt):
+        the longest adjective that names a collective taking this noun."""
+        noun = noun.casefold()
+        for n in (2, 1):
+            adjective = " ".join(words[:n])
+            for c in self.collectives:
+                if adjective in c.adjectives and noun in (x.casefold() for x in c.nouns):
+                    return c.actor
+        return None
 
     def get(self, name: str) -> ActorEntry | None:
         """The entry for a canonical name or alias (case-insensitive, except aliases of up to 3 letters)."""
@@ -297,18 +309,31 @@ def ruler_patterns(kb: KnowledgeBase) -> list[dict]:
         surnames = [] if e.ambiguous else [s for s in e.surnames if s not in names]
         patterns += [{"label": label, "pattern": s, "id": SURNAME_PREFIX + e.name} for s in surnames]
         patterns += [{"label": "GPE", "pattern": m, "id": METONYM_PREFIX + e.name} for m in e.metonyms]
-    for c in kb.collectives:
-        label = LABELS[kb.entries[c.actor].type] if c.actor in kb.entries else "NORP"
-        token = {"LOWER": {"IN": [n.casefold() for n in c.nouns]}}
-        for adj in c.adjectives:
-            words = [{"ORTH": w} for w in adj.split()]
-            patterns.append({"label": label, "pattern": [*words, token], "id": c.actor})
-            patterns.append({"label": label, "pattern": [*words, _MIDDLE, token], "id": c.actor})
+    patterns += _collective_patterns(kb)
     # outlets holding an actor's name are matched (then skipped): "Washington Post" never yields Washington
     patterns += [{"label": "ORG", "pattern": o, "id": BLOCK_ID} for o in _outlets_with_actor_names(kb)]
     # a token such as "U.S.-brokered" holds a state name the phrase patterns cannot see
     patterns.append({"label": "GPE", "pattern": [{"TEXT": {"REGEX": r"^U\.S\.-"}}], "id": "United States"})
     patterns.append({"label": "GPE", "pattern": [{"TEXT": {"REGEX": r"^U\.K\.-"}}], "id": "United Kingdom"})
+    return patterns
+
+
+def _collective_patterns(kb: KnowledgeBase) -> list[dict]:
+    """Few token patterns for all collectives ("Egyptian mediators", "European NATO allies"): one per label,
+    noun list and adjective length, id `COLLECTIVE_ID`; `kb.collective_actor` names the actor afterwards.
+    (One pattern per adjective would cost the Matcher a pass per pattern: ~800 with the world KB.)"""
+    groups: dict[tuple[str, tuple[str, ...], int], set[str]] = {}
+    for c in kb.collectives:
+        label = LABELS[kb.entries[c.actor].type] if c.actor in kb.entries else "NORP"
+        nouns = tuple(sorted({n.casefold() for n in c.nouns}))
+        for adj in c.adjectives:
+            groups.setdefault((label, nouns, len(adj.split())), set()).add(adj)
+    patterns = []
+    for (label, nouns, n), adjectives in sorted(groups.items()):
+        words = [{"ORTH": {"IN": sorted({a.split()[i] for a in adjectives})}} for i in range(n)]
+        token = {"LOWER": {"IN": list(nouns)}}
+        patterns.append({"label": label, "pattern": [*words, token], "id": COLLECTIVE_ID})
+        patterns.append({"label": label, "pattern": [*words, _MIDDLE, token], "id": COLLECTIVE_ID})
     return patterns
 
 

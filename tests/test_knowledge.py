@@ -56,6 +56,8 @@ def test_every_un_member_state_is_in_the_world_kb(kb):
             ["Rwanda", "Democratic Republic of the Congo"],
         ),
         ("Arab leaders met in Cairo to discuss reconstruction.", ["Arab states"]),
+        ("Qatari, Turkish and Egyptian mediators met on Sunday.", ["Qatar", "Turkey", "Egypt"]),
+        ("South African troops and North African leaders arrived.", ["South Africa"]),
         ("Sisi told reporters the crossing would reopen.", ["Abdel Fattah el-Sisi"]),
         (
             "The African Union and SADC called for calm.",
