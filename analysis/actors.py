@@ -25,13 +25,23 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from analysis import actor_context as ctx
-from analysis.kb import BLOCK_ID, METONYM_PREFIX, SURNAME_PREFIX, ActorEntry, KnowledgeBase, load_kb
+from analysis.kb import (
+    BLOCK_ID,
+    COLLECTIVE_ID,
+    METONYM_PREFIX,
+    SURNAME_PREFIX,
+    ActorEntry,
+    KnowledgeBase,
+    load_kb,
+)
 from analysis.nlp import MODEL_ENTS, doc_text
 
 __all__ = ["find_mentions", "load_kb", "normalise_name"]
 
 UNKNOWN_LABELS = {"PERSON": "person", "ORG": "organisation"}
 _JOINERS = {"and", "or", ",", "&", "-", "–"}
+_NAME_PARTICLE = re.compile(r"^(?:al|el|ad|ash|as|at|an|ar)-", re.IGNORECASE)  # Arabic article in surnames
+_POSSESSIVE_END = re.compile(r"(?<=[a-z])['’]s?$")
 
 
 def find_mentions(doc: Doc, kb: KnowledgeBase) -> list[dict]:
@@ -45,6 +55,7 @@ def find_mentions(doc: Doc, kb: KnowledgeBase) -> list[dict]:
         Rows with keys sentence_id, actor, actor_type, affiliation, surface, start_char, end_char, linked.
     """
     sent_ids = _sentence_ids(doc)
+    _resolve_collectives(doc, kb)
     full_named = {_canonical(e.ent_id_) for e in doc.ents if e.ent_id_ and ":" not in e.ent_id_}
     linked = {
         _canonical(e.ent_id_) for e in doc.ents if e.ent_id_ and not e.ent_id_.startswith(METONYM_PREFIX)
@@ -66,6 +77,40 @@ def find_mentions(doc: Doc, kb: KnowledgeBase) -> list[dict]:
         if found is not None:
             rows.append(_row(ent, sent_ids, *found))
     return sorted(with_descriptions(doc, kb, rows, sent_ids), key=lambda r: r["start_char"])
+
+
+def _resolve_collectives(doc: Doc, kb: KnowledgeBase) -> None:
+    """Give each collective phrase the ruler matched ("Egyptian mediators") its actor's id; drop the
+    phrases whose adjective and noun name no collective together ("North African leaders")."""
+    if not any(e.ent_id_ == COLLECTIVE_ID for e in doc.ents):
+        return
+    ents, extra = [], []
+    for ent in doc.ents:
+        if ent.ent_id_ == COLLECTIVE_ID:
+            actor = kb.collective_actor([t.text for t in ent], ent[-1].text)
+            if actor is None:
+                continue
+            ent = Span(doc, ent.start, ent.end, label=ent.label_, span_id=actor)
+            extra += _coordinated(doc, ent, kb)
+        ents.append(ent)
+    taken = {i for e in extra for i in range(e.start, e.end)}
+    doc.ents = sorted(
+        [e for e in ents if not taken & set(range(e.start, e.end))] + extra, key=lambda e: e.start
+    )
+
+
+def _coordinated(doc: Doc, ent: Span, kb: KnowledgeBase) -> list[Span]:
+    """The adjectives coordinated before a collective ("Qatari and Egyptian mediators", "Qatari, Egyptian
+    and US mediators"): each names its own collective with the same noun."""
+    out, i = [], ent.start - 1
+    while i >= 1 and doc[i].lower_ in ("and", ",", "or"):
+        adjective = doc[i - 1]
+        actor = kb.collective_actor([adjective.text], ent[-1].text)
+        if actor is None:
+            break
+        out.append(Span(doc, i - 1, i, label=ent.label_, span_id=actor))
+        i -= 2
+    return out
 
 
 def with_descriptions(doc: Doc, kb: KnowledgeBase, rows: list[dict], sent_ids: list[int]) -> list[dict]:
@@ -271,6 +316,8 @@ def normalise_name(ent: Span, kb: KnowledgeBase) -> str:
     while tokens and (tokens[0].lower_ in ("the", "a", "an") or _is_title(tokens[0], kb, ent.label_)):
         tokens.pop(0)
     text = "".join(t.text_with_ws for t in tokens).strip()
+    if ent.label_ == "PERSON":
+        text = _POSSESSIVE_END.sub("", text)  # "Putin’s" kept as one token
     return re.sub(r"\s+", " ", text)
 
 
@@ -307,7 +354,11 @@ def _unknown_full_names(doc: Doc, kb: KnowledgeBase) -> dict[str, str]:
         if ent.label_ == "PERSON" and not ent.ent_id_:
             name = normalise_name(ent, kb)
             if " " in name and _plausible_name(name):
-                names.setdefault(name.split()[-1], name)
+                surname = name.split()[-1]
+                names.setdefault(surname, name)
+                bare = _NAME_PARTICLE.sub("", surname)  # "Sisi" after "Abdel Fattah el-Sisi"
+                if bare != surname and bare[:1].isupper():
+                    names.setdefault(bare, name)
     return names
 
 

@@ -21,7 +21,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis import settings
+from analysis import knowledge_layers, settings
 
 FORMAT = 1
 CACHE_DIR = ".parley-cache"
@@ -94,6 +94,12 @@ def code_digest(knowledge_paths: tuple[Path, ...] = ()) -> str:
     return _digest("\n".join(f"{p.relative_to(ANALYSIS_DIR)}:{path_digest(p)}" for p in files).encode())
 
 
+def kb_digest(path: Path | str) -> str:
+    """One digest of the knowledge base's three layers: the main file, the world KB (or 'none' when it is
+    off) and the user's knowledge file (a missing file counts as 'missing')."""
+    return "+".join(path_digest(p) if p else "none" for p in knowledge_layers.paths(Path(path)))
+
+
 def model_id(model: str) -> str:
     """'name==version' of an installed spaCy model package, or 'name==not installed' (the fallback runs)."""
     from spacy.util import get_package_version
@@ -120,6 +126,7 @@ def fingerprint(model: str, knowledge: dict[str, Path]) -> dict[str, str]:
         "code": code_digest(tuple(paths.values())),
         "model": f"{model_id(model)}; spacy=={spacy.__version__}",
         **{name: path_digest(paths[name]) for name in KNOWLEDGE_SETTINGS},
+        "kb": kb_digest(paths["kb"]),
     }
 
 

@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from analysis import schema, settings
+from analysis import knowledge_cli, schema, settings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -65,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("schema", help="print the table contract (every table and column)")
     s.add_argument("--markdown", action="store_true", help="as the Markdown of docs/tables.md")
     sub.add_parser("settings", help="print every setting, its environment variable and current value")
+    knowledge_cli.add_parser(sub)
     return parser
 
 
@@ -119,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "build":
         return cmd_build(args)
+    if args.command == "knowledge":
+        return knowledge_cli.run(args)
     if args.command == "schema":
         if args.markdown:
             print(schema.markdown())

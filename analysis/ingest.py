@@ -3,7 +3,10 @@
 Accepted: `.txt`, `.md`, `.html`/`.htm` (text extracted with trafilatura), and corpus files `.jsonl`/`.csv`
 with one article per row (`text` required; `title`, `source`, `url`, `published`, `id` optional). An
 optional `metadata.csv` sidecar (column `file` required; `title`, `source`, `url`, `published`, `byline`;
-other columns kept as extra metadata) always wins over what is found in the text.
+other columns kept as extra metadata) always wins over what is found in the text. Common column names
+are read as these fields (`published_date`, `date`, `pub_date` -> `published`; `source_domain`, `outlet`,
+`publisher` -> `source`; see `COLUMN_SYNONYMS`), and a problem row says which column was used; a column that
+only looks like one of them ("release_time") is reported as not read.
 """
 
 from __future__ import annotations
@@ -29,6 +32,21 @@ CORPUS_SUFFIXES = {".jsonl", ".csv"}
 METADATA_FILE = "metadata.csv"
 META_FIELDS = ("title", "source", "url", "published")
 MIN_WORDS = 5  # fewer words after cleaning: nothing to analyse
+# other names under which a metadata or corpus column holds a field, in order of preference
+COLUMN_SYNONYMS = {
+    "title": ("headline",),
+    "source": ("source_domain", "outlet", "publisher", "source_name", "site_name", "sitename", "domain"),
+    "url": ("link", "source_url", "article_url"),
+    "published": (
+        "published_date", "date", "pub_date", "publication_date", "published_at", "pubdate",
+        "date_published", "datetime",
+    ),
+}  # fmt: skip
+# words that make an unread column look like a field ("release_time", "news_site")
+_LOOKS_LIKE = {
+    "published": ("date", "time", "publish", "day"),
+    "source": ("source", "outlet", "site", "domain", "publisher", "media"),
+}
 
 
 @dataclass
@@ -145,9 +163,11 @@ def read_corpus_file(name: str, suffix: str, text: str, problems: Problems, max_
     """Rows of a `.jsonl` or `.csv` corpus file, one article each; at most `max_rows()` of them."""
     limit = max_rows()
     reader = _jsonl_rows if suffix == ".jsonl" else _csv_rows
-    n = 0
+    n, columns = 0, {}
     for i, row in reader(name, text, problems, limit + 1):
         n += 1
+        if n == 1:
+            columns = field_columns(list(row), name, problems, skip=("text", "id", "byline"))
         if n > limit:
             problems.add(
                 name,
@@ -168,9 +188,9 @@ def read_corpus_file(name: str, suffix: str, text: str, problems: Problems, max_
             )
             continue
         fields = {
-            k: str(row[k])
-            for k in META_FIELDS
-            if isinstance(row.get(k), str | int | float) and pd.notna(row[k])
+            k: str(row[c])
+            for k, c in (columns or field_columns(list(row))).items()
+            if isinstance(row.get(c), str | int | float) and pd.notna(row[c])
         }
         yield Raw(where, body, fields)
     if n == 0 and not any(p["file"].split("#")[0] == name for p in problems.rows):
@@ -253,12 +273,49 @@ def read_metadata(folder: Path, problems: Problems) -> dict[str, dict]:
             METADATA_FILE, "error", "metadata.csv has no 'file' column; articles analysed without it"
         )
         return {}
+    columns = field_columns(list(frame.columns), METADATA_FILE, problems, skip=("file", "byline"))
+    frame = frame.rename(columns={c: k for k, c in columns.items() if c != k})
     meta = {}
     for row in frame.to_dict("records"):
         name = str(row.pop("file")).strip()
         if name:
             meta[name] = {k: v.strip() for k, v in row.items() if isinstance(v, str) and v.strip()}
     return meta
+
+
+def field_columns(
+    columns: list[str], where: str = "", problems: Problems | None = None, skip: tuple[str, ...] = ()
+) -> dict[str, str]:
+    """Field -> the column holding it: the field's own name, else its first synonym present.
+
+    With `problems`, a synonym read, a synonym ignored (the field's own column or an earlier synonym won)
+    and an unread column that looks like a field are each reported once under `where`.
+    """
+    present = {str(c).strip().casefold(): str(c) for c in columns}
+    found: dict[str, str] = {}
+    for field in META_FIELDS:
+        names = [n for n in (field, *COLUMN_SYNONYMS.get(field, ())) if n in present]
+        if not names:
+            continue
+        found[field] = present[names[0]]
+        if problems is not None and names[0] != field:
+            problems.add(where, "info", f"column {present[names[0]]!r} read as the article's {field}")
+        for other in names[1:] if problems is not None else ():
+            read = present[names[0]]
+            message = f"column {present[other]!r} ignored: {field} is read from {read!r}"
+            problems.add(where, "warning", message)
+    used = {c.casefold() for c in found.values()} | set(skip) | set(META_FIELDS)
+    for key, column in present.items() if problems is not None else ():
+        field = next((f for f, words in _LOOKS_LIKE.items() if any(w in key for w in words)), None)
+        if key in used or field is None or any(key in COLUMN_SYNONYMS[f] for f in COLUMN_SYNONYMS):
+            continue
+        problems.add(
+            where,
+            "warning",
+            f"column {column!r} looks like the article's {field} but was not read "
+            f"(kept as extra metadata; name it {field!r} to use it)",
+        )
+    return found
 
 
 def corpus_files(folder: Path) -> list[Path]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analysis import knowledge_layers as layers
 from analysis.datafile import read_yaml_list
 
 DEFAULT_KB = Path(__file__).resolve().parent / "data" / "actors.yaml"
@@ -36,6 +37,7 @@ _MIDDLE = {
 _MINOR = frozenset({"of", "the", "and", "for"})
 SURNAME_PREFIX = "surname:"  # ruler id prefix for surname-only matches (checked for ambiguity)
 METONYM_PREFIX = "metonym:"  # ruler id prefix for place names that may stand for a government
+COLLECTIVE_ID = "__collective__"  # ruler id for collective phrases, resolved by `collective_actor`
 BLOCK_ID = "__not_actor__"  # ruler id for outlets and other names that must never become actors
 
 
@@ -105,6 +107,17 @@ class KnowledgeBase:
                 if len(alias) > 3:
                     self._index.setdefault(alias.casefold(), entry.name)
 
+    def collective_actor(self, words: list[str], noun: str) -> str | None:
+        """The actor of a collective phrase from its leading words ("Egyptian" + "mediators" -> Egypt):
+        the longest adjective that names a collective taking this noun."""
+        noun = noun.casefold()
+        for n in (2, 1):
+            adjective = " ".join(words[:n])
+            for c in self.collectives:
+                if adjective in c.adjectives and noun in (x.casefold() for x in c.nouns):
+                    return c.actor
+        return None
+
     def get(self, name: str) -> ActorEntry | None:
         """The entry for a canonical name or alias (case-insensitive, except aliases of up to 3 letters)."""
         key = str(name).strip()
@@ -143,17 +156,42 @@ class KnowledgeBase:
         return ruler_patterns(self)
 
 
-def load_kb(path: str | Path | None = None) -> KnowledgeBase:
-    """Read the actor knowledge base from YAML (default `analysis/data/actors.yaml`).
+def load_kb(
+    path: str | Path | None = None, *, world: str | Path | bool = True, user: str | Path | bool = True
+) -> KnowledgeBase:
+    """Read the actor knowledge base: `path` (default `analysis/data/actors.yaml`) merged with the general
+    world KB and the user's knowledge file (see `analysis/knowledge_layers.py`).
+
+    Args:
+        world: the world KB file, True for the setting `world_kb_path`, False for none.
+        user: the user's knowledge file, True for the setting `knowledge_path`, False for none.
 
     Raises:
         FileNotFoundError: the file does not exist.
         ValueError: an entry is malformed; the message names the file, the entry and the valid values.
     """
     path = Path(path) if path else DEFAULT_KB
-    data, actors = read_yaml_list(path, "actors", "actor knowledge base")
+    data, _ = read_yaml_list(path, "actors", "actor knowledge base")
+    sources = [str(path)]
+    for given, default, what, wins in (
+        (world, layers.world_path, "world knowledge base", False),
+        (user, layers.user_path, "user knowledge file", True),
+    ):
+        layer_path = (default() if given is True else Path(given)) if given else None
+        layer = layers.read_layer(layer_path, what)
+        for i, raw in enumerate(layer.get("actors") or ()):
+            _entry(raw, f"{layer_path}: actors[{i}]")  # a malformed entry is named in its own file
+        if layer:
+            data = layers.merge(data, layer, wins=wins)
+            sources.append(str(layer_path))
+    return kb_from_data(data, " + ".join(sources))
+
+
+def kb_from_data(data: dict, source: str = "") -> KnowledgeBase:
+    """A `KnowledgeBase` from a raw mapping (the layout of `actors.yaml`)."""
+    path = source
     entries: dict[str, ActorEntry] = {}
-    for i, raw in enumerate(actors):
+    for i, raw in enumerate(data.get("actors") or ()):
         entry = _entry(raw, f"{path}: actors[{i}]")
         entries[entry.name] = entry
     non = data.get("non_actors") or {}
@@ -180,7 +218,7 @@ def load_kb(path: str | Path | None = None) -> KnowledgeBase:
         role_descriptions=_role_descriptions(
             data.get("role_descriptions") or {}, f"{path}: role_descriptions"
         ),
-        source=str(path),
+        source=str(source),
     )
 
 
@@ -271,17 +309,31 @@ def ruler_patterns(kb: KnowledgeBase) -> list[dict]:
         surnames = [] if e.ambiguous else [s for s in e.surnames if s not in names]
         patterns += [{"label": label, "pattern": s, "id": SURNAME_PREFIX + e.name} for s in surnames]
         patterns += [{"label": "GPE", "pattern": m, "id": METONYM_PREFIX + e.name} for m in e.metonyms]
-    for c in kb.collectives:
-        label = LABELS[kb.entries[c.actor].type] if c.actor in kb.entries else "NORP"
-        token = {"LOWER": {"IN": [n.casefold() for n in c.nouns]}}
-        for adj in c.adjectives:
-            patterns.append({"label": label, "pattern": [{"ORTH": adj}, token], "id": c.actor})
-            patterns.append({"label": label, "pattern": [{"ORTH": adj}, _MIDDLE, token], "id": c.actor})
+    patterns += _collective_patterns(kb)
     # outlets holding an actor's name are matched (then skipped): "Washington Post" never yields Washington
     patterns += [{"label": "ORG", "pattern": o, "id": BLOCK_ID} for o in _outlets_with_actor_names(kb)]
     # a token such as "U.S.-brokered" holds a state name the phrase patterns cannot see
     patterns.append({"label": "GPE", "pattern": [{"TEXT": {"REGEX": r"^U\.S\.-"}}], "id": "United States"})
     patterns.append({"label": "GPE", "pattern": [{"TEXT": {"REGEX": r"^U\.K\.-"}}], "id": "United Kingdom"})
+    return patterns
+
+
+def _collective_patterns(kb: KnowledgeBase) -> list[dict]:
+    """Few token patterns for all collectives ("Egyptian mediators", "European NATO allies"): one per label,
+    noun list and adjective length, id `COLLECTIVE_ID`; `kb.collective_actor` names the actor afterwards.
+    (One pattern per adjective would cost the Matcher a pass per pattern: ~800 with the world KB.)"""
+    groups: dict[tuple[str, tuple[str, ...], int], set[str]] = {}
+    for c in kb.collectives:
+        label = LABELS[kb.entries[c.actor].type] if c.actor in kb.entries else "NORP"
+        nouns = tuple(sorted({n.casefold() for n in c.nouns}))
+        for adj in c.adjectives:
+            groups.setdefault((label, nouns, len(adj.split())), set()).add(adj)
+    patterns = []
+    for (label, nouns, n), adjectives in sorted(groups.items()):
+        words = [{"ORTH": {"IN": sorted({a.split()[i] for a in adjectives})}} for i in range(n)]
+        token = {"LOWER": {"IN": list(nouns)}}
+        patterns.append({"label": label, "pattern": [*words, token], "id": COLLECTIVE_ID})
+        patterns.append({"label": label, "pattern": [*words, _MIDDLE, token], "id": COLLECTIVE_ID})
     return patterns
 
 

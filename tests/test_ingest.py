@@ -345,3 +345,44 @@ def test_a_txt_file_holding_an_html_page_is_read_as_html(tmp_path):
     text = articles.iloc[0]["text"]
     assert BODY[:40] in text and "<p>" not in text and "tracking" not in text
     assert "holds an HTML page" in problem_for(problems, "saved-page.txt").iloc[0]["message"]
+
+
+def test_metadata_synonym_columns_are_read_and_reported(tmp_path):
+    write(tmp_path, "a.txt", "Published: 3 March 2024\n\n" + BODY)
+    write(tmp_path, "metadata.csv", "file,published_date,source_domain\na.txt,2025-10-09,example.org\n")
+    articles, problems = read_corpus(tmp_path)
+    row = articles.iloc[0]
+    assert (row["published"], row["source"]) == ("2025-10-09", "example.org")
+    assert row["published_from"] == "metadata"
+    messages = " | ".join(problem_for(problems, "metadata.csv")["message"])
+    assert "'published_date' read as the article's published" in messages
+    assert "'source_domain' read as the article's source" in messages
+
+
+def test_a_second_date_column_is_ignored_and_a_lookalike_is_named(tmp_path):
+    write(tmp_path, "a.txt", BODY)
+    meta = "file,published,pub_date,release_time\na.txt,2025-10-09,2024-01-01,noon\n"
+    write(tmp_path, "metadata.csv", meta)
+    articles, problems = read_corpus(tmp_path)
+    assert articles.iloc[0]["published"] == "2025-10-09"
+    rows = problem_for(problems, "metadata.csv")
+    ignored = rows[rows["message"].str.contains("'pub_date' ignored")]
+    assert len(ignored) == 1 and ignored.iloc[0]["severity"] == "warning"
+    looks = rows[rows["message"].str.contains("'release_time' looks like the article's published")]
+    assert len(looks) == 1
+    assert json.loads(articles.iloc[0]["meta"])["release_time"] == "noon"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_corpus_file_synonym_columns(tmp_path, suffix):
+    rows = [{"text": BODY, "date": "2025-03-04", "outlet": "Example Wire"}]
+    if suffix == ".csv":
+        content = pd.DataFrame(rows).to_csv(index=False)
+    else:
+        content = "\n".join(json.dumps(r) for r in rows)
+    write(tmp_path, "corpus" + suffix, content)
+    articles, problems = read_corpus(tmp_path)
+    row = articles.iloc[0]
+    assert (row["published"], row["source"]) == ("2025-03-04", "Example Wire")
+    notes = problem_for(problems, "corpus" + suffix)
+    assert len(notes) == 2 and set(notes["severity"]) == {"info"}
