@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from analysis.nlp import doc_text, span_text
 from analysis.temporal import Anchor, find_timexes, resolve
-from analysis.timeline_dating import infer_from_text
+from analysis.timeline_dating import infer_from_text, undated_reason
 from analysis.timeline_stated import date_line_parts, dateline_date, find_dateline, header_date
 
 # "would" is future-in-the-past in reported speech ("said he would meet Putin on Friday").
@@ -55,7 +55,7 @@ def infer_published(doc, published: str | None, published_from: str) -> tuple[st
         return dateline
     found = infer_from_text(doc, found_timexes)
     if found is None:
-        return None, "none", "no date in metadata or text, and no dated reference to infer one from"
+        return None, "none", undated_reason(doc, found_timexes)
     return found[0], "inferred", found[1]
 
 
