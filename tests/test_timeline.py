@@ -173,6 +173,9 @@ def test_events_carry_actors_topics_and_evidence(nlp):
             "topics": "peace_plan; negotiations_summits",
             "evidence": "Lavrov rejected the proposal on Thursday.",
             "background": False,
+            "anchor": "published",
+            "anchor_reason": "",
+            "tense": "past",
         }
     ]
 
