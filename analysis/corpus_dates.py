@@ -86,12 +86,12 @@ def place(parts: dict, span: Span, tense: str | None = None) -> tuple[str, str] 
     date that ends on or after the span's start."""
     options = _options(parts, span)
     if tense == "past":
-        options = [o for o in options if o[1] <= span.end.isoformat()]
+        options = [o for o in options if o[1] <= span.end.isoformat() and (span.end - _end(o)).days <= 366]
         return max(options, key=lambda o: o[1])[1:] if options else None
     if tense == "future":
-        options = [o for o in options if _end(o) >= span.start]
+        options = [o for o in options if _end(o) >= span.start and (period(o[1])[0] - span.start).days <= 366]
         return min(options, key=lambda o: o[1])[1:] if options else None
-    options = sorted(options)
+    options = sorted(o for o in options if o[0] <= MAX_DISTANCE_DAYS)
     if not options or (len(options) > 1 and options[0][0] == options[1][0]):
         return None
     return options[0][1], options[0][2]
@@ -104,7 +104,7 @@ def _end(option: tuple) -> date:
 def _options(parts: dict, span: Span) -> list[tuple[int, str, str]]:
     """(distance to the span in days, ISO date, precision) of `parts` in the years around the span."""
     options = []
-    for year in range(span.start.year - 1, span.end.year + 2):
+    for year in range(span.start.year - 2, span.end.year + 3):
         if parts.get("day"):
             try:
                 day = date(year, parts["month"], parts["day"])
@@ -117,7 +117,7 @@ def _options(parts: dict, span: Span) -> list[tuple[int, str, str]]:
             first = date(year, parts["month"], 1)
             last = first.replace(day=calendar.monthrange(year, parts["month"])[1])
             options.append((_distance(first, last, span), first.isoformat()[:7], "month"))
-    return [o for o in options if o[0] <= MAX_DISTANCE_DAYS]
+    return options
 
 
 def anchor_corpus(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], list[dict]]:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from analysis.nlp import doc_text, span_text
-from analysis.temporal import Anchor, Resolution, find_timexes, resolve
+from analysis.temporal import UNRESOLVED, Anchor, Resolution, find_timexes, resolve
 from analysis.timeline_dating import infer_from_text, undated_reason
 from analysis.timeline_stated import date_line_parts, dateline_date, find_dateline, header_date
 from analysis.timeline_years import ANCHOR_ARTICLE, PENDING, article_year, resolve_in_year, year_less_parts
@@ -91,8 +91,8 @@ def find_time_expressions(doc, published: str | None) -> list[dict]:
     states a day (a live page's entry: "Monday 24 November 2025") against that day; "the next day" and
     "two days later" resolve against the latest day-precise date established earlier in the paragraph, else
     against the last day the narration reached in the previous few paragraphs.
-    In an article without a publication date, a year-less date ("on October 17", "in October") that nothing
-    earlier in the paragraph places takes the year of the article's own explicit dates (`anchor`
+    In an article without a publication date, a year-less date ("on October 17", "in October") takes the
+    year of the article's own explicit dates (`anchor`
     "article", see `analysis.timeline_years`). Unresolvable ones are kept with `date` None and `anchor`
     "none" (the build may still place a year-less one in the corpus's year: `analysis.corpus_dates`).
     """
@@ -108,11 +108,11 @@ def find_time_expressions(doc, published: str | None) -> list[dict]:
             carried = None
         base = paragraph_date or (carried[0] if carried else None)
         res, why = resolve(item.timex, published=anchor, paragraph=base, tense=item.tense), ""
-        if res.date is None and own and year_less_parts(item.timex.text):
-            placed = resolve_in_year(item, own[0], item.tense)
-            res, why = (
-                (Resolution(placed.date, placed.precision, ANCHOR_ARTICLE), own[1]) if placed else (res, "")
-            )
+        if anchor is None and year_less_parts(item.timex.text):
+            # not from the paragraph, whose date may be history ("contested since March 2014. ... October 17")
+            placed = resolve_in_year(item, own[0], item.tense) if own else None
+            res, why = (Resolution(placed.date, placed.precision, ANCHOR_ARTICLE), own[1]) if placed else (
+                UNRESOLVED, "")  # fmt: skip
         # The paragraph's date is its latest, most precise one: "in 2022" does not undo "on Monday".
         if res.date and (
             paragraph_date is None
@@ -243,12 +243,11 @@ def find_events(
     groups = _dated_by_sentence(_event_timexes(doc, timexes))
     if not published:
         for tx in timexes:
-            if (
-                not tx.get("date")
-                and int(tx["sentence_id"]) not in groups
-                and year_less_parts(tx["expression"])
-            ):
-                groups.setdefault(int(tx["sentence_id"]), []).append({**tx, "anchor": PENDING})
+            parts = None if tx.get("date") else year_less_parts(tx["expression"])
+            if parts and int(tx["sentence_id"]) not in groups:
+                precision = "day" if parts.get("day") else "month"
+                pending_tx = {**tx, "anchor": PENDING, "date_precision": precision}
+                groups.setdefault(int(tx["sentence_id"]), []).append(pending_tx)
     rows = []
     for sid, group in sorted(groups.items()):
         actors = _joined(m["actor"] for m in mentions if m.get("sentence_id") == sid)
