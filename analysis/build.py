@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import cache, ingest_cache, parallel, schema, settings, store
+from analysis import cache, corpus_dates, ingest_cache, parallel, schema, settings, store
 from analysis.pipeline import Resources
 
 log = logging.getLogger("parley.build")
@@ -262,15 +262,16 @@ def build(
         run = analyse(articles, entries, spec=spec, fp=fp, resources=resources, workers=workers,
                       scheduler=scheduler, progress=progress)  # fmt: skip
         tables = merge_results(run.results, articles)
+        # corpus-level dating over the merged tables: each article's cached analysis stays its own
+        tables, date_problems = corpus_dates.anchor_corpus(tables)
         notice = run.model.get("model_notice")
         extra = [{"file": "", "severity": "warning", "message": notice}] if notice else []
         tables["statements_auto"] = tables["statements"]  # kept so that an undone correction can be shown
         tables["statements"], corr_problems = apply_corrections(tables["statements"], out_dir)
         corr_problems += store.check(out_dir)  # damaged table files of the previous build, replaced now
+        found = extra + run.problems + date_problems + corr_problems
         tables["problems"] = schema.conform(
-            pd.concat(
-                [problems, pd.DataFrame(extra + run.problems + corr_problems, columns=problems.columns)]
-            ),
+            pd.concat([problems, pd.DataFrame(found, columns=problems.columns)]),
             "problems",
         )
         seconds = time.perf_counter() - start

@@ -33,7 +33,11 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("source", "string", "outlet: from metadata, else a dateline/byline/site name in the text"),
         _c("url", "string", "URL from metadata or the corpus file; empty if unknown"),
         _c("published", "string", "publication date, ISO (YYYY-MM-DD, YYYY-MM or YYYY); empty if unknown"),
-        _c("published_from", "string", "where `published` came from: metadata | text | inferred | none"),
+        _c(
+            "published_from",
+            "string",
+            "where `published` came from: metadata | text | inferred | corpus | none",
+        ),
         _c("published_reason", "string", "why that date: the metadata field, the dateline, or the evidence"),
         _c("byline", "string", "author line as written (e.g. 'by Jane Doe'); empty if none"),
         _c("n_words", "Int64", "number of words in the cleaned text"),
@@ -88,6 +92,14 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("topics", "string", "topics of the sentence, joined with '; '"),
         _c("evidence", "string", "the sentence"),
         _c("background", "boolean", "True for background history ('which Russia seized in 2014')"),
+        _c(
+            "anchor",
+            "string",
+            "what the date was resolved against: published | paragraph | article | corpus "
+            "| none (see `time_expressions.anchor`)",
+        ),
+        _c("anchor_reason", "string", "for `article` and `corpus`: where the year came from"),
+        _c("tense", "string", "past | future of the clause the date is in; empty when unknown"),
     ),
     "time_expressions": (
         _ART,
@@ -107,7 +119,13 @@ TABLES: dict[str, tuple[Column, ...]] = {
             " empty for durations, sets, 'now' and what cannot be resolved",
         ),
         _c("date_precision", "string", "year | month | day; empty when `date` is"),
-        _c("anchor", "string", "what it was resolved against: published | paragraph | none"),
+        _c(
+            "anchor",
+            "string",
+            "what it was resolved against: published | paragraph | none; for a year-less date in an "
+            "undated article: article (its own explicit years) | corpus (the build's dated articles)",
+        ),
+        _c("anchor_reason", "string", "for `article` and `corpus`: where the year came from"),
         _c(
             "value",
             "string",

@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass
 
 from analysis.nlp import doc_text, span_text
-from analysis.temporal import Anchor, find_timexes, resolve
-from analysis.timeline_dating import infer_from_text
+from analysis.temporal import UNRESOLVED, Anchor, Resolution, find_timexes, resolve
+from analysis.timeline_dating import infer_from_text, undated_reason
 from analysis.timeline_stated import date_line_parts, dateline_date, find_dateline, header_date
+from analysis.timeline_years import ANCHOR_ARTICLE, PENDING, article_year, resolve_in_year, year_less_parts
 
 # "would" is future-in-the-past in reported speech ("said he would meet Putin on Friday").
 FUTURE_AUX = {"will", "'ll", "shall", "wo", "’ll", "would", "'d", "’d"}
@@ -55,7 +56,7 @@ def infer_published(doc, published: str | None, published_from: str) -> tuple[st
         return dateline
     found = infer_from_text(doc, found_timexes)
     if found is None:
-        return None, "none", "no date in metadata or text, and no dated reference to infer one from"
+        return None, "none", undated_reason(doc, found_timexes)
     return found[0], "inferred", found[1]
 
 
@@ -90,18 +91,28 @@ def find_time_expressions(doc, published: str | None) -> list[dict]:
     states a day (a live page's entry: "Monday 24 November 2025") against that day; "the next day" and
     "two days later" resolve against the latest day-precise date established earlier in the paragraph, else
     against the last day the narration reached in the previous few paragraphs.
-    Unresolvable ones are kept with `date` None and `anchor` "none".
+    In an article without a publication date, a year-less date ("on October 17", "in October") takes the
+    year of the article's own explicit dates (`anchor`
+    "article", see `analysis.timeline_years`). Unresolvable ones are kept with `date` None and `anchor`
+    "none" (the build may still place a year-less one in the corpus's year: `analysis.corpus_dates`).
     """
     anchor = Anchor.parse(published)
+    found = scan(doc)
+    own = article_year(doc, found) if anchor is None else None
     rows, paragraph_date, current, carried, narrated = [], None, -1, None, None
-    for item in scan(doc):
+    for item in found:
         if item.paragraph != current:
             carried = (narrated, current) if narrated else carried
             paragraph_date, current, narrated = None, item.paragraph, None
         if carried and item.paragraph - carried[1] > CARRY_PARAGRAPHS:
             carried = None
         base = paragraph_date or (carried[0] if carried else None)
-        res = resolve(item.timex, published=anchor, paragraph=base, tense=item.tense)
+        res, why = resolve(item.timex, published=anchor, paragraph=base, tense=item.tense), ""
+        if anchor is None and year_less_parts(item.timex.text):
+            # not from the paragraph, whose date may be history ("contested since March 2014. ... October 17")
+            placed = resolve_in_year(item, own[0], item.tense) if own else None
+            res, why = (Resolution(placed.date, placed.precision, ANCHOR_ARTICLE), own[1]) if placed else (
+                UNRESOLVED, "")  # fmt: skip
         # The paragraph's date is its latest, most precise one: "in 2022" does not undo "on Monday".
         if res.date and (
             paragraph_date is None
@@ -123,6 +134,7 @@ def find_time_expressions(doc, published: str | None) -> list[dict]:
                 "date": res.date,
                 "date_precision": res.precision,
                 "anchor": res.anchor,
+                "anchor_reason": why,
                 "value": res.value,
                 "type": res.type,
             }
@@ -223,17 +235,31 @@ def find_events(
     lead gives its own ("GENEVA, Nov 23 (Reuters) - ... said on Saturday"), a condition ("if he gets
     Kramatorsk today") and a period a year names ("needs for 2026"). The evidence is the sentence cut at
     line breaks (the segmenter may run one across paragraphs) and carried on past a closing colon.
+
+    In an article without a publication date, a sentence whose only date is year-less and unplaced ("on
+    October 17") gives an event with `date` None and `anchor` "pending": the build places it in the
+    corpus's year or drops it (`analysis.corpus_dates`).
     """
     sents = list(doc.sents)
     reference = _reference_year(timexes, published)
+    groups = _dated_by_sentence(_event_timexes(doc, timexes))
+    if not published:
+        for tx in timexes:
+            parts = None if tx.get("date") else year_less_parts(tx["expression"])
+            if parts and int(tx["sentence_id"]) not in groups:
+                precision = "day" if parts.get("day") else "month"
+                pending_tx = {**tx, "anchor": PENDING, "date_precision": precision}
+                groups.setdefault(int(tx["sentence_id"]), []).append(pending_tx)
     rows = []
-    for sid, group in _dated_by_sentence(_event_timexes(doc, timexes)).items():
+    for sid, group in sorted(groups.items()):
         actors = _joined(m["actor"] for m in mentions if m.get("sentence_id") == sid)
         topic_ids = _joined(t["topic"] for t in topics if t.get("sentence_id") == sid)
-        for tx in _distinct_dates(group):
+        pending = [tx for tx in group if tx["anchor"] == PENDING][:1]
+        for tx in pending or _distinct_dates(group):
             evidence = _evidence(doc, sents, sid, int(tx["start_char"]))
             if evidence is None or not _reports_happening(evidence) or _not_an_event(doc, tx):
                 continue
+            start, end = int(tx["start_char"]), int(tx["end_char"])
             rows.append(
                 {
                     "sentence_id": sid,
@@ -243,7 +269,10 @@ def find_events(
                     "actors": actors,
                     "topics": topic_ids,
                     "evidence": evidence.text.strip(),
-                    "background": _is_background(doc, tx, reference),
+                    "background": not pending and _is_background(doc, tx, reference),
+                    "anchor": tx.get("anchor") or "none",
+                    "anchor_reason": tx.get("anchor_reason") or "",
+                    "tense": clause_tense(doc, start, end) or "",
                 }
             )
     return rows

@@ -25,6 +25,7 @@ import yaml
 from analysis.nlp import doc_text
 from analysis.temporal import choose_year
 from analysis.temporal_rules import NUMBERS
+from analysis.timeline_background import background_reason, is_background
 
 ANCHORS_PATH = Path(__file__).parent / "data" / "anchors.yaml"
 _ORDINAL_WORDS = "first second third fourth fifth sixth seventh eighth ninth tenth"
@@ -143,27 +144,49 @@ def infer_from_text(doc, found: list, *, anchors=None, today: date | None = None
     today = today or date.today()
     narrated = narrated_expressions(doc, found)
     text = doc_text(doc)
+    # Every narrated year bounds the date from below; only references that date the reporting can give it.
     lower, lower_why = lower_bound(text, narrated, anchors, today)
     estimate = elapsed_estimate(text, anchors)
-    days = _day_references(narrated, lower, lower_why, estimate, today)
-    # Background dates ("the war, which began on February 24, 2022") are older than what the text
-    # narrates elsewhere: only days in the latest narrated year, and near the elapsed-time estimate, count.
+    reporting = [f for f in narrated if not is_background(doc, f, anchors)]
+    days = _day_references(reporting, lower, lower_why, estimate, today)
+    # Dates older than what the text narrates elsewhere are history too: only days in the latest narrated
+    # year, and near the elapsed-time estimate, count.
     days = [d for d in days if (lower is None or d[0].year >= lower)]
     days = [d for d in days if not estimate or (estimate[0] - d[0]).days < 366]
     if days:
         day, reason = max(days, key=lambda d: d[0])
         return day.isoformat(), reason
-    if estimate:
-        day, precision, reason = estimate
-        iso = day.isoformat()[:7] if precision == "month" else str(day.year)
-        return iso, f"about {iso}: {reason}"
-    months = [(_month_iso(f.timex.parts), f) for f in narrated if _is_past_month(f.timex.parts, today)]
+    months = [(_month_iso(f.timex.parts), f) for f in reporting if _is_past_month(f.timex.parts, today)]
     if months:
         iso, f = max(months, key=lambda m: m[0])
         # A month before a year the text also narrates ("In 2024, ...") would date the article too early.
         if lower is None or int(iso[:4]) >= lower:
             return iso, f"latest dated reference in the text: '{f.timex.text}' (sentence {f.sentence_id})"
     return None
+
+
+def undated_reason(doc, found: list, *, anchors=None) -> str:
+    """Why an article stays undated: what it has (a year-less dateline, background dates, an elapsed-time
+    phrase) and why none of it dates the reporting."""
+    from analysis.timeline_stated import find_dateline  # the dateline reader builds on this module
+
+    anchors = load_anchors() if anchors is None else anchors
+    text = doc_text(doc)
+    why = ["no date in metadata or text, and nothing that dates the reporting"]
+    dateline = find_dateline(text)
+    if dateline is not None and not dateline.group("year"):
+        line = dateline.group(0).strip()
+        why.append(f"the dateline '{line}' gives no year and the text does not settle it")
+    background = [f for f in narrated_expressions(doc, found) if f.timex.parts.get("year")]
+    ignored = [(f, r) for f in background if (r := background_reason(doc, f, anchors))]
+    if ignored:
+        listed = "; ".join(f"'{f.timex.text}' ({r})" for f, r in ignored[:3])
+        why.append(f"background dates ignored: {listed}")
+    estimate = elapsed_estimate(text, anchors)
+    if estimate:
+        why.append(f"an elapsed-time phrase suggests about {estimate[0].isoformat()[:7]} ({estimate[2]}), "
+                   "too rough to date it")  # fmt: skip
+    return "; ".join(why)
 
 
 def narrated_expressions(doc, found: list) -> list:

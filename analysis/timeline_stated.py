@@ -153,22 +153,26 @@ def _lead_weekday(text: str, found: list, after: int) -> int | None:
 
 
 def _dateline_year(month, day, weekday, lower, lower_why, estimate, today) -> tuple[date, str] | None:
-    """The year of a year-less dateline: a day between the lower bound and today, on the lead's weekday
-    when some year fits it, nearest the elapsed-time estimate, else the first. Without any bound, only the
+    """The year of a year-less dateline: the one year between the lower bound and today in which the day
+    falls on the weekday the lead narrates (of several, the one nearest the elapsed-time estimate, within a
+    year of it). Without a weekday that settles it the year is not guessed. Without any bound, only the
     lead's weekday can place it: the latest year, not after today, in which the day falls on it."""
     first = lower if lower is not None else (estimate[0].year - 1 if estimate else None)
     if first is None:
         return _latest_weekday_year(month, day, weekday, today)
-    options = [d for y in range(first, today.year + 1) if (d := safe_date(y, month, day)) and d <= today]
-    agreeing = [d for d in options if weekday is not None and d.weekday() == weekday]
-    if not options:
+    if weekday is None:
         return None
-    pool, why = (agreeing, f"it falls on the {calendar.day_name[weekday]} the lead names") if agreeing else (
-        options, "the lead names no weekday that fits")  # fmt: skip
-    if estimate:
-        chosen = min(pool, key=lambda d: abs((d - estimate[0]).days))
-        return chosen, f"year {chosen.year}: {why}, nearest {estimate[0].isoformat()} ({estimate[2]})"
-    return pool[0], f"year {pool[0].year}: {why}, first such year not before {first} ({lower_why})"
+    options = [d for y in range(first, today.year + 1) if (d := safe_date(y, month, day)) and d <= today]
+    agreeing = [d for d in options if d.weekday() == weekday]
+    why = f"it falls on the {calendar.day_name[weekday]} the lead names"
+    if estimate and agreeing:
+        chosen = min(agreeing, key=lambda d: abs((d - estimate[0]).days))
+        if abs((chosen - estimate[0]).days) <= 366:
+            return chosen, f"year {chosen.year}: {why}, nearest {estimate[0].isoformat()} ({estimate[2]})"
+    if len(agreeing) != 1:
+        return None
+    only = f"the only such year from {first} ({lower_why}) to today"
+    return agreeing[0], f"year {agreeing[0].year}: {why}, {only}"
 
 
 def _latest_weekday_year(month: int, day: int, weekday: int | None, today: date) -> tuple[date, str] | None:

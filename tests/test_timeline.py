@@ -54,11 +54,13 @@ def test_full_date_in_past_narration_dates_the_article(nlp):
     assert infer_published(doc, None, "none")[:2] == ("2024-03-09", "inferred")
 
 
-def test_elapsed_phrase_alone_gives_an_approximate_date(nlp):
+def test_elapsed_phrase_alone_does_not_date_the_article(nlp):
+    # "two-and-a-half-year war" counts from a background date: too rough to date the reporting; the reason
+    # keeps the estimate (2023-04-15 + 2.5 years).
     doc = nlp("The two-and-a-half-year war in Sudan has displaced millions.")
     date, origin, reason = infer_published(doc, None, "")
-    assert (date, origin) == ("2025-10", "inferred")  # 2023-04-15 + 2.5 years
-    assert "Sudan" in reason or "Rapid Support Forces" in reason
+    assert (date, origin) == (None, "none")
+    assert "2025-10" in reason and "too rough" in reason
 
 
 def test_elapsed_phrase_needs_context():
@@ -171,6 +173,9 @@ def test_events_carry_actors_topics_and_evidence(nlp):
             "topics": "peace_plan; negotiations_summits",
             "evidence": "Lavrov rejected the proposal on Thursday.",
             "background": False,
+            "anchor": "published",
+            "anchor_reason": "",
+            "tense": "past",
         }
     ]
 
@@ -393,4 +398,5 @@ def test_dateline_weekday_must_be_in_the_lead_paragraph(nlp):
         "OSLO, Nov 23 (Reuters) - Talks that began in 2022 went on.\n\nPeople waited.\n\nIt rained on Sunday."
     )
     date, _, reason = infer_published(doc, None, "none")
-    assert date == "2022-11-23" and "no weekday" in reason
+    # Any year from 2022 on would do: the year is not guessed, and the reason names the dateline.
+    assert date is None and "OSLO, Nov 23" in reason and "gives no year" in reason
