@@ -9,15 +9,15 @@ from __future__ import annotations
 import importlib
 
 _EXPORTS = {
-    "build": ["BuildResult", "build"],
-    "ingest": ["read_corpus"],
-    "schema": ["TABLES", "conform", "empty_table"],
-    "store": ["load_tables", "read_manifest", "tables_exist"],
-    "nlp": ["load_nlp"],
-    "actors": ["load_kb", "find_mentions"],
-    "topics": ["load_taxonomy", "tag_topics"],
-    "stance": ["load_lexicon", "find_statements"],
-    "timeline": ["infer_published", "find_time_expressions", "find_events"],
+    "store.build": ["BuildResult", "build"],
+    "ingest.corpus": ["read_corpus"],
+    "store.schema": ["TABLES", "conform", "empty_table"],
+    "store.tables": ["load_tables", "read_manifest", "tables_exist"],
+    "extract.nlp": ["load_nlp"],
+    "extract.actors": ["load_kb", "find_mentions"],
+    "extract.topics": ["load_taxonomy", "tag_topics"],
+    "extract.stance": ["load_lexicon", "find_statements"],
+    "extract.time.events": ["infer_published", "find_time_expressions", "find_events"],
     "query": [
         "Filters",
         "Query",
@@ -41,7 +41,7 @@ _EXPORTS = {
         "actor_first_last",
         "events_per_actor",
     ],
-    "corrections": ["load_corrections", "add_correction", "undo", "apply_corrections", "statement_id"],
+    "store.corrections": ["load_corrections", "add_correction", "undo", "apply_corrections", "statement_id"],
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = sorted(_WHERE)

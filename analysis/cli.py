@@ -8,7 +8,9 @@ import os
 import sys
 from pathlib import Path
 
-from analysis import knowledge_cli, schema, settings
+from analysis import settings
+from analysis.knowledge import cli as knowledge_cli
+from analysis.store import schema
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -85,8 +87,8 @@ def _progress_bar(quiet: bool):
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from analysis import store
-    from analysis.build import build
+    from analysis.store import tables as store
+    from analysis.store.build import build
 
     if args.model:
         os.environ[settings.env_var("model")] = args.model

@@ -26,9 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analysis import parallel, settings  # noqa: E402
-from analysis.build import build  # noqa: E402
-from analysis.ingest import read_corpus  # noqa: E402
+from analysis import settings  # noqa: E402
+from analysis.ingest.corpus import read_corpus  # noqa: E402
+from analysis.store import parallel  # noqa: E402
+from analysis.store.build import build  # noqa: E402
 
 
 def generate(n: int, out: Path, start: int = 0) -> None:
@@ -65,7 +66,7 @@ def plain_pipe(texts: list[str], with_ruler: bool) -> dict:
     """Seconds to load and to run `nlp.pipe` over `texts`: the spaCy model alone, or with the actor ruler."""
     import spacy
 
-    from analysis import nlp as parley_nlp
+    from analysis.extract import nlp as parley_nlp
 
     model = settings.get("model")
     load, nlp = timed(lambda: parley_nlp.load_nlp(model)[0] if with_ruler else spacy.load(model))

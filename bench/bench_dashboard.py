@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CODE = Path(sys.argv[sys.argv.index("--root") + 1]) if "--root" in sys.argv else ROOT
 sys.path[:0] = [str(CODE), str(ROOT / "bench")]
 
-from analysis import store  # noqa: E402
+from analysis.store import tables as store  # noqa: E402
 
 PAGES = ["overview", "actors", "positions", "timeline", "articles", "data", "briefing"]
 STATE_KEYS = {

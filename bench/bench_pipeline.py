@@ -2,7 +2,7 @@
 
     python bench/bench_pipeline.py [CORPUS_DIR] [--runs 5] [--copies 4] [--batch-size 32] [--model NAME]
 
-Reads the corpus (default `seeds/`) with `analysis.ingest.read_corpus`, repeats the cleaned texts
+Reads the corpus (default `seeds/`) with `analysis.ingest.corpus.read_corpus`, repeats the cleaned texts
 `--copies` times so each run is long enough to time, then alternates, `--runs` times:
 
 - plain:    `spacy.load(model)` and `list(nlp.pipe(texts))`
@@ -28,16 +28,16 @@ import spacy
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analysis.actors import find_mentions  # noqa: E402
-from analysis.kb import load_kb  # noqa: E402
-from analysis.nlp import DEFAULT_MODEL, load_nlp  # noqa: E402
-from analysis.topics import load_taxonomy, tag_topics  # noqa: E402
+from analysis.extract.actors import find_mentions  # noqa: E402
+from analysis.extract.kb import load_kb  # noqa: E402
+from analysis.extract.nlp import DEFAULT_MODEL, load_nlp  # noqa: E402
+from analysis.extract.topics import load_taxonomy, tag_topics  # noqa: E402
 
 
 def read_texts(folder: Path) -> list[dict]:
     """Cleaned articles of the corpus as row dicts (raw .txt files when ingest is unavailable)."""
     try:
-        from analysis.ingest import read_corpus
+        from analysis.ingest.corpus import read_corpus
 
         articles, _problems = read_corpus(folder)
         return articles.to_dict("records")
@@ -64,7 +64,7 @@ def time_analysis(nlp, texts: list[str], kb, taxonomy, batch_size: int) -> float
 
 
 def time_full(nlp, articles: list[dict], resources, batch_size: int) -> float:
-    from analysis.pipeline import analyse_article
+    from analysis.extract.pipeline import analyse_article
 
     start = time.process_time()
     for doc, article in zip(
@@ -77,8 +77,9 @@ def time_full(nlp, articles: list[dict], resources, batch_size: int) -> float:
 def full_resources(nlp, kb, taxonomy):
     """The Resources `analyse_article` needs, or None when the stance/timeline modules are missing."""
     try:
-        from analysis import settings, stance
-        from analysis.pipeline import Resources
+        from analysis import settings
+        from analysis.extract import stance
+        from analysis.extract.pipeline import Resources
 
         lexicon = stance.load_lexicon(settings.get_path("lexicon_path"))
         return Resources(nlp=nlp, kb=kb, taxonomy=taxonomy, lexicon=lexicon)

@@ -38,10 +38,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import analysis.query as query  # noqa: E402
-from analysis import schema, store  # noqa: E402
 from analysis.query import rows  # noqa: E402
 from analysis.query import threads as query_threads  # noqa: E402
 from analysis.query.filters import Filters  # noqa: E402
+from analysis.store import schema  # noqa: E402
+from analysis.store import tables as store  # noqa: E402
 from dashboard.figures_positions import NETWORK_NODES  # noqa: E402
 
 # rows per article, from builds of generated articles (~415 words); override with --calibrate DATA_DIR

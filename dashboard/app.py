@@ -16,7 +16,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from analysis import store  # noqa: E402
+from analysis.store import tables as store  # noqa: E402
 from dashboard import state, ui  # noqa: E402
 
 # Not "pages/": with that folder Streamlit would use its older automatic multipage mode for a server's

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis import schema
 from analysis.query import engine, rows
 from analysis.query.filters import Filters
+from analysis.store import schema
 from dashboard import loaders
 
 

@@ -1,6 +1,6 @@
 """The analyst's corrections of an evidence row: change stance, actor or topic, delete, add; undo.
 
-Every decision goes to the corrections file through `analysis.corrections`; the cached tables are keyed
+Every decision goes to the corrections file through `analysis.store.corrections`; the cached tables are keyed
 by that file's modification time, so the correction shows on every page at once.
 """
 
@@ -15,7 +15,7 @@ STANCES = ["support", "oppose", "neutral"]
 
 
 def _corrections():
-    from analysis import corrections
+    from analysis.store import corrections
 
     return corrections
 

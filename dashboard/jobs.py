@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.build import build
+from analysis.store.build import build
 
 _lock = threading.Lock()
 _jobs: dict[str, BuildJob] = {}

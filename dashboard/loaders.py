@@ -13,9 +13,10 @@ import pandas as pd
 import streamlit as st
 
 import analysis.query as aq
-from analysis import settings, store, views
-from analysis.query import engine, rows, threads
+from analysis import settings
+from analysis.query import engine, rows, threads, views
 from analysis.query.filters import Filters
+from analysis.store import tables as store
 
 
 def data_dir() -> Path:

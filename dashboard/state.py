@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from analysis import views
+from analysis.query import views
 from analysis.query.filters import Filters, describe, filters_from_query, filters_to_query
 from dashboard import style
 from dashboard.context import Context

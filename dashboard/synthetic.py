@@ -12,7 +12,7 @@ import random
 
 import pandas as pd
 
-from analysis import schema
+from analysis.store import schema
 
 ACTORS = (
     ("Aldora", "state", "Aldora"),
@@ -134,7 +134,7 @@ def _rows(art: dict, sents: list[dict], day: str) -> dict[str, list[dict]]:
 
 
 def make_tables(n_articles: int = 20, *, seed: int = 7) -> dict[str, pd.DataFrame]:
-    """Invented tables for `n_articles` articles over 60 days, conformed to `analysis.schema`."""
+    """Invented tables for `n_articles` articles over 60 days, conformed to `analysis.store.schema`."""
     rng = random.Random(seed)
     start = dt.date(2025, 3, 1)
     rows: dict[str, list[dict]] = {name: [] for name in schema.TABLES}

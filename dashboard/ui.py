@@ -12,7 +12,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from analysis import views
+from analysis.query import views
 from dashboard import charts, downloads, export, jobs, state
 from dashboard.briefing import BriefingChart
 

@@ -83,7 +83,7 @@ def _page(app: str, page: str, folder: Path, state: dict) -> dict:
 
 
 def _synthetic(folder: Path) -> Path:
-    from analysis import store
+    from analysis.store import tables as store
     from dashboard import synthetic
 
     tables = synthetic.make_tables(24)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.actor_context import is_headline
-from analysis.actors import find_mentions
-from analysis.kb import load_kb
-from analysis.nlp import load_nlp
+from analysis.extract.actor_context import is_headline
+from analysis.extract.actors import find_mentions
+from analysis.extract.kb import load_kb
+from analysis.extract.nlp import load_nlp
 
 
 @pytest.fixture(scope="module")
@@ -191,7 +191,7 @@ def test_bad_kb_entry_names_file_and_value(tmp_path):
 def test_works_without_sentence_boundaries(kb):
     import spacy
 
-    from analysis.nlp import add_actor_ruler
+    from analysis.extract.nlp import add_actor_ruler
 
     nlp = add_actor_ruler(spacy.blank("en"), kb)
     rows = find_mentions(nlp("Putin called. Trump answered."), kb)

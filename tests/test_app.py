@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analysis import schema, store
+from analysis.store import schema
+from analysis.store import tables as store
 from dashboard import synthetic
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")

@@ -13,7 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import schema, store
+from analysis.store import schema
+from analysis.store import tables as store
 
 ROOT = Path(__file__).resolve().parent.parent
 SCORER = ROOT.parent / "shared" / "eval" / "score.py"
@@ -119,8 +120,8 @@ def test_bad_files_do_not_stop_the_build_and_earlier_tables_survive_a_refused_bu
 
 
 def test_corrections_survive_rebuilds_and_an_undo_shows_without_one(tmp_path):
-    from analysis import corrections
-    from analysis.views import with_corrections
+    from analysis.query.views import with_corrections
+    from analysis.store import corrections
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

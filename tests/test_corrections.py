@@ -8,7 +8,7 @@ import multiprocessing as mp
 import pandas as pd
 import pytest
 
-from analysis.corrections import (
+from analysis.store.corrections import (
     add_correction,
     apply_corrections,
     load_corrections,
@@ -16,7 +16,7 @@ from analysis.corrections import (
     statement_id,
     undo,
 )
-from analysis.schema import conform
+from analysis.store.schema import conform
 
 
 def _statements() -> pd.DataFrame:
@@ -207,7 +207,7 @@ def test_concurrent_writers_never_lose_an_entry(log):
 
 
 def test_add_to_an_empty_table(log):
-    from analysis.schema import empty_table
+    from analysis.store.schema import empty_table
 
     add_correction(
         log,

@@ -7,7 +7,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from analysis.query import counts
-from analysis.schema import TABLES, conform
+from analysis.store.schema import TABLES, conform
 
 
 def _mention(aid, sid, actor, kind="state", affiliation=None, linked=True):

@@ -18,7 +18,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import corrections, schema, store
+from analysis.store import corrections, schema
+from analysis.store import tables as store
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20250821
@@ -197,7 +198,8 @@ def test_two_builds_at_once_refuse_or_wait_and_readers_never_see_half_a_store(tm
 
 @pytest.mark.slow
 def test_damaged_tables_and_cache_entries_are_reported_then_rebuilt(tmp_path):
-    from analysis import cache, views
+    from analysis.query import views
+    from analysis.store import cache
 
     corpus, out = tmp_path / "corpus", tmp_path / "data"
     write_corpus(corpus, 4)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.actors import load_kb
-from analysis.topics import load_taxonomy
+from analysis.extract.actors import load_kb
+from analysis.extract.topics import load_taxonomy
 
 
 @pytest.mark.parametrize("loader, key", [(load_kb, "actors"), (load_taxonomy, "topics")])

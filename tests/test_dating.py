@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 import spacy
 
-from analysis import schema
-from analysis.build import build
-from analysis.corpus_dates import Span, anchor_corpus, corpus_span, period, place, sanity_problems
-from analysis.timeline import find_events, find_time_expressions, infer_published, scan
-from analysis.timeline_background import background_reason
-from analysis.timeline_dating import load_anchors
-from analysis.timeline_years import article_year, year_less_parts
+from analysis.extract.time.background import background_reason
+from analysis.extract.time.dating import load_anchors
+from analysis.extract.time.events import find_events, find_time_expressions, infer_published, scan
+from analysis.extract.time.years import article_year, year_less_parts
+from analysis.store import schema
+from analysis.store.build import build
+from analysis.store.corpus_dates import Span, anchor_corpus, corpus_span, period, place, sanity_problems
 
 TRAPS = Path(__file__).parent / "timetraps"
 EXPECTED = json.loads((TRAPS / "expected.json").read_text(encoding="utf-8"))

@@ -7,9 +7,9 @@ import random
 import pandas as pd
 import pytest
 
-from analysis import schema
 from analysis.query import Query, apply_filters
 from analysis.query.filters import Filters, describe, filters_from_query, filters_to_query
+from analysis.store import schema
 
 
 @pytest.fixture()

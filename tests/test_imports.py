@@ -78,4 +78,39 @@ def test_no_page_reaches_into_the_store():
     assert len(pages) >= 7
     for name in pages:
         used = imports(name, found[name], set(found))
-        assert not {"analysis.store", "analysis.query.engine", "analysis.query.sql"} & used, (name, used)
+        assert not {"analysis.store.tables", "analysis.query.engine", "analysis.query.sql"} & used, (
+            name,
+            used,
+        )
+
+
+# What each package of analysis/ may import besides the top-level helpers (settings, datafile): the data flow
+# ingest -> extract -> store -> query, with knowledge (the KB and taxonomy helpers) and the CLI on top.
+# The table contract (store.schema) is everyone's; the query side reads the taxonomy labels (extract.topics).
+MAY_IMPORT = {
+    "ingest": {"ingest", "store.schema"},
+    "extract": {"extract", "ingest", "store.schema"},
+    "store": {"store", "ingest", "extract"},
+    "query": {"query", "store", "extract.topics"},
+    "knowledge": {"knowledge", "ingest", "extract", "store", "query"},
+}
+
+
+def test_each_analysis_package_imports_only_what_comes_before_it_in_the_flow():
+    found = modules()
+    wrong = []
+    for name, path in found.items():
+        parts = name.split(".")
+        if parts[0] != "analysis" or len(parts) < 3 or parts[1] not in MAY_IMPORT:
+            continue
+        allowed = MAY_IMPORT[parts[1]]
+        for used in imports(name, path, set(found)):
+            sub = used.split(".")[1:] if used.startswith("analysis.") else ["dashboard"]
+            ok = (
+                not sub
+                or sub[0] in {"settings", "datafile"}
+                or any(".".join(sub).startswith(a) for a in allowed)
+            )
+            if not ok:
+                wrong.append(f"{name} -> {used}")
+    assert not wrong, "imports against the data flow:\n" + "\n".join(wrong)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import schema
-from analysis.ingest import read_corpus
+from analysis.ingest.corpus import read_corpus
+from analysis.store import schema
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 BODY = (
@@ -241,7 +241,7 @@ def test_seed_bylines_and_titles_come_from_metadata(seeds):
 
 
 def test_wire_and_liveblog_furniture_rules():
-    from analysis.clean import clean_text
+    from analysis.ingest.clean import clean_text
 
     page = "\n\n".join(
         [

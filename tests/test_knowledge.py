@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis.actors import find_mentions
-from analysis.kb import load_kb
-from analysis.knowledge_layers import merge_actors
-from analysis.nlp import load_nlp
+from analysis.extract.actors import find_mentions
+from analysis.extract.kb import load_kb
+from analysis.extract.kb_layers import merge_actors
+from analysis.extract.nlp import load_nlp
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -150,7 +150,7 @@ def test_a_malformed_user_file_names_the_file(tmp_path):
 
 
 def test_the_user_file_changes_the_cache_fingerprint(tmp_path, monkeypatch):
-    from analysis import cache
+    from analysis.store import cache
 
     user = tmp_path / "k.yaml"
     monkeypatch.setenv("PARLEY_KNOWLEDGE_PATH", str(user))

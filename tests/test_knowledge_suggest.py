@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 import spacy
 
-from analysis.kb import load_kb
-from analysis.knowledge_actors import (
+from analysis.extract.kb import load_kb
+from analysis.knowledge.actors import (
     add_actor,
     base_name,
     mark_not_actor,
@@ -16,7 +16,7 @@ from analysis.knowledge_actors import (
     suggest_actors,
     write_knowledge,
 )
-from analysis.knowledge_topics import merge_topics, preview, rename_topic, suggest_topics, to_taxonomy
+from analysis.knowledge.topics import merge_topics, preview, rename_topic, suggest_topics, to_taxonomy
 
 SENTENCES = {
     ("a1", 0): "Egyptian President Nadia Farouk el-Samir said the crossing would reopen.",
@@ -159,7 +159,7 @@ def test_preview_flags_a_bare_generic_word_and_a_term_that_tags_everything():
 def test_accepted_topics_load_as_a_parley_taxonomy(tmp_path, parser):
     import yaml
 
-    from analysis.topics import load_taxonomy
+    from analysis.extract.topics import load_taxonomy
 
     topics = suggest_topics(TOPIC_SENTENCES, parser, n_topics=5)
     first, second = topics[0]["id"], topics[1]["id"]

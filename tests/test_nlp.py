@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.kb import load_kb
-from analysis.nlp import RULER_NAME, load_nlp
+from analysis.extract.kb import load_kb
+from analysis.extract.nlp import RULER_NAME, load_nlp
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +69,7 @@ def test_pipe_batches_give_same_entities_as_single_calls(model):
 
 @pytest.mark.parametrize("text", ["Zelenskyy met Trump.\n\nKyiv  said  no.  ", "", "One.\nTwo words here "])
 def test_doc_text_and_span_text_equal_spacy_text(blank, text):
-    from analysis.nlp import doc_text, span_text
+    from analysis.extract.nlp import doc_text, span_text
 
     doc = blank[0](text)
     assert doc_text(doc) == doc.text

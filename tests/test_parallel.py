@@ -10,8 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import cache, parallel, store
-from analysis.build import build
+from analysis.store import cache, parallel
+from analysis.store import tables as store
+from analysis.store.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
 

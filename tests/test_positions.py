@@ -15,7 +15,7 @@ from analysis.query.positions import (
     position_matrix,
     positions_over_time,
 )
-from analysis.schema import TABLES, conform, empty_table
+from analysis.store.schema import TABLES, conform, empty_table
 
 # (article, sentence, actor, topic, stance)
 STATEMENTS = [

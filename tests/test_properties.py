@@ -22,11 +22,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from analysis import schema, store
-from analysis.build import build
-from analysis.clean import clean_text
-from analysis.ingest import MIN_WORDS, article_id, read_corpus
-from analysis.pipeline import Resources
+from analysis.extract.pipeline import Resources
+from analysis.ingest.clean import clean_text
+from analysis.ingest.corpus import MIN_WORDS, article_id, read_corpus
+from analysis.store import schema
+from analysis.store import tables as store
+from analysis.store.build import build
 
 settings.register_profile(
     "parley",

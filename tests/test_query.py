@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 
 import analysis.query as aq
-from analysis import corrections, schema, store, views
-from analysis.build import build
-from analysis.query import Filters, Query, apply_filters, rows
+from analysis.query import Filters, Query, apply_filters, rows, views
 from analysis.query.results import arrow_frame
+from analysis.store import corrections, schema
+from analysis.store import tables as store
+from analysis.store.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
 

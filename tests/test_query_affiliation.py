@@ -7,8 +7,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import query, schema, store
+from analysis import query
 from analysis.query import Filters, apply_filters
+from analysis.store import schema
+from analysis.store import tables as store
 
 
 @pytest.fixture(scope="module")

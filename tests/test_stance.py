@@ -11,8 +11,8 @@ from types import SimpleNamespace
 import pytest
 import spacy
 
-from analysis.stance import find_statements, load_lexicon
-from analysis.stance_lexicon import match_phrases
+from analysis.extract.stance import find_statements, load_lexicon
+from analysis.extract.stance.lexicon import match_phrases
 
 ACTORS = {
     "Russia": ("Russia", "state"),
@@ -439,7 +439,7 @@ def test_lexicon_errors_name_the_file(tmp_path):
 
 def test_locate_terms_returns_roots_in_text_order(nlp):
     """Ties between candidates follow this order: it must not depend on the terms' order or set iteration."""
-    from analysis.stance_path import locate_terms
+    from analysis.extract.stance.path import locate_terms
 
     sent = list(nlp("Kyiv is ready to discuss security pacts but wants guarantees first.").sents)[0]
     forward = [t.i for t in locate_terms(sent, "security pacts; guarantees")]
@@ -449,7 +449,7 @@ def test_locate_terms_returns_roots_in_text_order(nlp):
 
 
 def test_token_forms_are_lemma_or_lower(nlp):
-    from analysis.stance_lexicon import _lemma, token_forms
+    from analysis.extract.stance.lexicon import _lemma, token_forms
 
     doc = nlp("The EU ruled the plan out, Zelenskyy said.")
     lemmas, lowers = token_forms(doc)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import schema, store
+from analysis.store import schema
+from analysis.store import tables as store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -208,7 +209,7 @@ def test_readers_during_writes_always_see_one_whole_generation(tmp_path):
 
 
 def test_build_info_line_says_when_and_how_long_or_nothing(tmp_path):
-    from analysis import views
+    from analysis.query import views
 
     assert views.build_info(tmp_path) == ""  # no tables at all
     store.write_tables({}, tmp_path / "gen", {"generated": 10})  # tables written by a script, not a build

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from analysis.temporal import Anchor, choose_year, find_timexes, resolve
+from analysis.extract.time.expressions import Anchor, choose_year, find_timexes, resolve
 
 
 def resolved(

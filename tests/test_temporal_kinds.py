@@ -6,7 +6,7 @@ anchor day itself, ISO weeks that belong to the next or the previous year.
 
 import pytest
 
-from analysis.temporal import Anchor, find_timexes, resolve
+from analysis.extract.time.expressions import Anchor, find_timexes, resolve
 
 
 def values(text: str, published: str | None, tense: str | None = None) -> list[tuple]:

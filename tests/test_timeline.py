@@ -5,9 +5,15 @@ from datetime import date
 import pytest
 import spacy
 
-from analysis.timeline import clause_tense, find_events, find_time_expressions, infer_published, scan
-from analysis.timeline_dating import elapsed_estimate, load_anchors
-from analysis.timeline_stated import dateline_date, find_dateline, header_date, stated_date_line
+from analysis.extract.time.dating import elapsed_estimate, load_anchors
+from analysis.extract.time.events import (
+    clause_tense,
+    find_events,
+    find_time_expressions,
+    infer_published,
+    scan,
+)
+from analysis.extract.time.stated import dateline_date, find_dateline, header_date, stated_date_line
 
 
 @pytest.fixture(scope="module")

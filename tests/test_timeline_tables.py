@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from analysis.query.timeline import actor_first_last, coverage_over_time, events_in_order, events_per_actor
-from analysis.schema import conform
+from analysis.store.schema import conform
 
 
 def _event(eid, aid, sid, date, precision, actors, topics="", background=False):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from analysis.topics import compile_terms, load_taxonomy, normalise, tag_topics, topic_terms
+from analysis.extract.topics import compile_terms, load_taxonomy, normalise, tag_topics, topic_terms
 
 
 @pytest.fixture(scope="module")
@@ -262,7 +262,7 @@ def _plain_alternation(parts):
 )
 def test_compiled_terms_match_like_the_plain_alternation(monkeypatch, terms):
     """The faster regex of `compile_terms` finds exactly what `(?<!\\w)(?:a|b|...)(?!\\w)` finds."""
-    from analysis import topics
+    from analysis.extract import topics
 
     fast = compile_terms(terms)
     monkeypatch.setattr(topics, "word_start_alternation", _plain_alternation)
@@ -277,7 +277,7 @@ def test_compiled_terms_match_like_the_plain_alternation(monkeypatch, terms):
 
 
 def test_literal_head():
-    from analysis.topics import _literal_head
+    from analysis.extract.topics import _literal_head
 
     assert _literal_head("cease fire") == ("c", "ease fire")
     assert _literal_head("\\-x") == ("\\-", "x")

@@ -9,7 +9,7 @@ import time
 import pandas as pd
 import pytest
 
-from analysis.uploads import METADATA_FILE, RESERVED, sanitize_name, save_uploads
+from analysis.ingest.uploads import METADATA_FILE, RESERVED, sanitize_name, save_uploads
 
 TEXT = b"Negotiators met in Geneva on Monday to discuss a ceasefire, officials said."
 

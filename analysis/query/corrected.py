@@ -1,5 +1,5 @@
 """The statements with the analyst's corrections applied, inside DuckDB: the automatic statements, with only
-the rows a correction touches read into pandas and corrected by `analysis.corrections.apply_corrections`
+the rows a correction touches read into pandas and corrected by `analysis.store.corrections.apply_corrections`
 (the one implementation of corrections), so a correction and its undo show at the next query."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import schema
 from analysis.query.results import sql_list
+from analysis.store import schema
 
 log_ = logging.getLogger("parley.query")
 
@@ -31,7 +31,7 @@ def define_statements(con, path: Path | None) -> None:
     if path is None or not path.exists():
         con.execute(plain)
         return
-    from analysis import corrections as corr
+    from analysis.store import corrections as corr
 
     try:
         log = corr.load_corrections(path)

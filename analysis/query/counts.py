@@ -1,6 +1,6 @@
 """Actor-mention and topic count tables: tidy long frames, counted by DuckDB.
 
-Every function takes the tables (a dict of frames as `analysis.store.load_tables` returns them), a data
+Every function takes the tables (a dict of frames as `analysis.store.tables.load_tables` returns them), a data
 folder or a `Query`, and the dashboard's filters as keyword arguments (`actors=(), affiliations=(),
 topics=(), sources=(), start=None, end=None, search=""`, the semantics of `analysis.query.filters`).
 Inputs are never mutated.

@@ -27,11 +27,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import schema
 from analysis.query import corrected
 from analysis.query import sql as query_sql
 from analysis.query.filters import Filters
 from analysis.query.results import arrow_frame, params, pool, sql_list
+from analysis.store import schema
 
 log_ = logging.getLogger("parley.query")
 PREPARED = 16  # filter sets whose key sets a Query keeps
@@ -376,7 +376,7 @@ def as_query(source: Source) -> Query:
 def apply_filters(
     tables: Mapping[str, pd.DataFrame], filters: Filters | None = None
 ) -> dict[str, pd.DataFrame]:
-    """The rows of each table of `tables` (those of `analysis.schema`) that `filters` keep, conformed to
+    """The rows of each table of `tables` (those of `analysis.store.schema`) that `filters` keep, conformed to
     the table contract, in their order; `problems` is never filtered."""
     q = Query(tables)
     return {name: q.filtered(name, filters) for name in tables if name in schema.TABLES}

@@ -19,11 +19,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis import schema
 from analysis.query import sql as query_sql
 from analysis.query.engine import Query, Source, as_query
 from analysis.query.filters import Filters
 from analysis.query.results import check_level, distinct_articles, params, sorted_by, to_filters, typed
+from analysis.store import schema
 
 FREQS = ("W", "M")  # weeks starting Monday, calendar months
 POLAR = ("support", "oppose")

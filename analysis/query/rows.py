@@ -23,10 +23,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import schema, views
+from analysis.query import views
 from analysis.query.engine import Query, Source, as_query
 from analysis.query.filters import Filters
 from analysis.query.results import to_filters
+from analysis.store import schema
 
 META = ["title", "source", "published", "url"]
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis import schema
 from analysis.query.filters import Filters
+from analysis.store import schema
 
 SQL_TYPES = {
     "string": "VARCHAR",

@@ -8,7 +8,7 @@ from pathlib import Path
 def article_count(folder: Path | str) -> int:
     """Articles in the data folder: from the manifest's counts, else the Parquet file's metadata (no
     table is read)."""
-    from analysis import store
+    from analysis.store import tables as store
 
     counts = store.read_manifest(Path(folder)).get("counts") or {}
     if isinstance(counts.get("articles"), int):

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import schema
 from analysis.query import sql as query_sql
 from analysis.query.engine import Source, as_query
 from analysis.query.results import first_articles, params, to_filters, typed
+from analysis.store import schema
 
 COVERAGE_BY = ("source", "actor", "topic")
 FREQUENCIES = {"D": "day", "W": "week (Monday to Sunday)"}

@@ -3,7 +3,7 @@ click a bar to read that actor's sentences."""
 
 import streamlit as st
 
-from analysis import views
+from analysis.query import views
 from dashboard import charts, state, ui
 
 ctx = state.context()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from analysis import settings
-from analysis.uploads import ALLOWED_SUFFIXES, save_uploads
+from analysis.ingest.uploads import ALLOWED_SUFFIXES, save_uploads
 from dashboard import jobs, state, ui
 
 st.title("Add articles")

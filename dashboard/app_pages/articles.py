@@ -3,7 +3,7 @@ statements and events found in it and the problems met while reading it."""
 
 import streamlit as st
 
-from analysis import views
+from analysis.query import views
 from dashboard import reader, state, ui
 
 PICKER_ROWS = 2000  # the newest articles offered in the picker; the filters narrow them

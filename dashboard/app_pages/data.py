@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analysis import schema
+from analysis.store import schema
 from dashboard import charts, downloads, state, ui
 
 SHOWN_ROWS = 1000

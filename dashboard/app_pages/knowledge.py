@@ -1,6 +1,6 @@
 """Knowledge: help write the actors (the user's knowledge file) and the taxonomy of a new corpus.
 
-Wiring only: the suggestions and edits are `analysis.knowledge_actors` and `analysis.knowledge_topics`.
+Wiring only: the suggestions and edits are `analysis.knowledge.actors` and `analysis.knowledge.topics`.
 """
 
 import os
@@ -9,9 +9,10 @@ from pathlib import Path
 import streamlit as st
 import yaml
 
-from analysis import cache, knowledge_layers, settings
-from analysis.kb import load_kb
-from analysis.knowledge_actors import (
+from analysis import settings
+from analysis.extract import kb_layers as knowledge_layers
+from analysis.extract.kb import load_kb
+from analysis.knowledge.actors import (
     add_actor,
     mark_not_actor,
     merge_actor,
@@ -19,7 +20,8 @@ from analysis.knowledge_actors import (
     suggest_actors,
     write_knowledge,
 )
-from analysis.knowledge_topics import merge_topics, preview, rename_topic, suggest_topics, to_taxonomy
+from analysis.knowledge.topics import merge_topics, preview, rename_topic, suggest_topics, to_taxonomy
+from analysis.store import cache
 from dashboard import loaders, state, ui
 
 SHOWN = 25  # suggestions listed at once

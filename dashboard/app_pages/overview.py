@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analysis import views
+from analysis.query import views
 from dashboard import charts, state, ui
 
 ctx = state.context()

@@ -140,7 +140,7 @@ def test_add_merge_block_rebuild_and_accept_a_topic(browser, knowledge_server):
         expect(page.get_by_text("Rebuilt with the taxonomy")).to_be_visible(timeout=180_000)
         idle(page)
         no_exception(page)
-        from analysis import store
+        from analysis.store import tables as store
 
         tagged = set(store.load_tables(data)["topics"]["topic"])
         assert tagged == {saved_topics["topics"][0]["id"]}  # the new build used the accepted taxonomy

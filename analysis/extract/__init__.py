@@ -1,0 +1,1 @@
+"""extract: see docs/architecture.md."""

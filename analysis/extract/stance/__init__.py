@@ -1,0 +1,285 @@
+"""Stance detection: who takes which position on which topic, sentence by sentence.
+
+For every sentence with a topic, each stance cue of the lexicon (`analysis/data/cues.yaml`) is read in
+the dependency parse: its holder (see `stance_holder`), its scope (the cue's complements), and the
+direction toward each topic whose terms fall in that scope. The direction is the product of the cue's
+polarity, negation along the way ("does not want to give up"), nested cues ("refused to accept") and the
+topic's own polarity words ("give up land" +1 for territory, "regain Crimea" -1). Actors named in a
+sentence with a topic but no position get a `neutral` row, so analysts still find them.
+
+Example:
+    >>> lexicon = load_lexicon()
+    >>> rows = find_statements(doc, mentions, topics, lexicon, kb)   # doc from analysis.extract.nlp
+"""
+
+from __future__ import annotations
+
+from analysis.extract.nlp import span_text
+from analysis.extract.stance.candidates import (
+    Candidate,
+    action_candidates,
+    concession_candidates,
+    depth,
+    prescribed,
+    quoted_other,
+    shared,
+    stance_name,
+)
+from analysis.extract.stance.holder import Context, find_holder
+from analysis.extract.stance.lexicon import Lexicon, Match, load_lexicon
+from analysis.extract.stance.modality import hypothetical
+from analysis.extract.stance.path import (
+    SentenceCues,
+    cue_anchor,
+    cue_role,
+    cue_scope,
+    governing_negated,
+    judging_modifier,
+    locate_terms,
+    path_polarity,
+    sentence_cues,
+    temporal_term,
+)
+
+__all__ = ["find_statements", "load_lexicon", "Lexicon", "sentence_statements"]
+
+
+_MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "nn"})
+_NOUN_LEVELS = 3  # a noun cue's holder: its owner, its verb's subject, or one clause further
+
+
+def _linked_scope(match: Match, kind: str, lexicon: Lexicon):
+    """Where a position noun's content sits when the parse hangs it on the noun's verb.
+
+    `Russia's conditions remain ..., including the withdrawal ...` (subject of a linking verb: the
+    verb's complements) and `emphasizing the urgency for a ceasefire` (object: the verb's prepositional
+    complements after it). Returns (top token, token ids) or (None, empty set).
+    """
+    head = match.head
+    if kind != "attitude" or head.pos_ != "NOUN" or head.head.i == head.i:
+        return None, set()
+    verb = head.head
+    if head.dep_ == "nsubj" and verb.lemma_.lower() in lexicon.linking_verbs:
+        return verb, cue_scope(match, verb, "verb", lexicon)
+    if head.dep_ == "dobj":
+        preps = [
+            c
+            for c in verb.children
+            if c.dep_ == "prep" and c.i > head.i and c.lower_ in lexicon.complement_preps
+        ]
+        return verb, {t.i for p in preps for t in p.subtree}
+    return None, set()
+
+
+def _loose_judgement(head, kind: str) -> bool:
+    """An evaluative noun judges only as a predicate ("sanctions are a mistake", "sees it as a
+    precondition"), not as a plain noun ("the mistake of the summit was ...")."""
+    if kind != "evaluative" or head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    predicate = head.dep_ in ("attr", "oprd", "acomp", "appos")
+    return not (predicate or (head.dep_ == "pobj" and head.head.lower_ == "as"))
+
+
+def _relative_object(anchor, kind: str):
+    """`demands that Russia had rejected, including the deployment of troops`, `the plan Kyiv rejected`:
+    a cue verb in a relative clause whose object is the antecedent is about the antecedent's phrase.
+    Returns (antecedent, its token ids outside the relative clause) or (None, empty set)."""
+    if kind != "verb" or anchor.dep_ not in ("relcl", "acl") or anchor.pos_ != "VERB":
+        return None, set()
+    kids = list(anchor.children)
+    own_subject = any(c.dep_ == "nsubj" and c.lower_ not in ("that", "which", "who") for c in kids)
+    objects = [c for c in kids if c.dep_ == "dobj"]
+    if not own_subject or any(o.lower_ not in ("that", "which") for o in objects):
+        return None, set()
+    antecedent = anchor.head
+    inner = {t.i for t in anchor.subtree}
+    return antecedent, {t.i for t in antecedent.subtree} - inner
+
+
+def _candidate(match, kind, anchor, term, topic, holder, sc, ctx, negated) -> Candidate | None:
+    reported = kind == "attribution"
+    path = path_polarity(term, anchor, match, topic, sc, ctx, reported=reported, holder=holder.actor)
+    # a reported clause needs a polar word beyond the term itself: "a foreign contingent would be a target"
+    if path.blocked or (reported and not (len(path.words) > path.own and path.committed)):
+        return None
+    own = sc.concessions.get(topic, {}).get(match.head.i)  # "freeze the conflict" for a ceasefire
+    base = 1 if reported else own.cue.polarity if own is not None else match.cue.polarity
+    stance = base * path.polarity * (-1 if negated else 1)
+    cue = " ".join(["not"] * negated + [t.text for t in match.tokens] + list(path.words))
+    conf = ctx.lexicon.conf(kind) * holder.factor
+    return Candidate(holder.actor, topic, stance_name(stance), round(conf, 3), cue, depth(anchor))
+
+
+def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx: Context) -> list[Candidate]:
+    kind = cue_role(match)
+    if kind == "none" or _loose_judgement(match.head, kind):
+        return []
+    if match.head.dep_ in _MODIFIER_DEPS and not judging_modifier(match.head, kind):
+        return []  # "the proposed sanctions", "an unacceptable deal": a description, not a position taken
+    anchor = cue_anchor(match, kind)
+    negated = governing_negated(match, anchor, ctx.lexicon)
+    if (kind == "attribution" and negated) or hypothetical(anchor, ctx.lexicon):
+        return []
+    if prescribed(anchor):
+        return []  # "the EU should stop blocking": the speaker's demand on the EU (see attribution)
+    levels = _NOUN_LEVELS if anchor.pos_ in ("NOUN", "PROPN") else 8
+    holder = find_holder(anchor, ctx, skip_subject=kind == "evaluative", levels=levels)
+    if holder is None or quoted_other(anchor, holder, ctx):
+        return []
+    scope = cue_scope(match, anchor, kind, ctx.lexicon)
+    linked, wide = _linked_scope(match, kind, ctx.lexicon)
+    if not wide:
+        linked, wide = _relative_object(anchor, kind)
+    out = []
+    for topic, roots in terms.items():
+        inside = sorted((r for r in roots if r.i in scope), key=depth)
+        top = anchor
+        if not inside:
+            inside, top = sorted((r for r in roots if r.i in wide), key=depth), linked
+        cand = _candidate(match, kind, top, inside[0], topic, holder, sc, ctx, negated) if inside else None
+        if cand is not None:
+            out.append(cand)
+    return shared(out, holder)
+
+
+def _anaphor_candidates(sent, sc: SentenceCues, previous: list[str], ctx: Context) -> list[Candidate]:
+    """`Russia pushed for China to play a role. Zelenskyy dismissed the idea.`: a cue whose object is an
+    anaphoric noun ("the idea", "this proposal") takes a position on the previous sentence's topics."""
+    out = []
+    for match in sc.cues.values():
+        kind = cue_role(match)
+        if kind not in ("verb", "attitude") or match.head.dep_ in _MODIFIER_DEPS:
+            continue
+        anchor = cue_anchor(match, kind)
+        if hypothetical(anchor, ctx.lexicon):
+            continue
+        objects = [c for c in anchor.children if c.dep_ in ("dobj", "pobj") or c.dep_ == "prep"]
+        nouns = [o for o in objects for o in ([o] + [g for g in o.children if g.dep_ == "pobj"])]
+        anaphoric = [
+            n
+            for n in nouns
+            if n.lemma_.lower() in ctx.lexicon.anaphoric_nouns
+            and any(d.lower_ in ("the", "this", "that", "such") for d in n.children)
+            and not any(
+                d.dep_ in ("prep", "acl", "relcl", "poss", "amod", "compound", "nmod") for d in n.children
+            )
+        ]
+        holder = find_holder(anchor, ctx) if anaphoric else None
+        if holder is None:
+            continue
+        negated = governing_negated(match, anchor, ctx.lexicon)
+        stance = stance_name(match.cue.polarity * (-1 if negated else 1))
+        conf = ctx.lexicon.conf(kind) * ctx.lexicon.conf("anaphor") * holder.factor
+        cue = " ".join(["not"] * negated + [t.text for t in match.tokens] + [anaphoric[0].text])
+        out += shared(
+            [Candidate(holder.actor, t, stance, round(conf, 3), cue, depth(anchor)) for t in previous],
+            holder,
+        )
+    return out
+
+
+def _best(cands: list[Candidate]) -> dict[tuple[str, str], Candidate]:
+    """One candidate per (actor, topic): the outermost cue (it composes the nested ones), then the surest."""
+    best: dict[tuple[str, str], Candidate] = {}
+    for c in sorted(cands, key=lambda c: (c.depth, -c.confidence)):
+        best.setdefault((c.actor, c.topic), c)
+    return best
+
+
+def _sentence_terms(sent, topic_rows: list[dict], lexicon: Lexicon) -> tuple[list[str], dict[str, list]]:
+    topic_ids = list(dict.fromkeys(str(t["topic"]) for t in topic_rows))
+    terms: dict[str, list] = {t: [] for t in topic_ids if t not in lexicon.topic_only}
+    for row in topic_rows:
+        if str(row["topic"]) in terms:
+            roots = locate_terms(sent, row.get("terms", ""))
+            terms[str(row["topic"])] += [r for r in roots if not temporal_term(r, lexicon)]
+    return topic_ids, terms
+
+
+def sentence_statements(
+    sent,
+    sid: int,
+    topic_rows: list[dict],
+    sent_mentions: list[dict],
+    ctx: Context,
+    previous: list[str] = (),
+    *,
+    parsed: bool = True,
+) -> list[dict]:
+    """Statement rows of one sentence: positions found by cues, then `neutral` for the other pairs.
+
+    Args:
+        previous: topics the previous sentence's positions were about (for "dismissed the idea").
+        parsed: False when the doc has no dependency parse: only neutral rows are possible.
+    """
+    topic_ids, terms = _sentence_terms(sent, topic_rows, ctx.lexicon)
+    best: dict[tuple[str, str], Candidate] = {}
+    if parsed:
+        sc = sentence_cues(sent, ctx.lexicon, terms)
+        cands = [c for m in sc.cues.values() for c in _cue_candidates(m, terms, sc, ctx)]
+        cands += [c for t, roots in terms.items() for c in concession_candidates(t, roots, sc, ctx)]
+        cands += [c for t, roots in terms.items() for c in action_candidates(t, roots, sc, ctx)]
+        best = {k: c for k, c in _best(cands).items() if c.stance != "neutral"}
+    if parsed and not best and previous:
+        best = {k: c for k, c in _best(_anaphor_candidates(sent, sc, list(previous), ctx)).items()}
+    evidence = span_text(sent)
+    rows = [_row(sid, c.actor, c.topic, c.stance, c.confidence, c.cue, evidence) for c in best.values()]
+    conf = ctx.lexicon.conf("neutral")
+    for actor in dict.fromkeys(str(m["actor"]) for m in sent_mentions):
+        rows += [
+            _row(sid, actor, t, "neutral", conf, "", evidence) for t in topic_ids if (actor, t) not in best
+        ]
+    return rows
+
+
+def _row(sid: int, actor: str, topic: str, stance: str, confidence: float, cue: str, evidence: str) -> dict:
+    return {
+        "sentence_id": sid,
+        "actor": actor,
+        "topic": topic,
+        "stance": stance,
+        "confidence": float(confidence),
+        "cue": cue,
+        "evidence": evidence,
+    }
+
+
+def find_statements(doc, mentions: list[dict], topics: list[dict], lexicon: Lexicon | None = None, kb=None):
+    """Statements of one document: at most one row per (sentence, actor, topic).
+
+    Args:
+        doc: the parsed article (`sentence_id` indexes `list(doc.sents)`).
+        mentions: actor mention rows of the same doc (keys sentence_id, actor, actor_type, start_char, ...).
+        topics: topic rows of the same doc (keys sentence_id, topic, terms).
+        lexicon: from `load_lexicon`; the default file when None.
+        kb: the actor knowledge base (optional): people's gender helps resolve he/she.
+
+    Returns:
+        Row dicts with keys sentence_id, actor, topic, stance, confidence, cue, evidence.
+    """
+    lexicon = lexicon or load_lexicon()
+    ctx = Context.build(doc, mentions, lexicon, kb)
+    by_sent: dict[int, list[dict]] = {}
+    for row in topics:
+        by_sent.setdefault(int(row["sentence_id"]), []).append(row)
+    mentions_by_sent: dict[int, list[dict]] = {}
+    for m in mentions:
+        mentions_by_sent.setdefault(int(m["sentence_id"]), []).append(m)
+    parsed = doc.has_annotation("DEP")  # without a parser (blank fallback model) only neutral rows
+    rows: list[dict] = []
+    previous: list[str] = []
+    for sid, sent in enumerate(ctx.sents):
+        if sid not in by_sent and not previous:
+            continue
+        sent_rows = sentence_statements(
+            sent,
+            sid,
+            by_sent.get(sid, []),
+            mentions_by_sent.get(sid, []),
+            ctx,
+            previous if parsed else (),
+            parsed=parsed,
+        )
+        rows += sent_rows
+        previous = list(dict.fromkeys(r["topic"] for r in sent_rows if r["stance"] != "neutral"))
+    return rows

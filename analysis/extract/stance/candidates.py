@@ -1,0 +1,144 @@
+"""Stance candidates of one clause, and the clause tests they share with `analysis.extract.stance`.
+
+A candidate is one possible statement (holder, topic, direction) with the cue that decided it. Besides the
+cues read in `analysis.extract.stance`, a topic's own polar verb makes a candidate when its subject
+is an actor:
+negated as a refusal ("Ukraine will not cede land"), or, for the lexicon's `action_topics`, done as a deed
+("the EU adopted new sanctions").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from analysis.extract.stance.holder import SPEAKER_PRONOUNS, Context, find_holder, in_quote, quote_speaker
+from analysis.extract.stance.modality import hypothetical
+from analysis.extract.stance.path import SentenceCues, is_negated, path_polarity
+
+_PRESCRIPTIVE = frozenset({"should", "must", "ought"})
+
+
+def depth(tok) -> int:
+    return sum(1 for _ in tok.ancestors)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    actor: str
+    topic: str
+    stance: str
+    confidence: float
+    cue: str
+    depth: int
+
+
+def shared(cands: list[Candidate], holder) -> list[Candidate]:
+    """The same candidates for each actor coordinated with the holder ("Starmer and Macron pledged")."""
+    return cands + [replace(c, actor=other) for other in holder.also for c in cands]
+
+
+def stance_name(polarity: int) -> str:
+    return "support" if polarity > 0 else "oppose" if polarity < 0 else "neutral"
+
+
+def prescribed(anchor) -> bool:
+    """`X should stop blocking`, `X must accept`: said of X by someone else (not "we must")."""
+    clause = [anchor]
+    while clause[-1].dep_ == "xcomp" and clause[-1].head.i != clause[-1].i:
+        clause.append(clause[-1].head)  # "should stop blocking": the modal sits on the governing verb
+    kids = [c for tok in clause for c in tok.children]
+    aux = [c for c in kids if c.dep_ == "aux" and c.lower_ in _PRESCRIPTIVE]
+    return bool(aux) and not any(c.dep_ == "nsubj" and c.lower_ in SPEAKER_PRONOUNS for c in kids)
+
+
+def quoted_other(anchor, holder, ctx: Context) -> bool:
+    """`"... the Kremlin's lack of commitment to peace," Bessent said`: inside a quote, another actor's
+    attitude noun is the speaker's characterisation of it, not that actor's stated position."""
+    if holder.how != "possessive" or not in_quote(anchor):
+        return False
+    speaker = quote_speaker(anchor, ctx)
+    return speaker is not None and holder.actor not in (speaker.actor, ctx.affiliation.get(speaker.actor))
+
+
+def _past(verb) -> bool:
+    """`China has never sent troops`, `Russia did not withdraw`: a past event, not a stated position."""
+    aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if any(c.tag_ == "MD" for c in aux):
+        return False
+    perfect = any(c.lemma_.lower() == "have" for c in aux)
+    return perfect or verb.tag_ == "VBD" or any(c.tag_ == "VBD" for c in aux)
+
+
+def _main_clause(verb):
+    """The root a verb heads or is coordinated with, else None."""
+    while verb.dep_ == "conj" and verb.head.i != verb.i:
+        verb = verb.head
+    return verb if verb.dep_ == "ROOT" else None
+
+
+def _embedded(verb, ctx: Context) -> bool:
+    """`The plan would require Ukraine to ... write into its constitution that it will never join NATO`:
+    a negated clause inside another predicate is that predicate's content, unless it is reported speech."""
+    clause = verb
+    while clause.dep_ == "conj" and clause.head.i != clause.i:
+        clause = clause.head
+    if clause.dep_ == "ROOT":
+        return False
+    attribution = {c.words[0] for cues in ctx.lexicon.cues.values() for c in cues if c.kind == "attribution"}
+    speaker = any(c.dep_ == "nsubj" for c in clause.head.children)
+    return not (clause.dep_ == "ccomp" and clause.head.lemma_.lower() in attribution and speaker)
+
+
+def concession_candidates(topic: str, roots: list, sc: SentenceCues, ctx: Context) -> list[Candidate]:
+    """`Ukraine will not cede land`: a negated topic word whose own subject is an actor."""
+    out = []
+    for match in sc.concessions.get(topic, {}).values():
+        head = match.head
+        subj = next((c for c in head.children if c.dep_ == "nsubj"), None)
+        if subj is None or not is_negated(head, ctx.lexicon) or _past(head) or _embedded(head, ctx):
+            continue
+        holder = find_holder(head, ctx)
+        inside = [r for r in roots if r.i in {t.i for t in head.subtree}]
+        if holder is None or not inside:
+            continue
+        path = path_polarity(inside[0], head, match, topic, sc, ctx, holder=holder.actor)
+        stance = -match.cue.polarity * path.polarity
+        cue = " ".join(["not", head.text] + list(path.words))
+        conf = ctx.lexicon.conf("concession") * holder.factor
+        out += shared(
+            [Candidate(holder.actor, topic, stance_name(stance), round(conf, 3), cue, depth(head))], holder
+        )
+    return out
+
+
+def action_candidates(topic: str, roots: list, sc: SentenceCues, ctx: Context) -> list[Candidate]:
+    """`The EU adopted new sanctions`, `Türkiye supplied drones to Ukraine`: an actor doing the topic's
+    polar action on a topic term takes that side (only for the lexicon's `action_topics`)."""
+    if topic not in ctx.lexicon.action_topics:
+        return []
+    out = []
+    for match in sc.concessions.get(topic, {}).values():
+        head = match.head
+        if head.pos_ != "VERB" or is_negated(head, ctx.lexicon) or _main_clause(head) is None:
+            continue  # a reported or embedded action is not the actor's deed
+        if hypothetical(head, ctx.lexicon) or prescribed(head):
+            continue
+        holder = find_holder(head, ctx, levels=1)
+        inside = [r for r in roots if r.i != head.i and r.i in {t.i for t in head.subtree}]
+        if holder is None or not inside:
+            continue
+        path = path_polarity(inside[0], head, match, topic, sc, ctx, holder=holder.actor)
+        if path.blocked or path.words:
+            continue  # only its own object: "gave up arms in exchange for integrity" is not about land
+        stance = match.cue.polarity
+        conf = ctx.lexicon.conf("action") * holder.factor
+        cand = Candidate(
+            holder.actor,
+            topic,
+            stance_name(stance),
+            round(conf, 3),
+            " ".join([head.text, *path.words]),
+            depth(head),
+        )
+        out += shared([cand], holder)
+    return out

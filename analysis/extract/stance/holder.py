@@ -1,0 +1,318 @@
+"""Who holds a position: the actor a stance cue belongs to, found in the dependency parse.
+
+Rules, tried from the cue upward through its governing clauses:
+- the agent of a passive ("deemed impossible by Trump" -> Trump);
+- the subject of the cue verb, of the copula of an attitude adjective ("Putin is willing to"), or of the
+  clause a cue is embedded in ("Lavrov warned that a deployment would be unacceptable" -> Lavrov);
+  "according to Trump, Putin indicated ..." is Putin's because Putin is the subject;
+- the owner of a possessive ("Ukraine's demand for") or the state of a group noun ("European allies");
+- a relative pronoun's antecedent ("allies that are ready" -> the allies);
+- a pronoun, resolved to the nearest preceding compatible actor (person for he/she, else a state or
+  organisation), preferring subjects of earlier sentences;
+- inside a quotation, the speaker named by an attribution verb outside it.
+A non-actor subject stops the search: "the proposal calls for a ceasefire" has no holder.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from analysis.extract.nlp import doc_text, span_text
+from analysis.extract.stance.lexicon import Lexicon
+
+PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers"})
+GROUP_PRONOUNS = frozenset({"it", "its", "they", "them", "their"})
+SPEAKER_PRONOUNS = frozenset({"i", "me", "my", "we", "us", "our"})
+RELATIVE_PRONOUNS = frozenset({"that", "who", "which", "whom"})
+# a quotation, closed in the sentence or running to its end (the closing mark often lands in the next one)
+_QUOTE = re.compile(r"[“\"«]([^”\"»]{2,})(?:[”\"»]|$)")
+_SUBORDINATORS = frozenset({"once", "when", "whenever", "after", "before", "until", "unless", "if"})
+_LOOKBACK = 2  # sentences searched back for a pronoun's antecedent
+_MAX_LEVELS = 8
+_TIME_NOUNS = frozenset({"time", "second", "minute", "hour", "day", "week", "month", "year", "decade"})
+
+
+@dataclass(frozen=True)
+class Holder:
+    """The actor holding a position, with how it was found and how far that lowers confidence."""
+
+    actor: str
+    factor: float
+    how: str
+    also: tuple[str, ...] = ()  # actors coordinated with it ("Starmer and Macron pledged")
+
+
+@dataclass
+class Context:
+    """Per-document lookups shared by every sentence."""
+
+    doc: object
+    sents: list
+    mentions: list[dict]
+    actor_at: dict[int, dict]
+    lexicon: Lexicon
+    gender: dict[str, str]
+    affiliation: dict[str, str]
+
+    @classmethod
+    def build(cls, doc, mentions: list[dict], lexicon: Lexicon, kb=None) -> Context:
+        ordered = sorted(mentions, key=lambda m: (int(m["start_char"]), -int(m["end_char"])))
+        actor_at: dict[int, dict] = {}
+        for m in ordered:
+            span = doc.char_span(int(m["start_char"]), int(m["end_char"]), alignment_mode="expand")
+            for tok in span or ():
+                actor_at.setdefault(tok.i, m)
+        gender = {}
+        for name in {str(m["actor"]) for m in ordered if _is_person(m)}:
+            entry = kb.get(name) if kb is not None and hasattr(kb, "get") else None
+            gender[name] = str(getattr(entry, "gender", "") or "")
+        affiliation = {str(m["actor"]): str(m.get("affiliation") or "") for m in ordered}
+        return cls(doc, list(doc.sents), ordered, actor_at, lexicon, gender, affiliation)
+
+
+def _mention_holder(m: dict, factor: float = 1.0, how: str = "subject") -> Holder:
+    return Holder(str(m["actor"]), factor, how)
+
+
+def _is_person(m: dict) -> bool:
+    return str(m.get("actor_type") or "") == "person"
+
+
+def _subject_mention(m: dict, ctx: Context) -> bool:
+    span = ctx.doc.char_span(int(m["start_char"]), int(m["end_char"]), alignment_mode="expand")
+    return bool(span) and span.root.dep_ in ("nsubj", "nsubjpass")
+
+
+def _compatible(m: dict, word: str, ctx: Context) -> bool:
+    if word in PERSON_PRONOUNS:
+        want = "f" if word in ("she", "her", "hers") else "m"
+        return _is_person(m) and ctx.gender.get(str(m["actor"]), "") in ("", want)
+    return not _is_person(m)
+
+
+def _governing_subject(tok, ctx: Context) -> Holder | None:
+    """`Trump told Macron that he believed ...`: a pronoun in a reported clause is first the reporter."""
+    for head in tok.ancestors:
+        for child in head.children:
+            if child.dep_ == "nsubj" and child.i < tok.i and child.i in ctx.actor_at:
+                m = ctx.actor_at[child.i]
+                if _compatible(m, tok.lower_, ctx):
+                    return _mention_holder(m, ctx.lexicon.conf("pronoun"), "pronoun")
+    return None
+
+
+def resolve_pronoun(tok, ctx: Context) -> Holder | None:
+    """The actor a personal pronoun refers to (person for he/she, matching gender when known; else a
+    state or organisation): the subject of a governing clause, else the nearest preceding actor in the
+    sentence, else the last subject (or last actor) of the previous sentences."""
+    word = tok.lower_
+    if word not in PERSON_PRONOUNS | GROUP_PRONOUNS:
+        return None
+    found = _governing_subject(tok, ctx)
+    if found:
+        return found
+    sid = tok.sent.start
+    first = ctx.sents[max(0, _sent_index(tok, ctx) - _LOOKBACK)].start
+    fits = [
+        m
+        for m in ctx.mentions
+        if _compatible(m, word, ctx) and int(m["end_char"]) <= tok.idx and _char_token(m, ctx) >= first
+    ]
+    if not fits:
+        return None
+    fits = [m for m in fits if not _in_participial(ctx.doc[_char_token(m, ctx)], tok)]
+    if not fits:
+        return None
+    same = [m for m in fits if _char_token(m, ctx) >= sid]
+    if same:
+        return _mention_holder(same[-1], ctx.lexicon.conf("pronoun"), "pronoun")
+    subjects = [m for m in fits if _subject_mention(m, ctx)]
+    best = subjects[-1] if subjects else fits[-1]
+    return _mention_holder(best, ctx.lexicon.conf("pronoun"), "pronoun")
+
+
+def _in_participial(mention_tok, pronoun) -> bool:
+    """`Asked whether Putin would meet Zelenskyy, he said ...`: a name inside a subjectless clause opening
+    the pronoun's sentence is not its antecedent (that clause's understood subject is the pronoun)."""
+    for anc in mention_tok.ancestors:
+        if (
+            anc.dep_ == "advcl"
+            and anc.i < pronoun.i
+            and not any(c.dep_.startswith("nsubj") for c in anc.children)
+        ):
+            return pronoun.i not in {t.i for t in anc.subtree}
+    return False
+
+
+def same_line(a, b) -> bool:
+    """True when two tokens sit on the same line: a headline glued to a paragraph is not one clause."""
+    lo, hi = sorted((a.idx, b.idx))
+    return "\n" not in doc_text(a.doc)[lo:hi]
+
+
+def _char_token(m: dict, ctx: Context) -> int:
+    span = ctx.doc.char_span(int(m["start_char"]), int(m["end_char"]), alignment_mode="expand")
+    return span.start if span else 0
+
+
+def _sent_index(tok, ctx: Context) -> int:
+    return next(i for i, s in enumerate(ctx.sents) if s.start <= tok.i < s.end)
+
+
+def quote_spans(sent) -> list[tuple[int, int]]:
+    """Character spans (document offsets) of the quotations in a sentence."""
+    base = sent.start_char
+    return [(base + m.start(), base + m.end()) for m in _QUOTE.finditer(span_text(sent))]
+
+
+def in_quote(tok) -> bool:
+    return any(s <= tok.idx < e for s, e in quote_spans(tok.sent))
+
+
+def quote_speaker(tok, ctx: Context) -> Holder | None:
+    """The speaker of the quotation holding `tok`: the actor subject of an attribution verb outside it."""
+    spans = quote_spans(tok.sent)
+    if not any(s <= tok.idx < e for s, e in spans):
+        return None
+    attribution = {c.words[0] for cues in ctx.lexicon.cues.values() for c in cues if c.kind == "attribution"}
+    for cand in tok.sent:
+        quoted = any(s <= cand.idx < e for s, e in spans)
+        if quoted or cand.pos_ not in ("VERB", "AUX") or cand.lemma_.lower() not in attribution:
+            continue
+        for child in cand.children:
+            if child.dep_ == "nsubj":
+                found = nominal_actor(child, ctx, quoted_ok=False)
+                if found:
+                    return Holder(found.actor, found.factor, "quote")
+    return None
+
+
+def _group_actor(tok, ctx: Context) -> dict | None:
+    """`European allies`, `Ukrainian officials`: the actor named by a group noun's modifier."""
+    if tok.lemma_.lower() not in ctx.lexicon.group_nouns and tok.lower_ not in ctx.lexicon.group_nouns:
+        return None
+    for child in tok.children:
+        if child.dep_ in ("amod", "compound", "nmod") and child.i in ctx.actor_at:
+            return ctx.actor_at[child.i]
+    return None
+
+
+def owner(tok, ctx: Context) -> Holder | None:
+    """The actor owning a noun: `Ukraine's demand`, `the Russian demand`, `a U.S. offer`."""
+    for child in tok.children:
+        if child.dep_ == "poss":
+            found = nominal_actor(child, ctx)
+            if found:
+                return Holder(found.actor, found.factor, "possessive")
+    return None
+
+
+def nominal_actor(tok, ctx: Context, quoted_ok: bool = True) -> Holder | None:
+    """The actor a noun phrase (given by its head token) stands for, or None."""
+    if tok.i in ctx.actor_at:
+        return _mention_holder(ctx.actor_at[tok.i])
+    for child in tok.children:
+        # "Russia's foreign affairs adviser, Yuri Ushakov": the named person
+        if child.dep_ == "appos" and child.i in ctx.actor_at:
+            return _mention_holder(ctx.actor_at[child.i])
+    if tok.dep_ == "appos" and tok.head.i in ctx.actor_at:
+        return _mention_holder(ctx.actor_at[tok.head.i])  # "Türkiye, a NATO member that has refused ..."
+    word = tok.lower_
+    if word in RELATIVE_PRONOUNS and tok.head.dep_ == "relcl":
+        found = nominal_actor(tok.head.head, ctx)
+        person = found is not None and ctx.gender.get(found.actor) is not None
+        # "which" never stands for a person ("the plan Trump unveiled with Netanyahu, which calls for")
+        return None if word == "which" and person else found
+    if word in SPEAKER_PRONOUNS:
+        return quote_speaker(tok, ctx) if quoted_ok else None
+    if tok.pos_ == "PRON":
+        return resolve_pronoun(tok, ctx)
+    group = _group_actor(tok, ctx)
+    if group:
+        return _mention_holder(group, 1.0, "group")
+    return None
+
+
+def _agent(tok, ctx: Context) -> Holder | None:
+    for child in tok.children:
+        if child.dep_ == "agent":
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    found = nominal_actor(obj, ctx)
+                    return Holder(found.actor, found.factor, "agent") if found else None
+    return None
+
+
+def _object_control(tok, ctx: Context) -> bool:
+    """`convince him to hold off`: an xcomp whose head has an object is that object's, not the subject's;
+    a span of time is no controller ("spent weeks championing" keeps its subject)."""
+    if tok.head.lemma_.lower() in ctx.lexicon.causative_verbs and any(
+        c.dep_ == "nsubj" for c in tok.head.children
+    ):
+        return False  # "Putin urged Trump to hold off": the one urging (named right there) holds it
+    return tok.dep_ == "xcomp" and any(
+        c.dep_ in ("dobj", "dative")
+        and c.ent_type_ not in ("DATE", "TIME")
+        and c.lemma_.lower() not in _TIME_NOUNS
+        for c in tok.head.children
+    )
+
+
+def _subject_holder(subj, ctx: Context, factor: float) -> Holder | None:
+    """The actor of a subject, with its coordinated actors; "Ukraine's allies" are not Ukraine, and "no
+    country" is nobody."""
+    if any(c.dep_ in ("det", "neg") and c.lower_ in ("no", "neither") for c in subj.children):
+        return None
+    found = nominal_actor(subj, ctx)
+    if found is None and subj.lemma_.lower() not in ctx.lexicon.relational_nouns:
+        found = owner(subj, ctx)
+    if found is None:
+        return None
+    also = [nominal_actor(c, ctx) for c in subj.conjuncts]
+    names = tuple(dict.fromkeys(h.actor for h in also if h is not None and h.actor != found.actor))
+    return Holder(found.actor, found.factor * factor, found.how, names)
+
+
+def _stops_climb(tok, ctx: Context) -> bool:
+    """Clauses whose holder is not the main clause's: conditions ("once a ceasefire is agreed") and
+    object-controlled complements ("convince him to hold off"). A subjectless participle keeps the main
+    subject ("Türkiye, while refusing to join sanctions, ..."), unless it is a condition ("if elected")."""
+    kids = list(tok.children)
+    if tok.dep_ == "advcl" and any(c.dep_ == "mark" or c.lower_ in _SUBORDINATORS for c in kids):
+        participle = tok.tag_ in ("VBG", "VBN") and not any(c.dep_.startswith("nsubj") for c in kids)
+        return not participle or any(c.lower_ in ("if", "unless", "once") for c in kids)
+    return _object_control(tok, ctx)
+
+
+def find_holder(
+    anchor, ctx: Context, *, skip_subject: bool = False, levels: int = _MAX_LEVELS
+) -> Holder | None:
+    """The actor holding the position expressed at `anchor`, climbing through governing clauses.
+
+    Args:
+        anchor: the cue's anchor token (the verb, the copula of an adjective, or the cue noun).
+        ctx: the document context.
+        skip_subject: True for evaluative cues, whose subject is the thing judged, not the judge.
+        levels: how many tokens up the search may go (a noun cue's holder is near it: its owner or the
+            subject of its verb, "Russia made demands", not whoever governs that clause).
+    """
+    tok, came_from, factor = anchor, None, 1.0
+    for level in range(levels):
+        if not same_line(tok, anchor):
+            return None
+        found = _agent(tok, ctx)
+        if found:
+            return Holder(found.actor, found.factor * factor, found.how)
+        subjects = [c for c in tok.children if c.dep_ == "nsubj" and c is not came_from]
+        if subjects and not (skip_subject and level == 0):
+            return _subject_holder(subjects[0], ctx, factor)
+        if tok.pos_ in ("NOUN", "PROPN") and (level > 0 or not skip_subject):
+            found = owner(tok, ctx)
+            if found:
+                return Holder(found.actor, found.factor * factor, found.how)
+        if tok.head.i == tok.i or _stops_climb(tok, ctx):
+            break
+        came_from, tok = tok, tok.head
+        factor *= ctx.lexicon.conf("climbed")
+    return quote_speaker(anchor, ctx)

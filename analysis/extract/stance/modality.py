@@ -1,0 +1,55 @@
+"""Whether a cue states a position at all: questions, doubts, conditions and counterfactuals.
+
+"whether Russia is ready to ...", "casts doubt on Putin's willingness", "what Europe can promise",
+"If it were serious, Russia would agree ..." put the position in question; no statement is made.
+"""
+
+from __future__ import annotations
+
+from analysis.extract.stance.lexicon import Lexicon
+
+
+def hypothetical(anchor, lexicon: Lexicon) -> bool:
+    """`whether Putin is ready to ...`, `doubt on Putin's willingness`: the position is in question."""
+    tok = anchor
+    while True:  # up through the complements that complete the clause ("ready to accept")
+        if any(c.dep_ == "mark" and c.lower_ in lexicon.hypothetical_marks for c in tok.children):
+            return True
+        if _counterfactual(tok, lexicon) or _indirect_question(tok, lexicon):
+            return True
+        if tok.dep_ not in ("xcomp", "acomp", "attr", "oprd") or tok.head.i == tok.i:
+            break
+        tok = tok.head
+    for level, tok in enumerate(anchor.ancestors):
+        if level >= 4:
+            break
+        # "doubt over X", "it is unclear whether X", or "casts doubt on X" (X hung on the verb)
+        near = [tok] + [c for c in tok.children if c.dep_ in ("dobj", "acomp", "attr")]
+        if any(_doubt(t, lexicon) for t in near):
+            return True
+    return False
+
+
+def _doubt(tok, lexicon: Lexicon) -> bool:
+    """A doubt word; as a verb only "doubt" and "question" ("Ukraine will sign" is no "sign" of doubt)."""
+    word = tok.lemma_.lower()
+    if word not in lexicon.doubt_words and tok.lower_ not in lexicon.doubt_words:
+        return False
+    return tok.pos_ != "VERB" or word in ("doubt", "question")
+
+
+def _counterfactual(tok, lexicon: Lexicon) -> bool:
+    """`If it were serious, Russia would agree to a ceasefire`: "would" under an if-clause."""
+    modal = any(c.dep_ == "aux" and c.lower_ in ("would", "could", "might") for c in tok.children)
+    return modal and any(
+        c.dep_ == "advcl" and any(m.lower_ in lexicon.hypothetical_marks for m in c.children)
+        for c in tok.children
+    )
+
+
+def _indirect_question(tok, lexicon: Lexicon) -> bool:
+    """`what Europe can actually promise Kyiv`: a wh-word object before the verb asks, it does not state."""
+    return tok.dep_ != "relcl" and any(
+        c.dep_ in ("dobj", "advmod") and c.i < tok.i and c.lower_ in lexicon.question_words
+        for c in tok.children
+    )

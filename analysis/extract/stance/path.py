@@ -1,0 +1,375 @@
+"""Reading a stance cue in the parse: its kind, anchor and scope, negation, and the polarity of the path
+from a topic term up to the cue ("does not want to give up any territory" = want x not x give up).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from analysis.extract.nlp import doc_text, span_text
+from analysis.extract.stance.holder import Context, nominal_actor
+from analysis.extract.stance.lexicon import Lexicon, Match, match_phrases
+
+# Dependants that are not a verb's complement: they never carry what the cue is about.
+_NOT_SCOPE = frozenset(
+    {
+        "nsubj",
+        "csubj",
+        "csubjpass",
+        "advcl",
+        "conj",
+        "cc",
+        "punct",
+        "mark",
+        "aux",
+        "auxpass",
+        "neg",
+        "advmod",
+        "npadvmod",
+        "parataxis",
+        "intj",
+        "expl",
+        "agent",
+        "preconj",
+        "meta",
+    }
+)
+_COPULA_DEPS = frozenset({"acomp", "attr", "oprd"})
+
+
+def cue_role(match: Match) -> str:
+    """The cue's kind, corrected by part of speech: an "offer" that is a noun is an attitude."""
+    kind, pos = match.cue.kind, match.head.pos_
+    if kind == "verb" and pos in ("NOUN", "PROPN", "ADJ"):
+        # a phrasal verb's noun is another word: "hold a call on the plan" is no "call on"
+        return "none" if len(match.cue.words) > 1 else "attitude"
+    if kind == "attitude" and pos == "VERB":
+        return "verb"
+    return kind
+
+
+def cue_anchor(match: Match, kind: str):
+    """The token whose clause the cue speaks for: the copula of an adjective, the verb of a particle."""
+    head = match.head
+    if head.pos_ == "ADP" and head.head.i != head.i:
+        return head.head
+    if kind in ("attitude", "evaluative") and head.pos_ == "ADJ" and head.dep_ in _COPULA_DEPS:
+        return head.head
+    if kind == "evaluative" and head.dep_ in _COPULA_DEPS:
+        return head.head  # "sanctions are a mistake": the copula, whose subject is judged
+    if judging_modifier(head, kind):
+        return head.head.head  # "the sanctions were an unfriendly act"
+    return head
+
+
+def judging_modifier(head, kind: str) -> bool:
+    """An evaluative adjective on the predicate noun of a copula ("X was an unfriendly act") judges X."""
+    return kind == "evaluative" and head.dep_ == "amod" and head.head.dep_ in ("attr", "acomp")
+
+
+def _complement(child, lexicon: Lexicon) -> bool:
+    """A verb's prepositional phrase is in scope only when it says what the cue is about ("insist on")."""
+    return child.dep_ != "prep" or child.lower_ in lexicon.complement_preps
+
+
+def cue_scope(match: Match, anchor, kind: str, lexicon: Lexicon) -> set[int]:
+    """Token ids the cue is about: its complements (for nouns, the subtree; for judged subjects, all)."""
+    matched = {t.i for t in match.tokens}
+    if kind == "evaluative":
+        kids = [c for c in anchor.children if c.dep_ not in ("advcl", "conj", "cc", "agent", "parataxis")]
+    elif anchor.pos_ in ("NOUN", "PROPN") or (anchor.pos_ == "ADJ" and anchor is match.head):
+        kids = [c for c in anchor.children if c.dep_ not in ("poss", "conj", "cc", "appos", "relcl")]
+    else:
+        kids = [c for c in anchor.children if c.dep_ not in _NOT_SCOPE and _complement(c, lexicon)]
+    ids = {t.i for kid in kids for t in kid.subtree}
+    if kind == "attitude" and match.head.pos_ == "ADJ" and match.head is not anchor:
+        ids |= {t.i for t in match.head.subtree}
+    return _same_block(ids - matched, match.head)
+
+
+def _same_block(ids: set[int], head) -> set[int]:
+    """Only tokens on the cue's own line: a headline glued to the first paragraph is not one clause."""
+    doc, sent = head.doc, head.sent
+    start = doc_text(doc).rfind("\n", sent.start_char, head.idx) + 1 or sent.start_char
+    end = doc_text(doc).find("\n", head.idx, sent.end_char)
+    end = sent.end_char if end < 0 else end
+    return {i for i in ids if start <= doc[i].idx < end}
+
+
+def _term_pattern(term: str) -> re.Pattern:
+    """Terms come normalised ("cease fire", "u s"): any run of non-word characters may stand for a space."""
+    words = [re.escape(w) for w in term.split()]
+    return re.compile(r"(?<!\w)" + r"[\W_]*".join(words) + r"(?!\w)", flags=re.IGNORECASE)
+
+
+def locate_terms(sent, terms: str) -> list:
+    """Root tokens of each occurrence of the topic's matched terms (`"a; b"`) in the sentence, in text order
+    (the order decides ties between candidates, so it must not depend on set iteration, which varies with
+    the process's hash seed)."""
+    found = []
+    text = span_text(sent)
+    for term in dict.fromkeys(t.strip() for t in str(terms or "").split(";") if t.strip()):
+        for hit in _term_pattern(term).finditer(text):
+            start, end = sent.start_char + hit.start(), sent.start_char + hit.end()
+            span = sent.doc.char_span(start, end, alignment_mode="expand")
+            if span is not None:
+                found.append((start, end, span.root))
+    return [root for _start, _end, root in sorted(found, key=lambda f: (f[0], f[1]))]
+
+
+def temporal_term(root, lexicon: Lexicon) -> bool:
+    """`troops would deploy after a ceasefire`, `a post-ceasefire force`: the term only says when."""
+    if root.dep_ == "pobj" and root.head.lower_ in lexicon.temporal_preps:
+        return True
+    before = root.doc[max(root.sent.start, root.i - 2) : root.i]
+    return any(
+        t.lower_ in lexicon.temporal_preps for t in before if t.head.i == root.head.i or t.i == root.i - 2
+    )
+
+
+def _has_no(tok, lexicon: Lexicon) -> bool:
+    return any(
+        c.dep_ in ("det", "advmod", "neg") and c.lower_ in lexicon.negators and not _contrastive(tok, c)
+        for c in tok.children
+    )
+
+
+def _contrastive(tok, neg) -> bool:
+    """`real security guarantees, not paper ones`: the "not" negates the contrasted phrase after it."""
+    return (
+        tok.pos_ in ("NOUN", "PROPN")
+        and neg.i > tok.i
+        and any(c.dep_ in ("appos", "conj", "npadvmod") and c.i > neg.i for c in tok.children)
+    )
+
+
+def is_negated(tok, lexicon: Lexicon) -> bool:
+    """True when `tok` is negated: a `neg` dependant, `no`/`never`, `without`, `rather than`, `instead of`.
+
+    A verb whose subject says "no" is negated ("no troops will be deployed"); that subject then is not,
+    so the negation counts once.
+    """
+    if any(c.dep_ == "neg" and not _contrastive(tok, c) for c in tok.children):
+        return True
+    if tok.dep_ not in ("nsubj", "nsubjpass") and _has_no(tok, lexicon):
+        return True
+    if tok.pos_ in ("VERB", "AUX") and any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON" and _has_no(c, lexicon) for c in tok.children
+    ):
+        return True
+    if tok.lower_ in ("without", "against"):
+        return True
+    prev = tok.doc[tok.i - 1] if tok.i > 0 else None
+    return prev is not None and (tok.lower_, prev.lower_) in (("than", "rather"), ("of", "instead"))
+
+
+@dataclass
+class SentenceCues:
+    """The lexicon phrases found in one sentence, by head token id."""
+
+    cues: dict[int, Match]
+    concessions: dict[str, dict[int, Match]]
+    reversals: dict[int, Match]
+    anchored: dict[int, Match]  # predicate cues (verbs, adjectives) by the token they speak for
+    term_roots: dict[int, str]  # topic term roots -> topic
+
+
+def sentence_cues(sent, lexicon: Lexicon, terms: dict[str, list]) -> SentenceCues:
+    """Every cue, topic polarity word and reversal verb of a sentence; `terms` maps topic -> term roots."""
+    cues = {m.head.i: m for m in match_phrases(sent, lexicon.cues)}
+    conc = {t: {m.head.i: m for m in match_phrases(sent, lexicon.concessions.get(t, {}))} for t in terms}
+    anchored = {}
+    for m in cues.values():
+        kind = cue_role(m)
+        if kind != "attribution" and m.head.pos_ in ("VERB", "AUX", "ADJ"):
+            anchored.setdefault(cue_anchor(m, kind).i, m)
+    roots = {r.i: t for t, rs in terms.items() for r in rs}
+    reversals = {m.head.i: m for m in match_phrases(sent, lexicon.reversals)}
+    return SentenceCues(cues, conc, reversals, anchored, roots)
+
+
+def _step_polarity(tok, below, topic: str, sc: SentenceCues, lexicon: Lexicon) -> int:
+    """The polarity one token on the path adds: a nested cue, a reversal of an aspiration, a topic word."""
+    if below == "modifier":
+        conc = sc.concessions.get(topic, {}).get(tok.i)
+        return conc.cue.polarity if conc is not None else 0
+    aspiration = below is not None and below.lemma_.lower() in lexicon.aspiration_nouns
+    stopped = below is not None and below.pos_ == "VERB" and below.dep_ in ("xcomp", "ccomp", "dobj")
+    if tok.i in sc.reversals and (aspiration or stopped):
+        return -1  # "drop its bid to join", "stop blocking the plan"
+    conc = sc.concessions.get(topic, {}).get(tok.i)
+    if conc is not None:  # topic knowledge is more specific than a general cue
+        return conc.cue.polarity
+    nested = sc.anchored.get(tok.i)
+    if nested is not None:
+        return nested.cue.polarity
+    if tok.pos_ == "NOUN" and tok.lemma_.lower() in lexicon.negating_nouns:
+        return -1
+    return 0
+
+
+def _subject_actor(tok, ctx: Context) -> str | None:
+    """The actor that is `tok`'s own subject, if any."""
+    for c in tok.children:
+        if c.dep_ == "nsubj":
+            found = nominal_actor(c, ctx)
+            if found is not None:
+                return found.actor
+    return None
+
+
+def _deontic(tok, lexicon: Lexicon) -> bool:
+    """`Ukraine would need to give up`, `Kyiv must accept`: the clause prescribes, it does not describe."""
+    words = [tok] + [c for c in tok.children if c.dep_ in ("aux", "xcomp")]
+    return any(w.lemma_.lower() in lexicon.deontic or w.lower_ in lexicon.deontic for w in words)
+
+
+def _path(term, anchor) -> list[tuple]:
+    """(token, the token below it) from the term up to, not including, the anchor; term modifiers first."""
+    # a term's modifiers count only as topic words ("ceding land"), never as cues ("proposed sanctions")
+    # ... and a participle only describes ("a revised plan", "the proposed withdrawal")
+    steps = [
+        (c, "modifier")
+        for c in term.children
+        if c.dep_ in ("amod", "compound") and c.tag_ not in ("VBN", "VBD")
+    ]
+    below, tok = None, term
+    while tok.i != anchor.i:
+        steps.append((tok, below))
+        if tok.head.i == tok.i:
+            break
+        below, tok = tok, tok.head
+    return steps
+
+
+@dataclass(frozen=True)
+class PathReading:
+    """What the way from a topic term up to a cue says.
+
+    Attributes:
+        polarity: +1 or -1, the product of nested cues, topic polarity words and negations.
+        words: the polar words met, for the `cue` column.
+        blocked: the cue does not speak for this term (another actor's nested position, another topic).
+        committed: a nested cue, a modal ("will", "would need to") or a present-tense negation was met,
+            so a reported clause states a position rather than an event.
+    """
+
+    polarity: int
+    words: tuple[str, ...]
+    blocked: bool
+    committed: bool
+    own: int = 0  # how many of `words` are only the term itself, as the subject described by a copula
+
+
+def _committed(tok, lexicon: Lexicon, negated: bool) -> bool:
+    aux = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
+    if any(c.lemma_.lower() in lexicon.modals or c.lower_ in lexicon.modals for c in aux):
+        return True
+    present = tok.tag_ in ("VBZ", "VBP") or any(c.tag_ in ("VBZ", "VBP") for c in aux)
+    return negated and present
+
+
+def conditional(tok, lexicon: Lexicon) -> bool:
+    """`Russia would respond if troops were sent`: a clause opened by "if", "unless", "once" ..."""
+    return tok.dep_ == "advcl" and any(
+        c.dep_ in ("mark", "advmod") and c.lower_ in lexicon.condition_marks for c in tok.children
+    )
+
+
+def _blocked(tok, topic: str, sc: SentenceCues, ctx: Context, reported: bool, holder: str) -> bool:
+    """True when the cue does not speak for what lies below `tok` (see `path_polarity`)."""
+    if tok.pos_ == "VERB" and tok.lemma_.lower() in ctx.lexicon.discourse_verbs:
+        return True  # talked about, not a position
+    if sc.term_roots.get(tok.i, topic) != topic:
+        return True  # the cue is about the other topic; this term only qualifies it
+    subject = _subject_actor(tok, ctx)
+    if conditional(tok, ctx.lexicon) and subject != holder:
+        return True  # a condition or a time, not what the cue is about ("if we can get this done" is)
+    other = subject is not None and subject not in (holder, ctx.affiliation.get(holder))
+    if other and tok.i in sc.anchored and not (reported and _deontic(tok, ctx.lexicon)):
+        return True  # that actor's own position, found from its own cue ("X should stop" is the speaker's)
+    # "Trump said Putin might negotiate" describes Putin; "Lavrov said Ukraine will never be a member of
+    # NATO" (a state of affairs the speaker asserts) and "... Ukraine would need to" are the speaker's
+    stative = tok.lemma_.lower() == "be" and tok.i not in sc.anchored
+    return reported and other and not stative and not _deontic(tok, ctx.lexicon)
+
+
+def path_polarity(
+    term, anchor, gov: Match, topic: str, sc: SentenceCues, ctx: Context, *, reported=False, holder: str = ""
+):
+    """Read the way from the topic term up to the cue's anchor (see `PathReading`).
+
+    Args:
+        reported: True for an attribution cue: a clause with its own actor subject on the way is that
+            actor's (blocked) unless it prescribes ("would need to") or the subject is the speaker or the
+            state the speaker acts for ("Macron said France could send troops").
+        holder: the actor the cue belongs to.
+    """
+    polarity, words, committed, own, described, term_words = 1, [], False, 0, False, 0
+    gov_ids = {t.i for t in gov.tokens}
+    for tok, below in _path(term, anchor):
+        if tok.i in gov_ids:
+            continue
+        step = _step_polarity(tok, below, topic, sc, ctx.lexicon)
+        if below == "modifier":
+            polarity, words, own = polarity * (step or 1), words + [tok.text] * bool(step), own + bool(step)
+            term_words += bool(step)
+            continue
+        if _blocked(tok, topic, sc, ctx, reported, holder) or _bare_relative(below, len(words) - term_words):
+            return PathReading(polarity, tuple(words), True, committed, own)
+        # "a foreign contingent would be a legitimate target": the term is described, not proposed
+        described = described or _copula_subject(tok, below)
+        if below is not None and below.dep_ == "conj":
+            continue  # a coordinated sibling ("withdrawal ... and recognition"), not a governor
+        if reported and _deontic(tok, ctx.lexicon):
+            words, committed = words + [tok.text], True  # "any deal must include guarantees": a demand
+        negated = is_negated(tok, ctx.lexicon)
+        if _passive_event(tok, below, step, negated) and tok.i not in sc.anchored:
+            return PathReading(polarity, tuple(words), True, committed, own)
+        committed = committed or tok.i in sc.anchored or _committed(tok, ctx.lexicon, negated)
+        if step or negated:
+            polarity *= (step or 1) * (-1 if negated else 1)
+            text = sc.anchored[tok.i].head.text if tok.i in sc.anchored else tok.text  # "ready", not "was"
+            words.append(f"not {text}" if negated else text)
+            own += below is None and not negated and tok.pos_ in ("NOUN", "PROPN")
+            term_words += below is None
+    return PathReading(polarity, tuple(words), False, committed, own if described else 0)
+
+
+def _copula_subject(tok, below) -> bool:
+    """`below` is the subject of a copula: "X would be a target", "X would have to be European"."""
+    if below is None or below.dep_ != "nsubj":
+        return False
+    return tok.lemma_.lower() == "be" or any(
+        c.dep_ == "xcomp" and c.lemma_.lower() == "be" for c in tok.children
+    )
+
+
+def _passive_event(tok, below, step: int, negated: bool) -> bool:
+    """`demanded the envoy be fired`: the term undergoes an event that is not a polar word of its topic,
+    so the cue is about that event, not the topic."""
+    passive = below is not None and not isinstance(below, str) and below.dep_ == "nsubjpass"
+    return passive and tok.pos_ == "VERB" and not step and not negated
+
+
+def _bare_relative(below, n_words: int) -> bool:
+    """`veto any sanctions package that makes the negotiations harder`: a relative clause says what the
+    cue is about only through a polar word of its own ("any deal that forces Ukraine to give up land")."""
+    return below is not None and not isinstance(below, str) and below.dep_ == "relcl" and n_words == 0
+
+
+def _lacking(tok, lexicon: Lexicon) -> bool:
+    """`the Kremlin's lack of commitment`: a cue noun under "lack of", "absence of"."""
+    return (
+        tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in lexicon.lack_nouns
+    )
+
+
+def governing_negated(match: Match, anchor, lexicon: Lexicon) -> bool:
+    head = match.head
+    return (
+        is_negated(head, lexicon)
+        or _lacking(head, lexicon)
+        or (anchor is not head and is_negated(anchor, lexicon))
+    )

@@ -1,0 +1,1 @@
+"""extract.time: see docs/architecture.md."""

@@ -1,0 +1,1 @@
+"""knowledge: see docs/architecture.md."""
