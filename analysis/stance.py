@@ -27,7 +27,7 @@ from analysis.stance_candidates import (
 )
 from analysis.stance_holder import Context, find_holder
 from analysis.stance_lexicon import Lexicon, Match, load_lexicon
-from analysis.stance_modality import hypothetical
+from analysis.stance_modality import hypothetical, is_question, not_asserted
 from analysis.stance_path import (
     SentenceCues,
     cue_anchor,
@@ -118,7 +118,7 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
         return []  # "the proposed sanctions", "an unacceptable deal": a description, not a position taken
     anchor = cue_anchor(match, kind)
     negated = governing_negated(match, anchor, ctx.lexicon)
-    if (kind == "attribution" and negated) or hypothetical(anchor, ctx.lexicon):
+    if (kind == "attribution" and negated) or hypothetical(anchor, ctx.lexicon) or not_asserted(anchor):
         return []
     if prescribed(anchor):
         return []  # "the EU should stop blocking": the speaker's demand on the EU (see attribution)
@@ -140,6 +140,20 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
         if cand is not None:
             out.append(cand)
     return shared(out, holder)
+
+
+_COMPLEMENTS = frozenset({"dobj", "xcomp", "ccomp", "prep", "attr", "oprd", "acomp", "dative", "advcl", "prt"})
+
+
+def _bare_response(match: Match, anchor, lexicon: Lexicon) -> bool:
+    """`Kyiv has refused.`, `Moscow agreed.`: a response verb with no complement of its own answers the
+    previous sentence's proposal."""
+    return (
+        anchor.pos_ == "VERB"
+        and len(match.tokens) == 1
+        and match.head.lemma_.lower() in lexicon.response_verbs
+        and not any(c.dep_ in _COMPLEMENTS for c in anchor.children)
+    )
 
 
 def _anaphor_candidates(sent, sc: SentenceCues, previous: list[str], ctx: Context) -> list[Candidate]:
@@ -164,13 +178,15 @@ def _anaphor_candidates(sent, sc: SentenceCues, previous: list[str], ctx: Contex
                 d.dep_ in ("prep", "acl", "relcl", "poss", "amod", "compound", "nmod") for d in n.children
             )
         ]
-        holder = find_holder(anchor, ctx) if anaphoric else None
-        if holder is None:
+        bare = _bare_response(match, anchor, ctx.lexicon)
+        holder = find_holder(anchor, ctx) if anaphoric or bare else None
+        if holder is None or not_asserted(anchor):
             continue
         negated = governing_negated(match, anchor, ctx.lexicon)
         stance = stance_name(match.cue.polarity * (-1 if negated else 1))
         conf = ctx.lexicon.conf(kind) * ctx.lexicon.conf("anaphor") * holder.factor
-        cue = " ".join(["not"] * negated + [t.text for t in match.tokens] + [anaphoric[0].text])
+        referent = [anaphoric[0].text] if anaphoric else []
+        cue = " ".join(["not"] * negated + [t.text for t in match.tokens] + referent)
         out += shared(
             [Candidate(holder.actor, t, stance, round(conf, 3), cue, depth(anchor)) for t in previous],
             holder,
@@ -214,6 +230,7 @@ def sentence_statements(
     """
     topic_ids, terms = _sentence_terms(sent, topic_rows, ctx.lexicon)
     best: dict[tuple[str, str], Candidate] = {}
+    parsed = parsed and not is_question(sent)
     if parsed:
         sc = sentence_cues(sent, ctx.lexicon, terms)
         cands = [c for m in sc.cues.values() for c in _cue_candidates(m, terms, sc, ctx)]

@@ -65,6 +65,8 @@ class Lexicon:
     lack_nouns: frozenset[str] = frozenset()
     action_topics: frozenset[str] = frozenset()
     causative_verbs: frozenset[str] = frozenset()
+    content_nouns: frozenset[str] = frozenset()
+    response_verbs: frozenset[str] = frozenset()
     confidence: dict[str, float] = field(default_factory=dict)
 
     def conf(self, name: str) -> float:
@@ -162,6 +164,8 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
         lack_nouns=words("lack_nouns"),
         action_topics=words("action_topics"),
         causative_verbs=words("causative_verbs"),
+        content_nouns=words("content_nouns"),
+        response_verbs=words("response_verbs"),
         confidence={str(k): float(v) for k, v in (data.get("confidence") or {}).items()},
     )
 
@@ -235,6 +239,9 @@ def match_phrases(span, index: dict[str, tuple[Cue, ...]]) -> list[Match]:
         if not cues:
             continue
         tok = doc[i]
+        if tok.pos_ in ("NOUN", "PROPN", "ADJ"):
+            # "the EU's push for sanctions" is the attitude noun "push", not the verb "push for"
+            cues = sorted(cues, key=lambda c: c.kind == "verb")
         for cue in cues:
             toks = [tok] if len(cue.words) == 1 else None
             if toks is None:

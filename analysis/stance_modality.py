@@ -30,6 +30,27 @@ def hypothetical(anchor, lexicon: Lexicon) -> bool:
     return False
 
 
+_ALTERNATIVES = (("rather", "than"), ("instead", "of"))
+
+
+def not_asserted(anchor) -> bool:
+    """`would propose alternatives rather than reject the plan`, `thanked him without committing to
+    talks`, `a deadline for Kyiv to accept the framework`: the cue is named, not taken by its subject."""
+    doc = anchor.doc
+    before = tuple(t.lower_ for t in doc[max(anchor.sent.start, anchor.i - 2) : anchor.i])
+    if before in _ALTERNATIVES or (before[-1:] == ("without",) and anchor.tag_ == "VBG"):
+        return True
+    if anchor.dep_ == "pcomp" and anchor.head.lower_ == "without":
+        return True
+    return anchor.pos_ == "VERB" and any(c.dep_ == "mark" and c.lower_ == "for" for c in anchor.children)
+
+
+def is_question(sent) -> bool:
+    """A question (`Is the Kremlin ready for a truce?`) asks, it states nothing (a transcript's "Q: Kyiv
+    says it will never give up land" is not one: it reports a position)."""
+    return sent.text.strip().rstrip("\"'”’»)").rstrip().endswith("?")
+
+
 def _doubt(tok, lexicon: Lexicon) -> bool:
     """A doubt word; as a verb only "doubt" and "question" ("Ukraine will sign" is no "sign" of doubt)."""
     word = tok.lemma_.lower()

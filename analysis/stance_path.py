@@ -281,6 +281,8 @@ def _blocked(tok, topic: str, sc: SentenceCues, ctx: Context, reported: bool, ho
     """True when the cue does not speak for what lies below `tok` (see `path_polarity`)."""
     if tok.pos_ == "VERB" and tok.lemma_.lower() in ctx.lexicon.discourse_verbs:
         return True  # talked about, not a position
+    if tok.dep_ in ("acl", "ccomp") and tok.head.lemma_.lower() in ctx.lexicon.content_nouns:
+        return True  # "rejected the idea that the plan was a wish list": a claim, not a proposal
     if sc.term_roots.get(tok.i, topic) != topic:
         return True  # the cue is about the other topic; this term only qualifies it
     subject = _subject_actor(tok, ctx)
