@@ -33,6 +33,7 @@ from analysis.stance_path import (
     cue_anchor,
     cue_role,
     cue_scope,
+    framing_object,
     governing_negated,
     judging_modifier,
     locate_terms,
@@ -76,7 +77,7 @@ def _loose_judgement(head, kind: str) -> bool:
     precondition"), not as a plain noun ("the mistake of the summit was ...")."""
     if kind != "evaluative" or head.pos_ not in ("NOUN", "PROPN"):
         return False
-    predicate = head.dep_ in ("attr", "oprd", "acomp", "appos")
+    predicate = head.dep_ in ("attr", "oprd", "acomp", "appos") or framing_object(head)
     return not (predicate or (head.dep_ == "pobj" and head.head.lower_ == "as"))
 
 

@@ -56,11 +56,21 @@ def cue_anchor(match: Match, kind: str):
         return head.head
     if kind in ("attitude", "evaluative") and head.pos_ == "ADJ" and head.dep_ in _COPULA_DEPS:
         return head.head
-    if kind == "evaluative" and head.dep_ in _COPULA_DEPS:
-        return head.head  # "sanctions are a mistake": the copula, whose subject is judged
+    if kind == "evaluative" and (head.dep_ in _COPULA_DEPS or framing_object(head)):
+        return head.head  # "sanctions are a mistake", "the plan could form the basis": the subject is judged
+    if kind == "evaluative" and head.dep_ == "appos" and head.head.dep_ == "dobj":
+        return head.head  # "called the sanctions regime a failure": the object is judged
     if judging_modifier(head, kind):
         return head.head.head  # "the sanctions were an unfriendly act"
     return head
+
+
+_FRAMING_VERBS = frozenset({"form", "constitute", "provide", "offer", "represent"})
+
+
+def framing_object(head) -> bool:
+    """`the draft could form the basis of a deal`: a judging noun as the object of a verb of being."""
+    return head.dep_ == "dobj" and head.head.lemma_.lower() in _FRAMING_VERBS
 
 
 def judging_modifier(head, kind: str) -> bool:
@@ -222,7 +232,27 @@ def _subject_actor(tok, ctx: Context) -> str | None:
 def _deontic(tok, lexicon: Lexicon) -> bool:
     """`Ukraine would need to give up`, `Kyiv must accept`: the clause prescribes, it does not describe."""
     words = [tok] + [c for c in tok.children if c.dep_ in ("aux", "xcomp")]
-    return any(w.lemma_.lower() in lexicon.deontic or w.lower_ in lexicon.deontic for w in words)
+    if any(w.lemma_.lower() in lexicon.deontic or w.lower_ in lexicon.deontic for w in words):
+        return True
+    return _mandative(tok)
+
+
+def _mandative(tok) -> bool:
+    """`insisted that Ukraine withdraw from Donbas`, `demanded the line be frozen`: a that-clause in the bare
+    subjunctive (base form with its own subject, no auxiliary; "Ukraine withdraw" tagged VBP with a
+    singular subject is that form too) states what the speaker demands."""
+    kids = list(tok.children)
+    subjects = [c for c in kids if c.dep_ in ("nsubj", "nsubjpass")]
+    return (
+        tok.dep_ == "ccomp"
+        and (tok.tag_ == "VB" or (tok.tag_ == "VBP" and any(c.tag_ in ("NN", "NNP") for c in subjects)))
+        and subjects
+        and not any(c.dep_ == "aux" for c in kids)
+        and tok.head.lemma_.lower() in _DEMAND_VERBS
+    )
+
+
+_DEMAND_VERBS = frozenset({"insist", "demand", "ask", "urge", "propose", "suggest", "require", "recommend"})
 
 
 def _path(term, anchor) -> list[tuple]:
@@ -325,7 +355,7 @@ def path_polarity(
         if below is not None and below.dep_ == "conj":
             continue  # a coordinated sibling ("withdrawal ... and recognition"), not a governor
         if reported and _deontic(tok, ctx.lexicon):
-            words, committed = words + [tok.text], True  # "any deal must include guarantees": a demand
+            words, committed = words + [tok.text] * (not step), True  # "any deal must include guarantees": a demand
         negated = is_negated(tok, ctx.lexicon)
         if _passive_event(tok, below, step, negated) and tok.i not in sc.anchored:
             return PathReading(polarity, tuple(words), True, committed, own)
