@@ -97,6 +97,18 @@ def _relative_object(anchor, kind: str):
     return antecedent, {t.i for t in antecedent.subtree} - inner
 
 
+def _polar_objects(anchor, topic: str, scope: set[int], sc: SentenceCues) -> list:
+    """`ruled out any withdrawal` in a sentence about territory: the cue's own object is a polar noun of a
+    topic the sentence is about, so it stands for the topic though it is not one of its terms."""
+    nouns = [
+        m.head
+        for m in sc.concessions.get(topic, {}).values()
+        if m.head.i in scope and m.head.pos_ == "NOUN" and len(m.tokens) == 1
+    ]
+    direct = [n for n in nouns if n.head.i == anchor.i or (n.head.dep_ == "prep" and n.head.head.i == anchor.i)]
+    return sorted(direct, key=depth)
+
+
 def _candidate(match, kind, anchor, term, topic, holder, sc, ctx, negated) -> Candidate | None:
     reported = kind == "attribution"
     path = path_polarity(term, anchor, match, topic, sc, ctx, reported=reported, holder=holder.actor)
@@ -137,6 +149,8 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
         top = anchor
         if not inside:
             inside, top = sorted((r for r in roots if r.i in wide), key=depth), linked
+        if not inside:
+            inside, top = _polar_objects(anchor, topic, scope, sc), anchor
         cand = _candidate(match, kind, top, inside[0], topic, holder, sc, ctx, negated) if inside else None
         if cand is not None:
             out.append(cand)

@@ -92,10 +92,23 @@ def cue_scope(match: Match, anchor, kind: str, lexicon: Lexicon) -> set[int]:
         kids = [c for c in anchor.children if c.dep_ not in ("poss", "conj", "cc", "appos", "relcl")]
     else:
         kids = [c for c in anchor.children if c.dep_ not in _NOT_SCOPE and _complement(c, lexicon)]
+        kids += [c for c in anchor.children if _gerund_object(c, match)]
     ids = {t.i for kid in kids for t in kid.subtree}
     if kind == "attitude" and match.head.pos_ == "ADJ" and match.head is not anchor:
         ids |= {t.i for t in match.head.subtree}
     return _same_block(ids - matched, match.head)
+
+
+def _gerund_object(child, match: Match) -> bool:
+    """`ruled out sending troops`, `opposes lifting sanctions`: a gerund right after the cue verb is its
+    object, though the parser often hangs it as an adverbial clause."""
+    last = max(t.i for t in match.tokens)
+    return (
+        child.dep_ == "advcl"
+        and child.tag_ == "VBG"
+        and child.i == last + 1
+        and not any(c.dep_ in ("mark", "nsubj", "nsubjpass") for c in child.children)
+    )
 
 
 def _same_block(ids: set[int], head) -> set[int]:
