@@ -209,6 +209,17 @@ def _anaphor_candidates(sent, sc: SentenceCues, previous: list[str], ctx: Contex
     return out
 
 
+def _spokesman_credit(best: dict, ctx: Context) -> dict:
+    """`Meloni said Italy would not send soldiers`: the official speaking for a state holds the position
+    (the person is the one quoted); the state keeps it only when no one of its own speaks for it."""
+    spoken = {
+        (ctx.affiliation[a], t, c.stance)
+        for (a, t), c in best.items()
+        if a in ctx.gender and ctx.affiliation.get(a) not in (None, "", a)
+    }
+    return {k: c for k, c in best.items() if (k[0], k[1], c.stance) not in spoken}
+
+
 def _best(cands: list[Candidate]) -> dict[tuple[str, str], Candidate]:
     """One candidate per (actor, topic): the outermost cue (it composes the nested ones), then the surest."""
     best: dict[tuple[str, str], Candidate] = {}
@@ -251,7 +262,7 @@ def sentence_statements(
         cands = [c for m in sc.cues.values() for c in _cue_candidates(m, terms, sc, ctx)]
         cands += [c for t, roots in terms.items() for c in concession_candidates(t, roots, sc, ctx)]
         cands += [c for t, roots in terms.items() for c in action_candidates(t, roots, sc, ctx)]
-        best = {k: c for k, c in _best(cands).items() if c.stance != "neutral"}
+        best = _spokesman_credit({k: c for k, c in _best(cands).items() if c.stance != "neutral"}, ctx)
     if parsed and not best and previous:
         best = {k: c for k, c in _best(_anaphor_candidates(sent, sc, list(previous), ctx)).items()}
     evidence = span_text(sent)
