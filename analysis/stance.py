@@ -25,6 +25,7 @@ from analysis.stance_candidates import (
     shared,
     stance_name,
 )
+from analysis.stance_confidence import context_factor
 from analysis.stance_holder import Context, find_holder
 from analysis.stance_lexicon import Lexicon, Match, load_lexicon
 from analysis.stance_modality import hypothetical, is_question, not_asserted
@@ -105,7 +106,9 @@ def _polar_objects(anchor, topic: str, scope: set[int], sc: SentenceCues) -> lis
         for m in sc.concessions.get(topic, {}).values()
         if m.head.i in scope and m.head.pos_ == "NOUN" and len(m.tokens) == 1
     ]
-    direct = [n for n in nouns if n.head.i == anchor.i or (n.head.dep_ == "prep" and n.head.head.i == anchor.i)]
+    direct = [
+        n for n in nouns if n.head.i == anchor.i or (n.head.dep_ == "prep" and n.head.head.i == anchor.i)
+    ]
     return sorted(direct, key=depth)
 
 
@@ -119,7 +122,7 @@ def _candidate(match, kind, anchor, term, topic, holder, sc, ctx, negated) -> Ca
     base = 1 if reported else own.cue.polarity if own is not None else match.cue.polarity
     stance = base * path.polarity * (-1 if negated else 1)
     cue = " ".join(["not"] * negated + [t.text for t in match.tokens] + list(path.words))
-    conf = ctx.lexicon.conf(kind) * holder.factor
+    conf = ctx.lexicon.conf(kind) * holder.factor * context_factor(anchor, holder.actor, ctx)
     return Candidate(holder.actor, topic, stance_name(stance), round(conf, 3), cue, depth(anchor))
 
 
@@ -132,6 +135,8 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
     anchor = cue_anchor(match, kind)
     negated = governing_negated(match, anchor, ctx.lexicon)
     if (kind == "attribution" and negated) or hypothetical(anchor, ctx.lexicon) or not_asserted(anchor):
+        return []
+    if is_question(anchor):
         return []
     if prescribed(anchor):
         return []  # "the EU should stop blocking": the speaker's demand on the EU (see attribution)
@@ -157,7 +162,9 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
     return shared(out, holder)
 
 
-_COMPLEMENTS = frozenset({"dobj", "xcomp", "ccomp", "prep", "attr", "oprd", "acomp", "dative", "advcl", "prt"})
+_COMPLEMENTS = frozenset(
+    {"dobj", "xcomp", "ccomp", "prep", "attr", "oprd", "acomp", "dative", "advcl", "prt"}
+)
 
 
 def _bare_response(match: Match, anchor, lexicon: Lexicon) -> bool:
@@ -256,7 +263,6 @@ def sentence_statements(
     """
     topic_ids, terms = _sentence_terms(sent, topic_rows, ctx.lexicon)
     best: dict[tuple[str, str], Candidate] = {}
-    parsed = parsed and not is_question(sent)
     if parsed:
         sc = sentence_cues(sent, ctx.lexicon, terms)
         cands = [c for m in sc.cues.values() for c in _cue_candidates(m, terms, sc, ctx)]

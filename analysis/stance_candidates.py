@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from analysis.stance_confidence import context_factor
 from analysis.stance_holder import SPEAKER_PRONOUNS, Context, find_holder, in_quote, quote_speaker
 from analysis.stance_modality import hypothetical
 from analysis.stance_path import SentenceCues, is_negated, path_polarity
@@ -103,7 +104,7 @@ def concession_candidates(topic: str, roots: list, sc: SentenceCues, ctx: Contex
         path = path_polarity(inside[0], head, match, topic, sc, ctx, holder=holder.actor)
         stance = -match.cue.polarity * path.polarity
         cue = " ".join(["not", head.text] + list(path.words))
-        conf = ctx.lexicon.conf("concession") * holder.factor
+        conf = ctx.lexicon.conf("concession") * holder.factor * context_factor(head, holder.actor, ctx)
         out += shared(
             [Candidate(holder.actor, topic, stance_name(stance), round(conf, 3), cue, depth(head))], holder
         )
@@ -130,7 +131,7 @@ def action_candidates(topic: str, roots: list, sc: SentenceCues, ctx: Context) -
         if path.blocked or path.words:
             continue  # only its own object: "gave up arms in exchange for integrity" is not about land
         stance = match.cue.polarity
-        conf = ctx.lexicon.conf("action") * holder.factor
+        conf = ctx.lexicon.conf("action") * holder.factor * context_factor(head, holder.actor, ctx)
         cand = Candidate(
             holder.actor,
             topic,

@@ -8,6 +8,7 @@ on hold"). The match's head is the token whose syntactic head lies outside the m
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -68,6 +69,11 @@ class Lexicon:
     content_nouns: frozenset[str] = frozenset()
     response_verbs: frozenset[str] = frozenset()
     confidence: dict[str, float] = field(default_factory=dict)
+
+    @cached_property
+    def attribution_words(self) -> frozenset[str]:
+        """The first words of the attribution verbs ("say", "tell", ...)."""
+        return frozenset(c.words[0] for cues in self.cues.values() for c in cues if c.kind == "attribution")
 
     def conf(self, name: str) -> float:
         return float(self.confidence.get(name, 0.7))

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from analysis.nlp import doc_text
 from analysis.stance_lexicon import Lexicon
 
 
@@ -45,10 +46,12 @@ def not_asserted(anchor) -> bool:
     return anchor.pos_ == "VERB" and any(c.dep_ == "mark" and c.lower_ == "for" for c in anchor.children)
 
 
-def is_question(sent) -> bool:
-    """A question (`Is the Kremlin ready for a truce?`) asks, it states nothing (a transcript's "Q: Kyiv
-    says it will never give up land" is not one: it reports a position)."""
-    return sent.text.strip().rstrip("\"'”’»)").rstrip().endswith("?")
+def is_question(tok) -> bool:
+    """A question (`Is the Kremlin ready for a truce?`) asks, it states nothing: the clause holding `tok`
+    ends with "?" (a transcript's "Q: Kyiv says it will never give up land." is no question: it reports)."""
+    text = doc_text(tok.doc)
+    end = next((i for i in range(tok.idx, min(len(text), tok.idx + 400)) if text[i] in ".!?\n"), -1)
+    return end >= 0 and text[end] == "?"
 
 
 def _doubt(tok, lexicon: Lexicon) -> bool:

@@ -368,7 +368,8 @@ def path_polarity(
         if below is not None and below.dep_ == "conj":
             continue  # a coordinated sibling ("withdrawal ... and recognition"), not a governor
         if reported and _deontic(tok, ctx.lexicon):
-            words, committed = words + [tok.text] * (not step), True  # "any deal must include guarantees": a demand
+            # "any deal must include guarantees": a demand
+            words, committed = words + [tok.text] * (not step), True
         negated = is_negated(tok, ctx.lexicon)
         if _passive_event(tok, below, step, negated) and tok.i not in sc.anchored:
             return PathReading(polarity, tuple(words), True, committed, own)
