@@ -47,6 +47,8 @@ __all__ = ["find_statements", "load_lexicon", "Lexicon", "sentence_statements"]
 
 
 _MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "nn"})
+# verbs whose subject judges their object ("Putin called the guarantees a mistake"), unlike a copula's
+_JUDGING_VERBS = frozenset({"call", "consider", "deem", "term", "label", "brand", "find", "declare"})
 _NOUN_LEVELS = 3  # a noun cue's holder: its owner, its verb's subject, or one clause further
 
 
@@ -141,7 +143,8 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
     if prescribed(anchor):
         return []  # "the EU should stop blocking": the speaker's demand on the EU (see attribution)
     levels = _NOUN_LEVELS if anchor.pos_ in ("NOUN", "PROPN") else 8
-    holder = find_holder(anchor, ctx, skip_subject=kind == "evaluative", levels=levels)
+    judged_subject = kind == "evaluative" and anchor.lemma_.lower() not in _JUDGING_VERBS
+    holder = find_holder(anchor, ctx, skip_subject=judged_subject, levels=levels)
     if holder is None or quoted_other(anchor, holder, ctx):
         return []
     scope = cue_scope(match, anchor, kind, ctx.lexicon)

@@ -277,6 +277,17 @@ def _object_control(tok, ctx: Context) -> bool:
     )
 
 
+def _state_of(found: Holder | None, noun, ctx: Context) -> Holder | None:
+    """`Modi's government`, `Trump's administration`: a group noun owned by a person is that person's
+    state (its affiliation), not the person."""
+    if found is None or noun.lemma_.lower() not in ctx.lexicon.group_nouns:
+        return found
+    state = ctx.affiliation.get(found.actor, "")
+    if found.actor in ctx.gender and state and state != found.actor:
+        return Holder(state, found.factor, "group")
+    return found
+
+
 def _subject_holder(subj, ctx: Context, factor: float) -> Holder | None:
     """The actor of a subject, with its coordinated actors; "Ukraine's allies" are not Ukraine, and "no
     country" is nobody."""
@@ -284,7 +295,7 @@ def _subject_holder(subj, ctx: Context, factor: float) -> Holder | None:
         return None
     found = nominal_actor(subj, ctx)
     if found is None and subj.lemma_.lower() not in ctx.lexicon.relational_nouns:
-        found = owner(subj, ctx)
+        found = _state_of(owner(subj, ctx), subj, ctx)
     if found is None:
         return None
     also = [nominal_actor(c, ctx) for c in subj.conjuncts]

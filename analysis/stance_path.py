@@ -80,6 +80,8 @@ def judging_modifier(head, kind: str) -> bool:
 
 def _complement(child, lexicon: Lexicon) -> bool:
     """A verb's prepositional phrase is in scope only when it says what the cue is about ("insist on")."""
+    if child.dep_ == "prep" and any(c.lower_ in ("instead", "rather") for c in child.children):
+        return False  # "instead of rejecting the plan, X proposed changes": the alternative not taken
     return child.dep_ != "prep" or child.lower_ in lexicon.complement_preps
 
 
@@ -253,19 +255,22 @@ def _deontic(tok, lexicon: Lexicon) -> bool:
 def _mandative(tok) -> bool:
     """`insisted that Ukraine withdraw from Donbas`, `demanded the line be frozen`: a that-clause in the bare
     subjunctive (base form with its own subject, no auxiliary; "Ukraine withdraw" tagged VBP with a
-    singular subject is that form too) states what the speaker demands."""
+    singular subject, or a present under a past "insisted", is that form too) states what the speaker
+    demands."""
     kids = list(tok.children)
     subjects = [c for c in kids if c.dep_ in ("nsubj", "nsubjpass")]
+    singular = any(c.tag_ in ("NN", "NNP") for c in subjects)
+    past = tok.head.tag_ in ("VBD", "VBN")
     return (
         tok.dep_ == "ccomp"
-        and (tok.tag_ == "VB" or (tok.tag_ == "VBP" and any(c.tag_ in ("NN", "NNP") for c in subjects)))
+        and (tok.tag_ == "VB" or (tok.tag_ == "VBP" and tok.lemma_ != "be" and (singular or past)))
         and subjects
         and not any(c.dep_ == "aux" for c in kids)
         and tok.head.lemma_.lower() in _DEMAND_VERBS
     )
 
 
-_DEMAND_VERBS = frozenset({"insist", "demand", "ask", "urge", "propose", "suggest", "require", "recommend"})
+_DEMAND_VERBS = frozenset({"insist", "demand", "ask", "urge", "propose", "require", "recommend"})
 
 
 def _path(term, anchor) -> list[tuple]:
