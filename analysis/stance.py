@@ -28,7 +28,7 @@ from analysis.stance_candidates import (
 from analysis.stance_confidence import context_factor
 from analysis.stance_holder import Context, find_holder
 from analysis.stance_lexicon import Lexicon, Match, load_lexicon
-from analysis.stance_modality import hypothetical, is_question, not_asserted
+from analysis.stance_modality import hedged, hypothetical, is_question, not_asserted
 from analysis.stance_path import (
     SentenceCues,
     cue_anchor,
@@ -100,6 +100,17 @@ def _relative_object(anchor, kind: str):
     return antecedent, {t.i for t in antecedent.subtree} - inner
 
 
+def _reversed_noun(anchor, sc: SentenceCues) -> bool:
+    """`dropped / abandoned / walked back his demand for a ceasefire`: a position noun given up states no
+    position of its own (he no longer supports it; that is not opposing it). A reversal that is itself an
+    oppose cue ("backed away from his demand") is read as that cue."""
+    if anchor.pos_ not in ("NOUN", "PROPN"):
+        return False
+    if anchor.dep_ not in ("dobj", "pobj"):
+        return False
+    return any(anc.i in sc.reversals for anc in list(anchor.ancestors)[:3])
+
+
 def _polar_objects(anchor, topic: str, scope: set[int], sc: SentenceCues) -> list:
     """`ruled out any withdrawal` in a sentence about territory: the cue's own object is a polar noun of a
     topic the sentence is about, so it stands for the topic though it is not one of its terms."""
@@ -138,7 +149,7 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
     negated = governing_negated(match, anchor, ctx.lexicon)
     if (kind == "attribution" and negated) or hypothetical(anchor, ctx.lexicon) or not_asserted(anchor):
         return []
-    if is_question(anchor):
+    if is_question(anchor) or (kind == "verb" and hedged(anchor)) or _reversed_noun(anchor, sc):
         return []
     if prescribed(anchor):
         return []  # "the EU should stop blocking": the speaker's demand on the EU (see attribution)

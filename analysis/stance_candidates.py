@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from analysis.stance_confidence import context_factor
 from analysis.stance_holder import SPEAKER_PRONOUNS, Context, find_holder, in_quote, quote_speaker
-from analysis.stance_modality import hypothetical
+from analysis.stance_modality import hedged, hypothetical
 from analysis.stance_path import SentenceCues, is_negated, path_polarity
 
 _PRESCRIPTIVE = frozenset({"should", "must", "ought"})
@@ -121,7 +121,7 @@ def action_candidates(topic: str, roots: list, sc: SentenceCues, ctx: Context) -
         head = match.head
         if head.pos_ != "VERB" or is_negated(head, ctx.lexicon) or _main_clause(head) is None:
             continue  # a reported or embedded action is not the actor's deed
-        if hypothetical(head, ctx.lexicon) or prescribed(head):
+        if hypothetical(head, ctx.lexicon) or prescribed(head) or hedged(head):
             continue
         holder = find_holder(head, ctx, levels=1)
         inside = [r for r in roots if r.i != head.i and r.i in {t.i for t in head.subtree}]

@@ -31,6 +31,14 @@ def hypothetical(anchor, lexicon: Lexicon) -> bool:
     return False
 
 
+_HEDGES = frozenset({"may", "might"})
+
+
+def hedged(anchor) -> bool:
+    """`The EU may impose sanctions`, `Russia might accept talks`: a possibility, not a position or a deed."""
+    return any(c.dep_ == "aux" and c.lower_ in _HEDGES for c in anchor.children)
+
+
 _ALTERNATIVES = (("rather", "than"), ("instead", "of"))
 
 

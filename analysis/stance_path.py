@@ -95,6 +95,8 @@ def cue_scope(match: Match, anchor, kind: str, lexicon: Lexicon) -> set[int]:
     else:
         kids = [c for c in anchor.children if c.dep_ not in _NOT_SCOPE and _complement(c, lexicon)]
         kids += [c for c in anchor.children if _gerund_object(c, match)]
+        # the cue's own particle ("balk at new sanctions") always introduces what it is about
+        kids += [c for c in anchor.children if c.dep_ == "prep" and c.i in matched and c not in kids]
     ids = {t.i for kid in kids for t in kid.subtree}
     if kind == "attitude" and match.head.pos_ == "ADJ" and match.head is not anchor:
         ids |= {t.i for t in match.head.subtree}

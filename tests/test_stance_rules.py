@@ -77,6 +77,13 @@ CASES = [
         TROOPS,
         {("Emmanuel Macron", "troop_deployment", "oppose")},
     ),
+    # (3) a position noun given up is no longer held (no row), a phrasal cue's particle is its scope
+    ("Putin dropped his demand for a ceasefire.", CEASEFIRE, set()),
+    ("Macron walked back his call for a ceasefire.", CEASEFIRE, set()),
+    ("China balked at the new sanctions.", {"sanctions": "sanctions"}, {("China", "sanctions", "oppose")}),
+    # (9) hedges are no deed and no position
+    ("The EU may impose new sanctions.", {"sanctions": "sanctions"}, set()),
+    ("Russia might accept a ceasefire.", CEASEFIRE, set()),
     # (9) no position: a question, an alternative not taken, a claim rejected, a deadline set for another
     ("Is Moscow ready for a ceasefire?", CEASEFIRE, set()),
     ("Instead of rejecting the peace plan, Zelenskyy proposed changes.", PLAN, set()),
