@@ -125,6 +125,19 @@ def _polar_objects(anchor, topic: str, scope: set[int], sc: SentenceCues) -> lis
     return sorted(direct, key=depth)
 
 
+_WARNINGS = frozenset({"warn", "caution"})
+
+
+def _clause_subject(term, anchor) -> bool:
+    """The term sits in the subject of the clause the cue reports ("warned that a delivery would ...")."""
+    tok = term
+    while tok.head.i != tok.i and tok.head.i != anchor.i:
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "ccomp" and tok.head.head.i == anchor.i:
+            return True
+        tok = tok.head
+    return False
+
+
 def _candidate(match, kind, anchor, term, topic, holder, sc, ctx, negated) -> Candidate | None:
     reported = kind == "attribution"
     path = path_polarity(term, anchor, match, topic, sc, ctx, reported=reported, holder=holder.actor)
@@ -133,6 +146,11 @@ def _candidate(match, kind, anchor, term, topic, holder, sc, ctx, negated) -> Ca
         return None
     own = sc.concessions.get(topic, {}).get(match.head.i)  # "freeze the conflict" for a ceasefire
     base = 1 if reported else own.cue.polarity if own is not None else match.cue.polarity
+    cues = {m.head.text for m in sc.anchored.values()}
+    # no cue or negation of its own: "would be unacceptable" already says which way
+    bare = not any(w.startswith("not ") or w in cues for w in path.words)
+    if reported and bare and match.head.lemma_.lower() in _WARNINGS and _clause_subject(term, anchor):
+        base = -1  # "Peskov warned that a Tomahawk delivery would mark a new escalation": against it
     stance = base * path.polarity * (-1 if negated else 1)
     cue = " ".join(["not"] * negated + [t.text for t in match.tokens] + list(path.words))
     conf = ctx.lexicon.conf(kind) * holder.factor * context_factor(anchor, holder.actor, ctx)

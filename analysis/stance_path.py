@@ -36,6 +36,8 @@ _NOT_SCOPE = frozenset(
     }
 )
 _COPULA_DEPS = frozenset({"acomp", "attr", "oprd"})
+# marks of an adverbial clause that is a circumstance beside the cue's content, not part of it
+_CIRCUMSTANCE = frozenset({"while", "whereas", "although", "though", "because", "since", "as"})
 
 
 def cue_role(match: Match) -> str:
@@ -331,6 +333,12 @@ def _blocked(tok, topic: str, sc: SentenceCues, ctx: Context, reported: bool, ho
     """True when the cue does not speak for what lies below `tok` (see `path_polarity`)."""
     if tok.pos_ == "VERB" and tok.lemma_.lower() in ctx.lexicon.discourse_verbs:
         return True  # talked about, not a position
+    if (
+        tok.dep_ == "advcl"
+        and any(c.dep_ == "mark" and c.lower_ in _CIRCUMSTANCE for c in tok.children)
+        and tok.lemma_.lower() not in ctx.lexicon.attribution_words  # "..., while stressing that ..."
+    ):
+        return True  # "refusing to join sanctions while supplying drones": another predication
     if tok.dep_ in ("acl", "ccomp") and tok.head.lemma_.lower() in ctx.lexicon.content_nouns:
         return True  # "rejected the idea that the plan was a wish list": a claim, not a proposal
     if sc.term_roots.get(tok.i, topic) != topic:

@@ -77,6 +77,19 @@ CASES = [
         TROOPS,
         {("Emmanuel Macron", "troop_deployment", "oppose")},
     ),
+    # (4) a warning that the topic would bring harm opposes it; one with its own verdict keeps the verdict
+    (
+        "Lavrov warned that a deployment of troops would trigger a wider war.",
+        TROOPS,
+        {("Sergei Lavrov", "troop_deployment", "oppose")},
+    ),
+    (
+        "Lavrov warned that any deployment of troops would be unacceptable.",
+        TROOPS,
+        {("Sergei Lavrov", "troop_deployment", "oppose")},
+    ),
+    # a circumstance clause ("while ...") is not what the cue is about
+    ("Kyiv refused to sign the deal while sending troops to the border.", TROOPS, set()),
     # (3) a position noun given up is no longer held (no row), a phrasal cue's particle is its scope
     ("Putin dropped his demand for a ceasefire.", CEASEFIRE, set()),
     ("Macron walked back his call for a ceasefire.", CEASEFIRE, set()),
