@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from analysis.nlp import doc_text, span_text
 from analysis.stance_holder import Context, nominal_actor
 from analysis.stance_lexicon import Lexicon, Match, match_phrases
+from analysis.stance_modality import not_asserted
 
 # Dependants that are not a verb's complement: they never carry what the cue is about.
 _NOT_SCOPE = frozenset(
@@ -339,6 +340,8 @@ def _blocked(tok, topic: str, sc: SentenceCues, ctx: Context, reported: bool, ho
         and tok.lemma_.lower() not in ctx.lexicon.attribution_words  # "..., while stressing that ..."
     ):
         return True  # "refusing to join sanctions while supplying drones": another predication
+    if tok.i in sc.anchored and not_asserted(tok):
+        return True  # "said he would propose changes rather than reject the plan"
     if tok.dep_ in ("acl", "ccomp") and tok.head.lemma_.lower() in ctx.lexicon.content_nouns:
         return True  # "rejected the idea that the plan was a wish list": a claim, not a proposal
     if sc.term_roots.get(tok.i, topic) != topic:

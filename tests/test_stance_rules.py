@@ -102,6 +102,7 @@ CASES = [
     ("Instead of rejecting the peace plan, Zelenskyy proposed changes.", PLAN, set()),
     ("Lavrov dismissed the claim that the ceasefire was failing.", CEASEFIRE, set()),
     ("Trump set a deadline for Kyiv to accept the ceasefire.", CEASEFIRE, set()),
+    ("Zelenskyy said he would seek changes rather than reject the peace plan.", PLAN, set()),
 ]
 
 
