@@ -210,6 +210,17 @@ def _bare_response(match: Match, anchor, lexicon: Lexicon) -> bool:
     )
 
 
+def _governing_polarity(anchor, sc: SentenceCues) -> int:
+    """`refused to back the scheme`: the cues governing this one compose with it (-1 x +1)."""
+    polarity, tok = 1, anchor
+    while tok.dep_ in ("xcomp", "ccomp") and tok.head.i != tok.i:
+        tok = tok.head
+        gov = sc.cues.get(tok.i)
+        if gov is not None and gov.cue.kind != "attribution":
+            polarity *= gov.cue.polarity
+    return polarity
+
+
 def _anaphor_candidates(sent, sc: SentenceCues, previous: list[str], ctx: Context) -> list[Candidate]:
     """`Russia pushed for China to play a role. Zelenskyy dismissed the idea.`: a cue whose object is an
     anaphoric noun ("the idea", "this proposal") takes a position on the previous sentence's topics."""
@@ -237,7 +248,7 @@ def _anaphor_candidates(sent, sc: SentenceCues, previous: list[str], ctx: Contex
         if holder is None or not_asserted(anchor):
             continue
         negated = governing_negated(match, anchor, ctx.lexicon)
-        stance = stance_name(match.cue.polarity * (-1 if negated else 1))
+        stance = stance_name(match.cue.polarity * _governing_polarity(anchor, sc) * (-1 if negated else 1))
         conf = ctx.lexicon.conf(kind) * ctx.lexicon.conf("anaphor") * holder.factor
         referent = [anaphoric[0].text] if anaphoric else []
         cue = " ".join(["not"] * negated + [t.text for t in match.tokens] + referent)
@@ -325,6 +336,18 @@ def _row(sid: int, actor: str, topic: str, stance: str, confidence: float, cue: 
     }
 
 
+def _referents(sent_rows: list[dict], topic_rows: list[dict], lexicon: Lexicon) -> list[str]:
+    """What "the idea" / "the move" of the next sentence can refer to: the topics of this sentence's
+    positions, else this sentence's one topic when it names only one ("The EU adopted a new package.
+    Russia dismissed the measures.")."""
+    taken = list(dict.fromkeys(r["topic"] for r in sent_rows if r["stance"] != "neutral"))
+    if taken:
+        return taken
+    named = [str(t["topic"]) for t in topic_rows if str(t["topic"]) not in lexicon.topic_only]
+    named = list(dict.fromkeys(named))
+    return named if len(named) == 1 else []
+
+
 def find_statements(doc, mentions: list[dict], topics: list[dict], lexicon: Lexicon | None = None, kb=None):
     """Statements of one document: at most one row per (sentence, actor, topic).
 
@@ -362,5 +385,5 @@ def find_statements(doc, mentions: list[dict], topics: list[dict], lexicon: Lexi
             parsed=parsed,
         )
         rows += sent_rows
-        previous = list(dict.fromkeys(r["topic"] for r in sent_rows if r["stance"] != "neutral"))
+        previous = _referents(sent_rows, by_sent.get(sid, []), lexicon)
     return rows

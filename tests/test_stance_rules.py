@@ -47,6 +47,17 @@ CASES = [
         CEASEFIRE,
         {("Russia", "ceasefire", "support"), ("Ukraine", "ceasefire", "oppose")},
     ),
+    # (7) "the measures" / "the scheme" refer to the previous sentence's one topic; governing cues compose
+    (
+        "The EU adopted new sanctions on Tuesday. Moscow dismissed the measures.",
+        {"sanctions": "sanctions"},
+        {("European Union", "sanctions", "support"), ("Russia", "sanctions", "oppose")},
+    ),
+    (
+        "Europe drew up a ceasefire proposal. Putin refused to back the scheme.",
+        CEASEFIRE,
+        {("Europe", "ceasefire", "support"), ("Vladimir Putin", "ceasefire", "oppose")},
+    ),
     # (6) a that-clause in the subjunctive is the speaker's demand
     ("Russia insisted that Kyiv cede Donetsk.", TERRITORY, {("Russia", "territory", "support")}),
     # evaluative nouns as framing objects and as predicates of an object
