@@ -29,13 +29,13 @@ from analysis.stance_confidence import context_factor
 from analysis.stance_holder import Context, find_holder
 from analysis.stance_lexicon import Lexicon, Match, load_lexicon
 from analysis.stance_modality import hedged, hypothetical, is_question, not_asserted
+from analysis.stance_negation import governing_negated
 from analysis.stance_path import (
     SentenceCues,
     cue_anchor,
     cue_role,
     cue_scope,
     framing_object,
-    governing_negated,
     judging_modifier,
     locate_terms,
     path_polarity,

@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from analysis.stance_confidence import context_factor
 from analysis.stance_holder import SPEAKER_PRONOUNS, Context, find_holder, in_quote, quote_speaker
 from analysis.stance_modality import hedged, hypothetical
-from analysis.stance_path import SentenceCues, is_negated, path_polarity
+from analysis.stance_negation import is_negated
+from analysis.stance_path import SentenceCues, path_polarity
 
 _PRESCRIPTIVE = frozenset({"should", "must", "ought"})
 

@@ -11,6 +11,7 @@ from analysis.nlp import doc_text, span_text
 from analysis.stance_holder import Context, nominal_actor
 from analysis.stance_lexicon import Lexicon, Match, match_phrases
 from analysis.stance_modality import not_asserted
+from analysis.stance_negation import deontic, is_negated
 
 # Dependants that are not a verb's complement: they never carry what the cue is about.
 _NOT_SCOPE = frozenset(
@@ -158,42 +159,6 @@ def temporal_term(root, lexicon: Lexicon) -> bool:
     )
 
 
-def _has_no(tok, lexicon: Lexicon) -> bool:
-    return any(
-        c.dep_ in ("det", "advmod", "neg") and c.lower_ in lexicon.negators and not _contrastive(tok, c)
-        for c in tok.children
-    )
-
-
-def _contrastive(tok, neg) -> bool:
-    """`real security guarantees, not paper ones`: the "not" negates the contrasted phrase after it."""
-    return (
-        tok.pos_ in ("NOUN", "PROPN")
-        and neg.i > tok.i
-        and any(c.dep_ in ("appos", "conj", "npadvmod") and c.i > neg.i for c in tok.children)
-    )
-
-
-def is_negated(tok, lexicon: Lexicon) -> bool:
-    """True when `tok` is negated: a `neg` dependant, `no`/`never`, `without`, `rather than`, `instead of`.
-
-    A verb whose subject says "no" is negated ("no troops will be deployed"); that subject then is not,
-    so the negation counts once.
-    """
-    if any(c.dep_ == "neg" and not _contrastive(tok, c) for c in tok.children):
-        return True
-    if tok.dep_ not in ("nsubj", "nsubjpass") and _has_no(tok, lexicon):
-        return True
-    if tok.pos_ in ("VERB", "AUX") and any(
-        c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON" and _has_no(c, lexicon) for c in tok.children
-    ):
-        return True
-    if tok.lower_ in ("without", "against"):
-        return True
-    prev = tok.doc[tok.i - 1] if tok.i > 0 else None
-    return prev is not None and (tok.lower_, prev.lower_) in (("than", "rather"), ("of", "instead"))
-
-
 @dataclass
 class SentenceCues:
     """The lexicon phrases found in one sentence, by head token id."""
@@ -247,35 +212,6 @@ def _subject_actor(tok, ctx: Context) -> str | None:
             if found is not None:
                 return found.actor
     return None
-
-
-def _deontic(tok, lexicon: Lexicon) -> bool:
-    """`Ukraine would need to give up`, `Kyiv must accept`: the clause prescribes, it does not describe."""
-    words = [tok] + [c for c in tok.children if c.dep_ in ("aux", "xcomp")]
-    if any(w.lemma_.lower() in lexicon.deontic or w.lower_ in lexicon.deontic for w in words):
-        return True
-    return _mandative(tok)
-
-
-def _mandative(tok) -> bool:
-    """`insisted that Ukraine withdraw from Donbas`, `demanded the line be frozen`: a that-clause in the bare
-    subjunctive (base form with its own subject, no auxiliary; "Ukraine withdraw" tagged VBP with a
-    singular subject, or a present under a past "insisted", is that form too) states what the speaker
-    demands."""
-    kids = list(tok.children)
-    subjects = [c for c in kids if c.dep_ in ("nsubj", "nsubjpass")]
-    singular = any(c.tag_ in ("NN", "NNP") for c in subjects)
-    past = tok.head.tag_ in ("VBD", "VBN")
-    return (
-        tok.dep_ == "ccomp"
-        and (tok.tag_ == "VB" or (tok.tag_ == "VBP" and tok.lemma_ != "be" and (singular or past)))
-        and subjects
-        and not any(c.dep_ == "aux" for c in kids)
-        and tok.head.lemma_.lower() in _DEMAND_VERBS
-    )
-
-
-_DEMAND_VERBS = frozenset({"insist", "demand", "ask", "urge", "propose", "require", "recommend"})
 
 
 def _path(term, anchor) -> list[tuple]:
@@ -350,12 +286,12 @@ def _blocked(tok, topic: str, sc: SentenceCues, ctx: Context, reported: bool, ho
     if conditional(tok, ctx.lexicon) and subject != holder:
         return True  # a condition or a time, not what the cue is about ("if we can get this done" is)
     other = subject is not None and subject not in (holder, ctx.affiliation.get(holder))
-    if other and tok.i in sc.anchored and not (reported and _deontic(tok, ctx.lexicon)):
+    if other and tok.i in sc.anchored and not (reported and deontic(tok, ctx.lexicon)):
         return True  # that actor's own position, found from its own cue ("X should stop" is the speaker's)
     # "Trump said Putin might negotiate" describes Putin; "Lavrov said Ukraine will never be a member of
     # NATO" (a state of affairs the speaker asserts) and "... Ukraine would need to" are the speaker's
     stative = tok.lemma_.lower() == "be" and tok.i not in sc.anchored
-    return reported and other and not stative and not _deontic(tok, ctx.lexicon)
+    return reported and other and not stative and not deontic(tok, ctx.lexicon)
 
 
 def path_polarity(
@@ -385,7 +321,7 @@ def path_polarity(
         described = described or _copula_subject(tok, below)
         if below is not None and below.dep_ == "conj":
             continue  # a coordinated sibling ("withdrawal ... and recognition"), not a governor
-        if reported and _deontic(tok, ctx.lexicon):
+        if reported and deontic(tok, ctx.lexicon):
             # "any deal must include guarantees": a demand
             words, committed = words + [tok.text] * (not step), True
         negated = is_negated(tok, ctx.lexicon)
@@ -421,19 +357,3 @@ def _bare_relative(below, n_words: int) -> bool:
     """`veto any sanctions package that makes the negotiations harder`: a relative clause says what the
     cue is about only through a polar word of its own ("any deal that forces Ukraine to give up land")."""
     return below is not None and not isinstance(below, str) and below.dep_ == "relcl" and n_words == 0
-
-
-def _lacking(tok, lexicon: Lexicon) -> bool:
-    """`the Kremlin's lack of commitment`: a cue noun under "lack of", "absence of"."""
-    return (
-        tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in lexicon.lack_nouns
-    )
-
-
-def governing_negated(match: Match, anchor, lexicon: Lexicon) -> bool:
-    head = match.head
-    return (
-        is_negated(head, lexicon)
-        or _lacking(head, lexicon)
-        or (anchor is not head and is_negated(anchor, lexicon))
-    )
