@@ -25,15 +25,17 @@ from analysis.extract.stance.candidates import (
     shared,
     stance_name,
 )
-from analysis.extract.stance.holder import Context, find_holder
-from analysis.extract.stance.lexicon import Lexicon, Match, load_lexicon
-from analysis.extract.stance.modality import hypothetical
-from analysis.extract.stance.path import (
+from analysis.stance_confidence import context_factor
+from analysis.stance_holder import Context, find_holder
+from analysis.stance_lexicon import Lexicon, Match, load_lexicon
+from analysis.stance_modality import hedged, hypothetical, is_question, not_asserted
+from analysis.stance_negation import governing_negated
+from analysis.stance_path import (
     SentenceCues,
     cue_anchor,
     cue_role,
     cue_scope,
-    governing_negated,
+    framing_object,
     judging_modifier,
     locate_terms,
     path_polarity,
@@ -45,6 +47,8 @@ __all__ = ["find_statements", "load_lexicon", "Lexicon", "sentence_statements"]
 
 
 _MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "nn"})
+# verbs whose subject judges their object ("Putin called the guarantees a mistake"), unlike a copula's
+_JUDGING_VERBS = frozenset({"call", "consider", "deem", "term", "label", "brand", "find", "declare"})
 _NOUN_LEVELS = 3  # a noun cue's holder: its owner, its verb's subject, or one clause further
 
 
@@ -76,7 +80,7 @@ def _loose_judgement(head, kind: str) -> bool:
     precondition"), not as a plain noun ("the mistake of the summit was ...")."""
     if kind != "evaluative" or head.pos_ not in ("NOUN", "PROPN"):
         return False
-    predicate = head.dep_ in ("attr", "oprd", "acomp", "appos")
+    predicate = head.dep_ in ("attr", "oprd", "acomp", "appos") or framing_object(head)
     return not (predicate or (head.dep_ == "pobj" and head.head.lower_ == "as"))
 
 
@@ -96,6 +100,44 @@ def _relative_object(anchor, kind: str):
     return antecedent, {t.i for t in antecedent.subtree} - inner
 
 
+def _reversed_noun(anchor, sc: SentenceCues) -> bool:
+    """`dropped / abandoned / walked back his demand for a ceasefire`: a position noun given up states no
+    position of its own (he no longer supports it; that is not opposing it). A reversal that is itself an
+    oppose cue ("backed away from his demand") is read as that cue."""
+    if anchor.pos_ not in ("NOUN", "PROPN"):
+        return False
+    if anchor.dep_ not in ("dobj", "pobj"):
+        return False
+    return any(anc.i in sc.reversals for anc in list(anchor.ancestors)[:3])
+
+
+def _polar_objects(anchor, topic: str, scope: set[int], sc: SentenceCues) -> list:
+    """`ruled out any withdrawal` in a sentence about territory: the cue's own object is a polar noun of a
+    topic the sentence is about, so it stands for the topic though it is not one of its terms."""
+    nouns = [
+        m.head
+        for m in sc.concessions.get(topic, {}).values()
+        if m.head.i in scope and m.head.pos_ == "NOUN" and len(m.tokens) == 1
+    ]
+    direct = [
+        n for n in nouns if n.head.i == anchor.i or (n.head.dep_ == "prep" and n.head.head.i == anchor.i)
+    ]
+    return sorted(direct, key=depth)
+
+
+_WARNINGS = frozenset({"warn", "caution"})
+
+
+def _clause_subject(term, anchor) -> bool:
+    """The term sits in the subject of the clause the cue reports ("warned that a delivery would ...")."""
+    tok = term
+    while tok.head.i != tok.i and tok.head.i != anchor.i:
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "ccomp" and tok.head.head.i == anchor.i:
+            return True
+        tok = tok.head
+    return False
+
+
 def _candidate(match, kind, anchor, term, topic, holder, sc, ctx, negated) -> Candidate | None:
     reported = kind == "attribution"
     path = path_polarity(term, anchor, match, topic, sc, ctx, reported=reported, holder=holder.actor)
@@ -104,9 +146,14 @@ def _candidate(match, kind, anchor, term, topic, holder, sc, ctx, negated) -> Ca
         return None
     own = sc.concessions.get(topic, {}).get(match.head.i)  # "freeze the conflict" for a ceasefire
     base = 1 if reported else own.cue.polarity if own is not None else match.cue.polarity
+    cues = {m.head.text for m in sc.anchored.values()}
+    # no cue or negation of its own: "would be unacceptable" already says which way
+    bare = not any(w.startswith("not ") or w in cues for w in path.words)
+    if reported and bare and match.head.lemma_.lower() in _WARNINGS and _clause_subject(term, anchor):
+        base = -1  # "Peskov warned that a Tomahawk delivery would mark a new escalation": against it
     stance = base * path.polarity * (-1 if negated else 1)
     cue = " ".join(["not"] * negated + [t.text for t in match.tokens] + list(path.words))
-    conf = ctx.lexicon.conf(kind) * holder.factor
+    conf = ctx.lexicon.conf(kind) * holder.factor * context_factor(anchor, holder.actor, ctx)
     return Candidate(holder.actor, topic, stance_name(stance), round(conf, 3), cue, depth(anchor))
 
 
@@ -118,12 +165,15 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
         return []  # "the proposed sanctions", "an unacceptable deal": a description, not a position taken
     anchor = cue_anchor(match, kind)
     negated = governing_negated(match, anchor, ctx.lexicon)
-    if (kind == "attribution" and negated) or hypothetical(anchor, ctx.lexicon):
+    if (kind == "attribution" and negated) or hypothetical(anchor, ctx.lexicon) or not_asserted(anchor):
+        return []
+    if is_question(anchor) or (kind == "verb" and hedged(anchor)) or _reversed_noun(anchor, sc):
         return []
     if prescribed(anchor):
         return []  # "the EU should stop blocking": the speaker's demand on the EU (see attribution)
     levels = _NOUN_LEVELS if anchor.pos_ in ("NOUN", "PROPN") else 8
-    holder = find_holder(anchor, ctx, skip_subject=kind == "evaluative", levels=levels)
+    judged_subject = kind == "evaluative" and anchor.lemma_.lower() not in _JUDGING_VERBS
+    holder = find_holder(anchor, ctx, skip_subject=judged_subject, levels=levels)
     if holder is None or quoted_other(anchor, holder, ctx):
         return []
     scope = cue_scope(match, anchor, kind, ctx.lexicon)
@@ -136,10 +186,39 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
         top = anchor
         if not inside:
             inside, top = sorted((r for r in roots if r.i in wide), key=depth), linked
+        if not inside:
+            inside, top = _polar_objects(anchor, topic, scope, sc), anchor
         cand = _candidate(match, kind, top, inside[0], topic, holder, sc, ctx, negated) if inside else None
         if cand is not None:
             out.append(cand)
     return shared(out, holder)
+
+
+_COMPLEMENTS = frozenset(
+    {"dobj", "xcomp", "ccomp", "prep", "attr", "oprd", "acomp", "dative", "advcl", "prt"}
+)
+
+
+def _bare_response(match: Match, anchor, lexicon: Lexicon) -> bool:
+    """`Kyiv has refused.`, `Moscow agreed.`: a response verb with no complement of its own answers the
+    previous sentence's proposal."""
+    return (
+        anchor.pos_ == "VERB"
+        and len(match.tokens) == 1
+        and match.head.lemma_.lower() in lexicon.response_verbs
+        and not any(c.dep_ in _COMPLEMENTS for c in anchor.children)
+    )
+
+
+def _governing_polarity(anchor, sc: SentenceCues) -> int:
+    """`refused to back the scheme`: the cues governing this one compose with it (-1 x +1)."""
+    polarity, tok = 1, anchor
+    while tok.dep_ in ("xcomp", "ccomp") and tok.head.i != tok.i:
+        tok = tok.head
+        gov = sc.cues.get(tok.i)
+        if gov is not None and gov.cue.kind != "attribution":
+            polarity *= gov.cue.polarity
+    return polarity
 
 
 def _anaphor_candidates(sent, sc: SentenceCues, previous: list[str], ctx: Context) -> list[Candidate]:
@@ -164,18 +243,31 @@ def _anaphor_candidates(sent, sc: SentenceCues, previous: list[str], ctx: Contex
                 d.dep_ in ("prep", "acl", "relcl", "poss", "amod", "compound", "nmod") for d in n.children
             )
         ]
-        holder = find_holder(anchor, ctx) if anaphoric else None
-        if holder is None:
+        bare = _bare_response(match, anchor, ctx.lexicon)
+        holder = find_holder(anchor, ctx) if anaphoric or bare else None
+        if holder is None or not_asserted(anchor):
             continue
         negated = governing_negated(match, anchor, ctx.lexicon)
-        stance = stance_name(match.cue.polarity * (-1 if negated else 1))
+        stance = stance_name(match.cue.polarity * _governing_polarity(anchor, sc) * (-1 if negated else 1))
         conf = ctx.lexicon.conf(kind) * ctx.lexicon.conf("anaphor") * holder.factor
-        cue = " ".join(["not"] * negated + [t.text for t in match.tokens] + [anaphoric[0].text])
+        referent = [anaphoric[0].text] if anaphoric else []
+        cue = " ".join(["not"] * negated + [t.text for t in match.tokens] + referent)
         out += shared(
             [Candidate(holder.actor, t, stance, round(conf, 3), cue, depth(anchor)) for t in previous],
             holder,
         )
     return out
+
+
+def _spokesman_credit(best: dict, ctx: Context) -> dict:
+    """`Meloni said Italy would not send soldiers`: the official speaking for a state holds the position
+    (the person is the one quoted); the state keeps it only when no one of its own speaks for it."""
+    spoken = {
+        (ctx.affiliation[a], t, c.stance)
+        for (a, t), c in best.items()
+        if a in ctx.gender and ctx.affiliation.get(a) not in (None, "", a)
+    }
+    return {k: c for k, c in best.items() if (k[0], k[1], c.stance) not in spoken}
 
 
 def _best(cands: list[Candidate]) -> dict[tuple[str, str], Candidate]:
@@ -219,7 +311,7 @@ def sentence_statements(
         cands = [c for m in sc.cues.values() for c in _cue_candidates(m, terms, sc, ctx)]
         cands += [c for t, roots in terms.items() for c in concession_candidates(t, roots, sc, ctx)]
         cands += [c for t, roots in terms.items() for c in action_candidates(t, roots, sc, ctx)]
-        best = {k: c for k, c in _best(cands).items() if c.stance != "neutral"}
+        best = _spokesman_credit({k: c for k, c in _best(cands).items() if c.stance != "neutral"}, ctx)
     if parsed and not best and previous:
         best = {k: c for k, c in _best(_anaphor_candidates(sent, sc, list(previous), ctx)).items()}
     evidence = span_text(sent)
@@ -242,6 +334,18 @@ def _row(sid: int, actor: str, topic: str, stance: str, confidence: float, cue: 
         "cue": cue,
         "evidence": evidence,
     }
+
+
+def _referents(sent_rows: list[dict], topic_rows: list[dict], lexicon: Lexicon) -> list[str]:
+    """What "the idea" / "the move" of the next sentence can refer to: the topics of this sentence's
+    positions, else this sentence's one topic when it names only one ("The EU adopted a new package.
+    Russia dismissed the measures.")."""
+    taken = list(dict.fromkeys(r["topic"] for r in sent_rows if r["stance"] != "neutral"))
+    if taken:
+        return taken
+    named = [str(t["topic"]) for t in topic_rows if str(t["topic"]) not in lexicon.topic_only]
+    named = list(dict.fromkeys(named))
+    return named if len(named) == 1 else []
 
 
 def find_statements(doc, mentions: list[dict], topics: list[dict], lexicon: Lexicon | None = None, kb=None):
@@ -281,5 +385,5 @@ def find_statements(doc, mentions: list[dict], topics: list[dict], lexicon: Lexi
             parsed=parsed,
         )
         rows += sent_rows
-        previous = list(dict.fromkeys(r["topic"] for r in sent_rows if r["stance"] != "neutral"))
+        previous = _referents(sent_rows, by_sent.get(sid, []), lexicon)
     return rows

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from analysis.extract.stance.holder import SPEAKER_PRONOUNS, Context, find_holder, in_quote, quote_speaker
-from analysis.extract.stance.modality import hypothetical
-from analysis.extract.stance.path import SentenceCues, is_negated, path_polarity
+from analysis.stance_confidence import context_factor
+from analysis.stance_holder import SPEAKER_PRONOUNS, Context, find_holder, in_quote, quote_speaker
+from analysis.stance_modality import hedged, hypothetical
+from analysis.stance_negation import is_negated
+from analysis.stance_path import SentenceCues, path_polarity
 
 _PRESCRIPTIVE = frozenset({"should", "must", "ought"})
 
@@ -104,7 +106,7 @@ def concession_candidates(topic: str, roots: list, sc: SentenceCues, ctx: Contex
         path = path_polarity(inside[0], head, match, topic, sc, ctx, holder=holder.actor)
         stance = -match.cue.polarity * path.polarity
         cue = " ".join(["not", head.text] + list(path.words))
-        conf = ctx.lexicon.conf("concession") * holder.factor
+        conf = ctx.lexicon.conf("concession") * holder.factor * context_factor(head, holder.actor, ctx)
         out += shared(
             [Candidate(holder.actor, topic, stance_name(stance), round(conf, 3), cue, depth(head))], holder
         )
@@ -121,7 +123,7 @@ def action_candidates(topic: str, roots: list, sc: SentenceCues, ctx: Context) -
         head = match.head
         if head.pos_ != "VERB" or is_negated(head, ctx.lexicon) or _main_clause(head) is None:
             continue  # a reported or embedded action is not the actor's deed
-        if hypothetical(head, ctx.lexicon) or prescribed(head):
+        if hypothetical(head, ctx.lexicon) or prescribed(head) or hedged(head):
             continue
         holder = find_holder(head, ctx, levels=1)
         inside = [r for r in roots if r.i != head.i and r.i in {t.i for t in head.subtree}]
@@ -131,7 +133,7 @@ def action_candidates(topic: str, roots: list, sc: SentenceCues, ctx: Context) -
         if path.blocked or path.words:
             continue  # only its own object: "gave up arms in exchange for integrity" is not about land
         stance = match.cue.polarity
-        conf = ctx.lexicon.conf("action") * holder.factor
+        conf = ctx.lexicon.conf("action") * holder.factor * context_factor(head, holder.actor, ctx)
         cand = Candidate(
             holder.actor,
             topic,

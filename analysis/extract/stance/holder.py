@@ -198,14 +198,32 @@ def _group_actor(tok, ctx: Context) -> dict | None:
     return None
 
 
-def owner(tok, ctx: Context) -> Holder | None:
-    """The actor owning a noun: `Ukraine's demand`, `the Russian demand`, `a U.S. offer`."""
+_SOURCE_PREPS = frozenset({"from", "by"})
+
+
+def owner(tok, ctx: Context, source: bool = False) -> Holder | None:
+    """The actor owning a noun: `Ukraine's demand`, `the Russian demand`, `a U.S. offer`, and the source
+    named by "from"/"by" (`calls from Paris, Berlin and Warsaw for a truce`, `an offer by Ankara to
+    host talks`, only with `source`: for the cue noun itself), with the actors coordinated with it."""
     for child in tok.children:
         if child.dep_ == "poss":
             found = nominal_actor(child, ctx)
             if found:
-                return Holder(found.actor, found.factor, "possessive")
+                return Holder(found.actor, found.factor, "possessive", _coordinated(child, found, ctx))
+    if not source or tok.pos_ != "NOUN":
+        return None
+    for child in tok.children:
+        if child.dep_ == "prep" and child.lower_ in _SOURCE_PREPS:
+            for obj in (c for c in child.children if c.dep_ == "pobj"):
+                found = nominal_actor(obj, ctx)
+                if found:
+                    return Holder(found.actor, found.factor, "source", _coordinated(obj, found, ctx))
     return None
+
+
+def _coordinated(tok, found: Holder, ctx: Context) -> tuple[str, ...]:
+    also = [nominal_actor(c, ctx) for c in tok.conjuncts]
+    return tuple(dict.fromkeys(h.actor for h in also if h is not None and h.actor != found.actor))
 
 
 def nominal_actor(tok, ctx: Context, quoted_ok: bool = True) -> Holder | None:
@@ -259,6 +277,17 @@ def _object_control(tok, ctx: Context) -> bool:
     )
 
 
+def _state_of(found: Holder | None, noun, ctx: Context) -> Holder | None:
+    """`Modi's government`, `Trump's administration`: a group noun owned by a person is that person's
+    state (its affiliation), not the person."""
+    if found is None or noun.lemma_.lower() not in ctx.lexicon.group_nouns:
+        return found
+    state = ctx.affiliation.get(found.actor, "")
+    if found.actor in ctx.gender and state and state != found.actor:
+        return Holder(state, found.factor, "group")
+    return found
+
+
 def _subject_holder(subj, ctx: Context, factor: float) -> Holder | None:
     """The actor of a subject, with its coordinated actors; "Ukraine's allies" are not Ukraine, and "no
     country" is nobody."""
@@ -266,7 +295,7 @@ def _subject_holder(subj, ctx: Context, factor: float) -> Holder | None:
         return None
     found = nominal_actor(subj, ctx)
     if found is None and subj.lemma_.lower() not in ctx.lexicon.relational_nouns:
-        found = owner(subj, ctx)
+        found = _state_of(owner(subj, ctx), subj, ctx)
     if found is None:
         return None
     also = [nominal_actor(c, ctx) for c in subj.conjuncts]
@@ -279,6 +308,8 @@ def _stops_climb(tok, ctx: Context) -> bool:
     object-controlled complements ("convince him to hold off"). A subjectless participle keeps the main
     subject ("Türkiye, while refusing to join sanctions, ..."), unless it is a condition ("if elected")."""
     kids = list(tok.children)
+    if tok.dep_ in ("acl", "ccomp") and tok.head.lemma_.lower() in ctx.lexicon.content_nouns:
+        return True  # "pushed back on the idea that sanctions were a mistake": the claim is nobody's here
     if tok.dep_ == "advcl" and any(c.dep_ == "mark" or c.lower_ in _SUBORDINATORS for c in kids):
         participle = tok.tag_ in ("VBG", "VBN") and not any(c.dep_.startswith("nsubj") for c in kids)
         return not participle or any(c.lower_ in ("if", "unless", "once") for c in kids)
@@ -308,9 +339,9 @@ def find_holder(
         if subjects and not (skip_subject and level == 0):
             return _subject_holder(subjects[0], ctx, factor)
         if tok.pos_ in ("NOUN", "PROPN") and (level > 0 or not skip_subject):
-            found = owner(tok, ctx)
+            found = owner(tok, ctx, source=level == 0)
             if found:
-                return Holder(found.actor, found.factor * factor, found.how)
+                return Holder(found.actor, found.factor * factor, found.how, found.also)
         if tok.head.i == tok.i or _stops_climb(tok, ctx):
             break
         came_from, tok = tok, tok.head

@@ -8,6 +8,7 @@ on hold"). The match's head is the token whose syntactic head lies outside the m
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -65,7 +66,14 @@ class Lexicon:
     lack_nouns: frozenset[str] = frozenset()
     action_topics: frozenset[str] = frozenset()
     causative_verbs: frozenset[str] = frozenset()
+    content_nouns: frozenset[str] = frozenset()
+    response_verbs: frozenset[str] = frozenset()
     confidence: dict[str, float] = field(default_factory=dict)
+
+    @cached_property
+    def attribution_words(self) -> frozenset[str]:
+        """The first words of the attribution verbs ("say", "tell", ...)."""
+        return frozenset(c.words[0] for cues in self.cues.values() for c in cues if c.kind == "attribution")
 
     def conf(self, name: str) -> float:
         return float(self.confidence.get(name, 0.7))
@@ -162,6 +170,8 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
         lack_nouns=words("lack_nouns"),
         action_topics=words("action_topics"),
         causative_verbs=words("causative_verbs"),
+        content_nouns=words("content_nouns"),
+        response_verbs=words("response_verbs"),
         confidence={str(k): float(v) for k, v in (data.get("confidence") or {}).items()},
     )
 
@@ -235,6 +245,9 @@ def match_phrases(span, index: dict[str, tuple[Cue, ...]]) -> list[Match]:
         if not cues:
             continue
         tok = doc[i]
+        if tok.pos_ in ("NOUN", "PROPN", "ADJ"):
+            # "the EU's push for sanctions" is the attitude noun "push", not the verb "push for"
+            cues = sorted(cues, key=lambda c: c.kind == "verb")
         for cue in cues:
             toks = [tok] if len(cue.words) == 1 else None
             if toks is None:

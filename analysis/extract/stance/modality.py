@@ -6,7 +6,8 @@
 
 from __future__ import annotations
 
-from analysis.extract.stance.lexicon import Lexicon
+from analysis.nlp import doc_text
+from analysis.stance_lexicon import Lexicon
 
 
 def hypothetical(anchor, lexicon: Lexicon) -> bool:
@@ -28,6 +29,37 @@ def hypothetical(anchor, lexicon: Lexicon) -> bool:
         if any(_doubt(t, lexicon) for t in near):
             return True
     return False
+
+
+_HEDGES = frozenset({"may", "might"})
+
+
+def hedged(anchor) -> bool:
+    """`The EU may impose sanctions`, `Russia might accept talks`: a possibility, not a position or a deed."""
+    return any(c.dep_ == "aux" and c.lower_ in _HEDGES for c in anchor.children)
+
+
+_ALTERNATIVES = (("rather", "than"), ("instead", "of"))
+
+
+def not_asserted(anchor) -> bool:
+    """`would propose alternatives rather than reject the plan`, `thanked him without committing to
+    talks`, `a deadline for Kyiv to accept the framework`: the cue is named, not taken by its subject."""
+    doc = anchor.doc
+    before = tuple(t.lower_ for t in doc[max(anchor.sent.start, anchor.i - 2) : anchor.i])
+    if before in _ALTERNATIVES or (before[-1:] == ("without",) and anchor.tag_ == "VBG"):
+        return True
+    if anchor.dep_ == "pcomp" and anchor.head.lower_ == "without":
+        return True
+    return anchor.pos_ == "VERB" and any(c.dep_ == "mark" and c.lower_ == "for" for c in anchor.children)
+
+
+def is_question(tok) -> bool:
+    """A question (`Is the Kremlin ready for a truce?`) asks, it states nothing: the clause holding `tok`
+    ends with "?" (a transcript's "Q: Kyiv says it will never give up land." is no question: it reports)."""
+    text = doc_text(tok.doc)
+    end = next((i for i in range(tok.idx, min(len(text), tok.idx + 400)) if text[i] in ".!?\n"), -1)
+    return end >= 0 and text[end] == "?"
 
 
 def _doubt(tok, lexicon: Lexicon) -> bool:

@@ -7,9 +7,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from analysis.extract.nlp import doc_text, span_text
-from analysis.extract.stance.holder import Context, nominal_actor
-from analysis.extract.stance.lexicon import Lexicon, Match, match_phrases
+from analysis.nlp import doc_text, span_text
+from analysis.stance_holder import Context, nominal_actor
+from analysis.stance_lexicon import Lexicon, Match, match_phrases
+from analysis.stance_modality import not_asserted
+from analysis.stance_negation import deontic, is_negated
 
 # Dependants that are not a verb's complement: they never carry what the cue is about.
 _NOT_SCOPE = frozenset(
@@ -36,6 +38,8 @@ _NOT_SCOPE = frozenset(
     }
 )
 _COPULA_DEPS = frozenset({"acomp", "attr", "oprd"})
+# marks of an adverbial clause that is a circumstance beside the cue's content, not part of it
+_CIRCUMSTANCE = frozenset({"while", "whereas", "although", "though", "because", "since", "as"})
 
 
 def cue_role(match: Match) -> str:
@@ -56,11 +60,21 @@ def cue_anchor(match: Match, kind: str):
         return head.head
     if kind in ("attitude", "evaluative") and head.pos_ == "ADJ" and head.dep_ in _COPULA_DEPS:
         return head.head
-    if kind == "evaluative" and head.dep_ in _COPULA_DEPS:
-        return head.head  # "sanctions are a mistake": the copula, whose subject is judged
+    if kind == "evaluative" and (head.dep_ in _COPULA_DEPS or framing_object(head)):
+        return head.head  # "sanctions are a mistake", "the plan could form the basis": the subject is judged
+    if kind == "evaluative" and head.dep_ == "appos" and head.head.dep_ == "dobj":
+        return head.head  # "called the sanctions regime a failure": the object is judged
     if judging_modifier(head, kind):
         return head.head.head  # "the sanctions were an unfriendly act"
     return head
+
+
+_FRAMING_VERBS = frozenset({"form", "constitute", "provide", "offer", "represent"})
+
+
+def framing_object(head) -> bool:
+    """`the draft could form the basis of a deal`: a judging noun as the object of a verb of being."""
+    return head.dep_ == "dobj" and head.head.lemma_.lower() in _FRAMING_VERBS
 
 
 def judging_modifier(head, kind: str) -> bool:
@@ -70,6 +84,8 @@ def judging_modifier(head, kind: str) -> bool:
 
 def _complement(child, lexicon: Lexicon) -> bool:
     """A verb's prepositional phrase is in scope only when it says what the cue is about ("insist on")."""
+    if child.dep_ == "prep" and any(c.lower_ in ("instead", "rather") for c in child.children):
+        return False  # "instead of rejecting the plan, X proposed changes": the alternative not taken
     return child.dep_ != "prep" or child.lower_ in lexicon.complement_preps
 
 
@@ -82,10 +98,25 @@ def cue_scope(match: Match, anchor, kind: str, lexicon: Lexicon) -> set[int]:
         kids = [c for c in anchor.children if c.dep_ not in ("poss", "conj", "cc", "appos", "relcl")]
     else:
         kids = [c for c in anchor.children if c.dep_ not in _NOT_SCOPE and _complement(c, lexicon)]
+        kids += [c for c in anchor.children if _gerund_object(c, match)]
+        # the cue's own particle ("balk at new sanctions") always introduces what it is about
+        kids += [c for c in anchor.children if c.dep_ == "prep" and c.i in matched and c not in kids]
     ids = {t.i for kid in kids for t in kid.subtree}
     if kind == "attitude" and match.head.pos_ == "ADJ" and match.head is not anchor:
         ids |= {t.i for t in match.head.subtree}
     return _same_block(ids - matched, match.head)
+
+
+def _gerund_object(child, match: Match) -> bool:
+    """`ruled out sending troops`, `opposes lifting sanctions`: a gerund right after the cue verb is its
+    object, though the parser often hangs it as an adverbial clause."""
+    last = max(t.i for t in match.tokens)
+    return (
+        child.dep_ == "advcl"
+        and child.tag_ == "VBG"
+        and child.i == last + 1
+        and not any(c.dep_ in ("mark", "nsubj", "nsubjpass") for c in child.children)
+    )
 
 
 def _same_block(ids: set[int], head) -> set[int]:
@@ -126,42 +157,6 @@ def temporal_term(root, lexicon: Lexicon) -> bool:
     return any(
         t.lower_ in lexicon.temporal_preps for t in before if t.head.i == root.head.i or t.i == root.i - 2
     )
-
-
-def _has_no(tok, lexicon: Lexicon) -> bool:
-    return any(
-        c.dep_ in ("det", "advmod", "neg") and c.lower_ in lexicon.negators and not _contrastive(tok, c)
-        for c in tok.children
-    )
-
-
-def _contrastive(tok, neg) -> bool:
-    """`real security guarantees, not paper ones`: the "not" negates the contrasted phrase after it."""
-    return (
-        tok.pos_ in ("NOUN", "PROPN")
-        and neg.i > tok.i
-        and any(c.dep_ in ("appos", "conj", "npadvmod") and c.i > neg.i for c in tok.children)
-    )
-
-
-def is_negated(tok, lexicon: Lexicon) -> bool:
-    """True when `tok` is negated: a `neg` dependant, `no`/`never`, `without`, `rather than`, `instead of`.
-
-    A verb whose subject says "no" is negated ("no troops will be deployed"); that subject then is not,
-    so the negation counts once.
-    """
-    if any(c.dep_ == "neg" and not _contrastive(tok, c) for c in tok.children):
-        return True
-    if tok.dep_ not in ("nsubj", "nsubjpass") and _has_no(tok, lexicon):
-        return True
-    if tok.pos_ in ("VERB", "AUX") and any(
-        c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON" and _has_no(c, lexicon) for c in tok.children
-    ):
-        return True
-    if tok.lower_ in ("without", "against"):
-        return True
-    prev = tok.doc[tok.i - 1] if tok.i > 0 else None
-    return prev is not None and (tok.lower_, prev.lower_) in (("than", "rather"), ("of", "instead"))
 
 
 @dataclass
@@ -217,12 +212,6 @@ def _subject_actor(tok, ctx: Context) -> str | None:
             if found is not None:
                 return found.actor
     return None
-
-
-def _deontic(tok, lexicon: Lexicon) -> bool:
-    """`Ukraine would need to give up`, `Kyiv must accept`: the clause prescribes, it does not describe."""
-    words = [tok] + [c for c in tok.children if c.dep_ in ("aux", "xcomp")]
-    return any(w.lemma_.lower() in lexicon.deontic or w.lower_ in lexicon.deontic for w in words)
 
 
 def _path(term, anchor) -> list[tuple]:
@@ -281,18 +270,28 @@ def _blocked(tok, topic: str, sc: SentenceCues, ctx: Context, reported: bool, ho
     """True when the cue does not speak for what lies below `tok` (see `path_polarity`)."""
     if tok.pos_ == "VERB" and tok.lemma_.lower() in ctx.lexicon.discourse_verbs:
         return True  # talked about, not a position
+    if (
+        tok.dep_ == "advcl"
+        and any(c.dep_ == "mark" and c.lower_ in _CIRCUMSTANCE for c in tok.children)
+        and tok.lemma_.lower() not in ctx.lexicon.attribution_words  # "..., while stressing that ..."
+    ):
+        return True  # "refusing to join sanctions while supplying drones": another predication
+    if tok.i in sc.anchored and not_asserted(tok):
+        return True  # "said he would propose changes rather than reject the plan"
+    if tok.dep_ in ("acl", "ccomp") and tok.head.lemma_.lower() in ctx.lexicon.content_nouns:
+        return True  # "rejected the idea that the plan was a wish list": a claim, not a proposal
     if sc.term_roots.get(tok.i, topic) != topic:
         return True  # the cue is about the other topic; this term only qualifies it
     subject = _subject_actor(tok, ctx)
     if conditional(tok, ctx.lexicon) and subject != holder:
         return True  # a condition or a time, not what the cue is about ("if we can get this done" is)
     other = subject is not None and subject not in (holder, ctx.affiliation.get(holder))
-    if other and tok.i in sc.anchored and not (reported and _deontic(tok, ctx.lexicon)):
+    if other and tok.i in sc.anchored and not (reported and deontic(tok, ctx.lexicon)):
         return True  # that actor's own position, found from its own cue ("X should stop" is the speaker's)
     # "Trump said Putin might negotiate" describes Putin; "Lavrov said Ukraine will never be a member of
     # NATO" (a state of affairs the speaker asserts) and "... Ukraine would need to" are the speaker's
     stative = tok.lemma_.lower() == "be" and tok.i not in sc.anchored
-    return reported and other and not stative and not _deontic(tok, ctx.lexicon)
+    return reported and other and not stative and not deontic(tok, ctx.lexicon)
 
 
 def path_polarity(
@@ -322,8 +321,9 @@ def path_polarity(
         described = described or _copula_subject(tok, below)
         if below is not None and below.dep_ == "conj":
             continue  # a coordinated sibling ("withdrawal ... and recognition"), not a governor
-        if reported and _deontic(tok, ctx.lexicon):
-            words, committed = words + [tok.text], True  # "any deal must include guarantees": a demand
+        if reported and deontic(tok, ctx.lexicon):
+            # "any deal must include guarantees": a demand
+            words, committed = words + [tok.text] * (not step), True
         negated = is_negated(tok, ctx.lexicon)
         if _passive_event(tok, below, step, negated) and tok.i not in sc.anchored:
             return PathReading(polarity, tuple(words), True, committed, own)
@@ -357,19 +357,3 @@ def _bare_relative(below, n_words: int) -> bool:
     """`veto any sanctions package that makes the negotiations harder`: a relative clause says what the
     cue is about only through a polar word of its own ("any deal that forces Ukraine to give up land")."""
     return below is not None and not isinstance(below, str) and below.dep_ == "relcl" and n_words == 0
-
-
-def _lacking(tok, lexicon: Lexicon) -> bool:
-    """`the Kremlin's lack of commitment`: a cue noun under "lack of", "absence of"."""
-    return (
-        tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in lexicon.lack_nouns
-    )
-
-
-def governing_negated(match: Match, anchor, lexicon: Lexicon) -> bool:
-    head = match.head
-    return (
-        is_negated(head, lexicon)
-        or _lacking(head, lexicon)
-        or (anchor is not head and is_negated(anchor, lexicon))
-    )

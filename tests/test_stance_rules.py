@@ -1,0 +1,196 @@
+"""Stance rule families of issue #16 on invented sentences (helpers shared with tests/test_stance.py).
+
+Holders inside the cue's noun phrase, rejections that state two positions, response verbs answering the
+previous sentence, mandative clauses, framing and appositive judgements, gerund and polar-noun objects,
+the official speaking for a state, what stays neutral (questions, alternatives, claims), and the
+confidence factors (headline, reported by another actor).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.test_stance import CEASEFIRE, PLAN, TERRITORY, TROOPS, lexicon, nlp, polar, statements  # noqa: F401
+
+GUARANTEES = {"security_guarantees": "security guarantees"}
+
+CASES = [
+    # (1) holders inside the cue's noun phrase, distributed over coordination
+    (
+        "The EU welcomed calls from France and China for a ceasefire.",
+        CEASEFIRE,
+        {
+            ("European Union", "ceasefire", "support"),
+            ("France", "ceasefire", "support"),
+            ("China", "ceasefire", "support"),
+        },
+    ),
+    (
+        "The EU's push for a ceasefire gained ground this week.",
+        CEASEFIRE,
+        {("European Union", "ceasefire", "support")},
+    ),
+    # (2) rejecting someone else's position states two positions
+    (
+        "Kyiv dismissed calls from Moscow for a ceasefire.",
+        CEASEFIRE,
+        {("Ukraine", "ceasefire", "oppose"), ("Russia", "ceasefire", "support")},
+    ),
+    # (7) a bare response verb answers the previous sentence's demand
+    (
+        "Moscow demanded a ceasefire on its own terms. Kyiv has refused.",
+        CEASEFIRE,
+        {("Russia", "ceasefire", "support"), ("Ukraine", "ceasefire", "oppose")},
+    ),
+    # (7) "the measures" / "the scheme" refer to the previous sentence's one topic; governing cues compose
+    (
+        "The EU adopted new sanctions on Tuesday. Moscow dismissed the measures.",
+        {"sanctions": "sanctions"},
+        {("European Union", "sanctions", "support"), ("Russia", "sanctions", "oppose")},
+    ),
+    (
+        "Europe drew up a ceasefire proposal. Putin refused to back the scheme.",
+        CEASEFIRE,
+        {("Europe", "ceasefire", "support"), ("Vladimir Putin", "ceasefire", "oppose")},
+    ),
+    # (6) a that-clause in the subjunctive is the speaker's demand
+    ("Russia insisted that Kyiv cede Donetsk.", TERRITORY, {("Russia", "territory", "support")}),
+    # evaluative nouns as framing objects and as predicates of an object
+    (
+        "Lavrov said the peace plan could form the basis of a settlement.",
+        PLAN,
+        {("Sergei Lavrov", "peace_plan", "support")},
+    ),
+    (
+        "Putin called the new sanctions a mistake.",
+        {"sanctions": "sanctions"},
+        {("Vladimir Putin", "sanctions", "oppose")},
+    ),
+    # (4) a gerund object, and a polar noun of the sentence's topic as the object
+    (
+        "Meloni ruled out deploying troops this year.",
+        TROOPS,
+        {("Giorgia Meloni", "troop_deployment", "oppose")},
+    ),
+    (
+        "Zelenskyy ruled out any withdrawal, saying the land belongs to Ukraine.",
+        TERRITORY,
+        {("Volodymyr Zelenskyy", "territory", "oppose")},
+    ),
+    # (6) the official speaking for a state holds the position
+    (
+        "Macron said France would not send troops.",
+        TROOPS,
+        {("Emmanuel Macron", "troop_deployment", "oppose")},
+    ),
+    # (4) a warning that the topic would bring harm opposes it; one with its own verdict keeps the verdict
+    (
+        "Lavrov warned that a deployment of troops would trigger a wider war.",
+        TROOPS,
+        {("Sergei Lavrov", "troop_deployment", "oppose")},
+    ),
+    (
+        "Lavrov warned that any deployment of troops would be unacceptable.",
+        TROOPS,
+        {("Sergei Lavrov", "troop_deployment", "oppose")},
+    ),
+    # a circumstance clause ("while ...") is not what the cue is about
+    ("Kyiv refused to sign the deal while sending troops to the border.", TROOPS, set()),
+    # (3) a position noun given up is no longer held (no row), a phrasal cue's particle is its scope
+    ("Putin dropped his demand for a ceasefire.", CEASEFIRE, set()),
+    ("Macron walked back his call for a ceasefire.", CEASEFIRE, set()),
+    ("China balked at the new sanctions.", {"sanctions": "sanctions"}, {("China", "sanctions", "oppose")}),
+    # (9) hedges are no deed and no position
+    ("The EU may impose new sanctions.", {"sanctions": "sanctions"}, set()),
+    ("Russia might accept a ceasefire.", CEASEFIRE, set()),
+    # (9) no position: a question, an alternative not taken, a claim rejected, a deadline set for another
+    ("Is Moscow ready for a ceasefire?", CEASEFIRE, set()),
+    ("Instead of rejecting the peace plan, Zelenskyy proposed changes.", PLAN, set()),
+    ("Lavrov dismissed the claim that the ceasefire was failing.", CEASEFIRE, set()),
+    ("Trump set a deadline for Kyiv to accept the ceasefire.", CEASEFIRE, set()),
+    ("Zelenskyy said he would seek changes rather than reject the peace plan.", PLAN, set()),
+]
+
+
+@pytest.mark.parametrize(("text", "topics", "expected"), CASES, ids=[c[0][:48] for c in CASES])
+def test_rule_families(nlp, lexicon, text, topics, expected):  # noqa: F811
+    assert polar(statements(nlp, lexicon, text, topics)) == expected
+
+
+def _confidence(nlp, lexicon, text, actor, topics):  # noqa: F811
+    rows = [
+        r for r in statements(nlp, lexicon, text, topics) if r["actor"] == actor and r["stance"] != "neutral"
+    ]
+    assert rows, f"no position of {actor} in {text!r}"
+    return rows[0]["confidence"]
+
+
+def test_second_hand_position_is_less_certain(nlp, lexicon):  # noqa: F811
+    own = _confidence(nlp, lexicon, "Putin agreed to a ceasefire.", "Vladimir Putin", CEASEFIRE)
+    reported = _confidence(
+        nlp, lexicon, "Trump said Putin had agreed to a ceasefire.", "Vladimir Putin", CEASEFIRE
+    )
+    assert reported < own
+
+
+def test_headline_position_is_less_certain(nlp, lexicon):  # noqa: F811
+    body = _confidence(nlp, lexicon, "Moscow rejects a ceasefire.", "Russia", CEASEFIRE)
+    title = _confidence(
+        nlp, lexicon, "Moscow rejects ceasefire as talks stall\n\nThe talks went on.", "Russia", CEASEFIRE
+    )
+    assert title < body
+
+
+def _bands_module():
+    path = Path(__file__).resolve().parents[1] / "scripts" / "confidence_bands.py"
+    spec = importlib.util.spec_from_file_location("confidence_bands", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_precision_by_band_counts_each_triple_once_at_its_highest_confidence():
+    bands = _bands_module()
+    gold = {"a.txt": {"stances": [{"actor": "Russia", "topic": "ceasefire", "stance": "oppose"}]}}
+    rows = pd.DataFrame(
+        [
+            {
+                "article_id": "A",
+                "actor": "Russia",
+                "topic": "ceasefire",
+                "stance": "oppose",
+                "confidence": 0.85,
+            },
+            {
+                "article_id": "A",
+                "actor": "Russia",
+                "topic": "ceasefire",
+                "stance": "oppose",
+                "confidence": 0.5,
+            },
+            {
+                "article_id": "A",
+                "actor": "Ukraine",
+                "topic": "ceasefire",
+                "stance": "support",
+                "confidence": 0.6,
+            },
+            {
+                "article_id": "A",
+                "actor": "Ukraine",
+                "topic": "territory",
+                "stance": "neutral",
+                "confidence": 0.5,
+            },
+        ]
+    )
+    table = bands.precision_by_band(gold, rows, {"a.txt": "A"}, [0.8])
+    assert table.loc[">= 0.80", "statements"] == 1 and table.loc[">= 0.80", "precision"] == 1.0
+    assert table.loc["< 0.80", "statements"] == 1 and table.loc["< 0.80", "precision"] == 0.0
+    assert bands.band_of(0.79, [0.8, 0.6]) == ">= 0.60"
