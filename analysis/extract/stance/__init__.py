@@ -25,12 +25,12 @@ from analysis.extract.stance.candidates import (
     shared,
     stance_name,
 )
-from analysis.stance_confidence import context_factor
-from analysis.stance_holder import Context, find_holder
-from analysis.stance_lexicon import Lexicon, Match, load_lexicon
-from analysis.stance_modality import hedged, hypothetical, is_question, not_asserted
-from analysis.stance_negation import governing_negated
-from analysis.stance_path import (
+from analysis.extract.stance.confidence import context_factor
+from analysis.extract.stance.holder import Context, find_holder
+from analysis.extract.stance.lexicon import Lexicon, Match, load_lexicon
+from analysis.extract.stance.modality import hedged, hypothetical, is_question, not_asserted
+from analysis.extract.stance.negation import governing_negated
+from analysis.extract.stance.path import (
     SentenceCues,
     cue_anchor,
     cue_role,

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from analysis.stance_confidence import context_factor
-from analysis.stance_holder import SPEAKER_PRONOUNS, Context, find_holder, in_quote, quote_speaker
-from analysis.stance_modality import hedged, hypothetical
-from analysis.stance_negation import is_negated
-from analysis.stance_path import SentenceCues, path_polarity
+from analysis.extract.stance.confidence import context_factor
+from analysis.extract.stance.holder import SPEAKER_PRONOUNS, Context, find_holder, in_quote, quote_speaker
+from analysis.extract.stance.modality import hedged, hypothetical
+from analysis.extract.stance.negation import is_negated
+from analysis.extract.stance.path import SentenceCues, path_polarity
 
 _PRESCRIPTIVE = frozenset({"should", "must", "ought"})
 

@@ -6,8 +6,8 @@
 
 from __future__ import annotations
 
-from analysis.nlp import doc_text
-from analysis.stance_lexicon import Lexicon
+from analysis.extract.nlp import doc_text
+from analysis.extract.stance.lexicon import Lexicon
 
 
 def hypothetical(anchor, lexicon: Lexicon) -> bool:

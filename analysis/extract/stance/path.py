@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from analysis.nlp import doc_text, span_text
-from analysis.stance_holder import Context, nominal_actor
-from analysis.stance_lexicon import Lexicon, Match, match_phrases
-from analysis.stance_modality import not_asserted
-from analysis.stance_negation import deontic, is_negated
+from analysis.extract.nlp import doc_text, span_text
+from analysis.extract.stance.holder import Context, nominal_actor
+from analysis.extract.stance.lexicon import Lexicon, Match, match_phrases
+from analysis.extract.stance.modality import not_asserted
+from analysis.extract.stance.negation import deontic, is_negated
 
 # Dependants that are not a verb's complement: they never carry what the cue is about.
 _NOT_SCOPE = frozenset(

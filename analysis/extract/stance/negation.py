@@ -5,7 +5,7 @@ prescribes ("would need to", "insisted that Ukraine withdraw") rather than descr
 
 from __future__ import annotations
 
-from analysis.stance_lexicon import Lexicon, Match
+from analysis.extract.stance.lexicon import Lexicon, Match
 
 __all__ = ["deontic", "governing_negated", "is_negated"]
 

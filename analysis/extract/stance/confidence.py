@@ -11,7 +11,7 @@ Measured by `scripts/confidence_bands.py`: statements at >= 0.8 should be more p
 
 from __future__ import annotations
 
-from analysis.nlp import doc_text
+from analysis.extract.nlp import doc_text
 
 _FINAL = (".", "!", "?", '"', "”", "’", "'", ")", ":", ";", "»")
 
@@ -30,7 +30,7 @@ def headline(tok) -> bool:
 
 def reported_by_other(anchor, holder: str, ctx) -> bool:
     """An attribution verb above the cue whose subject is another actor (or no actor) reports it."""
-    from analysis.stance_holder import nominal_actor
+    from analysis.extract.stance.holder import nominal_actor
 
     attribution = ctx.lexicon.attribution_words
     for anc in anchor.ancestors:
