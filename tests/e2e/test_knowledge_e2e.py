@@ -90,7 +90,7 @@ def test_add_merge_block_rebuild_and_accept_a_topic(browser, knowledge_server):
         # merge two names of one actor: "NWC" into "Northern Water Council", both unknown to the KB
         nwc = card(page, "NWC")
         expect(nwc).to_be_visible()
-        nwc.locator('[data-testid="stSelectbox"]').click()
+        nwc.locator('[data-testid="stSelectbox"]').first.click()
         page.keyboard.type("Northern Water Council")
         page.keyboard.press("Enter")
         idle(page)
