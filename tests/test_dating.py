@@ -16,7 +16,7 @@ from analysis.build import build
 from analysis.corpus_dates import Span, anchor_corpus, corpus_span, period, place, sanity_problems
 from analysis.timeline import find_events, find_time_expressions, infer_published, scan
 from analysis.timeline_background import background_reason
-from analysis.timeline_dating import load_anchors
+from analysis.timeline_dating import infer_from_text, load_anchors
 from analysis.timeline_years import article_year, year_less_parts
 
 TRAPS = Path(__file__).parent / "timetraps"
@@ -256,3 +256,11 @@ def test_build_applies_corpus_years_and_keeps_the_cache_per_article(tmp_path):
     assert second.manifest["cache"]["reused"] == 2  # b.txt and u.txt; a.txt has a new date
     events = second.tables["events"].merge(second.tables["articles"][["article_id", "file"]])
     assert events[events["time_expression"] == "October 17"].empty
+
+
+def test_a_month_beside_news_told_by_weekday_does_not_date_it(nlp):
+    doc = nlp("Officials met in Lima. The two sides signed a framework in April 2024, the ministry said.")
+    assert infer_from_text(doc, scan(doc))[0] == "2024-04"
+    for relative in ("on Thursday", "yesterday", "this week"):
+        doc = nlp(f"Officials met in Lima {relative}. The sides signed a framework in April 2024, they said.")
+        assert infer_from_text(doc, scan(doc)) is None, relative
