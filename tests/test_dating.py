@@ -126,6 +126,15 @@ def test_corpus_span_within_a_year_and_across_years():
     assert span is None and "fewer than" in why
 
 
+def test_corpus_span_leaves_out_a_stray_date_but_not_a_second_cluster():
+    bulk = [f"2025-{m:02d}-15" for m in range(3, 12)] + ["2026-01-10"]
+    span, _ = corpus_span([*bulk, "2021-01-01"])
+    assert (span.start, span.end, span.n) == (date(2025, 3, 15), date(2026, 1, 10), 10)
+    assert span.outliers == ("2021-01-01",) and "2021-01-01" in span.describe()
+    span, why = corpus_span([*bulk, "2021-01-01", "2021-06-01"])  # 10 of 12: two years' worth
+    assert span is None and "no year is guessed" in why
+
+
 def test_place_nearest_the_span_and_by_tense():
     span = Span(date(2025, 9, 5), date(2025, 12, 19), 3)
     assert place({"month": 10, "day": 17}, span) == ("2025-10-17", "day")
