@@ -12,7 +12,7 @@ import pytest
 import spacy
 
 from analysis.extract.time.background import background_reason
-from analysis.extract.time.dating import load_anchors
+from analysis.extract.time.dating import infer_from_text, load_anchors
 from analysis.extract.time.events import find_events, find_time_expressions, infer_published, scan
 from analysis.extract.time.years import article_year, year_less_parts
 from analysis.store import schema
@@ -124,6 +124,15 @@ def test_corpus_span_within_a_year_and_across_years():
     assert span is None and "no year is guessed" in why
     span, why = corpus_span(["2025-11-20"])
     assert span is None and "fewer than" in why
+
+
+def test_corpus_span_leaves_out_a_stray_date_but_not_a_second_cluster():
+    bulk = [f"2025-{m:02d}-15" for m in range(3, 12)] + ["2026-01-10"]
+    span, _ = corpus_span([*bulk, "2021-01-01"])
+    assert (span.start, span.end, span.n) == (date(2025, 3, 15), date(2026, 1, 10), 10)
+    assert span.outliers == ("2021-01-01",) and "2021-01-01" in span.describe()
+    span, why = corpus_span([*bulk, "2021-01-01", "2021-06-01"])  # 10 of 12: two years' worth
+    assert span is None and "no year is guessed" in why
 
 
 def test_place_nearest_the_span_and_by_tense():
@@ -266,3 +275,11 @@ def test_build_applies_corpus_years_and_keeps_the_cache_per_article(tmp_path):
     assert second.manifest["cache"]["reused"] == 2  # b.txt and u.txt; a.txt has a new date
     events = second.tables["events"].merge(second.tables["articles"][["article_id", "file"]])
     assert events[events["time_expression"] == "October 17"].empty
+
+
+def test_a_month_beside_news_told_by_weekday_does_not_date_it(nlp):
+    doc = nlp("Officials met in Lima. The two sides signed a framework in April 2024, the ministry said.")
+    assert infer_from_text(doc, scan(doc))[0] == "2024-04"
+    for relative in ("on Thursday", "yesterday", "this week"):
+        doc = nlp(f"Officials met in Lima {relative}. The sides signed a framework in April 2024, they said.")
+        assert infer_from_text(doc, scan(doc)) is None, relative

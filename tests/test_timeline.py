@@ -243,6 +243,11 @@ def test_future_year_is_not_a_lower_bound(nlp):
         ("Sunday said 23 Nov 2025", None),
         ("By 3 March 2024 the talks had failed", None),
         ("Published: November 25", None),  # no year: not a full date
+        ("Lisbon, 14 May 2024", ("2024-05-14", "")),  # the place it was filed from
+        ("BUENOS AIRES — Friday 7 June 2024", ("2024-06-07", "")),
+        ("Cardiff, Wales, 2 Jan 2025", ("2025-01-02", "")),
+        ("The ministers, 14 May 2024", None),  # a lower-case word: a phrase, not a place
+        ("Lisbon said on 14 May 2024", None),
     ],
 )
 def test_stated_date_line(line, expected):

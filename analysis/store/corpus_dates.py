@@ -2,7 +2,8 @@
 each article's cached analysis stays its own):
 
 1. Years from the corpus. When the build's dated articles fall within one span (at least `MIN_DATED` of
-   them, the earliest publication day at most `MAX_SPAN_DAYS` before the latest), an undated article's
+   them, the earliest publication day at most `MAX_SPAN_DAYS` before the latest; a share
+   `MIN_SHARE_IN_SPAN` suffices, the stray dates named in the reason), an undated article's
    year-less dates ("on October 17", "in October", a dateline "OSLO, Nov 23 (Reuters) -") are placed in the
    year that puts them nearest that span (`anchor` / `published_from` "corpus", with the reason). A corpus
    whose dated articles span several years gives no year; the pending events of the undated articles
@@ -14,6 +15,7 @@ each article's cached analysis stays its own):
 from __future__ import annotations
 
 import calendar
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -27,6 +29,9 @@ from analysis.store import schema
 
 MIN_DATED = 2
 MAX_SPAN_DAYS = 366
+# A stray date (an archive piece, a page's mis-read date) must not cost the whole build its years: the span
+# holds when this share of the dated articles falls within it; the others are named in the reason.
+MIN_SHARE_IN_SPAN = 0.9
 # A year-less date further than this from the span fits none of its years well enough (a named weekday can
 # push the only consistent year away).
 MAX_DISTANCE_DAYS = 183
@@ -39,9 +44,13 @@ class Span:
     start: date
     end: date
     n: int
+    outliers: tuple[str, ...] = ()
 
     def describe(self) -> str:
-        return f"the {self.n} dated articles of the build, {self.start.isoformat()} to {self.end.isoformat()}"
+        text = f"the {self.n} dated articles of the build, {self.start.isoformat()} to {self.end.isoformat()}"
+        if self.outliers:
+            text += f" ({len(self.outliers)} dated outside it left out: {', '.join(self.outliers)})"
+        return text
 
 
 def period(iso: str | None) -> tuple[date, date] | None:
@@ -59,14 +68,37 @@ def period(iso: str | None) -> tuple[date, date] | None:
 
 def corpus_span(published) -> tuple[Span | None, str]:
     """The span of the dated articles' publication dates, or None with the reason it gives no year."""
-    periods = [p for iso in published if isinstance(iso, str) and (p := period(iso))]
-    if len(periods) < MIN_DATED:
-        return None, f"fewer than {MIN_DATED} dated articles in the build ({len(periods)})"
-    start, end = min(p[0] for p in periods), max(p[1] for p in periods)
-    if (end - start).days > MAX_SPAN_DAYS:
+    dated = sorted((p, iso) for iso in published if isinstance(iso, str) and (p := period(iso)))
+    if len(dated) < MIN_DATED:
+        return None, f"fewer than {MIN_DATED} dated articles in the build ({len(dated)})"
+    inside = _within(dated, _densest_start(dated))
+    if len(inside) < max(MIN_DATED, MIN_SHARE_IN_SPAN * len(dated)):
+        start, end = dated[0][0][0], max(p[1] for p, _ in dated)
         return None, (f"the dated articles span {start.isoformat()} to {end.isoformat()}, more than "
                       f"{MAX_SPAN_DAYS} days: no year is guessed")  # fmt: skip
-    return Span(start, end, len(periods)), ""
+    kept = set(inside)
+    outliers = tuple(iso for p, iso in dated if (p, iso) not in kept)
+    start, end = inside[0][0][0], max(p[1] for p, _ in inside)
+    return Span(start, end, len(inside), outliers), ""
+
+
+def _densest_start(dated: list) -> date:
+    """The publication day that starts the `MAX_SPAN_DAYS` window holding the most dated articles. No
+    period is longer than a year, so those within a window are those ending by its end less those starting
+    before it (two binary searches a window: a large build's corpus step stays fast)."""
+    starts, ends = sorted(p[0] for p, _ in dated), sorted(p[1] for p, _ in dated)
+
+    def held(first: date) -> int:
+        last = first + timedelta(days=MAX_SPAN_DAYS)
+        return bisect_right(ends, last) - bisect_left(starts, first)
+
+    return max(dict.fromkeys(starts), key=held)
+
+
+def _within(dated: list, first: date) -> list:
+    """The dated articles whose whole period lies within `MAX_SPAN_DAYS` from `first`."""
+    last = first + timedelta(days=MAX_SPAN_DAYS)
+    return [(p, iso) for p, iso in dated if p[0] >= first and p[1] <= last]
 
 
 def _distance(first: date, last: date, span: Span) -> int:

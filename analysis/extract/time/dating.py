@@ -157,7 +157,9 @@ def infer_from_text(doc, found: list, *, anchors=None, today: date | None = None
         day, reason = max(days, key=lambda d: d[0])
         return day.isoformat(), reason
     months = [(_month_iso(f.timex.parts), f) for f in reporting if _is_past_month(f.timex.parts, today)]
-    if months:
+    # News told relative to its own day ("said on Thursday", "this week") is not dated by a month it names
+    # beside it ("a proposal presented in May 2024"): that month is context, not the day it counts from.
+    if months and not any(_relative_day(f.timex.parts) for f in reporting):
         iso, f = max(months, key=lambda m: m[0])
         # A month before a year the text also narrates ("In 2024, ...") would date the article too early.
         if lower is None or int(iso[:4]) >= lower:
@@ -176,6 +178,13 @@ def narrated_expressions(doc, found: list) -> list:
         if (f.tense == "past" if parsed else f.tense != "future")
         and not sentences[f.sentence_id].text.strip().endswith("?")
     ]
+
+
+def _relative_day(parts: dict) -> bool:
+    """A reference counted from the day of writing: a weekday, 'yesterday', 'today', 'this week'."""
+    if parts.get("weekday") is not None and not parts.get("month"):
+        return True
+    return parts.get("rel") == "shift" and parts.get("unit") in ("day", "week")
 
 
 def _month_iso(parts: dict) -> str:

@@ -36,6 +36,10 @@ _TIME_TAIL = re.compile(
 )
 # A byline may share the line: "By Jane Doe | 3 March 2024".
 _BYLINE_HEAD = re.compile(r"^By\s+[^|·•\n]{2,60}?\s*[|·•–—,]\s*$")
+# So may the place it was filed from: "Moscow, 3 December 2025", "GENEVA — Sunday 23 November 2025".
+_PLACE_HEAD = re.compile(
+    r"^[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}(?:,\s*[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2})?\s*[,|·•–—-]\s*$"
+)
 _MON_NAME = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
@@ -75,10 +79,10 @@ def date_line_parts(line: str) -> tuple[dict, str] | None:
 
 
 def _date_line_head(head: str) -> bool:
-    """Only a time, a weekday or a byline may come before the date: 'Updated 10:15 AM EST, Sun Nov 23,
-    2025', 'By Jane Doe | 3 March 2024'."""
+    """Only a time, a weekday, a byline or a place may come before the date: 'Updated 10:15 AM EST, Sun
+    Nov 23, 2025', 'By Jane Doe | 3 March 2024', 'Moscow, 3 December 2025'."""
     head = _WEEKDAY_TAIL.sub("", head)
-    return bool(_TIME_TAIL.match(head) or _BYLINE_HEAD.match(head))
+    return bool(_TIME_TAIL.match(head) or _BYLINE_HEAD.match(head) or _PLACE_HEAD.match(head))
 
 
 def stated_date_line(line: str) -> tuple[str, str] | None:
