@@ -5,6 +5,7 @@ Never imported by the app itself.
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -68,3 +69,37 @@ def stop(proc: subprocess.Popen, timeout: float = 10) -> None:
         proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+# --- driving the app in Debian's Chromium (the browser tests and scripts/screenshots.py) -------------------
+
+CHROMIUM = os.environ.get("PARLEY_CHROMIUM", "/usr/bin/chromium")
+# no background traffic: this machine's network is closed, and Chromium's own connections would be refused
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+IDLE_JS = """() => !document.querySelector('[data-testid="stSkeleton"], [data-testid="stStatusWidget"]')"""
+# the page position of the first heatmap cell that has evidence, and its actor
+HEATMAP_CELL_JS = """() => {
+  const gd = document.querySelectorAll('.js-plotly-plot')[0];
+  const fl = gd._fullLayout, cells = gd._fullData[1];
+  const i = cells.customdata.findIndex((c) => c && c.length === 2);
+  const r = gd.getBoundingClientRect();
+  return {x: r.left + fl.xaxis._offset + fl.xaxis.d2p(cells.x[i]),
+          y: r.top + fl.yaxis._offset + fl.yaxis.d2p(cells.y[i]), actor: cells.customdata[i][0]};
+}"""
+
+
+def idle(page, timeout: float = 60_000) -> None:
+    """Wait until the script run has finished: no loading skeletons nor running indicator for ~0.6 s
+    (`page` a Playwright page; `timeout` in ms)."""
+    deadline = time.monotonic() + timeout / 1000
+    quiet = 0
+    while quiet < 3 and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+        quiet = quiet + 1 if page.evaluate(IDLE_JS) else 0

@@ -15,7 +15,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,37 +22,11 @@ sys.path.insert(0, str(ROOT))
 
 from dashboard import serve  # noqa: E402
 
-CHROMIUM = os.environ.get("PARLEY_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-IDLE_JS = """() => !document.querySelector('[data-testid="stSkeleton"], [data-testid="stStatusWidget"]')"""
-CELL_JS = """() => {
-  const gd = document.querySelectorAll('.js-plotly-plot')[0];
-  const fl = gd._fullLayout, cells = gd._fullData[1];
-  const i = cells.customdata.findIndex((c) => c && c.length === 2);
-  const r = gd.getBoundingClientRect();
-  return {x: r.left + fl.xaxis._offset + fl.xaxis.d2p(cells.x[i]),
-          y: r.top + fl.yaxis._offset + fl.yaxis.d2p(cells.y[i])};
-}"""
-
-
-def _idle(page, timeout: float = 180.0) -> None:
-    deadline, quiet = time.monotonic() + timeout, 0
-    while quiet < 3 and time.monotonic() < deadline:
-        page.wait_for_timeout(200)
-        quiet = quiet + 1 if page.evaluate(IDLE_JS) else 0
-
 
 def _open(page, url: str) -> None:
     page.goto(url)
     page.locator("h1").first.wait_for(timeout=180_000)
-    _idle(page)
+    serve.idle(page, 180_000)
 
 
 def shoot(out: Path) -> list[Path]:
@@ -71,13 +44,13 @@ def shoot(out: Path) -> list[Path]:
         try:
             serve.wait_healthy(url, proc)
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                browser = p.chromium.launch(executable_path=serve.CHROMIUM, args=serve.CHROMIUM_ARGS)
                 page = browser.new_page(viewport={"width": 1600, "height": 1000})
                 page.set_default_timeout(60_000)
                 _open(page, url)
                 # first start: the seeds are analysed behind a progress bar, then the metrics appear
                 page.locator('[data-testid="stMetric"]').first.wait_for(timeout=300_000)
-                _idle(page)
+                serve.idle(page, 180_000)
                 page.screenshot(path=str(out / "overview.png"), full_page=True)
                 _open(page, f"{url}/positions")
                 page.wait_for_function(
@@ -86,10 +59,10 @@ def shoot(out: Path) -> list[Path]:
                 )
                 page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
                 page.wait_for_timeout(500)
-                cell = page.evaluate(CELL_JS)
+                cell = page.evaluate(serve.HEATMAP_CELL_JS)
                 page.mouse.click(cell["x"], cell["y"])
                 page.get_by_role("heading", name="Evidence:").first.wait_for(timeout=30_000)
-                _idle(page)
+                serve.idle(page, 180_000)
                 page.screenshot(path=str(out / "positions.png"), full_page=True)
                 browser.close()
         finally:

@@ -19,15 +19,7 @@ import pytest
 from dashboard import serve
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("PARLEY_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM, ARGS = serve.CHROMIUM, serve.CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,8 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 from pptx import Presentation
 
+from dashboard import serve
+
 pytestmark = pytest.mark.e2e
 
 PAGES = {
@@ -28,16 +30,7 @@ PAGES = {
 }
 
 
-IDLE_JS = """() => !document.querySelector('[data-testid="stSkeleton"], [data-testid="stStatusWidget"]')"""
-
-
-def idle(page: Page, timeout: float = 60_000) -> None:
-    """Wait until the script run has finished: no loading skeletons nor running indicator for ~0.6 s."""
-    deadline = time.monotonic() + timeout / 1000
-    quiet = 0
-    while quiet < 3 and time.monotonic() < deadline:
-        page.wait_for_timeout(200)
-        quiet = quiet + 1 if page.evaluate(IDLE_JS) else 0
+idle = serve.idle
 
 
 def open_page(page: Page, server: str, path: str = "", query: str = "") -> None:
@@ -130,14 +123,7 @@ def test_filter_changes_the_view_and_the_url(page, server):
     expect(page.locator('[data-testid="stSidebar"]').get_by_text(actor, exact=True).first).to_be_visible()
 
 
-CELL_JS = """() => {
-  const gd = document.querySelectorAll('.js-plotly-plot')[0];
-  const fl = gd._fullLayout, cells = gd._fullData[1];
-  const i = cells.customdata.findIndex((c) => c && c.length === 2);
-  const r = gd.getBoundingClientRect();
-  return {x: r.left + fl.xaxis._offset + fl.xaxis.d2p(cells.x[i]),
-          y: r.top + fl.yaxis._offset + fl.yaxis.d2p(cells.y[i]), actor: cells.customdata[i][0]};
-}"""
+CELL_JS = serve.HEATMAP_CELL_JS
 
 
 def test_heatmap_click_shows_the_evidence(page, server, tmp_path_factory):
