@@ -10,6 +10,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL = {"analysis", "dashboard", "tests", "bench", "scripts"}
+# the reference scorer in ../shared/eval, which scripts put on sys.path when it is there
+SHARED_SCRIPTS = {"score", "score_timex"}
 
 
 def _imports(folders: list[str]) -> set[str]:
@@ -21,7 +23,16 @@ def _imports(folders: list[str]) -> set[str]:
                     names |= {a.name.split(".")[0] for a in node.names}
                 elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                     names.add(node.module.split(".")[0])
-    return {n for n in names if n not in sys.stdlib_module_names and n not in LOCAL and n != "__future__"}
+    return {
+        n
+        for n in names
+        if n not in sys.stdlib_module_names and n not in LOCAL and n != "__future__" and not _shared_script(n)
+    }
+
+
+def _shared_script(name: str) -> bool:
+    """A script of the shared eval folder (the scorer), imported from its path: not a package to pin."""
+    return name in SHARED_SCRIPTS
 
 
 def _pinned(*files: str) -> set[str]:

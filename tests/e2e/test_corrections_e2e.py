@@ -179,9 +179,15 @@ def pick_cell(page: Page, min_rows: int = 1) -> dict:
 
 
 def undo_last(page: Page) -> None:
-    page.locator('[data-testid="stExpander"] summary').filter(has_text="Corrections (").click()
-    page.get_by_role("button", name="Undo the last correction").click()
+    # the save's rerun must be over first: clicking a stale expander's button (of the run being replaced)
+    # does nothing on a loaded machine
     idle(page)
+    page.locator('[data-testid="stExpander"] summary').filter(has_text="Corrections (").click()
+    button = page.get_by_role("button", name="Undo the last correction")
+    expect(button).to_be_enabled()
+    idle(page)
+    button.click()
+    idle(page, 120_000)
 
 
 def test_change_a_stance_and_undo_it(page, corrections_server):
@@ -209,7 +215,7 @@ def test_change_a_stance_and_undo_it(page, corrections_server):
     assert entries[-1]["action"] == "change" and entries[-1]["fields"] == {"stance": new}
 
     undo_last(page)
-    wait_rows(page, lambda rs: any(r["sentence"] == sentence and r["stance"] == old for r in rs))
+    wait_rows(page, lambda rs: any(r["sentence"] == sentence and r["stance"] == old for r in rs), timeout=90)
     assert heat_cells(page)[(cell["actor"], cell["topic"])]["label"] == before
     entries = log_entries(log)
     assert entries[-1]["action"] == "undo" and entries[-1]["reverts"] == entries[-2]["id"]
