@@ -103,3 +103,24 @@ def idle(page, timeout: float = 60_000) -> None:
     while quiet < 3 and time.monotonic() < deadline:
         page.wait_for_timeout(200)
         quiet = quiet + 1 if page.evaluate(IDLE_JS) else 0
+
+
+def app_test(app: str, page: str, state: dict, timeout: float = 90):
+    """Streamlit's AppTest of `page` ("overview" or an `app_pages/` file name) with `state` in the session,
+    run once (the data folder comes from PARLEY_DATA_DIR, set by the caller).
+
+    AppTest drops the entry script's widgets after the first run of an st.navigation app, and with them
+    their state, so the state is set again before the page's run.
+    """
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(app, default_timeout=timeout)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    if page != "overview":
+        at.switch_page(f"app_pages/{page}.py")
+        for key, value in state.items():
+            at.session_state[key] = value
+        at.run()
+    return at

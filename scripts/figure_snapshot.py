@@ -56,18 +56,10 @@ def _state(template: dict, choices: dict[str, str]) -> dict:
 
 
 def _page(app: str, page: str, folder: Path, state: dict) -> dict:
-    from streamlit.testing.v1 import AppTest
+    from dashboard import serve
 
     os.environ["PARLEY_DATA_DIR"] = str(folder)
-    at = AppTest.from_file(app, default_timeout=180)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    if page != "overview":
-        at.switch_page(f"app_pages/{page}.py")
-        for key, value in state.items():
-            at.session_state[key] = value
-        at.run()
+    at = serve.app_test(app, page, state, timeout=180)
     out = {"exceptions": [str(e.value) for e in at.exception], "figures": [], "tables": []}
     for el in at.get("plotly_chart"):
         spec = json.loads(el.proto.spec)

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from analysis.store import schema
 from analysis.store import tables as store
-from dashboard import synthetic
+from dashboard import serve, synthetic
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 PAGES = ["overview", "actors", "positions", "timeline", "articles", "data", "briefing", "add_articles"]
@@ -46,16 +46,7 @@ def _open(page: str, data_dir: Path, monkeypatch, **state) -> AppTest:
     their state, so the state is set again before the page's run.
     """
     monkeypatch.setenv("PARLEY_DATA_DIR", str(data_dir))
-    at = AppTest.from_file(APP, default_timeout=90)
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.run()
-    if page != "overview":
-        at.switch_page(f"app_pages/{page}.py")
-        for key, value in state.items():
-            at.session_state[key] = value
-        at.run()
-    return at
+    return serve.app_test(APP, page, state)
 
 
 def _specs(at: AppTest) -> list[dict]:
