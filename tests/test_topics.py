@@ -262,10 +262,10 @@ def _plain_alternation(parts):
 )
 def test_compiled_terms_match_like_the_plain_alternation(monkeypatch, terms):
     """The faster regex of `compile_terms` finds exactly what `(?<!\\w)(?:a|b|...)(?!\\w)` finds."""
-    from analysis.extract import topics
+    from analysis.extract import termregex
 
     fast = compile_terms(terms)
-    monkeypatch.setattr(topics, "word_start_alternation", _plain_alternation)
+    monkeypatch.setattr(termregex, "word_start_alternation", _plain_alternation)
     plain = compile_terms(terms)
     text = normalise(
         "Security guarantees, a security council and securityish talk; NATO's natos nato. A 28-point plan "
@@ -277,7 +277,7 @@ def test_compiled_terms_match_like_the_plain_alternation(monkeypatch, terms):
 
 
 def test_literal_head():
-    from analysis.extract.topics import _literal_head
+    from analysis.extract.termregex import _literal_head
 
     assert _literal_head("cease fire") == ("c", "ease fire")
     assert _literal_head("\\-x") == ("\\-", "x")

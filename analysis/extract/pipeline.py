@@ -34,11 +34,12 @@ class Resources:
 
         kb = actors.load_kb(kb_path or settings.get_path("kb_path"))
         pipeline, notice = nlp.load_nlp(model or settings.get("model"), kb)
+        taxonomy = topics.load_taxonomy(taxonomy_path or settings.get_path("taxonomy_path"))
         return cls(
             nlp=pipeline,
             kb=kb,
-            taxonomy=topics.load_taxonomy(taxonomy_path or settings.get_path("taxonomy_path")),
-            lexicon=stance.load_lexicon(lexicon_path or settings.get_path("lexicon_path")),
+            taxonomy=taxonomy,
+            lexicon=stance.load_lexicon(lexicon_path or settings.get_path("lexicon_path"), taxonomy),
             notice=notice,
         )
 

@@ -24,16 +24,30 @@ from spacy.tokens import Doc
 
 from analysis.datafile import read_yaml_list
 from analysis.extract.nlp import span_text
+from analysis.extract.termregex import compile_terms, normalise
 
 DEFAULT_TAXONOMY = Path(__file__).resolve().parents[1] / "data" / "topics.yaml"
 RULE_KEYS = {"terms", "weak", "context", "all_of", "regex", "patterns", "mask"}
+TERM_KEYS = ("terms", "weak", "context", "mask", "anaphora")  # lists of words or phrases
+TEXT_KEYS = ("id", "label", "description", "proposition")
+STANCE_KEYS = ("polarity", "deeds")  # what a position on the topic means: only with a proposition
+TOPIC_KEYS = frozenset({*TEXT_KEYS, *RULE_KEYS, *TERM_KEYS, *STANCE_KEYS, "anaphora_scope"})
+SIGNS = {"+1": 1, "-1": -1, 1: 1, -1: -1}  # YAML reads an unquoted +1: as the number 1
 # `anaphora` terms ("the plan") only repeat a topic already found nearby, so they are not a rule of their own
-_NON_WORD = re.compile(r"[\W_]+")
+
+
+class TaxonomyError(ValueError):
+    """A taxonomy or cue file that does not validate; the message names the file, the topic id and what
+    would be valid (the CLI prints it, the dashboard shows it)."""
 
 
 @dataclass(frozen=True)
 class Topic:
-    """One topic and its compiled rules (regexes on the normalised sentence)."""
+    """One topic: its compiled rules (regexes on the normalised sentence) and what a stance on it means.
+
+    `polarity` holds (phrase, +1 | -1) pairs: toward the proposition the phrase means it happens (+1) or is
+    reversed (-1); `deeds` the phrases an actor doing takes that side. No proposition: a tag only.
+    """
 
     id: str
     label: str
@@ -48,6 +62,13 @@ class Topic:
     patterns: tuple[list[dict], ...] = ()
     anaphora: re.Pattern | None = None
     anaphora_scope: int = 0
+    polarity: tuple[tuple[str, int], ...] = ()
+    deeds: frozenset[str] = frozenset()
+
+    @property
+    def topic_only(self) -> bool:
+        """No proposition: statements on the topic stay neutral."""
+        return not self.proposition.strip()
 
 
 @dataclass
@@ -78,33 +99,49 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
 
     Raises:
         FileNotFoundError: the file does not exist.
-        ValueError: a topic is malformed; the message names the file, the topic and what is valid.
+        TaxonomyError: a topic is malformed; the message names the file, the topic and what is valid.
     """
     path = Path(path) if path else DEFAULT_TAXONOMY
-    _, raw_topics = read_yaml_list(path, "topics", "topic taxonomy")
+    try:
+        data, raw_topics = read_yaml_list(path, "topics", "topic taxonomy")
+    except ValueError as err:
+        raise TaxonomyError(str(err)) from None
+    if set(data) - {"topics"}:
+        raise TaxonomyError(
+            f"{path}: unknown top-level keys {sorted(map(str, set(data) - {'topics'}))}; "
+            "a taxonomy holds only 'topics'"
+        )
     topics = tuple(_topic(raw, f"{path}: topics[{i}]") for i, raw in enumerate(raw_topics))
     ids = [t.id for t in topics]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
-        raise ValueError(f"{path}: topic ids must be unique, repeated: {', '.join(dupes)}")
+        raise TaxonomyError(f"{path}: topic ids must be unique, repeated: {', '.join(dupes)}")
     return Taxonomy(topics=topics, source=str(path))
 
 
 def _topic(raw: dict, where: str) -> Topic:
-    if not isinstance(raw, dict) or not raw.get("id"):
-        raise ValueError(f"{where}: each topic needs an 'id', got {raw!r}")
-    if not RULE_KEYS & set(raw):
-        raise ValueError(
-            f"{where} ({raw['id']}): no rules; give at least one of {', '.join(sorted(RULE_KEYS))}"
+    if not isinstance(raw, dict) or not raw.get("id") or not isinstance(raw["id"], str):
+        raise TaxonomyError(
+            f"{where}: each topic needs an 'id' (a word such as hostage_release), got {raw!r}"
         )
+    where = f"{where} ({raw['id']})"
+    unknown = sorted(map(str, set(raw) - TOPIC_KEYS))
+    if unknown:
+        raise TaxonomyError(
+            f"{where}: unknown keys {unknown}; valid keys are {', '.join(sorted(TOPIC_KEYS))}"
+        )
+    if not RULE_KEYS & set(raw):
+        raise TaxonomyError(f"{where}: no rules; give at least one of {', '.join(sorted(RULE_KEYS))}")
     if bool(raw.get("weak")) != bool(raw.get("context")):
-        raise ValueError(f"{where} ({raw['id']}): 'weak' and 'context' must be given together")
+        raise TaxonomyError(f"{where}: 'weak' and 'context' must be given together")
+    _check_types(raw, where)
     try:
         regex = tuple(re.compile(r) for r in raw.get("regex") or ())
     except re.error as err:
-        raise ValueError(f"{where} ({raw['id']}): bad regex: {err}") from None
+        raise TaxonomyError(f"{where}: bad regex: {err}") from None
+    polarity = _polarity(raw, where)
     return Topic(
-        id=str(raw["id"]),
+        id=raw["id"],
         label=str(raw.get("label") or raw["id"]),
         description=str(raw.get("description") or ""),
         proposition=str(raw.get("proposition") or ""),
@@ -116,68 +153,90 @@ def _topic(raw: dict, where: str) -> Topic:
         mask=compile_terms(raw.get("mask")),
         patterns=tuple(raw.get("patterns") or ()),
         anaphora=compile_terms(raw.get("anaphora")),
-        anaphora_scope=_scope(raw.get("anaphora_scope", 0), where, raw["id"]),
+        anaphora_scope=_scope(raw.get("anaphora_scope", 0), where),
+        polarity=polarity,
+        deeds=_deeds(raw.get("deeds"), polarity, where),
     )
 
 
-def _scope(value, where: str, topic_id: str) -> int:
+def _check_types(raw: dict, where: str) -> None:
+    for key in TEXT_KEYS:
+        if raw.get(key) is not None and not isinstance(raw[key], str):
+            raise TaxonomyError(f"{where}: '{key}' must be text, got {raw[key]!r}")
+    for key in (*TERM_KEYS, "regex", "patterns", "all_of"):
+        if raw.get(key) is not None and not isinstance(raw[key], list):
+            raise TaxonomyError(f"{where}: '{key}' must be a list, got {raw[key]!r}")
+    for key in TERM_KEYS:
+        _words(raw.get(key), where, key)
+    for i, rule in enumerate(raw.get("all_of") or ()):
+        if not isinstance(rule, list) or not all(isinstance(g, list) for g in rule):
+            raise TaxonomyError(f"{where}: all_of[{i}] must be a list of term lists, got {rule!r}")
+
+
+def _words(values, where: str, key: str) -> list[str]:
+    """The phrases of a list; YAML reads a bare on/off/yes/no as a boolean, a number as a number."""
+    bad = [v for v in values or () if not isinstance(v, str)]
+    if bad:
+        raise TaxonomyError(
+            f"{where}: '{key}' holds {bad!r}; write every entry as text (quote on/off/yes/no)"
+        )
+    return [v.lower() for v in values or ()]
+
+
+def _polarity(raw: dict, where: str) -> tuple[tuple[str, int], ...]:
+    """(phrase, sign) pairs of the topic's `polarity` mapping ("+1": [...], "-1": [...])."""
+    block = raw.get("polarity")
+    stated = any(block.values()) if isinstance(block, dict) else bool(block)
+    deeds = raw.get("deeds") not in (None, False, "none", [])
+    if (stated or deeds) and not str(raw.get("proposition") or "").strip():
+        raise TaxonomyError(
+            f"{where}: 'polarity' and 'deeds' need a proposition (what 'support' means); "
+            "without one the topic is a tag only"
+        )
+    if block is not None and (not isinstance(block, dict) or any(k not in SIGNS for k in block)):
+        raise TaxonomyError(
+            f"{where}: 'polarity' must map a sign to words, '+1': [...] (the proposition "
+            f"happens) and '-1': [...] (it is reversed); got {block!r}"
+        )
+    pairs = {}
+    for sign, words in (block or {}).items():
+        if not isinstance(words, list):
+            raise TaxonomyError(f"{where}: polarity '{sign}' must be a list of words, got {words!r}")
+        for word in _words(words, where, f"polarity {sign}"):
+            phrase = " ".join(word.split())
+            if pairs.get(phrase, SIGNS[sign]) != SIGNS[sign]:
+                raise TaxonomyError(f"{where}: polarity word {phrase!r} is listed under both '+1' and '-1'")
+            pairs[phrase] = SIGNS[sign]
+    return tuple(pairs.items())
+
+
+def _deeds(value, polarity: tuple[tuple[str, int], ...], where: str) -> frozenset[str]:
+    """`deeds: all` (every polarity word done is a position), a list of polarity words, or none."""
+    words = [w for w, _ in polarity]
+    if value in (None, False, "none", []):
+        return frozenset()
+    if value in (True, "all"):
+        if not words:
+            raise TaxonomyError(f"{where}: 'deeds: all' needs polarity words; add a 'polarity' mapping")
+        return frozenset(words)
+    if not isinstance(value, list):
+        raise TaxonomyError(
+            f"{where}: 'deeds' must be 'all', 'none' or a list of polarity words, got {value!r}"
+        )
+    deeds = [" ".join(w.split()) for w in _words(value, where, "deeds")]
+    unknown = [d for d in deeds if d not in words]
+    if unknown:
+        raise TaxonomyError(
+            f"{where}: deeds {unknown} are not polarity words of this topic (a deed takes "
+            f"its side from its sign); valid: {', '.join(words) or 'none, add a polarity'}"
+        )
+    return frozenset(deeds)
+
+
+def _scope(value, where: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ValueError(f"{where} ({topic_id}): anaphora_scope must be a whole number >= 0, got {value!r}")
+        raise TaxonomyError(f"{where}: anaphora_scope must be a whole number >= 0, got {value!r}")
     return value
-
-
-def normalise(text: str) -> str:
-    """Lowercase, punctuation to single spaces, padded: "U.S.-led cease-fire" -> " u s led cease fire "."""
-    return " " + _NON_WORD.sub(" ", text.lower()).strip() + " "
-
-
-def compile_terms(terms) -> re.Pattern | None:
-    """One regex for a list of terms; a trailing * on a word matches any ending, "re:..." is a regex."""
-    parts = []
-    for term in terms or ():
-        if str(term).startswith("re:"):
-            parts.append(str(term)[3:])  # a regular expression on the normalised text
-            continue
-        words = []
-        for word in str(term).split():
-            star = word.endswith("*")
-            core = normalise(word.rstrip("*")).strip()
-            if core:
-                words.append(re.escape(core).replace(r"\ ", " ") + (r"\w*" if star else ""))
-        if words:
-            parts.append(" ".join(words))
-    if not parts:
-        return None
-    parts.sort(key=len, reverse=True)  # longest first, so "security guarantees" wins over "security"
-    return re.compile(word_start_alternation(parts) + r"(?!\w)")
-
-
-def word_start_alternation(parts: list[str]) -> str:
-    r"""`(?<!\w)(?:a|b|...)`: the first of `parts` that matches where no word character precedes.
-
-    Written with the look-behind after each part's first literal character ("c(?<!\w[\w\W])ease fire": the
-    `c` is not preceded by a word character), so the pattern opens with a set of literal characters that
-    Python's regex engine scans for instead of trying every position: the same matches, found faster.
-    Parts without a literal first character (or with a `|`) keep the plain form.
-    """
-    heads = [_literal_head(p) for p in parts]
-    if any(h is None for h in heads) or any("|" in p for p in parts):
-        return r"(?<!\w)(?:" + "|".join(parts) + ")"
-    groups: dict[str, list[str]] = {}  # parts with different first characters never match at one place
-    for atom, rest in heads:
-        groups.setdefault(atom, []).append(rest)
-    branches = [rf"{atom}(?<!\w[\w\W])(?:{'|'.join(rests)})" for atom, rests in groups.items()]
-    return "(?:" + "|".join(branches) + ")"
-
-
-def _literal_head(part: str) -> tuple[str, str] | None:
-    """(first character, rest) when `part` opens with an unquantified literal character (plain or escaped)."""
-    if part[:1] == "\\":
-        atom = part[:2] if len(part) > 1 and not part[1].isalnum() else ""  # \w, \d, \1 are not literals
-    else:
-        atom = part[:1] if part[:1] not in ".^$*+?{}[]|()" else ""
-    rest = part[len(atom) :]
-    return (atom, rest) if atom and rest[:1] not in ("*", "+", "?", "{") else None
 
 
 def topic_terms(topic: Topic, text: str) -> list[str]:
@@ -298,5 +357,5 @@ def _build_matcher(topics: tuple[Topic, ...], vocab) -> Matcher | None:
             try:
                 matcher.add(t.id, [list(p) for p in t.patterns])
             except (ValueError, TypeError) as err:
-                raise ValueError(f"topic {t.id}: invalid spaCy Matcher pattern: {err}") from None
+                raise TaxonomyError(f"topic {t.id}: invalid spaCy Matcher pattern: {err}") from None
     return matcher

@@ -121,6 +121,8 @@ def action_candidates(topic: str, roots: list, sc: SentenceCues, ctx: Context) -
     out = []
     for match in sc.concessions.get(topic, {}).values():
         head = match.head
+        if not match.cue.deed:
+            continue  # a polarity word the taxonomy does not count as a deed of this topic
         if head.pos_ != "VERB" or is_negated(head, ctx.lexicon) or _main_clause(head) is None:
             continue  # a reported or embedded action is not the actor's deed
         if hypothetical(head, ctx.lexicon) or prescribed(head) or hedged(head):

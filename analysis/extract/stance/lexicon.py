@@ -1,5 +1,10 @@
 """The stance cue lexicon: loading `cues.yaml` and matching its phrases in a parsed sentence.
 
+`cues.yaml` holds domain-free English only. What a stance means for each topic (its polarity words, the
+deeds that count as positions, whether it takes stances at all) comes from the taxonomy
+(`analysis/data/topics.yaml`, setting `taxonomy_path`): `load_lexicon` joins the two and refuses a cue
+file that still carries topic knowledge.
+
 A phrase is matched on lemmas: its first word at a token, the other words either right after it
 ("rule out") or among that token's descendants a few tokens on ("ruled the plan out", "place sanctions
 on hold"). The match's head is the token whose syntactic head lies outside the match.
@@ -7,14 +12,19 @@ on hold"). The match's head is the token whose syntactic head lies outside the m
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from pathlib import Path
 
 import yaml
 
+from analysis.extract.topics import Taxonomy, TaxonomyError, load_taxonomy
+
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "cues.yaml"
 CUE_KINDS = ("verb", "attitude", "evaluative")
+# topic knowledge: read from the taxonomy, never from the cue file (where these keys used to live)
+TOPIC_FIELDS = frozenset({"concessions", "topic_only", "action_topics"})
+MOVED = {"topic_polarity": "polarity", "action_topics": "deeds", "topic_only": "proposition"}
 _WINDOW = 5  # how far (in tokens) a non-adjacent particle may sit from its verb
 
 
@@ -26,13 +36,15 @@ class Cue:
         words: the phrase's lemmas, lower case.
         polarity: +1 (support / the proposition happens), -1 (oppose / reversed), 0 (attribution).
         kind: verb | attitude | evaluative | attribution | concession | reversal.
-        topic: the topic a concession phrase belongs to, else "".
+        topic: the topic a concession (topic polarity) phrase belongs to, else "".
+        deed: a concession phrase an actor doing takes the topic's side (the taxonomy's `deeds`).
     """
 
     words: tuple[str, ...]
     polarity: int
     kind: str
     topic: str = ""
+    deed: bool = False
 
     @property
     def text(self) -> str:
@@ -41,15 +53,16 @@ class Cue:
 
 @dataclass(frozen=True)
 class Lexicon:
-    """Every piece of stance knowledge read from the cue file."""
+    """Every piece of stance knowledge: the cue file's English, and per topic (from the taxonomy) its
+    polarity words (`concessions`), the topics with deeds (`action_topics`) and those without stances."""
 
     cues: dict[str, tuple[Cue, ...]]
-    concessions: dict[str, dict[str, tuple[Cue, ...]]]
     reversals: dict[str, tuple[Cue, ...]]
-    negators: frozenset[str]
-    aspiration_nouns: frozenset[str]
-    group_nouns: frozenset[str]
-    topic_only: frozenset[str]
+    concessions: dict[str, dict[str, tuple[Cue, ...]]] = field(default_factory=dict)
+    topic_only: frozenset[str] = frozenset()
+    negators: frozenset[str] = frozenset()
+    aspiration_nouns: frozenset[str] = frozenset()
+    group_nouns: frozenset[str] = frozenset()
     complement_preps: frozenset[str] = frozenset()
     hypothetical_marks: frozenset[str] = frozenset()
     doubt_words: frozenset[str] = frozenset()
@@ -96,84 +109,117 @@ def _index(cues: list[Cue]) -> dict[str, tuple[Cue, ...]]:
     return {k: tuple(sorted(v, key=lambda c: -len(c.words))) for k, v in out.items()}
 
 
-def _strings(values) -> list[str]:
+def _strings(values, path: Path, key: str) -> list[str]:
     """The list's words; YAML reads a bare on/off/yes/no as a boolean, which is never meant here."""
+    if values is not None and not isinstance(values, list):
+        raise TaxonomyError(f"{path}: '{key}' must be a list of words, got {values!r}")
     bad = [v for v in values or () if isinstance(v, bool)]
     if bad:
-        raise ValueError(f"cue lexicon: quote the words on/off/yes/no (YAML read them as {bad})")
+        raise TaxonomyError(f"{path}: '{key}': quote the words on/off/yes/no (YAML read them as {bad})")
     return [str(v).lower() for v in values or ()]
 
 
-def _phrases(values, polarity: int, kind: str, topic: str = "") -> list[Cue]:
-    return [Cue(tuple(v.split()), polarity, kind, topic) for v in _strings(values)]
+def _phrases(words: list[str], polarity: int, kind: str) -> list[Cue]:
+    return [Cue(tuple(v.split()), polarity, kind) for v in words]
 
 
-def _general_cues(data: dict) -> list[Cue]:
+def _general_cues(data: dict, path: Path) -> list[Cue]:
     cues: list[Cue] = []
     for side, polarity in (("support", 1), ("oppose", -1)):
         block = data.get(side) or {}
+        if not isinstance(block, dict) or set(block) - set(CUE_KINDS):
+            raise TaxonomyError(f"{path}: '{side}' must map {', '.join(CUE_KINDS)} to word lists")
         for kind in CUE_KINDS:
-            cues += _phrases(block.get(kind), polarity, kind)
-    cues += _phrases(data.get("attribution"), 0, "attribution")
+            cues += _phrases(_strings(block.get(kind), path, f"{side}.{kind}"), polarity, kind)
+    cues += _phrases(_strings(data.get("attribution"), path, "attribution"), 0, "attribution")
     return cues
 
 
-def _concessions(data: dict, path: Path) -> dict[str, dict[str, tuple[Cue, ...]]]:
-    out = {}
-    for topic, block in (data.get("topic_polarity") or {}).items():
-        if not isinstance(block, dict) or set(map(str, block)) - {"+1", "-1"}:
-            raise ValueError(f"{path}: topic_polarity.{topic} must map '+1' and '-1' to word lists")
-        cues = _phrases(block.get("+1"), 1, "concession", topic) + _phrases(
-            block.get("-1"), -1, "concession", topic
+# the cue file's sections: the Lexicon's word-set fields plus the cue lists and confidence factors
+WORD_SETS = tuple(
+    f.name for f in fields(Lexicon) if f.type == "frozenset[str]" and f.name not in TOPIC_FIELDS
+)
+CUE_KEYS = frozenset({"support", "oppose", "attribution", "reversal_verbs", "confidence", *WORD_SETS})
+
+
+def with_taxonomy(lexicon: Lexicon, taxonomy) -> Lexicon:
+    """The lexicon with the topic knowledge of `taxonomy` (an `analysis.extract.topics.Taxonomy`): each
+    topic's polarity words (with their deeds marked), its deeds, and the topics without a proposition."""
+    concessions = {}
+    for topic in taxonomy.topics:
+        cues = [
+            Cue(tuple(w.split()), sign, "concession", topic.id, w in topic.deeds)
+            for w, sign in topic.polarity
+        ]
+        if cues and not topic.topic_only:
+            concessions[topic.id] = _index(cues)
+    return replace(
+        lexicon,
+        concessions=concessions,
+        topic_only=frozenset(t.id for t in taxonomy.topics if t.topic_only),
+        action_topics=frozenset(t.id for t in taxonomy.topics if t.deeds and not t.topic_only),
+    )
+
+
+def _check_keys(data: dict, path: Path, taxonomy) -> None:
+    """Unknown sections, and topic knowledge (keyed by topic ids) that belongs in the taxonomy."""
+    source = getattr(taxonomy, "source", "") or "the taxonomy (setting taxonomy_path)"
+    ids = set(getattr(taxonomy, "ids", ()))
+    for key in data:
+        if key in CUE_KEYS:
+            continue
+        if key in MOVED:
+            raise TaxonomyError(
+                f"{path}: '{key}' is topic knowledge and belongs in the taxonomy {source}: give each topic "
+                f"its '{MOVED[key]}' there (docs/taxonomy.md); the cue file holds only domain-free English"
+            )
+        if key in ids:
+            raise TaxonomyError(
+                f"{path}: '{key}' is a topic id of {source}; what a topic's words mean "
+                "belongs under that topic ('polarity', 'deeds') in the taxonomy"
+            )
+        raise TaxonomyError(
+            f"{path}: unknown section {key!r}; valid sections are {', '.join(sorted(CUE_KEYS))}"
         )
-        out[str(topic)] = _index(cues)
-    return out
 
 
-def load_lexicon(path: str | Path | None = None) -> Lexicon:
-    """Read the stance lexicon from `path` (default `analysis/data/cues.yaml`).
+def load_lexicon(path: str | Path | None = None, taxonomy=None) -> Lexicon:
+    """Read the stance lexicon from `path` (default `analysis/data/cues.yaml`) and join the topic
+    knowledge of `taxonomy` (a `Taxonomy`, a path, or None: the setting `taxonomy_path`).
 
     Raises:
         FileNotFoundError: the file does not exist.
-        ValueError: the file is not a mapping or a section has the wrong shape.
+        TaxonomyError (a ValueError): the file is not a mapping, a section has the wrong shape, or the file
+            holds topic knowledge that belongs in the taxonomy; the message names the file and the key.
     """
     path = Path(path) if path else DEFAULT_PATH
     if not path.exists():
         raise FileNotFoundError(
             f"stance lexicon {path} not found; set PARLEY_LEXICON_PATH to a cues.yaml file"
         )
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(taxonomy, Taxonomy):
+        from analysis import settings
+
+        taxonomy = load_taxonomy(taxonomy or settings.get_path("taxonomy_path"))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise TaxonomyError(f"{path}: not valid YAML ({exc})") from None
     if not isinstance(data, dict) or not ({"support", "oppose"} <= set(data)):
-        raise ValueError(f"{path}: a stance lexicon needs the sections 'support' and 'oppose'")
-    words = lambda key: frozenset(_strings(data.get(key)))  # noqa: E731
-    return Lexicon(
-        cues=_index(_general_cues(data)),
-        concessions=_concessions(data, path),
-        reversals=_index(_phrases(data.get("reversal_verbs"), -1, "reversal")),
-        negators=words("negators"),
-        aspiration_nouns=words("aspiration_nouns"),
-        group_nouns=words("group_nouns"),
-        topic_only=words("topic_only"),
-        complement_preps=words("complement_preps"),
-        hypothetical_marks=words("hypothetical_marks"),
-        doubt_words=words("doubt_words"),
-        deontic=words("deontic"),
-        modals=words("modals"),
-        relational_nouns=words("relational_nouns"),
-        negating_nouns=words("negating_nouns"),
-        discourse_verbs=words("discourse_verbs"),
-        linking_verbs=words("linking_verbs"),
-        anaphoric_nouns=words("anaphoric_nouns"),
-        temporal_preps=words("temporal_preps"),
-        condition_marks=words("condition_marks"),
-        question_words=words("question_words"),
-        lack_nouns=words("lack_nouns"),
-        action_topics=words("action_topics"),
-        causative_verbs=words("causative_verbs"),
-        content_nouns=words("content_nouns"),
-        response_verbs=words("response_verbs"),
-        confidence={str(k): float(v) for k, v in (data.get("confidence") or {}).items()},
+        raise TaxonomyError(f"{path}: a stance lexicon needs the sections 'support' and 'oppose'")
+    _check_keys(data, path, taxonomy)
+    confidence = data.get("confidence") or {}
+    if not isinstance(confidence, dict) or not all(isinstance(v, int | float) for v in confidence.values()):
+        raise TaxonomyError(f"{path}: 'confidence' must map evidence kinds to numbers, got {confidence!r}")
+    lexicon = Lexicon(
+        cues=_index(_general_cues(data, path)),
+        reversals=_index(
+            _phrases(_strings(data.get("reversal_verbs"), path, "reversal_verbs"), -1, "reversal")
+        ),
+        confidence={str(k): float(v) for k, v in confidence.items()},
+        **{key: frozenset(_strings(data.get(key), path, key)) for key in WORD_SETS},
     )
+    return with_taxonomy(lexicon, taxonomy)
 
 
 def _lemma(tok) -> str:
