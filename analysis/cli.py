@@ -87,6 +87,7 @@ def _progress_bar(quiet: bool):
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from analysis.extract.topics import TaxonomyError
     from analysis.store import tables as store
     from analysis.store.build import build
 
@@ -107,6 +108,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     except store.StoreBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
+    except TaxonomyError as exc:  # a taxonomy or cue file that does not validate: say where and why
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     finally:
         if bar is not None:
             bar.close()

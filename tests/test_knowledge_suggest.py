@@ -169,3 +169,23 @@ def test_accepted_topics_load_as_a_parley_taxonomy(tmp_path, parser):
     tax = load_taxonomy(path)
     assert tax.ids[0] == "detainee_swap" and second not in tax.ids
     assert tax.get("detainee_swap").label == "Detainee swap"
+    # the new form: a proposition (stances from the domain-free cues) and empty polarity lists to fill in
+    swap = tax.get("detainee_swap")
+    assert swap.proposition == "Detainee swap goes ahead" and not swap.topic_only and swap.polarity == ()
+    assert to_taxonomy(topics)["topics"][0]["polarity"] == {"+1": [], "-1": []}
+
+
+def test_saved_taxonomy_text_explains_the_format_and_keeps_edits(tmp_path, parser):
+    from analysis.extract.topics import load_taxonomy
+    from analysis.knowledge.topics import taxonomy_yaml
+
+    topics = suggest_topics(TOPIC_SENTENCES, parser, n_topics=2)
+    topics[0] = {**topics[0], "proposition": "", "polarity": {"+1": [], "-1": []}}
+    topics[1] = {**topics[1], "polarity": {"+1": ["free"], "-1": []}, "deeds": ["free"]}
+    text = taxonomy_yaml(topics)
+    assert text.startswith("# A Parley topic taxonomy") and "deeds:" in text.split("topics:")[0]
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(text, encoding="utf-8")
+    tax = load_taxonomy(path)
+    assert tax.topics[0].topic_only
+    assert dict(tax.topics[1].polarity) == {"free": 1} and tax.topics[1].deeds == {"free"}

@@ -33,15 +33,11 @@ class Resources:
         from analysis.extract import actors, nlp, stance, topics
 
         kb = actors.load_kb(kb_path or settings.get_path("kb_path"))
-        pipeline, notice = nlp.load_nlp(model or settings.get("model"), kb)
+        # the knowledge files first: a taxonomy that does not validate stops before the model loads
         taxonomy = topics.load_taxonomy(taxonomy_path or settings.get_path("taxonomy_path"))
-        return cls(
-            nlp=pipeline,
-            kb=kb,
-            taxonomy=taxonomy,
-            lexicon=stance.load_lexicon(lexicon_path or settings.get_path("lexicon_path"), taxonomy),
-            notice=notice,
-        )
+        lexicon = stance.load_lexicon(lexicon_path or settings.get_path("lexicon_path"), taxonomy)
+        pipeline, notice = nlp.load_nlp(model or settings.get("model"), kb)
+        return cls(nlp=pipeline, kb=kb, taxonomy=taxonomy, lexicon=lexicon, notice=notice)
 
 
 def short_hash(*parts: object) -> str:

@@ -66,17 +66,14 @@ def run(args: argparse.Namespace) -> int:
         return 0
     import spacy
 
-    from analysis.knowledge.topics import suggest_topics, to_taxonomy
+    from analysis.knowledge.topics import suggest_topics, taxonomy_yaml
 
     nlp = spacy.load(settings.get("model"), exclude=["ner"])
     s = tables["sentences"]
     found = suggest_topics(list(zip(s["article_id"], s["text"], strict=True)), nlp, n_topics=args.topics)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        text = yaml.safe_dump(to_taxonomy(found), allow_unicode=True, sort_keys=False, width=110)
-        args.out.write_text(
-            "# Topics suggested by `python -m analysis knowledge topics`; review them.\n" + text
-        )
+        args.out.write_text(taxonomy_yaml(found), encoding="utf-8")
         print(f"wrote {len(found)} suggested topics to {args.out}")
     else:
         print(yaml.safe_dump({"topics": found}, allow_unicode=True, sort_keys=False, width=110))

@@ -193,15 +193,40 @@ def merge_topics(topics: list[dict], keep: str, other: str) -> list[dict]:
 
 
 def to_taxonomy(topics: list[dict]) -> dict:
-    """Accepted topics in the layout of `topics.yaml`; the flagged terms are left out."""
+    """Accepted topics in the layout of `topics.yaml` (docs/taxonomy.md); the flagged terms are left out.
+
+    Each topic gets a proposition ("<label> goes ahead": stances from the domain-free cues; empty it for a
+    tag-only topic) and empty `polarity` lists and no `deeds`, the places to say what a stance means.
+    """
     out = []
     for t in topics:
         entry = {
             "id": t["id"],
             "label": t["label"],
             "description": t.get("description") or f"Suggested from the corpus: {', '.join(t['terms'][:4])}",
-            "proposition": t.get("proposition", ""),
+            "proposition": t["proposition"] if "proposition" in t else f"{t['label']} goes ahead",
+            "polarity": {
+                "+1": list(t.get("polarity", {}).get("+1", [])),
+                "-1": list(t.get("polarity", {}).get("-1", [])),
+            },
+            "deeds": t.get("deeds", "none"),
             "terms": list(t["terms"]),
         }
         out.append(entry)  # flagged (weak) terms stay out: alone they would tag too much
     return {"topics": out}
+
+
+TAXONOMY_HEADER = """\
+# A Parley topic taxonomy (format: docs/taxonomy.md), suggested from the corpus; review it.
+# proposition: what "support" means for the topic; empty it ("") for a topic that is a tag only.
+# polarity: words that, toward the proposition, mean it happens ("+1") or is reversed ("-1").
+# deeds: all, none or a list of polarity words that an actor doing takes that side ("X freed hostages").
+"""
+
+
+def taxonomy_yaml(topics: list[dict]) -> str:
+    """The text of a taxonomy file for the accepted topics: `to_taxonomy` with a header on the format."""
+    import yaml
+
+    body = yaml.safe_dump(to_taxonomy(topics), allow_unicode=True, sort_keys=False, width=110)
+    return TAXONOMY_HEADER + body

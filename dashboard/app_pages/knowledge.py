@@ -20,7 +20,7 @@ from analysis.knowledge.actors import (
     suggest_actors,
     write_knowledge,
 )
-from analysis.knowledge.topics import merge_topics, preview, rename_topic, suggest_topics, to_taxonomy
+from analysis.knowledge.topics import merge_topics, preview, rename_topic, suggest_topics, taxonomy_yaml
 from analysis.store import cache
 from dashboard import loaders, state, ui
 
@@ -143,9 +143,7 @@ def topics_tab(tables: dict) -> None:
     out = settings.get_path("data_dir") / "taxonomy.yaml"
     chosen = [t for t in topics if t["id"] in accepted]
     if st.button(f"Save {len(chosen)} accepted topics", key="kn_save_topics", disabled=not chosen):
-        out.write_text(
-            yaml.safe_dump(to_taxonomy(chosen), allow_unicode=True, sort_keys=False), encoding="utf-8"
-        )
+        out.write_text(taxonomy_yaml(chosen), encoding="utf-8")
         st.session_state["kn_saved"] = f"Saved {len(chosen)} topics to {out}."
     if out.exists() and st.button("Use my taxonomy and rebuild", key="kn_use_topics", type="primary"):
         os.environ[settings.env_var("taxonomy_path")] = str(out)
