@@ -48,8 +48,12 @@ SETTINGS: tuple[Setting, ...] = (
         "the user's knowledge file (actors added, merged or marked not an actor; the Knowledge page "
         "writes it); empty: `knowledge.yaml` in `data_dir`",
     ),
-    Setting("taxonomy_path", str(DATA_FILES / "topics.yaml"), "topic taxonomy (YAML)"),
-    Setting("lexicon_path", str(DATA_FILES / "cues.yaml"), "stance cue lexicon (YAML)"),
+    Setting(
+        "taxonomy_path",
+        str(DATA_FILES / "topics.yaml"),
+        "topic taxonomy (YAML): the topics, their rules and what a stance on each means (docs/taxonomy.md)",
+    ),
+    Setting("lexicon_path", str(DATA_FILES / "cues.yaml"), "stance cue lexicon (YAML): domain-free English"),
     Setting("max_article_bytes", str(2_000_000), "larger files are skipped with a problem row (bytes)"),
     Setting("batch_size", "32", "articles per nlp.pipe batch"),
     Setting(

@@ -230,3 +230,22 @@ def test_the_build_command_prints_the_problem(tmp_path, monkeypatch, capsys):
     assert main(["build", str(corpus), "--out", str(tmp_path / "out"), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and str(bad) in err and "hostage_release" in err and "'+1'" in err
+
+
+def test_the_worked_example_of_the_docs_loads_and_does_what_they_say(nlp, tmp_path):
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "taxonomy.md").read_text(encoding="utf-8")
+    path = write(tmp_path, doc.split("```yaml\n")[1].split("```")[0])
+    assert load_taxonomy(path).get("aid_access").topic_only
+    expected = {
+        "Hamas freed 25 hostages on Monday.": ("Hamas", "hostage_release", "support"),
+        "Israel seized new captives.": ("Israel", "hostage_release", "neutral"),
+        "Israel and Hamas agreed on a framework to end the war.": ("Hamas", "ceasefire", "support"),
+        "Egypt condemned the famine.": ("Egypt", "aid_access", "neutral"),
+        "Hamas refused to release the hostages.": ("Hamas", "hostage_release", "oppose"),
+        "Israel ruled out holding the hostages any longer.": ("Israel", "hostage_release", "support"),
+    }
+    for text, triple in expected.items():
+        assert text.rstrip(".") in doc
+        assert triple in stances(nlp, path, text), text
