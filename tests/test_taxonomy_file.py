@@ -249,3 +249,24 @@ def test_the_worked_example_of_the_docs_loads_and_does_what_they_say(nlp, tmp_pa
     for text, triple in expected.items():
         assert text.rstrip(".") in doc
         assert triple in stances(nlp, path, text), text
+
+
+def test_the_dashboard_shows_the_problem_instead_of_building(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from analysis.store import tables as store
+    from dashboard import serve
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Hamas freed 25 hostages on Monday.", encoding="utf-8")
+    bad = write(tmp_path, TOPIC + "  deeds: [free]\n")
+    monkeypatch.setenv("PARLEY_CORPUS_DIR", str(corpus))
+    monkeypatch.setenv("PARLEY_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PARLEY_TAXONOMY_PATH", str(bad))
+    app = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+    at = serve.app_test(app, "overview", {})
+    shown = " ".join(e.value for e in at.error).replace("\\", "")  # the message is Markdown-escaped
+    assert "could not be built" in shown and "TaxonomyError" in shown
+    assert "hostage_release" in shown and "not polarity words" in shown
+    assert not store.tables_exist(tmp_path / "data") and not at.exception
