@@ -210,7 +210,9 @@ def network(
 
     With `sign` (a column in -1..1, e.g. net agreement), edges are blue when positive (agreement),
     vermillion when negative (conflict), grey when mixed. Without `nodes`, the nodes are the edges'
-    ends sized by their total weight. The layout is a circle in order of size: deterministic, readable.
+    ends sized by their total weight. The layout is a circle in name order (`ring_positions`): a node's
+    place depends on the set of nodes only, never on sizes or weights, so a correction that changes one
+    edge leaves the drawing where it was.
     """
     if edges is None or edges.empty:
         return empty_figure(empty, title=title)
@@ -218,10 +220,7 @@ def network(
         nodes, edges, node=node, size=size, source=source, target=target, weight=weight
     )
     names = nodes[node].astype(str).tolist()
-    pos = {
-        n: (math.cos(2 * math.pi * i / len(names)), math.sin(2 * math.pi * i / len(names)))
-        for i, n in enumerate(names)
-    }
+    pos = ring_positions(names)
     traces = _edge_traces(edges, pos, source=source, target=target, weight=weight, sign=sign)
     sizes = nodes[size].astype(float)
     big = 30 if len(names) <= 12 else 18  # at 30 nodes a 42 px marker would touch its neighbours
@@ -254,6 +253,14 @@ def network(
         title=title,
         height=620,
     )
+
+
+def ring_positions(names: list[str]) -> dict[str, tuple[float, float]]:
+    """Each node's place on the unit circle, in name order (case-blind, then exact) counter-clockwise from
+    the right: the same set of names always gives the same drawing, whatever their sizes or edges."""
+    order = sorted(dict.fromkeys(names), key=lambda n: (n.casefold(), n))
+    step = 2 * math.pi / max(len(order), 1)
+    return {n: (math.cos(i * step), math.sin(i * step)) for i, n in enumerate(order)}
 
 
 # Label geometry in data units (the ring has radius 1; about 170 px per unit on screen, and an export
