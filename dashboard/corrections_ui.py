@@ -131,7 +131,7 @@ def history(ctx: state.Context | None = None, *, expanded: bool = False) -> None
             "sentence": st.column_config.TextColumn("sentence", width="large"),
             "change": st.column_config.TextColumn("old → new", width="medium"),
         }
-        shown = rows.drop(columns=["id", "undoable"])
+        shown = rows[["when", "who", "action", "change", "status", "sentence", "note"]]
         picked = st.dataframe(shown, hide_index=True, width="stretch", column_config=config,
                               key=f"history_table_{len(log)}", on_select="rerun",
                               selection_mode="single-row")  # fmt: skip
@@ -175,8 +175,8 @@ def filter_kwargs(ctx: state.Context) -> dict:
 
 def review_card(row: pd.Series, ctx: state.Context, *, position: str) -> None:
     """One statement of the review queue with its decisions, always in the same order and with the same
-    keys: Confirm (Y), Flip (F), Delete (D), Skip (N); re-assign below. Each decision is written by a
-    button callback, so the next statement comes up in the same rerun."""
+    keys: Confirm (Y), Flip (F), Delete (D), Skip (N); re-assign (actor, topic, stance) below. Each
+    decision is written by a button callback, so the next statement comes up in the same rerun."""
     sid, stance = str(row["statement_id"]), str(row["stance"])
     with st.container(border=True, key="review_card"):
         conf = "—" if pd.isna(row["confidence"]) else f"{float(row['confidence']):.2f}"
@@ -188,34 +188,35 @@ def review_card(row: pd.Series, ctx: state.Context, *, position: str) -> None:
         meta = [str(row.get(k) or "") for k in ("title", "source", "published")]
         st.caption(" · ".join(ui.md(m) for m in meta if m) or "article without title, source or date")
         old = _old(row)
-        buttons = st.columns(4)
-        buttons[0].button(f"Confirm ({KEYS['confirm']})", type="primary", icon=":material/check:",
-                          shortcut=KEYS["confirm"], on_click=_decide, key="rv_confirm",
-                          args=("confirm", sid), kwargs={"old": old})  # fmt: skip
         flipped = FLIP.get(stance)
-        flip = f"Flip to {flipped} ({KEYS['flip']})" if flipped else f"Flip ({KEYS['flip']})"
-        buttons[1].button(flip, icon=":material/swap_horiz:",
-                          shortcut=KEYS["flip"], disabled=flipped is None, key="rv_flip", on_click=_decide,
-                          args=("change", sid), kwargs={"old": old, "stance": flipped},
-                          help="support ↔ oppose (a neutral statement has no side to flip)")  # fmt: skip
-        buttons[2].button(f"Delete ({KEYS['delete']})", icon=":material/delete:", shortcut=KEYS["delete"],
-                          on_click=_decide, key="rv_delete", args=("delete", sid), kwargs={"old": old},
-                          help="Not a statement of this actor on this topic")  # fmt: skip
-        buttons[3].button(f"Skip ({KEYS['skip']})", icon=":material/skip_next:", shortcut=KEYS["skip"],
-                          on_click=_skip, args=(sid,), key="rv_skip",
-                          help="Leave it unchecked for now")  # fmt: skip
+        with st.container(horizontal=True, key="review_buttons"):  # the shortcut key is shown beside each
+            st.button("Confirm", type="primary", icon=":material/check:", shortcut=KEYS["confirm"],
+                      on_click=_decide, key="rv_confirm", args=("confirm", sid), kwargs={"old": old},
+                      help="Right as it is: it leaves the queue and counts as checked")  # fmt: skip
+            st.button(f"Flip to {flipped}" if flipped else "Flip", icon=":material/swap_horiz:",
+                      shortcut=KEYS["flip"], disabled=flipped is None, key="rv_flip", on_click=_decide,
+                      args=("change", sid), kwargs={"old": old, "stance": flipped},
+                      help="support ↔ oppose (a neutral statement has no side to flip)")  # fmt: skip
+            st.button("Delete", icon=":material/delete:", shortcut=KEYS["delete"], on_click=_decide,
+                      key="rv_delete", args=("delete", sid), kwargs={"old": old},
+                      help="Not a statement of this actor on this topic")  # fmt: skip
+            st.button("Skip", icon=":material/skip_next:", shortcut=KEYS["skip"], on_click=_skip,
+                      args=(sid,), key="rv_skip", help="Leave it unchecked for now")  # fmt: skip
         _reassign(row, ctx, sid, old)
 
 
 def _reassign(row: pd.Series, ctx: state.Context, sid: str, old: dict) -> None:
     cat = state.catalog(str(state.data_dir()), state.stamp())
-    with st.form("rv_reassign", border=False, enter_to_submit=True):
+    # keyed by statement: the next statement's form opens on its own actor, topic and stance
+    with st.form(f"rv_reassign_{sid}", border=False, enter_to_submit=True):
         c1, c2, c3, c4 = st.columns([3, 3, 2, 2], vertical_alignment="bottom")
-        actor = c1.selectbox("Actor", list(dict.fromkeys([row["actor"], *cat.actors])),
-                             accept_new_options=True, key="rv_actor")  # fmt: skip
+        actor = c1.selectbox("Re-assign: actor", list(dict.fromkeys([row["actor"], *cat.actors])),
+                             accept_new_options=True, key=f"rv_actor_{sid}")  # fmt: skip
         topics = list(dict.fromkeys([row["topic"], *cat.topics]))
-        topic = c2.selectbox("Topic", topics, key="rv_topic", format_func=lambda t: ctx.labels.get(t, t))
-        stance = c3.selectbox("Stance", STANCES, index=_index(STANCES, row["stance"]), key="rv_stance")
+        topic = c2.selectbox(
+            "Topic", topics, key=f"rv_topic_{sid}", format_func=lambda t: ctx.labels.get(t, t)
+        )
+        stance = c3.selectbox("Stance", STANCES, index=_index(STANCES, row["stance"]), key=f"rv_stance_{sid}")
         go = c4.form_submit_button("Re-assign", icon=":material/edit:")
     if go:
         changes = {k: v for k, v in (("actor", actor), ("topic", topic), ("stance", stance)) if v != row[k]}

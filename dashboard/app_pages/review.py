@@ -12,7 +12,8 @@ st.title("Review")
 st.caption(
     "The statements the machine is least sure of come first (lowest confidence). Confirm the right ones; "
     "flip, re-assign or delete the wrong ones. Each decision is saved to the corrections log at once and the "
-    "next statement comes up. Keys: Y confirm · F flip · D delete · N skip. The sidebar filters apply."
+    "next statement comes up. Keys: Y confirm · F flip · D delete · N skip (shown on each button). "
+    "The sidebar filters apply."
 )
 done = review.progress(ctx.q, **kw)
 share = done["checked"] / done["total"] if done["total"] else 0.0
