@@ -245,6 +245,9 @@ def skipped() -> list[str]:
 
 
 # ---- article corrections: date, title, source --------------------------------------------------------------
+DATE_LABEL = "Publication date (YYYY-MM-DD, YYYY-MM or YYYY; empty: undated)"
+
+
 def article_form(art: dict) -> None:
     """The reader's form to correct an article's publication date, title or source: an `article` entry of
     the corrections log, applied by every build (`analysis.store.article_corrections`), so the date shows
@@ -262,11 +265,13 @@ def article_form(art: dict) -> None:
             if st.button("Re-analyse now", icon=":material/refresh:", key="art_fix_build") and ui.run_build():
                 st.rerun()
         with st.form(f"art_fix_{art['article_id']}", border=False):
-            published = st.text_input("Publication date (YYYY-MM-DD, YYYY-MM or YYYY; empty: undated)",
-                                      value=str(art.get("published") or ""))  # fmt: skip
-            title = st.text_input("Title", value=str(art.get("title") or ""))
-            source = st.text_input("Source", value=str(art.get("source") or ""))
-            note = st.text_input("Note (why)", value="")
+            key = f"art_fix_{art['article_id']}"  # per article: another article opens on its own values
+            published = st.text_input(
+                DATE_LABEL, value=str(art.get("published") or ""), key=f"{key}_published"
+            )
+            title = st.text_input("Title", value=str(art.get("title") or ""), key=f"{key}_title")
+            source = st.text_input("Source", value=str(art.get("source") or ""), key=f"{key}_source")
+            note = st.text_input("Note (why)", value="", key=f"{key}_note")
             save = st.form_submit_button("Save the article correction", type="primary")
     if not save:
         return

@@ -25,28 +25,33 @@ QUEUE_COLUMNS = "s.statement_id, s.article_id, s.sentence_id, s.actor, s.topic, 
                 "s.cue, s.evidence, a.title, a.url"  # fmt: skip
 
 
-def queue(source: Source, *, limit: int = 50, **filters) -> pd.DataFrame:
+def queue(source: Source, *, limit: int = 50, sides_only: bool = False, **filters) -> pd.DataFrame:
     """The unchecked statements the filters keep, least confident first (ties in table order): columns
     statement_id, article_id, sentence_id, actor, topic, stance, confidence, cue, evidence, title, url,
-    source, published (and holder). `result.attrs["remaining"]`: how many unchecked there are in all."""
+    source, published (and holder). `sides_only`: only support and oppose statements (those that colour
+    the matrix and draw the network). `result.attrs["remaining"]`: how many such unchecked there are."""
     order = "s.confidence ASC NULLS FIRST, s._row"
-    out = statements_view(source, columns=QUEUE_COLUMNS, where=UNCHECKED, order=order,
-                          limit=limit, **filters)  # fmt: skip
-    out.attrs["remaining"] = progress(source, **filters)["unchecked"]
+    where = UNCHECKED + (" AND s.stance IN ('support', 'oppose')" if sides_only else "")
+    out = statements_view(source, columns=QUEUE_COLUMNS, where=where, order=order, limit=limit, **filters)
+    out.attrs["remaining"] = progress(source, sides_only=sides_only, **filters)["unchecked"]
     return out
 
 
-def _checked_sql(group: str = "") -> str:
+def _checked_sql(group: str = "", sides_only: bool = False) -> str:
     select = f"{group}, " if group else ""
+    where = " WHERE stance IN ('support', 'oppose')" if sides_only else ""
     return (f"SELECT {select}count(*) AS total, count(*) FILTER (WHERE coalesce(origin, 'auto') <> 'auto') "
-            f"AS checked FROM s" + (f" GROUP BY {group} ORDER BY {group}" if group else ""))  # fmt: skip
+            f"AS checked FROM s{where}"
+            + (f" GROUP BY {group} ORDER BY {group}" if group else ""))  # fmt: skip
 
 
-def progress(source: Source, **filters) -> dict[str, int]:
+def progress(source: Source, *, sides_only: bool = False, **filters) -> dict[str, int]:
     """checked, total and unchecked: the filtered statements the analyst has checked (confirmed,
-    corrected or added), of all the filtered statements."""
+    corrected or added), of all the filtered statements (`sides_only`: of their support and oppose
+    statements)."""
     q = as_query(source)
-    row = q.run(to_filters(filters), _checked_sql(), {"s": "statements_aff"}, affiliations=True)
+    body = _checked_sql(sides_only=sides_only)
+    row = q.run(to_filters(filters), body, {"s": "statements_aff"}, affiliations=True)
     total = int(row["total"].iloc[0]) if len(row) else 0
     checked = int(row["checked"].iloc[0]) if len(row) else 0
     return {"checked": checked, "total": total, "unchecked": total - checked}

@@ -21,18 +21,33 @@ st.progress(
     share,
     text=f"Checked {done['checked']:,} of {done['total']:,} statements ({share:.0%}) matching the filters",
 )
+# a segmented control, not a toggle: the keys work at once after a click on a button, not on a checkbox
+sides = (
+    st.segmented_control(
+        "Statements",
+        ["all", "sides"],
+        default="all",
+        key="rv_sides",
+        format_func={"all": "All", "sides": "Only with a side (support or oppose)"}.get,
+        help="Neutral statements colour no cell and draw no line of the network.",
+    )
+    == "sides"
+)
 skipped = corrections_ui.skipped()
-items = review.queue(ctx.q, limit=len(skipped) + 1, **kw)
+items = review.queue(ctx.q, limit=len(skipped) + 1, sides_only=sides, **kw)
 left = items[~items["statement_id"].astype(str).isin(skipped)]
 if done["total"] == 0:
     ui.empty_state("No statements match these filters. Clear a filter in the sidebar to see more.")
 elif left.empty:
     message = "Every statement matching these filters has been checked."
+    if sides:
+        message = "Every support and oppose statement matching these filters has been checked."
     if skipped:
         message = f"Nothing left but the {len(skipped)} statement(s) you skipped in this session."
     st.success(message, icon=":material/task_alt:")
 else:
-    position = f"{done['unchecked']:,} unchecked" + (f", {len(skipped)} skipped" if skipped else "")
+    position = f"{items.attrs['remaining']:,} unchecked" + (" with a side" if sides else "")
+    position += f", {len(skipped)} skipped" if skipped else ""
     corrections_ui.review_card(left.iloc[0], ctx, position=position)
 
 with st.expander("Checked per cell (actor × topic)"):
