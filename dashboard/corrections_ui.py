@@ -131,7 +131,7 @@ def history(ctx: state.Context | None = None, *, expanded: bool = False) -> None
             "sentence": st.column_config.TextColumn("sentence", width="large"),
             "change": st.column_config.TextColumn("old → new", width="medium"),
         }
-        shown = rows[["when", "who", "action", "change", "status", "sentence", "note"]]
+        shown = rows[["sentence", "change", "status", "who", "when", "action", "note"]]
         picked = st.dataframe(shown, hide_index=True, width="stretch", column_config=config,
                               key=f"history_table_{len(log)}", on_select="rerun",
                               selection_mode="single-row")  # fmt: skip
