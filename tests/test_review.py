@@ -236,3 +236,12 @@ def test_network_layout_does_not_move_when_one_edge_changes():
     after = places(figures.network(None, heavier, source="actor_a", target="actor_b", sign="net"))
     assert after == before
     assert len(set(before.values())) == 4
+
+
+def test_queue_with_sides_only_leaves_out_neutral_statements(log):
+    q = engine.Query(_tables(), corrections=log)
+    out = review.queue(q, sides_only=True)
+    assert list(out["actor"]) == ["Ukraine", "NATO", "Russia"] and out.attrs["remaining"] == 3
+    add_correction(log, action="change", statement_id=_sid(1), stance="neutral")  # checked: it leaves too
+    assert list(review.queue(q, sides_only=True)["actor"]) == ["NATO", "Russia"]
+    assert review.progress(q, sides_only=True) == {"checked": 0, "total": 2, "unchecked": 2}
