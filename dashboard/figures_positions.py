@@ -241,7 +241,7 @@ def network(
             hovertemplate="%{text}<extra></extra>",
         )
     )
-    labels = [_radial_label(n, pos[n]) for n in names]
+    labels = [_radial_label(n, pos[n], px) for n, px in zip(names, marker_px, strict=True)]
     return make_figure(
         traces,
         dict(
@@ -265,17 +265,18 @@ def ring_positions(names: list[str]) -> dict[str, tuple[float, float]]:
 
 # Label geometry in data units (the ring has radius 1; about 170 px per unit on screen, and an export
 # grows the plot and its font alike): the gap from a node's centre, and one character's width.
-LABEL_GAP, CHAR_WIDTH, LABEL_CHARS = 0.1, 0.042, 24
+LABEL_GAP, CHAR_WIDTH, LABEL_CHARS, PX_PER_UNIT = 0.1, 0.042, 24, 170
 
 
-def _radial_label(name: str, at: tuple[float, float]) -> dict:
+def _radial_label(name: str, at: tuple[float, float], marker_px: float = 0.0) -> dict:
     """A node's label along the ray from the ring's centre through the node, beginning just outside the
     node: a label above a node of a ring lands on the next node, a radial one never does. Plotly turns an
     annotation about its centre, so the centre is placed half the label's length further out."""
     x, y = at
     angle = math.atan2(y, x)
     text = name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1] + "…"
-    reach = 1 + LABEL_GAP + CHAR_WIDTH * len(text) / 2
+    # beyond the node's own marker: with nodes in name order a big node can sit anywhere on the ring
+    reach = 1 + LABEL_GAP + marker_px / 2 / PX_PER_UNIT + CHAR_WIDTH * len(text) / 2
     degrees = math.degrees(angle)
     upright = -degrees if x >= -1e-9 else 180 - degrees  # never upside down
     return dict(
