@@ -36,6 +36,7 @@ pages = [
     st.Page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page(PAGES / "actors.py", title="Actors", icon=":material/groups:"),
     st.Page(PAGES / "positions.py", title="Positions", icon=":material/grid_on:"),
+    st.Page(PAGES / "review.py", title="Review", icon=":material/fact_check:"),
     st.Page(PAGES / "timeline.py", title="Timeline", icon=":material/timeline:"),
     st.Page(PAGES / "articles.py", title="Articles", icon=":material/article:"),
     st.Page(PAGES / "data.py", title="Data", icon=":material/table:"),

@@ -210,7 +210,9 @@ def network(
 
     With `sign` (a column in -1..1, e.g. net agreement), edges are blue when positive (agreement),
     vermillion when negative (conflict), grey when mixed. Without `nodes`, the nodes are the edges'
-    ends sized by their total weight. The layout is a circle in order of size: deterministic, readable.
+    ends sized by their total weight. The layout is a circle in name order (`ring_positions`): a node's
+    place depends on the set of nodes only, never on sizes or weights, so a correction that changes one
+    edge leaves the drawing where it was.
     """
     if edges is None or edges.empty:
         return empty_figure(empty, title=title)
@@ -218,10 +220,7 @@ def network(
         nodes, edges, node=node, size=size, source=source, target=target, weight=weight
     )
     names = nodes[node].astype(str).tolist()
-    pos = {
-        n: (math.cos(2 * math.pi * i / len(names)), math.sin(2 * math.pi * i / len(names)))
-        for i, n in enumerate(names)
-    }
+    pos = ring_positions(names)
     traces = _edge_traces(edges, pos, source=source, target=target, weight=weight, sign=sign)
     sizes = nodes[size].astype(float)
     big = 30 if len(names) <= 12 else 18  # at 30 nodes a 42 px marker would touch its neighbours
@@ -242,7 +241,7 @@ def network(
             hovertemplate="%{text}<extra></extra>",
         )
     )
-    labels = [_radial_label(n, pos[n]) for n in names]
+    labels = [_radial_label(n, pos[n], px) for n, px in zip(names, marker_px, strict=True)]
     return make_figure(
         traces,
         dict(
@@ -256,19 +255,28 @@ def network(
     )
 
 
+def ring_positions(names: list[str]) -> dict[str, tuple[float, float]]:
+    """Each node's place on the unit circle, in name order (case-blind, then exact) counter-clockwise from
+    the right: the same set of names always gives the same drawing, whatever their sizes or edges."""
+    order = sorted(dict.fromkeys(names), key=lambda n: (n.casefold(), n))
+    step = 2 * math.pi / max(len(order), 1)
+    return {n: (math.cos(i * step), math.sin(i * step)) for i, n in enumerate(order)}
+
+
 # Label geometry in data units (the ring has radius 1; about 170 px per unit on screen, and an export
 # grows the plot and its font alike): the gap from a node's centre, and one character's width.
-LABEL_GAP, CHAR_WIDTH, LABEL_CHARS = 0.1, 0.042, 24
+LABEL_GAP, CHAR_WIDTH, LABEL_CHARS, PX_PER_UNIT = 0.1, 0.042, 24, 170
 
 
-def _radial_label(name: str, at: tuple[float, float]) -> dict:
+def _radial_label(name: str, at: tuple[float, float], marker_px: float = 0.0) -> dict:
     """A node's label along the ray from the ring's centre through the node, beginning just outside the
     node: a label above a node of a ring lands on the next node, a radial one never does. Plotly turns an
     annotation about its centre, so the centre is placed half the label's length further out."""
     x, y = at
     angle = math.atan2(y, x)
     text = name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1] + "…"
-    reach = 1 + LABEL_GAP + CHAR_WIDTH * len(text) / 2
+    # beyond the node's own marker: with nodes in name order a big node can sit anywhere on the ring
+    reach = 1 + LABEL_GAP + marker_px / 2 / PX_PER_UNIT + CHAR_WIDTH * len(text) / 2
     degrees = math.degrees(angle)
     upright = -degrees if x >= -1e-9 else 180 - degrees  # never upside down
     return dict(

@@ -68,6 +68,16 @@ def _init_from_query(cat: views.Catalog) -> None:
         st.session_state.setdefault(KEYS[name], value)
 
 
+def _follow_span(cat: views.Catalog) -> None:
+    """A date range left at the corpus's whole span follows the span when a rebuild changes it: an article
+    dated (or re-dated) by a correction or an upload is then inside it, not filtered out."""
+    span = (cat.first, cat.last) if cat.first and cat.last else ()
+    old = st.session_state.get("_dates_span")
+    st.session_state["_dates_span"] = span
+    if old is not None and old != span and tuple(st.session_state.get(KEYS["dates"]) or ()) == tuple(old):
+        st.session_state[KEYS["dates"]] = span
+
+
 def _date(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value[:10]) if value else None
@@ -79,6 +89,7 @@ def sidebar() -> Filters:
     """Draw the global filters in the sidebar, mirror them in the URL and return them."""
     cat = catalog(str(data_dir()), stamp())
     _init_from_query(cat)
+    _follow_span(cat)
     with st.sidebar:
         st.subheader("Filters")
         st.multiselect("Actors", cat.actors, key=KEYS["actors"], placeholder="All actors")

@@ -19,7 +19,17 @@ from analysis.store import tables as store
 from dashboard import serve, synthetic
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
-PAGES = ["overview", "actors", "positions", "timeline", "articles", "data", "briefing", "add_articles"]
+PAGES = [
+    "overview",
+    "actors",
+    "positions",
+    "review",
+    "timeline",
+    "articles",
+    "data",
+    "briefing",
+    "add_articles",
+]
 
 
 def _write(folder: Path, tables: dict) -> Path:

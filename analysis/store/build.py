@@ -16,7 +16,7 @@ import pandas as pd
 
 from analysis import settings
 from analysis.extract.pipeline import Resources
-from analysis.store import cache, corpus_dates, ingest_cache, parallel, schema
+from analysis.store import article_corrections, cache, corpus_dates, ingest_cache, parallel, schema
 from analysis.store import tables as store
 
 log = logging.getLogger("parley.build")
@@ -260,18 +260,21 @@ def build(
         articles, problems = ingest_cache.read_corpus(
             corpus_dirs, files, max_bytes=max_bytes, code=fp["code"]
         )
+        # the analyst's article corrections (date, title, source) before the analysis, which reads the date
+        articles, dated, fix_problems = article_corrections.apply_before(articles, out_dir / CORRECTIONS_FILE)
         entries = cache.ArticleCache(root)
         run = analyse(articles, entries, spec=spec, fp=fp, resources=resources, workers=workers,
                       scheduler=scheduler, progress=progress)  # fmt: skip
         tables = merge_results(run.results, articles)
         # corpus-level dating over the merged tables: each article's cached analysis stays its own
         tables, date_problems = corpus_dates.anchor_corpus(tables)
+        tables["articles"] = article_corrections.mark_after(tables["articles"], dated)
         notice = run.model.get("model_notice")
         extra = [{"file": "", "severity": "warning", "message": notice}] if notice else []
         tables["statements_auto"] = tables["statements"]  # kept so that an undone correction can be shown
         tables["statements"], corr_problems = apply_corrections(tables["statements"], out_dir)
         corr_problems += store.check(out_dir)  # damaged table files of the previous build, replaced now
-        found = extra + run.problems + date_problems + corr_problems
+        found = extra + run.problems + date_problems + corr_problems + fix_problems
         tables["problems"] = schema.conform(
             pd.concat([problems, pd.DataFrame(found, columns=problems.columns)]),
             "problems",

@@ -1,11 +1,17 @@
-"""Analyst corrections of statements: an append-only log applied on every build.
+"""Analyst corrections of statements and articles: an append-only log applied on every build.
 
 The log is a JSON Lines file (`corrections.jsonl` in the data folder), one object per line:
-`{"id", "timestamp", "action", "statement_id", "fields", "note", "reverts"}` with action one of
+`{"id", "timestamp", "action", "statement_id", "article_id", "fields", "old", "note", "reverts", "by"}`
+with action one of
 - `change`: set some of `stance`, `actor`, `topic` (and optionally `confidence`) of a statement;
 - `delete`: drop a false statement;
 - `add`: a missed statement; `fields` hold article_id, sentence_id, actor, topic, stance (evidence optional);
-- `undo`: revert the earlier entry whose id is in `reverts`.
+- `confirm`: the analyst checked a statement and it is right (its `origin` becomes `confirmed`);
+- `article`: set some of `published`, `title`, `source` of the article `article_id` (applied by the build
+  before the analysis, `analysis.store.article_corrections`);
+- `undo`: revert the earlier entry whose id is in `reverts` (any entry, not only the last).
+`old` holds the values the analyst saw before the change (for the history; optional), `by` who made it
+(`PARLEY_USER`, else the login name). Entries written before these keys existed simply lack them.
 Entries are never rewritten: several dashboard sessions may write at once, so every write appends one
 line under an exclusive `fcntl` lock, and undo is itself an entry. A build never touches the file.
 
@@ -17,8 +23,10 @@ Example:
 from __future__ import annotations
 
 import contextlib
+import getpass
 import json
 import os
+import re
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,12 +39,27 @@ except ImportError:  # pragma: no cover
     fcntl = None
 
 FILE_NAME = "corrections.jsonl"
-ACTIONS = ("change", "delete", "add", "undo")
+ACTIONS = ("change", "delete", "add", "confirm", "article", "undo")
+STATEMENT_ACTIONS = ("change", "delete", "add", "confirm")  # what `apply_corrections` applies
+CORRECTING = ("change", "delete", "add", "article")  # what counts as a correction (not confirm, not undo)
 STANCES = ("support", "oppose", "neutral")
 CHANGEABLE = ("stance", "actor", "topic", "confidence")
+ARTICLE_FIELDS = ("published", "title", "source")
 ADD_REQUIRED = ("article_id", "sentence_id", "actor", "topic", "stance")
 ADD_OPTIONAL = ("evidence", "confidence", "cue")
-COLUMNS = ("id", "timestamp", "action", "statement_id", "fields", "note", "reverts")
+COLUMNS = (
+    "id",
+    "timestamp",
+    "action",
+    "statement_id",
+    "article_id",
+    "fields",
+    "old",
+    "note",
+    "reverts",
+    "by",
+)
+ISO_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
 
 from analysis.store.schema import statement_id  # noqa: E402 - re-exported: the id of the table contract
@@ -78,7 +101,8 @@ def _parse(lines: list[str]) -> tuple[list[dict], list[str]]:
 def _frame(entries: list[dict], problems: list[str]) -> pd.DataFrame:
     rows = [{c: e.get(c) for c in COLUMNS} for e in entries]
     df = pd.DataFrame(rows, columns=list(COLUMNS))
-    df["fields"] = df["fields"].map(lambda f: f if isinstance(f, dict) else {})
+    for col in ("fields", "old"):
+        df[col] = df[col].map(lambda f: f if isinstance(f, dict) else {})
     df["note"] = df["note"].fillna("").astype(str)
     df.attrs["problems"] = problems
     return df
@@ -102,17 +126,39 @@ def _check_stance(value) -> None:
         raise ValueError(f"stance must be one of {STANCES}, got {value!r}")
 
 
-def _validate(action: str, sid: str | None, fields: dict) -> dict:
-    if action not in ("change", "delete", "add"):
-        raise ValueError(f"action must be change, delete or add (use undo() to revert), got {action!r}")
-    if action in ("change", "delete") and not sid:
+def _check_published(value) -> str:
+    """An ISO date of any precision (YYYY, YYYY-MM, YYYY-MM-DD, a real day), or '' for no date."""
+    text = str(value or "").strip()
+    if text and not ISO_DATE.match(text):
+        raise ValueError(f"published must be an ISO date (YYYY-MM-DD, YYYY-MM or YYYY), got {value!r}")
+    if len(text) == 10:
+        try:
+            datetime.strptime(text, "%Y-%m-%d")
+        except ValueError:
+            raise ValueError(f"published: {text} is not a day of the calendar") from None
+    return text
+
+
+def _validate(action: str, sid: str | None, fields: dict, article_id: str | None = None) -> dict:
+    if action not in CORRECTING + ("confirm",):
+        raise ValueError(
+            f"action must be one of {CORRECTING + ('confirm',)} (use undo() to revert), got {action!r}"
+        )
+    if action in ("change", "delete", "confirm") and not sid:
         raise ValueError(f"a {action} correction needs the statement_id it applies to")
-    allowed = {"change": CHANGEABLE, "delete": (), "add": ADD_REQUIRED + ADD_OPTIONAL}[action]
+    if action == "article" and not article_id:
+        raise ValueError("an article correction needs the article_id it applies to")
+    allowed = {"change": CHANGEABLE, "delete": (), "confirm": (), "article": ARTICLE_FIELDS,
+               "add": ADD_REQUIRED + ADD_OPTIONAL}[action]  # fmt: skip
     unknown = sorted(set(fields) - set(allowed))
     if unknown:
         raise ValueError(f"{action} correction: unknown fields {unknown}; allowed are {list(allowed)}")
-    if action == "change" and not fields:
-        raise ValueError(f"a change correction needs at least one of {CHANGEABLE}")
+    if action in ("change", "article") and not fields:
+        raise ValueError(f"a {action} correction needs at least one of {list(allowed)}")
+    if action == "article":
+        fields = {k: str(v or "").strip() for k, v in fields.items()}
+        if "published" in fields:
+            fields["published"] = _check_published(fields["published"])
     if action == "add":
         missing = [f for f in ADD_REQUIRED if fields.get(f) in (None, "")]
         if missing:
@@ -131,38 +177,62 @@ def _append(path: Path, entry: dict) -> None:
         os.fsync(fh.fileno())
 
 
-def _entry(action: str, sid: str | None, fields: dict, note: str, reverts: str | None = None) -> dict:
+def who() -> str:
+    """Who makes a correction: the `PARLEY_USER` setting of the environment, else the login name."""
+    name = os.environ.get("PARLEY_USER", "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name (a container without a passwd entry)
+        return ""
+
+
+def _entry(action: str, sid: str | None, fields: dict, note: str, reverts: str | None = None, *,
+           article_id: str | None = None, old: dict | None = None, by: str | None = None
+           ) -> dict:  # fmt: skip
     return {
         "id": uuid.uuid4().hex[:12],
         "timestamp": datetime.now(UTC).isoformat(timespec="microseconds"),
         "action": action,
         "statement_id": sid,
+        "article_id": article_id,
         "fields": fields,
+        "old": {k: (None if v is None else str(v)) for k, v in (old or {}).items()},
         "note": note,
         "reverts": reverts,
+        "by": who() if by is None else str(by),
     }
 
 
-def add_correction(
-    path: str | Path, *, action: str, statement_id: str | None = None, note: str = "", **fields
-) -> str:
+def add_correction(path: str | Path, *, action: str, statement_id: str | None = None,
+                   article_id: str | None = None, note: str = "", old: dict | None = None,
+                   by: str | None = None, **fields) -> str:  # fmt: skip
     """Append one analyst decision to the log and return its id.
 
     Args:
         path: the corrections file (created when absent).
-        action: change | delete | add.
-        statement_id: the statement changed or deleted; for add, computed from the fields when None.
+        action: change | delete | add | confirm | article.
+        statement_id: the statement changed, deleted or confirmed; for add, computed from the fields when
+            None.
+        article_id: the article an `article` correction applies to.
         note: the analyst's reason, shown beside the statement.
+        old: the values before the change, as the analyst saw them (shown in the history as old → new).
+        by: who made it (default `who()`).
         **fields: change: any of stance, actor, topic, confidence; add: article_id, sentence_id, actor,
-            topic, stance and optionally evidence, confidence, cue.
+            topic, stance and optionally evidence, confidence, cue; article: any of published (ISO, or ''
+            for no date), title, source.
 
     Raises:
-        ValueError: an unknown action or field, a missing field, or a stance outside support|oppose|neutral.
+        ValueError: an unknown action or field, a missing field, a stance outside support|oppose|neutral
+            or a publication date that is not an ISO date.
     """
-    fields = _validate(action, statement_id, fields)
+    if action == "add" and article_id is not None:  # an added statement's article is one of its fields
+        fields = {"article_id": article_id, **fields}
+    fields = _validate(action, statement_id, fields, article_id)
     if action == "add" and not statement_id:
         statement_id = _make_id(fields["article_id"], fields["sentence_id"], fields["actor"], fields["topic"])
-    entry = _entry(action, statement_id, fields, str(note or ""))
+    entry = _entry(action, statement_id, fields, str(note or ""), article_id=article_id, old=old, by=by)
     _append(Path(path), entry)
     return entry["id"]
 
@@ -174,12 +244,23 @@ def undone_ids(corrections: pd.DataFrame) -> set[str]:
     return set(corrections.loc[corrections["action"] == "undo", "reverts"].dropna().astype(str))
 
 
-def active_corrections(corrections: pd.DataFrame) -> pd.DataFrame:
-    """The change/delete/add entries still in force (not undone), in log order."""
+def active_corrections(corrections: pd.DataFrame, actions: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The entries still in force (not undo entries, not undone), in log order; only `actions` if given."""
     if corrections.empty:
         return corrections
     keep = (corrections["action"] != "undo") & ~corrections["id"].astype(str).isin(undone_ids(corrections))
+    if actions is not None:
+        keep &= corrections["action"].isin(actions)
     return corrections[keep]
+
+
+def tally(corrections: pd.DataFrame) -> dict[str, int]:
+    """How many entries are in force: `corrections` (change, delete, add, article), `confirmed`
+    (statements confirmed), and how many were `undone`. An undo entry counts as none of them."""
+    active = active_corrections(corrections)
+    n_active = int(active["action"].isin(CORRECTING).sum()) if len(active) else 0
+    n_confirmed = int((active["action"] == "confirm").sum()) if len(active) else 0
+    return {"corrections": n_active, "confirmed": n_confirmed, "undone": len(undone_ids(corrections))}
 
 
 def undo(path: str | Path, correction_id: str | None = None) -> str | None:
@@ -187,13 +268,14 @@ def undo(path: str | Path, correction_id: str | None = None) -> str | None:
 
     Args:
         path: the corrections file.
-        correction_id: the entry to revert; None reverts the last one not yet undone.
+        correction_id: the entry to revert (any entry in force, however old); None reverts the last
+            one not yet undone.
 
     Returns:
         The new entry's id, or None when there is nothing left to undo.
 
     Raises:
-        ValueError: `correction_id` is not an active correction in the log.
+        ValueError: `correction_id` is not an active correction in the log (unknown, or undone already).
     """
     path = Path(path)
     with _locked(path, "a+") as fh:  # read and append under one lock so two undos never pick the same entry
@@ -247,6 +329,9 @@ def _apply_one(out: pd.DataFrame, entry: pd.Series) -> tuple[pd.DataFrame, bool]
         ), True
     if entry["action"] == "delete":  # a statement already absent is what the analyst asked for
         return out[~mask].reset_index(drop=True) if mask.any() else out, True
+    if entry["action"] == "confirm":  # checked and right: nothing changes but its origin
+        out.loc[mask & (out["origin"] == "auto"), "origin"] = "confirmed"
+        return out, True
     if not mask.any():
         return out, False
     for key, value in entry["fields"].items():
@@ -261,8 +346,10 @@ def apply_corrections(statements: pd.DataFrame, corrections: pd.DataFrame) -> pd
     """Statements with the analyst's corrections applied (idempotent: applying twice changes nothing).
 
     Rows keep their `statement_id` even when actor or topic change, so later corrections still find
-    them. `origin` is `auto`, `corrected` or `added`. A change whose statement no longer exists (the rules
-    stopped finding it) is kept in the log and listed in `result.attrs["orphans"]` (their ids).
+    them. `origin` is `auto`, `confirmed`, `corrected` or `added` (all but `auto`: checked by the analyst;
+    a later change of a confirmed statement makes it `corrected`). A change whose statement no longer
+    exists (the rules stopped finding it) is kept in the log and listed in `result.attrs["orphans"]`
+    (their ids).
 
     Apply it to the automatic statements of a build: on an already corrected table, an undone correction
     cannot be reverted (the original values are gone).
@@ -273,7 +360,7 @@ def apply_corrections(statements: pd.DataFrame, corrections: pd.DataFrame) -> pd
             out[col] = default
         out[col] = out[col].fillna(default).astype("string")
     orphans = []
-    for _, entry in active_corrections(corrections).iterrows():
+    for _, entry in active_corrections(corrections, STATEMENT_ACTIONS).iterrows():
         out, found = _apply_one(out, entry)
         if not found:
             orphans.append(str(entry["id"]))
@@ -293,6 +380,7 @@ def orphan_corrections(statements: pd.DataFrame, corrections: pd.DataFrame) -> p
 
 
 __all__ = [
+    "ARTICLE_FIELDS",
     "FILE_NAME",
     "active_corrections",
     "add_correction",
@@ -300,6 +388,7 @@ __all__ = [
     "load_corrections",
     "orphan_corrections",
     "statement_id",
+    "tally",
     "undo",
     "undo_last",
 ]

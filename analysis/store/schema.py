@@ -37,7 +37,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c(
             "published_from",
             "string",
-            "where `published` came from: metadata | text | inferred | corpus | none",
+            "where `published` came from: metadata | text | inferred | corpus | analyst | none",
         ),
         _c("published_reason", "string", "why that date: the metadata field, the dateline, or the evidence"),
         _c("byline", "string", "author line as written (e.g. 'by Jane Doe'); empty if none"),
@@ -79,7 +79,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("confidence", "float64", "0..1, how sure the rule is"),
         _c("cue", "string", "the word(s) that decided the stance (empty for neutral)"),
         _c("evidence", "string", "the sentence"),
-        _c("origin", "string", "auto | corrected | added (analyst corrections)"),
+        _c("origin", "string", "auto | confirmed | corrected | added (analyst review and corrections)"),
         _c("note", "string", "analyst note from the corrections file"),
     ),
     "events": (

@@ -4,7 +4,7 @@ statements and events found in it and the problems met while reading it."""
 import streamlit as st
 
 from analysis.query import views
-from dashboard import reader, state, ui
+from dashboard import corrections_ui, reader, state, ui
 
 PICKER_ROWS = 2000  # the newest articles offered in the picker; the filters narrow them
 ctx = state.context()
@@ -30,6 +30,7 @@ with left:
     st.subheader("Text")
     st.caption("Highlighted: actors (their colour), topic terms (underlined), time expressions (dotted).")
     st.text(views.article_header(art))
+    corrections_ui.article_form(art)
     link = views.safe_url(art["url"])
     if link:
         st.link_button("Open the original", link, icon=":material/open_in_new:")

@@ -220,7 +220,7 @@ def hover_name(page: Page, name: str) -> str:
     raise AssertionError(f"no chart point for {name!r} showed a hover label")
 
 
-PAGES = ["", "actors", "positions", "timeline", "articles", "data", "briefing", "add_articles"]
+PAGES = ["", "actors", "positions", "review", "timeline", "articles", "data", "briefing", "add_articles"]
 
 
 @pytest.mark.parametrize("path", PAGES)
