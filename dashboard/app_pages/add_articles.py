@@ -103,16 +103,16 @@ else:
         + ", ".join(f"{counts.get(s, 0)} {s}" for s in admin.STATUSES if counts.get(s, 0))
         + ". Title, source, URL and date as the last analysis shows them."
     )
-    st.dataframe(
-        rows,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "message": st.column_config.TextColumn("details", width="large"),
-            "url": st.column_config.TextColumn("URL"),
-        },
-        key="upload_status",
-    )
+    with st.container(key="upload_status"):
+        st.dataframe(
+            rows,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "message": st.column_config.TextColumn("details", width="large"),
+                "url": st.column_config.TextColumn("URL"),
+            },
+        )
 if st.button("Re-analyse the corpus", icon=":material/refresh:"):
     ui.run_build()
     st.rerun()
