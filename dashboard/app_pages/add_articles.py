@@ -27,10 +27,11 @@ def flash(kind: str, text: str) -> None:
 
 def done(result, success: str) -> None:
     """After a change to the uploads: re-analyse, say what happened, and draw the page again."""
+    said = result.message[:1].upper() + result.message[1:]
     if ui.run_build():
-        flash("success", f"{result.message}. {success}")
+        flash("success", f"{said}. {success}")
     else:
-        flash("warning", f"{result.message}, but the corpus could not be re-analysed.")
+        flash("warning", f"{said}, but the corpus could not be re-analysed.")
     st.session_state["upload_nonce"] = st.session_state.get("upload_nonce", 0) + 1
     st.rerun()
 

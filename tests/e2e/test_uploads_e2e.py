@@ -87,6 +87,7 @@ def file_input(page: Page, index: int = 0):
 
 
 def shot(page: Page, tmp_path_factory, name: str) -> None:
+    idle(page)
     page.screenshot(path=str(tmp_path_factory.getbasetemp() / f"e2e-uploads-{name}.png"), full_page=True)
 
 
@@ -145,7 +146,7 @@ def test_details_set_in_the_app_show_after_the_build(up, tmp_path_factory):
 
     form.get_by_label("Published (YYYY-MM-DD, YYYY-MM or YYYY)").fill("2025-03-04")
     form.get_by_role("button", name="Save details and re-analyse").click()
-    expect(page.get_by_text("details of 'cairo.txt' saved")).to_be_visible(timeout=240_000)
+    expect(page.get_by_text("Details of 'cairo.txt' saved")).to_be_visible(timeout=240_000)
     rows = status(page, {"cairo.txt": "analysed"})
     assert rows[0]["title"] == "Cairo round <b>two</b>" and rows[0]["published"] == "2025-03-04"
     shot(page, tmp_path_factory, "details")
