@@ -32,8 +32,11 @@ _QUOTES = str.maketrans(
         "\u201e": '"',
         "\u201f": '"',
         "\u2033": '"',
+        "\u02bc": "'",  # modifier letter apostrophe: "Putinʼs" (Ukrainian and other sites)
+        "\uff07": "'",  # fullwidth apostrophe
     }
 )
+_ACUTE_APOSTROPHE = re.compile(r"(?<=[^\W\d_])\u00b4(?=[^\W\d_])")  # "Putin´s": an acute accent typed as one
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile("[\ud800-\udfff]")  # lone halves (from JSON escapes): not text, cannot be stored
@@ -91,7 +94,7 @@ def title_rules(path: str | None = None) -> tuple[re.Pattern, ...]:
 def normalise(text: str) -> str:
     """NFC, typographic quotes to ASCII, invisible and control characters out, spaces folded."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _INVISIBLE.sub("", text.translate(_QUOTES))
+    text = _INVISIBLE.sub("", _ACUTE_APOSTROPHE.sub("'", text.translate(_QUOTES)))
     text = _SURROGATE.sub("\ufffd", _CONTROL.sub(" ", text))
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
