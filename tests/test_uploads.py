@@ -232,11 +232,11 @@ def test_a_name_of_another_corpus_folder_is_not_reused(tmp_path):
 @pytest.mark.parametrize(
     ("max_bytes", "server_mb", "expected"),
     [
-        (2_000_000, 200, (2, 2_000_000)),  # 2,000,000 bytes fit in 2 MiB: the widget says 2 MB
-        (2 * 1024 * 1024, 200, (2, 2 * 1024 * 1024)),
-        (2 * 1024 * 1024 + 1, 200, (3, 2 * 1024 * 1024 + 1)),
+        (2_000_000, 200, (2, 2_000_000)),
+        (2_000_001, 200, (3, 2_000_001)),  # the widget admits it; the app is the byte-exact limit
+        (2 * 1024 * 1024, 200, (3, 2 * 1024 * 1024)),
         (500, 200, (1, 500)),
-        (50_000_000, 2, (2, 2 * 1024 * 1024)),  # the server's limit is the real one
+        (50_000_000, 2, (2, 2_000_000)),  # the server's limit is the real one
     ],
 )
 def test_upload_limit_is_the_smallest_whole_mb_and_never_above_the_server(max_bytes, server_mb, expected):

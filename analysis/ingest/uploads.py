@@ -26,7 +26,7 @@ import pandas as pd
 from analysis.ingest import corpus as ingest
 from analysis.ingest import decode
 
-MIB = 1024 * 1024  # Streamlit's "MB" (server.maxUploadSize, file_uploader's max_upload_size) is a mebibyte
+MB = 1_000_000  # a browser's MB in Streamlit's upload widget (but 1,048,576 bytes on Windows and the server)
 ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".csv", ".jsonl")
 METADATA_FILE = "metadata.csv"
 MAX_NAME = 100
@@ -95,17 +95,19 @@ def sanitize_name(name: str) -> str:
 def upload_limit(max_bytes: int, server_mb: int) -> tuple[int, int]:
     """(the upload widget's limit in Streamlit's whole MB, the real limit of one file in bytes).
 
-    The widget's limit is the smallest whole MB that admits `max_bytes`, but never more than the server
-    accepts (`server_mb`, the option server.maxUploadSize); the real limit is the smaller of the two.
+    The browser counts the widget's MB as 1,000,000 bytes (1,048,576 on Windows), the server as 1,048,576:
+    the smallest whole MB of 1,000,000 bytes that admits `max_bytes` lets every browser pass what the app
+    accepts, and the app refuses the rest by name. Never more than the server accepts (`server_mb`, the
+    option server.maxUploadSize); the real limit is the smaller of the two.
 
     Example:
         >>> upload_limit(2_000_000, 200)
         (2, 2000000)
         >>> upload_limit(50_000_000, 2)
-        (2, 2097152)
+        (2, 2000000)
     """
-    widget = max(1, min(-(-max_bytes // MIB), server_mb))
-    return widget, min(max_bytes, widget * MIB)
+    widget = max(1, min(-(-max_bytes // MB), server_mb))
+    return widget, min(max_bytes, widget * MB)
 
 
 def content_hash(data: bytes) -> str:
