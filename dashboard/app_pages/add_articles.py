@@ -6,7 +6,6 @@ import streamlit as st
 from analysis import settings
 from analysis.ingest import upload_admin as admin
 from analysis.ingest.uploads import ALLOWED_SUFFIXES, save_uploads, upload_limit
-from analysis.store import tables as store
 from dashboard import jobs, loaders, state, ui
 
 MAX_BYTES = settings.get_int("max_article_bytes")
@@ -39,10 +38,7 @@ def done(result, success: str) -> None:
 def status_table():
     """The status of every uploaded file in the last build (empty frame when nothing is uploaded)."""
     folder = state.data_dir()
-    manifest_path = folder / store.MANIFEST
-    started = admin.build_started(
-        store.read_manifest(folder), manifest_path.stat().st_mtime if manifest_path.exists() else None
-    )
+    started = jobs.last_read(folder)
     q = loaders.query_layer(str(folder), state.stamp())
     articles = q.filtered("articles", None, columns=["file", *admin.DETAIL_FIELDS])
     problems = q.filtered("problems", None, columns=["file", "severity", "message"])
