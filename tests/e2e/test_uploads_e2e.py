@@ -75,6 +75,21 @@ def status(page: Page, expected: dict[str, str], timeout: float = 60.0) -> list[
     raise AssertionError(f"upload status {rows} never became {expected}")
 
 
+def upload_results(page: Page, names: set[str], timeout: float = 30.0) -> dict[str, dict]:
+    """The rows of the table of what happened to each uploaded file, by name, once all `names` show."""
+    deadline = time.monotonic() + timeout
+    rows: list[dict] = []
+    while time.monotonic() < deadline:
+        try:
+            rows = grid_rows(page.locator('[data-testid="stDataFrame"]').first)
+        except PlaywrightError:
+            rows = []
+        if names <= {r.get("name") for r in rows}:
+            return {r["name"]: r for r in rows}
+        page.wait_for_timeout(300)
+    raise AssertionError(f"the upload results {rows} never named {names}")
+
+
 def pick(page: Page, name: str) -> None:
     """Choose `name` in the 'Uploaded file' selectbox."""
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Uploaded file")
@@ -184,9 +199,8 @@ def test_limits_are_stated_and_enforced_and_an_unusable_file_is_a_problem(up, tm
     file_input(page).set_input_files([str(big), str(short)])
     page.get_by_role("button", name="Add to the corpus and analyse").click()
     expect(page.get_by_text("The corpus was re-analysed")).to_be_visible(timeout=240_000)
-    results = grid_rows(page.locator('[data-testid="stDataFrame"]').first)
-    by_name = {r.get("name"): r for r in results}
-    assert by_name["long_report.txt"]["status"] == "rejected", results
+    by_name = upload_results(page, {"long_report.txt", "short.txt"})
+    assert by_name["long_report.txt"]["status"] == "rejected", by_name
     message = by_name["long_report.txt"]["message"]
     assert "'long_report.txt' is 1.6 MB (1,600,000 bytes), over the limit of 1,500,000 bytes" in message
     assert not (data / "uploads" / "long_report.txt").exists()
