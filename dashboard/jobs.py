@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analysis.ingest.upload_admin import build_started
+from analysis.store import tables as store
 from analysis.store.build import build
 
 _lock = threading.Lock()
@@ -72,3 +74,13 @@ def running(out_dir: Path) -> BuildJob | None:
     """The build of `out_dir` still in progress, if any."""
     job = _jobs.get(str(Path(out_dir).resolve()))
     return job if job is not None and not job.finished.is_set() else None
+
+
+def last_read(out_dir: Path) -> float | None:
+    """When the last finished build of `out_dir` read the corpus (epoch seconds), None when there is none."""
+    path = Path(out_dir) / store.MANIFEST
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        return None
+    return build_started(store.read_manifest(Path(out_dir)), mtime)

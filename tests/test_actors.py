@@ -258,3 +258,61 @@ def test_an_arabic_article_surname_alone_counts_as_the_full_name(nlp, kb):
     text = "Farida el-Masri arrived on Monday. Masri said the talks would resume within days."
     found = [m["actor"] for m in find_mentions(nlp(text), kb) if m["actor_type"] == "person"]
     assert found and set(found) == {"Farida el-Masri"}
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Vladimir Putin's", "Vladimir Putin"),
+        ("Putin’s", "Putin"),
+        ("Putinʼs", "Putin"),
+        ("MARTA KOWALCZYK'S", "MARTA KOWALCZYK"),
+        ("the Berglunds'", "the Berglunds"),
+        ("Vladimir Putin", "Vladimir Putin"),
+        ("Marta Kowalczyks", "Marta Kowalczyks"),  # a name ending in s is not a possessive
+        ("'s", "'s"),
+    ],
+)
+def test_strip_possessive(name, expected):
+    from analysis.extract.actors import strip_possessive
+
+    assert strip_possessive(name) == expected
+
+
+def test_an_unlinked_actor_and_its_possessive_are_one_actor(nlp, kb):
+    doc = nlp(
+        "Marta Kowalczyk's proposal was rejected on Monday. Marta Kowalczyk said she would try again, "
+        "and Henrik Lindqvist’s team agreed with Henrik Lindqvist."
+    )
+    rows = [r for r in find_mentions(doc, kb) if not r["linked"]]
+    assert [r["actor"] for r in rows] == ["Marta Kowalczyk"] * 2 + ["Henrik Lindqvist"] * 2
+    assert {r["surface"] for r in rows} == {"Marta Kowalczyk", "Henrik Lindqvist"}  # the mention is the name
+    for r in rows:
+        assert doc.text[r["start_char"] : r["end_char"]] == r["surface"]
+
+
+def test_possessives_in_capitals_and_other_apostrophes_name_the_same_actor(nlp, kb):
+    from analysis.ingest.clean import clean_text
+
+    for text in (
+        "Officials said Vladimir Putinʼs aide would travel to Geneva on Monday.",
+        "Officials said Vladimir Putin´s aide would travel to Geneva on Monday.",
+        "Officials said Vladimir Putin's aide would travel to Geneva on Monday.",
+    ):
+        assert "Vladimir Putin" in actors(nlp, kb, clean_text(text).text), text
+    shouted = find_mentions(nlp("Diplomats said MARTA KOWALCZYK'S proposal was rejected."), kb)
+    assert all(not r["actor"].endswith(("'S", "'s")) for r in shouted)
+
+
+def test_knowledge_suggestions_list_a_possessive_once(nlp, kb):
+    import pandas as pd
+
+    from analysis.knowledge.actors import suggest_actors
+
+    doc = nlp("Marta Kowalczyk's proposal was rejected. Marta Kowalczyk said the talks would go on.")
+    mentions = pd.DataFrame(find_mentions(doc, kb)).assign(article_id="a1")
+    sentences = pd.DataFrame(
+        [{"article_id": "a1", "sentence_id": i, "text": s.text} for i, s in enumerate(doc.sents)]
+    )
+    names = [s["name"] for s in suggest_actors({"mentions": mentions, "sentences": sentences}, kb)]
+    assert names.count("Marta Kowalczyk") == 1 and not any("'s" in n for n in names)

@@ -386,3 +386,90 @@ def test_corpus_file_synonym_columns(tmp_path, suffix):
     assert (row["published"], row["source"]) == ("2025-03-04", "Example Wire")
     notes = problem_for(problems, "corpus" + suffix)
     assert len(notes) == 2 and set(notes["severity"]) == {"info"}
+
+
+BODY_PARA = (
+    "Delegations from the two governments met in Vienna on Monday and agreed to continue the talks on "
+    "prisoner exchanges next week, according to a joint statement released after the meeting."
+)
+
+
+@pytest.mark.parametrize(
+    "boilerplate",
+    [
+        "Stay informed with free updates",
+        "Stay up to date with the latest news",
+        "Simply sign up to the Europe digest",
+        "Sign up for our newsletter",
+        "Sign up to our daily briefing newsletter.",
+        "Get the best stories of the day delivered to your inbox",
+        "Subscribe now",
+        "Tags: Russia, Ukraine, Diplomacy",
+        "Topics",
+        "Filed under: Europe, Diplomacy",
+        "Share this article",
+        "Share on Facebook Twitter WhatsApp",
+        "Copy link",
+        "Save article",
+        "Listen to this article",
+        "4 min read",
+    ],
+)
+def test_boilerplate_lines_are_dropped_and_never_the_title(boilerplate):
+    from analysis.ingest.clean import clean_text
+
+    result = clean_text("\n\n".join([boilerplate, "Vienna talks on prisoners to resume", BODY_PARA]))
+    assert result.title == "Vienna talks on prisoners to resume"
+    assert boilerplate not in result.text and result.text.endswith("after the meeting.")
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "Photo: Maria Lopez/Reuters",
+        "(Photo by Samuel Green/AFP via Getty Images)",
+        "Image source, Getty Images",
+        "Ana Petrova/AP Photo",
+        "Delegates arrive for the talks. Getty Images",
+        "Jane Whitfield, Diplomatic Correspondent",
+        "Omar Haddad | Senior Middle East Editor",
+        "By Laura Price and Tom Okafor",
+        "3 hours ago",
+    ],
+)
+def test_credits_bylines_and_timestamps_are_not_titles(credit):
+    from analysis.ingest.clean import clean_text
+
+    page = "\n\n".join(["By Kim Arden", credit, "Vienna talks on prisoners to resume", BODY_PARA])
+    assert clean_text(page).title == "Vienna talks on prisoners to resume"
+    alone = clean_text("\n\n".join([credit, BODY_PARA]))
+    assert alone.title == ""  # nothing else is headline-like: no title rather than a wrong one
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Kremlin silent on talks, analysts say",
+        "Sign of progress as envoys meet in Doha",
+        "Share prices rise as ceasefire holds",
+        "Photographs of the summit show a tense mood",
+        "Getting the Tags right: EU rules on labels",
+        "Ukraine talks resume in Geneva | Reuters",
+        "Editors meet the Prime Minister",
+    ],
+)
+def test_real_headlines_stay_titles(headline):
+    from analysis.ingest.clean import clean_text
+
+    result = clean_text("\n\n".join([headline, BODY_PARA]))
+    assert result.title == headline and result.text.startswith(headline)
+
+
+def test_a_newsletter_prompt_ending_the_page_still_marks_the_teasers_before_it():
+    from analysis.ingest.clean import clean_text
+
+    page = "\n\n".join(["Vienna talks on prisoners to resume", BODY_PARA, "Why the Arctic council matters"])
+    assert clean_text(page).text.endswith("Why the Arctic council matters")  # one short line: kept
+    result = clean_text(page + "\n\nSubscribe to our weekly briefing")
+    assert result.text.endswith("after the meeting.")  # a teaser, then furniture: the page's tail
+    assert "Why the Arctic council matters" in result.removed

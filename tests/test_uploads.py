@@ -9,7 +9,7 @@ import time
 import pandas as pd
 import pytest
 
-from analysis.ingest.uploads import METADATA_FILE, RESERVED, sanitize_name, save_uploads
+from analysis.ingest.uploads import METADATA_FILE, RESERVED, sanitize_name, save_uploads, upload_limit
 
 TEXT = b"Negotiators met in Geneva on Monday to discuss a ceasefire, officials said."
 
@@ -219,3 +219,25 @@ def test_random_binary_under_a_text_name_is_refused(tmp_path):
     data = bytes(rng.randrange(256) for _ in range(4000))
     result = save_uploads(tmp_path, [("noise.txt", data)], max_bytes=10_000)[0]
     assert result.status == "rejected" and "binary" in result.message
+
+
+def test_a_name_of_another_corpus_folder_is_not_reused(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "story.txt").write_bytes(b"A seed article about a summit in Doha between both delegations.")
+    results = save_uploads(tmp_path / "up", [("story.txt", TEXT)], max_bytes=10_000, known_folders=[seeds])
+    assert results[0].status == "saved" and results[0].stored == "story-2.txt"
+
+
+@pytest.mark.parametrize(
+    ("max_bytes", "server_mb", "expected"),
+    [
+        (2_000_000, 200, (2, 2_000_000)),
+        (2_000_001, 200, (3, 2_000_001)),  # the widget admits it; the app is the byte-exact limit
+        (2 * 1024 * 1024, 200, (3, 2 * 1024 * 1024)),
+        (500, 200, (1, 500)),
+        (50_000_000, 2, (2, 2_000_000)),  # the server's limit is the real one
+    ],
+)
+def test_upload_limit_is_the_smallest_whole_mb_and_never_above_the_server(max_bytes, server_mb, expected):
+    assert upload_limit(max_bytes, server_mb) == expected

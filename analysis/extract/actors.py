@@ -36,12 +36,13 @@ from analysis.extract.kb import (
 )
 from analysis.extract.nlp import MODEL_ENTS, doc_text
 
-__all__ = ["find_mentions", "load_kb", "normalise_name"]
+__all__ = ["find_mentions", "load_kb", "normalise_name", "strip_possessive"]
 
 UNKNOWN_LABELS = {"PERSON": "person", "ORG": "organisation"}
 _JOINERS = {"and", "or", ",", "&", "-", "–"}
 _NAME_PARTICLE = re.compile(r"^(?:al|el|ad|ash|as|at|an|ar)-", re.IGNORECASE)  # Arabic article in surnames
-_POSSESSIVE_END = re.compile(r"(?<=[a-z])['’]s?$")
+# a possessive ending left on a name: 's, ’s, ʼs, 'S (in capitals) or the plural s' ("the Berglunds'")
+_POSSESSIVE_END = re.compile(r"(?<=[^\W\d_])['’ʼ´＇][sS]?$")
 
 
 def find_mentions(doc: Doc, kb: KnowledgeBase) -> list[dict]:
@@ -217,14 +218,18 @@ def _resolve(ent: Span, kb: KnowledgeBase, names: _NameContext) -> tuple[str, st
 
 
 def _row(ent: Span, sent_ids: list[int], actor: str, kind: str, affiliation: str, linked: bool) -> dict:
+    surface, end = ent.text, ent.end_char
+    if not _POSSESSIVE_END.search(actor):  # the mention is the name, not its possessive ending
+        surface = strip_possessive(ent.text)
+        end = ent.start_char + len(surface)
     return {
         "sentence_id": sent_ids[ent.start],
         "actor": actor,
         "actor_type": kind,
         "affiliation": affiliation,
-        "surface": ent.text,
+        "surface": surface,
         "start_char": ent.start_char,
-        "end_char": ent.end_char,
+        "end_char": end,
         "linked": linked,
     }
 
@@ -315,10 +320,15 @@ def normalise_name(ent: Span, kb: KnowledgeBase) -> str:
         tokens.pop()
     while tokens and (tokens[0].lower_ in ("the", "a", "an") or _is_title(tokens[0], kb, ent.label_)):
         tokens.pop(0)
-    text = "".join(t.text_with_ws for t in tokens).strip()
-    if ent.label_ == "PERSON":
-        text = _POSSESSIVE_END.sub("", text)  # "Putin’s" kept as one token
+    text = strip_possessive("".join(t.text_with_ws for t in tokens).strip())  # "Putin’s" as one token
     return re.sub(r"\s+", " ", text)
+
+
+def strip_possessive(name: str) -> str:
+    """`name` without a possessive ending: "Vladimir Putin's", "Putin’s", "PUTIN'S" -> "...Putin";
+    "the Berglunds'" -> "the Berglunds". A name that is only a possessive ending is kept."""
+    stripped = _POSSESSIVE_END.sub("", name.rstrip())
+    return stripped.rstrip() or name
 
 
 def _is_title(token: Token, kb: KnowledgeBase, label: str) -> bool:

@@ -32,8 +32,11 @@ _QUOTES = str.maketrans(
         "\u201e": '"',
         "\u201f": '"',
         "\u2033": '"',
+        "\u02bc": "'",  # modifier letter apostrophe: "Putinʼs" (Ukrainian and other sites)
+        "\uff07": "'",  # fullwidth apostrophe
     }
 )
+_ACUTE_APOSTROPHE = re.compile(r"(?<=[^\W\d_])\u00b4(?=[^\W\d_])")  # "Putin´s": an acute accent typed as one
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile("[\ud800-\udfff]")  # lone halves (from JSON escapes): not text, cannot be stored
@@ -81,10 +84,17 @@ def furniture_rules(path: str | None = None) -> tuple[tuple[re.Pattern, ...], tu
     return compile_all("line"), compile_all("end_markers")
 
 
+@lru_cache(maxsize=4)
+def title_rules(path: str | None = None) -> tuple[re.Pattern, ...]:
+    """Compiled `not_title` patterns of the furniture file: lines kept in the text, never a title."""
+    data = yaml.safe_load(Path(path or DATA_FILES / "furniture.yaml").read_text(encoding="utf-8"))
+    return tuple(re.compile(p, re.I) for p in data.get("not_title", []))
+
+
 def normalise(text: str) -> str:
     """NFC, typographic quotes to ASCII, invisible and control characters out, spaces folded."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _INVISIBLE.sub("", text.translate(_QUOTES))
+    text = _INVISIBLE.sub("", _ACUTE_APOSTROPHE.sub("'", text.translate(_QUOTES)))
     text = _SURROGATE.sub("\ufffd", _CONTROL.sub(" ", text))
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
@@ -145,29 +155,51 @@ def cut_tail(paragraphs: list[str], end_markers: tuple[re.Pattern, ...]) -> tupl
     return kept, removed
 
 
-def drop_trailing_teasers(paragraphs: list[str]) -> tuple[list[str], list[str]]:
-    """Two or more headline-like lines at the very end are teasers of other stories."""
+def drop_trailing_teasers(paragraphs: list[str], tail_furniture: int = 0) -> tuple[list[str], list[str]]:
+    """Two or more headline-like lines at the very end are teasers of other stories; `tail_furniture`
+    furniture lines (already dropped) that ended the page count towards the two."""
     end = len(paragraphs)
     while end > 0 and is_headline_like(paragraphs[end - 1]):
         end -= 1
-    if len(paragraphs) - end >= 2 and end > 0:
+    if len(paragraphs) - end + (tail_furniture if end < len(paragraphs) else 0) >= 2 and end > 0:
         return paragraphs[:end], paragraphs[end:]
     return paragraphs, []
+
+
+def _tail_furniture(paragraphs: list[str], line_rules: tuple[re.Pattern, ...]) -> int:
+    """How many furniture lines end the page (a newsletter prompt after the teasers of other stories)."""
+    n = 0
+    while n < len(paragraphs) and is_furniture(paragraphs[-1 - n], line_rules):
+        n += 1
+    return n
 
 
 def _fold(line: str) -> str:
     return re.sub(r"\W+", " ", line.casefold()).strip()
 
 
-def detect_title(paragraphs: list[str]) -> str:
+def _not_title(line: str, not_title: tuple[re.Pattern, ...]) -> bool:
+    return len(line) <= MAX_FURNITURE_LINE and any(p.search(line) for p in not_title)
+
+
+def _may_be_title(line: str, not_title: tuple[re.Pattern, ...]) -> bool:
+    """A headline-like line of three words or more that no `not_title` rule (credit, byline…) matches."""
+    return is_headline_like(line) and len(line.split()) >= 3 and not _not_title(line, not_title)
+
+
+def detect_title(paragraphs: list[str], not_title: tuple[re.Pattern, ...] | None = None) -> str:
     """A headline-like line repeated near the top (page title + article heading), else the first
-    headline-like line before the first long paragraph, else empty."""
-    head = [p for p in paragraphs[:6] if is_headline_like(p) and len(p.split()) >= 3]
+    headline-like line before the first long paragraph, else empty. A line matching a `not_title` rule
+    (default: the furniture file's) is passed over: a photo credit or a byline is never the title."""
+    not_title = title_rules() if not_title is None else not_title
+    head = [p for p in paragraphs[:6] if _may_be_title(p, not_title)]
     folded = [_fold(h) for h in head]
     repeated = [h for h, f in zip(head, folded, strict=True) if folded.count(f) > 1]
     if repeated:
         return repeated[0]
     for para in paragraphs[:6]:
+        if _not_title(para, not_title):
+            continue  # a credit or a byline between the title and the text
         if not is_headline_like(para):
             return ""
         if len(para.split()) >= 3:
@@ -222,11 +254,12 @@ def clean_text(raw: str, *, furniture_path: str | None = None) -> CleanResult:
     paragraphs = split_paragraphs(normalise(raw))
     paragraphs, removed = cut_tail(paragraphs, end_markers)
     furniture = [p for p in paragraphs if is_furniture(p, line_rules)]
+    tail = _tail_furniture(paragraphs, line_rules)
     paragraphs = [p for p in paragraphs if not is_furniture(p, line_rules)]
-    paragraphs, teasers = drop_trailing_teasers(paragraphs)
+    paragraphs, teasers = drop_trailing_teasers(paragraphs, tail)
     paragraphs, byline, source = extract_byline(paragraphs)
     paragraphs, published_text = _date_line(paragraphs)
-    title = detect_title(paragraphs)
+    title = detect_title(paragraphs, title_rules(furniture_path))
     paragraphs, repeated = dedupe(paragraphs)
     dateline = _DATELINE_SOURCE.match(paragraphs[0]) if paragraphs else None
     source = source or (dateline.group("src") if dateline else "")

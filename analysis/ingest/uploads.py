@@ -26,6 +26,7 @@ import pandas as pd
 from analysis.ingest import corpus as ingest
 from analysis.ingest import decode
 
+MB = 1_000_000  # a browser's MB in Streamlit's upload widget (but 1,048,576 bytes on Windows and the server)
 ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".csv", ".jsonl")
 METADATA_FILE = "metadata.csv"
 MAX_NAME = 100
@@ -89,6 +90,24 @@ def sanitize_name(name: str) -> str:
     if stem.split(".")[0].upper() in RESERVED:
         stem = f"{stem}_"
     return f"{stem}.{suffix}" if suffix else stem
+
+
+def upload_limit(max_bytes: int, server_mb: int) -> tuple[int, int]:
+    """(the upload widget's limit in Streamlit's whole MB, the real limit of one file in bytes).
+
+    The browser counts the widget's MB as 1,000,000 bytes (1,048,576 on Windows), the server as 1,048,576:
+    the smallest whole MB of 1,000,000 bytes that admits `max_bytes` lets every browser pass what the app
+    accepts, and the app refuses the rest by name. Never more than the server accepts (`server_mb`, the
+    option server.maxUploadSize); the real limit is the smaller of the two.
+
+    Example:
+        >>> upload_limit(2_000_000, 200)
+        (2, 2000000)
+        >>> upload_limit(50_000_000, 2)
+        (2, 2000000)
+    """
+    widget = max(1, min(-(-max_bytes // MB), server_mb))
+    return widget, min(max_bytes, widget * MB)
 
 
 def content_hash(data: bytes) -> str:
@@ -161,11 +180,12 @@ def check_upload(name: str, data: bytes, *, max_bytes: int, max_rows: int | None
     return None
 
 
-def free_name(folder: Path, name: str) -> str:
-    """`name`, or `name-2`, `name-3`… whichever is not taken in `folder`."""
+def free_name(folder: Path, name: str, taken: frozenset[str] = frozenset()) -> str:
+    """`name`, or `name-2`, `name-3`… whichever is not taken in `folder` nor in `taken` (the names of the
+    other corpus folders: the tables name an article by its file name alone)."""
     stem, suffix = Path(name).stem, Path(name).suffix
     candidate, i = name, 1
-    while (folder / candidate).exists() or candidate == METADATA_FILE:
+    while (folder / candidate).exists() or candidate == METADATA_FILE or candidate in taken:
         i += 1
         candidate = f"{stem}-{i}{suffix}"
     return candidate
@@ -188,9 +208,17 @@ def write_atomic(folder: Path, name: str, data: bytes) -> Path:
 
 
 def save_article(
-    folder: Path, name: str, data: bytes, *, max_bytes: int, seen: dict[str, str], max_rows: int | None = None
+    folder: Path,
+    name: str,
+    data: bytes,
+    *,
+    max_bytes: int,
+    seen: dict[str, str],
+    max_rows: int | None = None,
+    taken: frozenset[str] = frozenset(),
 ) -> UploadResult:
-    """Store one uploaded article file; `seen` (hash -> stored name) is updated and used for duplicates."""
+    """Store one uploaded article file; `seen` (hash -> stored name) is updated and used for duplicates;
+    `taken`: names of other corpus folders' files, never reused."""
     problem = check_upload(name, data, max_bytes=max_bytes, max_rows=max_rows)
     if problem:
         return UploadResult(name, "rejected", "", problem)
@@ -199,7 +227,7 @@ def save_article(
         return UploadResult(
             name, "duplicate", seen[digest], f"{name!r} is identical to {seen[digest]!r}; skipped"
         )
-    stored = free_name(folder, sanitize_name(name))
+    stored = free_name(folder, sanitize_name(name), taken)
     write_atomic(folder, stored, data)
     seen[digest] = stored
     renamed = f" as {stored!r}" if stored != name else ""
@@ -247,12 +275,15 @@ def save_uploads(
     """
     folder.mkdir(parents=True, exist_ok=True)
     seen = known_hashes([folder, *(known_folders or [])])
+    taken = frozenset(p.name for d in known_folders or [] if d.is_dir() for p in d.iterdir())
     results: dict[int, UploadResult] = {}
     renames: dict[str, str] = {}
     for i, (name, data) in enumerate(files):
         if sanitize_name(name).lower() == METADATA_FILE:
             continue
-        results[i] = save_article(folder, name, data, max_bytes=max_bytes, seen=seen, max_rows=max_rows)
+        results[i] = save_article(
+            folder, name, data, max_bytes=max_bytes, seen=seen, max_rows=max_rows, taken=taken
+        )
         if results[i].stored:
             renames[re.split(r"[\\/]", name)[-1]] = results[i].stored
     for i, (name, data) in enumerate(files):
