@@ -8,12 +8,13 @@ would otherwise become a link).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
 from analysis.query import views
-from dashboard import charts, downloads, export, jobs, state
+from dashboard import charts, display, downloads, export, jobs, state
 from dashboard.briefing import BriefingChart
 
 FALLBACK_NOTE = (
@@ -162,6 +163,7 @@ def empty_state(message: str) -> None:
 
 
 EVIDENCE_COLUMNS = (
+    "read",
     "date",
     "actor",
     "actors",
@@ -177,6 +179,8 @@ EVIDENCE_COLUMNS = (
     "published",
     "url",
 )
+SENTENCE_PX = 460  # the sentence column's width; rows grow until its longest sentence wraps whole
+SHOWN_EVIDENCE_ROWS = 8  # rows in view before the table scrolls
 
 
 def evidence_table(
@@ -184,12 +188,17 @@ def evidence_table(
     *,
     key: str,
     labels: dict[str, str] | None = None,
-    select: bool = False,
+    select: bool | Callable[[], None] = False,
     columns: tuple[str, ...] = EVIDENCE_COLUMNS,
+    links: bool = True,
+    wrap: bool = True,
 ):
-    """Evidence rows (statement or sentence, article, source, date, link) as a dataframe.
+    """Evidence rows (statement or sentence, article, source, date, link) as a dataframe: the sentences
+    wrap whole, topics show as labels, dates as dates, and (with `links`) each row opens the article
+    reader at its sentence. `wrap=False` keeps one line a row (where the sentence is shown whole beside it).
 
-    With `select`, one row can be selected; the selection event is returned.
+    With `select`, one row can be selected (a callable `select` is called when the selection changes); the
+    selection event is returned.
     """
     if df is None or df.empty:
         empty_state("No evidence for this selection and these filters.")
@@ -198,18 +207,41 @@ def evidence_table(
     labels = labels if labels is not None else topic_labels()
     if "url" in shown:
         shown["url"] = shown["url"].map(views.safe_url)
-    if labels:
-        shown = downloads.labelled(shown, labels)
+    if links:
+        shown = display.with_reader_links(shown, st.query_params.to_dict())
+    shown = display.dates_as_days(downloads.labelled(shown, labels) if labels else shown)
     cols = [c for c in columns if c in shown]
+    sentence = next((c for c in ("evidence", "text") if c in shown), None)
+    height = display.wrap_height(shown[sentence], SENTENCE_PX) if sentence and wrap else None
     config = {
-        "url": st.column_config.LinkColumn("link", display_text="open"),
-        "evidence": st.column_config.TextColumn("sentence", width="large"),
-        "text": st.column_config.TextColumn("sentence", width="large"),
+        "read": st.column_config.LinkColumn(
+            "reader",
+            display_text="read",
+            width="small",
+            pinned=True,
+            help="Open the article at this sentence, highlighted (a new tab, with an address you can share)",
+        ),
+        "url": st.column_config.LinkColumn("original", display_text="open", width="small"),
+        "published": st.column_config.TextColumn("published", width="small"),
     }
-    kwargs = dict(on_select="rerun", selection_mode="single-row") if select else {}
+    for name in ("evidence", "text"):
+        config[name] = st.column_config.TextColumn(
+            "sentence", width=SENTENCE_PX, help="The whole sentence; the reader shows it in its article"
+        )
+    kwargs = {}
+    if select:
+        kwargs = dict(on_select=select if callable(select) else "rerun", selection_mode="single-row")
+    if height:
+        kwargs.update(row_height=height, height=min(len(shown), SHOWN_EVIDENCE_ROWS) * height + 40)
     return st.dataframe(
         shown[cols], hide_index=True, width="stretch", column_config=config, key=key, **kwargs
     )
+
+
+def table(df: pd.DataFrame | None, *, labels: dict[str, str] | None = None, **kwargs):
+    """A table as a person reads it (`display.for_screen`: topic labels, dates as dates, ids last)."""
+    labels = labels if labels is not None else topic_labels()
+    return st.dataframe(display.for_screen(df, labels), **{"hide_index": True, "width": "stretch", **kwargs})
 
 
 def topic_labels() -> dict[str, str]:
