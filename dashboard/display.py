@@ -17,6 +17,7 @@ import pandas as pd
 from dashboard import downloads
 
 READER_PAGE = "articles"  # the reader's page (its url_path: the file name in dashboard/app_pages/)
+READER_PAGE_FILE = "app_pages/articles.py"  # the same page as a file, for st.page_link
 READER_PARAMS = ("article", "sentence")  # the reader's own query parameters, beside the filters'
 ID_COLUMNS = ("article_id", "statement_id", "event_id", "sentence_id", "file")
 _MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?$")

@@ -238,10 +238,27 @@ def evidence_table(
     )
 
 
-def table(df: pd.DataFrame | None, *, labels: dict[str, str] | None = None, **kwargs):
-    """A table as a person reads it (`display.for_screen`: topic labels, dates as dates, ids last)."""
+def table(
+    df: pd.DataFrame | None, *, labels: dict[str, str] | None = None, sentence: str | None = None, **kw
+):
+    """A table as a person reads it (`display.for_screen`: topic labels, dates as dates, ids last); the
+    `sentence` column, when given, wraps whole."""
     labels = labels if labels is not None else topic_labels()
-    return st.dataframe(display.for_screen(df, labels), **{"hide_index": True, "width": "stretch", **kwargs})
+    shown = display.for_screen(df, labels)
+    options = {"hide_index": True, "width": "stretch", **kw}
+    if sentence and sentence in shown and (height := display.wrap_height(shown[sentence], SENTENCE_PX)):
+        options["row_height"] = height
+        options["column_config"] = {sentence: st.column_config.TextColumn(width=SENTENCE_PX)}
+    return st.dataframe(shown, **options)
+
+
+def reader_link(rows: pd.DataFrame | None, label: str = "Read it in the article") -> None:
+    """A link to the reader at the first row's sentence (same tab; the address keeps the filters)."""
+    if rows is None or rows.empty or "article_id" not in rows:
+        return
+    first = rows.iloc[0]
+    params = display.reader_query(first["article_id"], first.get("sentence_id"), st.query_params.to_dict())
+    st.page_link(display.READER_PAGE_FILE, label=label, icon=":material/menu_book:", query_params=params)
 
 
 def topic_labels() -> dict[str, str]:

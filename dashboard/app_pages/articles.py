@@ -5,7 +5,6 @@ The reader's address names its article and sentence (`?article=ID&sentence=N`, b
 evidence row links here, and a shared address opens the same article at the same sentence, highlighted."""
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from analysis.query import views
 from dashboard import reader, state, ui
@@ -88,7 +87,7 @@ with left:
     marks = reader.spans(chosen, one, ctx.colors)
     st.html(reader.article_html(art["text"], marks, span, label=f"sentence {focus}"))
     if span is not None:  # scroll the sentence into view, once per article and sentence
-        components.html(reader.scroll_script(f"{chosen}:{focus}"), height=0)
+        st.iframe(reader.scroll_script(f"{chosen}:{focus}"), height=1)
 with right:
     st.subheader("Statements")
     statements = views.article_rows(one, chosen, "statements")
