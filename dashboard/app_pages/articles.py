@@ -77,15 +77,17 @@ with left:
         st.link_button("Open the original", link, icon=":material/open_in_new:")
     # Article corrections (publication date, title, source) go here: corrections_ui draws their form.
     if focus is not None and span is None:
-        st.warning(f"This article has no sentence {focus}; the whole article is shown.")
+        st.warning(f"This article has no sentence {focus + 1}; the whole article is shown.")
     elif span is not None:
+        total = int((one["sentences"]["article_id"] == chosen).sum())
         st.info(
-            f"Sentence {focus} is highlighted. The address of this page opens it again: copy it to share.",
+            f"Sentence {focus + 1} of {total} is highlighted. This page's address opens it again: copy it "
+            "to share it.",
             icon=":material/format_quote:",
         )
         st.button("Remove the highlight", on_click=_unfocus, icon=":material/format_clear:")
     marks = reader.spans(chosen, one, ctx.colors)
-    st.html(reader.article_html(art["text"], marks, span, label=f"sentence {focus}"))
+    st.html(reader.article_html(art["text"], marks, span, label=f"sentence {(focus or 0) + 1}"))
     if span is not None:  # scroll the sentence into view, once per article and sentence
         st.iframe(reader.scroll_script(f"{chosen}:{focus}"), height=1)
 with right:

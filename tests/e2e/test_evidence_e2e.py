@@ -152,7 +152,8 @@ def test_evidence_row_opens_the_reader_at_its_sentence_and_the_address_reopens_i
     link = query(row["reader"])
     article, sentence = link["article"], link["sentence"]
     assert row["sentence"] and info_height_ok(grid)
-    page.screenshot(path=str(shots / "e2e-evidence-positions.png"), full_page=True)
+    grid.scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "e2e-evidence-positions.png"))
 
     tab = open_row_link(page, grid, 0, range(20, 130, 8))
     assert_reader_at(tab, article, sentence, row["sentence"])
