@@ -1,8 +1,9 @@
 """Articles: read one article with its actors, topics and time expressions highlighted, beside the
 statements and events found in it and the problems met while reading it.
 
-The reader's address names its article and sentence (`?article=ID&sentence=N`, beside the filters): every
-evidence row links here, and a shared address opens the same article at the same sentence, highlighted."""
+The reader's address names its article and sentence (`?article=ID&sentence=N`, beside the filters; N is the
+sentence's `sentence_id`, 0 for the first): every evidence row links here, and a shared address opens the
+same article at the same sentence, highlighted and scrolled into view."""
 
 import streamlit as st
 
@@ -93,7 +94,7 @@ with left:
 with right:
     st.subheader("Statements")
     statements = views.article_rows(one, chosen, "statements")
-    st.caption("Select a statement to highlight its sentence in the text.")
+    st.caption("Select a statement or an event to highlight its sentence in the text.")
     ui.evidence_table(
         statements,
         key="art_statements",
@@ -106,7 +107,12 @@ with right:
     st.subheader("Events")
     events = views.article_rows(one, chosen, "events")
     ui.evidence_table(
-        events, key="art_events", links=False, wrap=False, columns=("date", "actors", "topics", "evidence")
+        events,
+        key="art_events",
+        links=False,
+        wrap=False,
+        columns=("date", "actors", "topics", "evidence"),
+        select=_focus_on(events["sentence_id"].tolist(), "art_events"),
     )
     st.subheader("Problems")
     problems = views.article_problems(one, art["file"])
