@@ -135,11 +135,6 @@ def share_reader(article_id: str, sentence_id: int | None) -> None:
     st.session_state[_READER_SHOWN] = (article_id, sentence_id)
 
 
-def reader_href(article_id: str, sentence_id: object = None) -> str:
-    """A link to the reader at one article's sentence under the current filters (relative to the app)."""
-    return display.reader_href(article_id, sentence_id, st.query_params.to_dict())
-
-
 def current_filters(cat: views.Catalog) -> Filters:
     """The Filters the sidebar widgets hold (affiliations are the chosen names that are affiliations)."""
     ss = st.session_state

@@ -34,8 +34,8 @@ event = ui.show(heat, ctx, select="points")
 clicked = ui.picked(event, field="customdata", whole=True)
 if clicked and len(clicked) == 2 and list(clicked) != st.session_state.get("pos_cell_seen"):
     # a new click (the chart keeps its selection over reruns): "Topic over time" follows the cell's topic
-    st.session_state["pos_cell_seen"] = list(clicked)
     st.session_state["pos_time_topic"] = clicked[1]
+st.session_state["pos_cell_seen"] = list(clicked) if clicked else None
 cell = ui.remembered("pos_cell", clicked)
 if cell and len(cell) == 2:
     actor, topic = cell
