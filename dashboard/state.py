@@ -127,11 +127,11 @@ def reader_request() -> tuple[str, int | None] | None:
 
 def share_reader(article_id: str, sentence_id: int | None) -> None:
     """Put the reader's article and sentence into the address beside the filters, so it can be shared."""
-    st.query_params["article"] = article_id
-    if sentence_id is None:
-        st.query_params.pop("sentence", None)
-    else:
-        st.query_params["sentence"] = str(sentence_id)
+    params = {k: v for k, v in st.query_params.to_dict().items() if k not in display.READER_PARAMS}
+    params["article"] = article_id
+    if sentence_id is not None:
+        params["sentence"] = str(sentence_id)
+    st.query_params.from_dict(params)  # one change of the address, not one per parameter
     st.session_state[_READER_SHOWN] = (article_id, sentence_id)
 
 

@@ -131,7 +131,7 @@ def assert_reader_at(tab: Page, article: str, sentence: str, text: str) -> None:
     assert words(focus.inner_text()) == words(text)
     background = focus.evaluate("(el) => getComputedStyle(el).backgroundColor")
     assert background not in ("rgba(0, 0, 0, 0)", "transparent"), background  # highlighted
-    url = wait_url(tab, lambda u: query(u).get("article") == article)
+    url = wait_url(tab, lambda u: (query(u).get("article"), query(u).get("sentence")) == (article, sentence))
     assert query(url).get("article") == article and query(url).get("sentence") == sentence, url
     no_exception(tab)
 
