@@ -180,7 +180,7 @@ EVIDENCE_COLUMNS = (
     "url",
 )
 SENTENCE_PX = 460  # the sentence column's width; rows grow until its longest sentence wraps whole
-SHOWN_EVIDENCE_ROWS = 8  # rows in view before the table scrolls
+EVIDENCE_MAX_PX = 560  # a taller table scrolls inside itself (it stays on one screen)
 
 
 def evidence_table(
@@ -232,7 +232,7 @@ def evidence_table(
     if select:
         kwargs = dict(on_select=select if callable(select) else "rerun", selection_mode="single-row")
     if height:
-        kwargs.update(row_height=height, height=min(len(shown), SHOWN_EVIDENCE_ROWS) * height + 40)
+        kwargs.update(row_height=height, height=min(len(shown) * height + 40, EVIDENCE_MAX_PX))
     return st.dataframe(
         shown[cols], hide_index=True, width="stretch", column_config=config, key=key, **kwargs
     )
