@@ -100,8 +100,77 @@ def _close(mk: dict) -> str:
     return "</mark>" if mk["kind"] == "actor" else "</span>"
 
 
-def paragraphs_html(marked: str) -> str:
-    """Wrap already-escaped, highlighted text in paragraphs at blank lines (newlines are not markup)."""
-    paras = [p.replace("\n", "<br>") for p in re.split(r"\n\s*\n", marked) if p.strip()]
-    body = "".join(f"<p>{p}</p>" for p in paras)
-    return f'<div class="parley-reader" style="line-height:1.6;max-width:52rem">{body}</div>'
+FOCUS_ID = "parley-focus"  # the focused sentence's element (the reader scrolls it into view)
+FOCUS_STYLE = "background:#F0E442AA;outline:2px solid #E69F00;border-radius:3px;padding:1px 0"
+
+
+def sentence_span(tables: dict[str, pd.DataFrame], article_id: str, sentence_id: int | None):
+    """(start, end) offsets of one sentence of an article in its text, None when it has no such sentence."""
+    if sentence_id is None:
+        return None
+    s = tables["sentences"]
+    row = s[(s["article_id"] == article_id) & (s["sentence_id"] == sentence_id)]
+    row = row[row["start_char"].notna() & row["end_char"].notna()]
+    if row.empty:
+        return None
+    return int(row["start_char"].iloc[0]), int(row["end_char"].iloc[0])
+
+
+def article_html(text: str, marks: list[dict], focus: tuple[int, int] | None = None, label: str = "") -> str:
+    """The reader's HTML of `text`: paragraphs at blank lines, `marks` highlighted (`highlight`), and the
+    `focus` span (a sentence's offsets) wrapped in one focus mark per paragraph it covers, the first with
+    the id `FOCUS_ID` (`label`: its tooltip). Every character of `text` is escaped.
+
+    Example: `article_html("A <b>. B.", [], focus=(0, 6))` is one paragraph whose escaped first sentence
+    `A &lt;b&gt;.` sits in `<mark class="parley-focus" id="parley-focus" …>`, followed by ` B.`.
+    """
+    text = str(text or "")
+    paras, first = [], True
+    for a, b in _paragraphs(text):
+        cuts = sorted({a, b} | ({min(max(x, a), b) for x in focus} if focus else set()))
+        parts = []
+        for p0, p1 in zip(cuts, cuts[1:], strict=False):
+            local = [
+                {**m, "start": max(m["start"], p0) - p0, "end": min(m["end"], p1) - p0}
+                for m in marks
+                if m["start"] < p1 and m["end"] > p0
+            ]
+            body = highlight(text[p0:p1], local)
+            if focus and focus[0] <= p0 and p1 <= focus[1] and text[p0:p1].strip():
+                ident = f' id="{FOCUS_ID}"' if first else ""
+                title = html.escape(label, quote=True)
+                attrs = f'class="parley-focus"{ident} title="{title}" style="{FOCUS_STYLE}"'
+                body = f"<mark {attrs}>{body}</mark>"
+                first = False
+            parts.append(body)
+        paras.append("<p>" + "".join(parts).replace("\n", "<br>") + "</p>")
+    return f'<div class="parley-reader" style="line-height:1.6;max-width:52rem">{"".join(paras)}</div>'
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the paragraphs of `text` (split at blank lines; outer whitespace left out)."""
+    out, pos = [], 0
+    for gap in [*re.finditer(r"\n\s*\n", text), None]:
+        end = gap.start() if gap else len(text)
+        chunk = text[pos:end]
+        if chunk.strip():
+            lead = len(chunk) - len(chunk.lstrip())
+            out.append((pos + lead, pos + len(chunk.rstrip())))
+        pos = gap.end() if gap else len(text)
+    return out
+
+
+def scroll_script(token: str) -> str:
+    """A script for a same-origin component frame that scrolls the focused sentence to the middle of the
+    page (retrying while the page draws). `token` (article and sentence) makes each focus a new frame, so
+    the script runs once per focus, not on every rerun; it is escaped into an HTML comment."""
+    safe = html.escape(token).replace("--", "- -")
+    return f"""<!-- {safe} --><script>
+const doc = window.parent.document;
+function go(tries) {{
+  const el = doc.getElementById("{FOCUS_ID}");
+  if (el) {{ el.scrollIntoView({{block: "center"}}); }}
+  else if (tries > 0) {{ setTimeout(() => go(tries - 1), 200); }}
+}}
+go(25);
+</script>"""

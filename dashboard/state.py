@@ -14,7 +14,7 @@ import streamlit as st
 
 from analysis.query import views
 from analysis.query.filters import Filters, describe, filters_from_query, filters_to_query
-from dashboard import style
+from dashboard import display, style
 from dashboard.context import Context
 from dashboard.loaders import catalog, corpus_dirs, corrections_path, data_dir, stamp, summary, uploads_dir
 
@@ -113,8 +113,37 @@ def sidebar() -> Filters:
         st.text_input("Search sentences", key=KEYS["search"], placeholder="words in the text")
         st.button("Clear filters", on_click=clear_filters, width="stretch")
     f = current_filters(cat)
+    # the reader's own parameters (article, sentence) are the reader page's to keep: remember what the
+    # address asked for before the filters rewrite it (`reader_request`, `share_reader`)
+    st.session_state[_READER_URL] = _reader_params(st.query_params.to_dict())
     st.query_params.from_dict(filters_to_query(f))
     return f
+
+
+_READER_URL = "_reader_url"  # the (article, sentence) the address held at the start of this run
+_READER_SHOWN = "_reader_shown"  # the (article, sentence) the reader last wrote into the address
+
+
+def _reader_params(params: dict) -> tuple[str, int | None] | None:
+    article = str(params.get("article") or "").strip()
+    return (article, display.parse_sentence(params.get("sentence"))) if article else None
+
+
+def reader_request() -> tuple[str, int | None] | None:
+    """The (article, sentence) a link or a pasted address asks the reader to open, when it asks for one the
+    reader is not already showing (its own address, written back on every run, is no request)."""
+    asked = st.session_state.get(_READER_URL)
+    return asked if asked and asked != st.session_state.get(_READER_SHOWN) else None
+
+
+def share_reader(article_id: str, sentence_id: int | None) -> None:
+    """Put the reader's article and sentence into the address beside the filters, so it can be shared."""
+    params = {k: v for k, v in st.query_params.to_dict().items() if k not in display.READER_PARAMS}
+    params["article"] = article_id
+    if sentence_id is not None:
+        params["sentence"] = str(sentence_id)
+    st.query_params.from_dict(params)  # one change of the address, not one per parameter
+    st.session_state[_READER_SHOWN] = (article_id, sentence_id)
 
 
 def current_filters(cat: views.Catalog) -> Filters:

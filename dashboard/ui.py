@@ -8,12 +8,13 @@ would otherwise become a link).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
 from analysis.query import views
-from dashboard import charts, downloads, export, jobs, state
+from dashboard import charts, display, downloads, export, jobs, state
 from dashboard.briefing import BriefingChart
 
 FALLBACK_NOTE = (
@@ -162,6 +163,7 @@ def empty_state(message: str) -> None:
 
 
 EVIDENCE_COLUMNS = (
+    "read",
     "date",
     "actor",
     "actors",
@@ -177,6 +179,8 @@ EVIDENCE_COLUMNS = (
     "published",
     "url",
 )
+SENTENCE_PX = 460  # the sentence column's width; rows grow until its longest sentence wraps whole
+EVIDENCE_MAX_PX = 560  # a taller table scrolls inside itself (it stays on one screen)
 
 
 def evidence_table(
@@ -184,12 +188,17 @@ def evidence_table(
     *,
     key: str,
     labels: dict[str, str] | None = None,
-    select: bool = False,
+    select: bool | Callable[[], None] = False,
     columns: tuple[str, ...] = EVIDENCE_COLUMNS,
+    links: bool = True,
+    wrap: bool = True,
 ):
-    """Evidence rows (statement or sentence, article, source, date, link) as a dataframe.
+    """Evidence rows (statement or sentence, article, source, date, link) as a dataframe: the sentences
+    wrap whole, topics show as labels, dates as dates, and (with `links`) each row opens the article
+    reader at its sentence. `wrap=False` keeps one line a row (where the sentence is shown whole beside it).
 
-    With `select`, one row can be selected; the selection event is returned.
+    With `select`, one row can be selected (a callable `select` is called when the selection changes); the
+    selection event is returned.
     """
     if df is None or df.empty:
         empty_state("No evidence for this selection and these filters.")
@@ -198,18 +207,58 @@ def evidence_table(
     labels = labels if labels is not None else topic_labels()
     if "url" in shown:
         shown["url"] = shown["url"].map(views.safe_url)
-    if labels:
-        shown = downloads.labelled(shown, labels)
+    if links:
+        shown = display.with_reader_links(shown, st.query_params.to_dict())
+    shown = display.dates_as_days(downloads.labelled(shown, labels) if labels else shown)
     cols = [c for c in columns if c in shown]
+    sentence = next((c for c in ("evidence", "text") if c in shown), None)
+    height = display.wrap_height(shown[sentence], SENTENCE_PX) if sentence and wrap else None
     config = {
-        "url": st.column_config.LinkColumn("link", display_text="open"),
-        "evidence": st.column_config.TextColumn("sentence", width="large"),
-        "text": st.column_config.TextColumn("sentence", width="large"),
+        "read": st.column_config.LinkColumn(
+            "reader",
+            display_text="read",
+            width="small",
+            pinned=True,
+            help="Open the article at this sentence, highlighted (a new tab, with an address you can share)",
+        ),
+        "url": st.column_config.LinkColumn("original", display_text="open", width="small"),
+        "published": st.column_config.TextColumn("published", width="small"),
     }
-    kwargs = dict(on_select="rerun", selection_mode="single-row") if select else {}
+    for name in ("evidence", "text"):
+        config[name] = st.column_config.TextColumn(
+            "sentence", width=SENTENCE_PX, help="The whole sentence; the reader shows it in its article"
+        )
+    kwargs = {}
+    if select:
+        kwargs = dict(on_select=select if callable(select) else "rerun", selection_mode="single-row")
+    if height:
+        kwargs.update(row_height=height, height=min(len(shown) * height + 40, EVIDENCE_MAX_PX))
     return st.dataframe(
         shown[cols], hide_index=True, width="stretch", column_config=config, key=key, **kwargs
     )
+
+
+def table(
+    df: pd.DataFrame | None, *, labels: dict[str, str] | None = None, sentence: str | None = None, **kw
+):
+    """A table as a person reads it (`display.for_screen`: topic labels, dates as dates, ids last); the
+    `sentence` column, when given, wraps whole."""
+    labels = labels if labels is not None else topic_labels()
+    shown = display.for_screen(df, labels)
+    options = {"hide_index": True, "width": "stretch", **kw}
+    if sentence and sentence in shown and (height := display.wrap_height(shown[sentence], SENTENCE_PX)):
+        options["row_height"] = height
+        options["column_config"] = {sentence: st.column_config.TextColumn(width=SENTENCE_PX)}
+    return st.dataframe(shown, **options)
+
+
+def reader_link(rows: pd.DataFrame | None, label: str = "Read it in the article") -> None:
+    """A link to the reader at the first row's sentence (same tab; the address keeps the filters)."""
+    if rows is None or rows.empty or "article_id" not in rows:
+        return
+    first = rows.iloc[0]
+    params = display.reader_query(first["article_id"], first.get("sentence_id"), st.query_params.to_dict())
+    st.page_link(display.READER_PAGE_FILE, label=label, icon=":material/menu_book:", query_params=params)
 
 
 def topic_labels() -> dict[str, str]:

@@ -67,17 +67,23 @@ def filters_from_query(params: dict) -> Filters:
 
 
 def describe(f: Filters) -> str:
-    """Human description of the filters, for figure subtitles ('All articles' when none)."""
+    """The filters in words, each kind saying what it keeps, for figure subtitles ('All articles' when
+    none): 'Actors: Vladimir Putin · Acting for: Russia · Topics: Ceasefire · Sources: AP · Published
+    2025-08-01 to 2025-08-31 (undated articles left out) · Sentences with "truce"'."""
     parts = []
     for label, values in (
-        ("Actors", f.actors + f.affiliations),
+        ("Actors", f.actors),
+        ("Acting for", f.affiliations),
         ("Topics", f.topics),
         ("Sources", f.sources),
     ):
         if values:
             parts.append(f"{label}: {', '.join(values)}")
-    if f.start or f.end:
-        parts.append(f"Dates: {f.start or '…'} to {f.end or '…'}")
+    if f.start and f.end:
+        parts.append(f"Published {f.start} to {f.end} (undated articles left out)")
+    elif f.start or f.end:
+        span = f"from {f.start}" if f.start else f"until {f.end}"
+        parts.append(f"Published {span} (undated articles left out)")
     if f.search:
-        parts.append(f'Search: "{f.search}"')
+        parts.append(f'Sentences with "{f.search}"')
     return " · ".join(parts) if parts else "All articles"

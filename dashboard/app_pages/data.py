@@ -3,9 +3,10 @@
 import streamlit as st
 
 from analysis.store import schema
-from dashboard import charts, downloads, state, ui
+from dashboard import charts, display, downloads, state, ui
 
 SHOWN_ROWS = 1000
+SENTENCE_COLUMNS = {"statements": "evidence", "events": "evidence", "sentences": "text"}
 ctx = state.context()
 st.title("Data")
 subtitle = charts.subtitle(ctx)
@@ -32,8 +33,11 @@ name = st.selectbox(
 )
 if name:
     n = counts[name]
-    st.caption(" · ".join(f"{c.name}: {c.help}" for c in schema.TABLES[name][:4]) + " …")
-    st.dataframe(ctx.rows(name, limit=SHOWN_ROWS), hide_index=True, width="stretch")
+    shown = ctx.rows(name, limit=SHOWN_ROWS)
+    helps = {c.name: c.help for c in schema.TABLES[name]}
+    first = [c for c in display.ids_last(shown).columns[:4] if c in helps]
+    st.caption(" · ".join(f"{c}: {helps[c]}" for c in first) + " … (ids at the right)")
+    ui.table(shown, labels=ctx.labels, sentence=SENTENCE_COLUMNS.get(name))
     if n > SHOWN_ROWS:
         st.caption(f"Showing the first {SHOWN_ROWS:,} of {n:,} rows; the downloads have them all.")
     st.download_button(

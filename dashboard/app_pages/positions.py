@@ -31,10 +31,16 @@ positions_only = c2.toggle(
 )
 heat = charts.position_matrix(ctx, level=level, positions_only=positions_only, quotes=False)
 event = ui.show(heat, ctx, select="points")
-cell = ui.remembered("pos_cell", ui.picked(event, field="customdata", whole=True))
+clicked = ui.picked(event, field="customdata", whole=True)
+if clicked and len(clicked) == 2 and list(clicked) != st.session_state.get("pos_cell_seen"):
+    # a new click (the chart keeps its selection over reruns): "Topic over time" follows the cell's topic
+    st.session_state["pos_time_topic"] = clicked[1]
+st.session_state["pos_cell_seen"] = list(clicked) if clicked else None
+cell = ui.remembered("pos_cell", clicked)
 if cell and len(cell) == 2:
     actor, topic = cell
-    st.subheader(f"Evidence: {ui.md(actor)} on {ui.md(ctx.labels.get(topic, topic))}")
+    holder = ui.md(actor) if level == "actor" else f"those acting for {ui.md(actor)}"
+    st.subheader(f"Evidence: {holder} on {ui.md(ctx.labels.get(topic, topic))}")
     st.button("Close the evidence", on_click=ui.forget, args=("pos_cell",), icon=":material/close:")
     rows = charts.agg(ctx, "positions", "cell_evidence", actor=actor, topic=topic, level=level)
     rows = ctx.view("with_article_meta", rows) if rows is not None else rows
@@ -51,6 +57,8 @@ with left:
     st.caption("Lines: blue = they take the same side on a topic, orange = opposite sides, grey = both.")
 with right:
     topics = ctx.view("catalog_topics")
+    if st.session_state.get("pos_time_topic") not in topics:
+        st.session_state.pop("pos_time_topic", None)  # a topic the filters leave out: the first instead
     topic = (
         st.selectbox(
             "Topic over time", topics, format_func=lambda t: ctx.labels.get(t, t), key="pos_time_topic"

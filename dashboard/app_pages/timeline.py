@@ -24,7 +24,9 @@ event = ui.show(chart, ctx, select="points")
 picked = ui.picked(event, field="customdata")
 if picked:
     st.subheader("The event's sentence")
-    ui.evidence_table(ctx.view("event_rows", picked), key="timeline_event")
+    rows = ctx.view("event_rows", picked)
+    ui.evidence_table(rows, key="timeline_event")
+    ui.reader_link(rows)  # the point's sentence in its article
 else:
     st.caption("Hover a point to read its sentence; click it to see the article.")
 ui.show(charts.coverage(ctx), ctx)
@@ -34,11 +36,11 @@ first_last = charts.agg(ctx, "timeline", "actor_first_last")
 if first_last is None or first_last.empty:
     ui.empty_state("No dated mentions for these filters.")
 else:
-    st.dataframe(first_last, hide_index=True, width="stretch")
+    ui.table(first_last)  # dates as dates
 
 st.subheader("Time expressions that could not be dated")
 unresolved = ctx.view("unresolved_times", limit=SHOWN_ROWS)
 if unresolved.empty:
     st.caption("Every time expression in these articles was resolved to a date.")
 else:
-    st.dataframe(unresolved, hide_index=True, width="stretch")
+    ui.table(unresolved)

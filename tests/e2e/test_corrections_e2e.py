@@ -22,7 +22,10 @@ from tests.e2e.test_dashboard_e2e import idle, no_exception, open_page, wait_plo
 pytestmark = pytest.mark.e2e
 
 STANCES = ("support", "oppose", "neutral")
-ROW_HEIGHT = 35  # Streamlit's dataframe rows (and header) are 35 px high
+ROW_HEIGHT = 35  # Streamlit's dataframe header is 35 px high (rows too, unless they wrap their sentence)
+# the drawn row height of a grid: its scroll area's full height less the header, over its rows
+ROW_PX_JS = """(grid) => (grid.querySelector('.dvn-scroll-inner').getBoundingClientRect().height - 35)
+  / (Number(grid.querySelector('[role="grid"]').getAttribute('aria-rowcount')) - 1)"""
 
 
 @pytest.fixture(scope="module")
@@ -136,8 +139,8 @@ def select_row(page: Page, index: int) -> None:
     sentence = grid_rows(grid)[index]["sentence"]
     form = page.locator('[data-testid="stForm"]').filter(has_text="Correct this statement")
     for _ in range(3):
-        box = grid.bounding_box()
-        page.mouse.click(box["x"] + 18, box["y"] + ROW_HEIGHT * (index + 1) + ROW_HEIGHT / 2)
+        box, row_px = grid.bounding_box(), grid.evaluate(ROW_PX_JS)
+        page.mouse.click(box["x"] + 18, box["y"] + ROW_HEIGHT + row_px * (index + 0.5))
         try:
             expect(form).to_contain_text(sentence[:80], timeout=15_000)
             idle(page)
