@@ -77,7 +77,6 @@ with left:
     link = views.safe_url(art["url"])
     if link:
         st.link_button("Open the original", link, icon=":material/open_in_new:")
-    # Article corrections (publication date, title, source) go here: corrections_ui draws their form.
     if focus is not None and span is None:
         st.warning(f"This article has no sentence {focus + 1}; the whole article is shown.")
     elif span is not None:
