@@ -7,7 +7,10 @@ see `analysis.query.filters`) and returns a tidy DataFrame. Inputs are never mod
 
 Dates: an article's date is its `published` date. Coverage and first/last mention need a day, so
 articles whose publication date is unknown or only a month or a year are left out of them (their counts
-still appear in `events_per_actor` and the `articles`/`mentions` columns of `actor_first_last`).
+still appear in `events_per_actor` and the `articles`/`mentions` columns of `actor_first_last`). What the
+day-based views leave out is counted by `dating` (month- and year-only dates, by period, and the undated),
+so every time chart can draw a partial date as its period and say what it cannot place
+(`analysis.query.periods` holds the rule), and `undated_articles` lists those articles.
 """
 
 from __future__ import annotations
@@ -20,6 +23,79 @@ from analysis.query.results import first_articles, params, to_filters, typed
 from analysis.store import schema
 
 COVERAGE_BY = ("source", "actor", "topic")
+DATING_UNITS = ("articles", "mentions", "statements", "events")
+
+
+def precision_sql(column: str) -> str:
+    """SQL of `periods.precision` of an ISO date column: 'day', 'month', 'year', NULL when undated."""
+    v = f"trim({column})"
+    return (f"CASE WHEN regexp_full_match({v}, '\\d{{4}}-\\d{{2}}-\\d{{2}}([^0-9].*)?') "
+            f"AND try_strptime(substr({v}, 1, 10), '%Y-%m-%d') IS NOT NULL THEN 'day' "
+            f"WHEN regexp_full_match({v}, '\\d{{4}}-(0[1-9]|1[0-2])') THEN 'month' "
+            f"WHEN regexp_full_match({v}, '\\d{{4}}') THEN 'year' END")  # fmt: skip
+
+
+# the stored dates of each unit, grouped before they are classified (a few thousand distinct values)
+_DATING = """SELECT unit, CASE WHEN p IN ('month', 'year') THEN trim(date) END AS date,
+    coalesce(p, 'none') AS precision, background, sum(n)::BIGINT AS n
+  FROM (SELECT *, {precision} AS p FROM (
+    SELECT 'articles' AS unit, published AS date, false AS background, count(*) AS n FROM a GROUP BY ALL
+    UNION ALL SELECT 'mentions', published, false, count(*) FROM m GROUP BY ALL
+    UNION ALL SELECT 'statements', published, false, count(*) FROM s GROUP BY ALL
+    UNION ALL SELECT 'events', date, coalesce(background, false), count(*) FROM e GROUP BY ALL))
+  GROUP BY ALL"""
+
+
+def dating(source: Source, **filters) -> pd.DataFrame:
+    """How precisely the filtered articles, mentions, statements and events are dated: what the day-based
+    time charts can place and what they cannot (`analysis.query.periods`).
+
+    Returns:
+        Columns unit (articles | mentions | statements | events; a mention or statement is dated by its
+        article, an event by its own date), precision (day | month | year | none), date (the month or
+        year, ISO; empty for day and none), background (events), n, excluded (True: undated rows the
+        date filter leaves out, counted without the date bounds, since an undated item has no date to
+        be in or out of them). Sorted by unit, precision, date.
+    """
+    q, f = as_query(source), to_filters(filters)
+    q.keyed()
+    tables = {"a": "_art", "m": "_mfacts", "s": "_sfacts", "e": "_k_events"}
+    body = _DATING.format(precision=precision_sql("date"))
+    out = q.run(f, body, tables).assign(excluded=False)
+    if f.start or f.end:
+        unbounded = to_filters({**filters, "start": None, "end": None})
+        dropped = q.run(unbounded, body, tables)
+        out = pd.concat(
+            [out[out["precision"] != "none"], dropped[dropped["precision"] == "none"].assign(excluded=True)]
+        )
+    types = {"unit": "string", "precision": "string", "date": "string", "background": "boolean",
+             "n": "int64", "excluded": "boolean"}  # fmt: skip
+    out = typed(out.astype({"background": "boolean"}), types)
+    order = {"day": 0, "month": 1, "year": 2, "none": 3}
+    out = out.assign(_u=out["unit"].map(DATING_UNITS.index), _p=out["precision"].map(order))
+    return out.sort_values(["_u", "_p", "date"]).drop(columns=["_u", "_p"]).reset_index(drop=True)
+
+
+def undated_articles(source: Source, *, limit: int | None = None, **filters) -> pd.DataFrame:
+    """The filtered articles no time chart can put on a day: those without a date first, then those
+    dated only to a year or a month; the date bounds are ignored (an undated article has no date to
+    filter by). Columns: title, source, published, precision (none | year | month), published_from,
+    published_reason, file, article_id; `attrs["total"]`: all of them, when `limit` keeps fewer."""
+    f = to_filters({**filters, "start": None, "end": None})
+    p = precision_sql("published")
+    keep = f" LIMIT {int(limit)}" if limit is not None else ""
+    body = f"""SELECT title, source, published, coalesce(p, 'none') AS precision, published_from,
+          published_reason, file, article_id, count(*) OVER () AS _total
+        FROM (SELECT *, {p} AS p FROM a) WHERE p IS DISTINCT FROM 'day'
+        ORDER BY CASE coalesce(p, 'none') WHEN 'none' THEN 0 WHEN 'year' THEN 1 ELSE 2 END,
+          published NULLS FIRST, title NULLS LAST, _row{keep}"""
+    out = as_query(source).run(f, body, {"a": "articles"})
+    total = int(out["_total"].iloc[0]) if len(out) else 0
+    cols = ["title", "source", "published", "precision", "published_from", "published_reason", "file",
+            "article_id"]  # fmt: skip
+    out = out[cols].astype("string")
+    out.attrs["total"] = total
+    return out
 FREQUENCIES = {"D": "day", "W": "week (Monday to Sunday)"}
 
 
