@@ -9,10 +9,12 @@ one chart while another plots it. Undated items cannot be placed at all: each ch
 
 **Axis window.** A chart with one outlier (an article dated four years early, the timeline's background
 history) would squash everything else into a few pixels. A time axis therefore opens on the shortest
-period holding at least `SHARE` (90%) of the chart's dated weight (articles, mentions or events), when
-the whole period is more than `ZOOM` (3) times as long as that one (and longer than `MIN_DAYS` x `ZOOM`);
-otherwise on the whole period. What lies outside is said in words (`outside_note`), and the user can widen
-the axis to the whole period.
+period holding at least `SHARE` (90%) of the chart's day-dated weight (articles, mentions or events; on
+the timeline, of the events that are not background history), when the whole period is more than `ZOOM`
+(3) times as long as that one (and longer than `MIN_DAYS` x `ZOOM`), widened to the items within one
+window's length of it (a neighbour a few days out is no outlier); otherwise on the whole period. A
+month or a year is drawn where it overlaps the axis. What lies outside is said in words
+(`outside_note`), and the user can widen the axis to the whole period.
 
 Example:
     >>> span("2025-08")
@@ -120,7 +122,8 @@ def dense_window(
 ) -> Window | None:
     """The window a time axis opens on (the module's rule): the shortest period [start, end] holding at
     least `share` of the items' weight, if the whole period is more than `zoom` times as long (a window
-    shorter than `min_days` counting as `min_days`); else the whole period. None when there are no days.
+    shorter than `min_days` counting as `min_days`), widened to the items within one window's length of
+    it; else the whole period. None when there are no days.
 
     Example:
         >>> days = [pd.Timestamp("2021-06-01")] + list(pd.date_range("2025-08-01", periods=12, freq="D"))
@@ -151,8 +154,11 @@ def dense_window(
         held -= pairs[i][1]
     width = max((best[1] - best[0]).days, min_days)
     if (last - first).days <= zoom * width:
-        best = (first, last)
-    return Window(best[0], best[1], first, last)
+        return Window(first, last, first, last)
+    # then every item within one window's width of it: a neighbour a day late is no outlier
+    reach = pd.Timedelta(days=width)
+    near = [d for d, _ in pairs if best[0] - reach <= d <= best[1] + reach]
+    return Window(min(near), max(near), first, last)
 
 
 def _known(day: object, weight: object) -> bool:
@@ -191,3 +197,32 @@ def outside_note(before: float, after: float, window: Window, unit: str) -> str:
         what = f"{int(round(after)):,}" if parts else count_words(after, unit)
         parts.append(f"{what} after {day_label(window.end)}")
     return " and ".join(parts) + " not shown" if parts else ""
+
+
+def dating_summary(dating: pd.DataFrame | None) -> dict[str, int | bool]:
+    """The articles of a `timeline.dating` frame: undated (no date at all), partial (only a month or a
+    year), excluded (the undated are left out by the date filter)."""
+    if dating is None or dating.empty:
+        return {"undated": 0, "partial": 0, "excluded": False}
+    articles = dating[dating["unit"] == "articles"]
+    none = articles[articles["precision"] == "none"]
+    return {
+        "undated": int(none["n"].sum()),
+        "partial": int(articles.loc[articles["precision"].isin(["month", "year"]), "n"].sum()),
+        "excluded": bool(none["excluded"].fillna(False).any()),
+    }
+
+
+def undated_table(articles: pd.DataFrame) -> pd.DataFrame:
+    """`timeline.undated_articles` as a person reads it: Title ('(no title)' when unknown), Source,
+    Date known ('none', 'Aug 2025', '2025'), Why (how the build dated it, or why it could not), File."""
+    out = pd.DataFrame(
+        {
+            "Title": articles["title"].fillna("").replace("", "(no title)"),
+            "Source": articles["source"].fillna(""),
+            "Date known": [label(v) if precision(v) else "none" for v in articles["published"]],
+            "Why": articles["published_reason"].fillna(""),
+            "File": articles["file"].fillna(""),
+        }
+    )
+    return out.astype("string")

@@ -96,6 +96,8 @@ def undated_articles(source: Source, *, limit: int | None = None, **filters) -> 
     out = out[cols].astype("string")
     out.attrs["total"] = total
     return out
+
+
 FREQUENCIES = {"D": "day", "W": "week (Monday to Sunday)"}
 
 
