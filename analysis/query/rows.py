@@ -3,7 +3,7 @@ or a `Query`, and the filters, and fetches only the rows it shows.
 
 | function | what |
 |---|---|
-| `corpus_summary(q, f)` | articles, sources, start, end, undated, actors, mentions, statements, events, problems |
+| `corpus_summary(q, f)` | articles, sources, start, end, undated, actors, mentions, statements, events… |
 | `article_summary(q, f)` | its articles, sources, start, end and undated (every page's source note) |
 | `row_summary(q, f)` | the rest of `corpus_summary` |
 | `catalog(q)` | the filter options of the whole corpus (`views.Catalog`) |
