@@ -78,7 +78,7 @@ def dating(source: Source, **filters) -> pd.DataFrame:
 
 def undated_articles(source: Source, *, limit: int | None = None, **filters) -> pd.DataFrame:
     """The filtered articles no time chart can put on a day: those without a date first, then those
-    dated only to a year or a month; the date bounds are ignored (an undated article has no date to
+    dated only to a year or a month (then by date and corpus order); the date bounds are ignored (an undated article has no date to
     filter by). Columns: title, source, published, precision (none | year | month), published_from,
     published_reason, file, article_id; `attrs["total"]`: all of them, when `limit` keeps fewer."""
     f = to_filters({**filters, "start": None, "end": None})
@@ -88,7 +88,7 @@ def undated_articles(source: Source, *, limit: int | None = None, **filters) -> 
           published_reason, file, article_id, count(*) OVER () AS _total
         FROM (SELECT *, {p} AS p FROM a) WHERE p IS DISTINCT FROM 'day'
         ORDER BY CASE coalesce(p, 'none') WHEN 'none' THEN 0 WHEN 'year' THEN 1 ELSE 2 END,
-          published NULLS FIRST, title NULLS LAST, _row{keep}"""
+          coalesce(published, ''), _row{keep}"""
     out = as_query(source).run(f, body, {"a": "articles"})
     total = int(out["_total"].iloc[0]) if len(out) else 0
     cols = ["title", "source", "published", "precision", "published_from", "published_reason", "file",
