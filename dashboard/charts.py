@@ -93,12 +93,14 @@ def _span_days(ctx: Context) -> int:
 UNITS = {"articles": "article", "mentions": "mention", "statements": "statement", "events": "event"}
 
 
-def dating(ctx: Context, unit: str, *, background: bool = True) -> tuple[pd.DataFrame, str]:
+def dating(
+    ctx: Context, unit: str, *, background: bool = True, topic: str | None = None
+) -> tuple[pd.DataFrame, str]:
     """What a time chart of `unit` (articles, mentions, statements, events) cannot put on a day
     (`analysis.query.timeline.dating`, one cached query for every chart of a page): the items dated only
     to a month or a year (date, n: drawn as their periods) and the note counting the undated ('' when
-    none); `background`: events of background history count."""
-    df = agg(ctx, "timeline", "dating")
+    none); `background`: events of background history count; `topic`: only statements on it count."""
+    df = agg(ctx, "timeline", "dating", **({"topic": topic} if topic else {}))
     empty = pd.DataFrame({"date": pd.Series(dtype="string"), "n": pd.Series(dtype="int64")})
     if df is None or df.empty:
         return empty, ""
@@ -311,14 +313,14 @@ def positions_over_time(
     ctx: Context, *, topic: str | None = None, freq: str = "W", whole: bool = False
 ) -> BriefingChart:
     """Net stance per actor and week (or month) of publication; the statements of the filters dated only
-    to a month or a year shaded as their periods (a week needs a day), the undated counted (`dating`:
-    of every topic's statements); `whole`: the axis over the whole period."""
+    to a month or a year shaded as their periods (a week needs a day), the undated counted (`dating`, of
+    the topic's statements); `whole`: the axis over the whole period."""
     label = ctx.labels.get(topic, topic) if topic else "all topics"
     title = f"Positions over time: {label}"
     df = agg(ctx, "positions", "positions_over_time", freq=freq, topic=topic)
     if df is None:
         return _missing("positions_time", title, "Positions over time")
-    partial, undated = dating(ctx, "statements")
+    partial, undated = dating(ctx, "statements", topic=topic)
     if freq == "M":  # a month-precise date has its month
         partial = partial[partial["date"].str.len() != 7]
     fig = figures.lines_over_time(

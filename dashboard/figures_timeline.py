@@ -58,8 +58,11 @@ def event_timeline(
             xaxis=xaxis,
             yaxis=dict(automargin=True, categoryorder="array", categoryarray=[plain(k) for k in order[::-1]]),
         ),
-        [outside, f"{periods.count_words(nameless, 'event')} naming no {what} not drawn" if nameless else "",
-         *notes],  # fmt: skip
+        [
+            outside,
+            f"{periods.count_words(nameless, 'event')} naming no {what} not drawn" if nameless else "",
+            *notes,
+        ],  # fmt: skip
         height=max(300, 28 * len(order) + 120),
         title=title,
     )

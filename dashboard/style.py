@@ -167,9 +167,7 @@ def scale_color(scale: list, value: float, lo: float = -1.0, hi: float = 1.0) ->
     return scale[-1][1]
 
 
-def source_note(
-    n_articles: int, n_sources: int, start: str | None, end: str | None, undated: int = 0
-) -> str:
+def source_note(n_articles: int, n_sources: int, start: str | None, end: str | None, undated: int = 0) -> str:
     """The footer every exported chart carries; `undated`: how many of the articles have no date (a
     time chart cannot place them, so the note says so).
 

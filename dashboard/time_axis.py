@@ -6,6 +6,7 @@ year-only dates, and the note above the plot saying what the chart does not plac
 from __future__ import annotations
 
 import html
+import textwrap
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
@@ -17,6 +18,8 @@ WIDEN = "widen: “Whole period” or double-click"
 MAX_BANDS = 12  # shaded periods drawn at most (the largest); the rest are counted in the note
 BAND_COLORS = {"month": "rgba(0, 114, 178, 0.10)", "year": "rgba(0, 0, 0, 0.05)"}
 NOTE_LINE_PX = 18
+NBSP = "\u00a0"  # keeps '3 articles in Aug 2025' on one line of a wrapped note
+NOTE_CHARS = 76  # a note line at most: it fits a half-width chart
 ONE_DAY = pd.Timedelta(days=1)
 
 
@@ -90,7 +93,7 @@ def period_bands(partial: pd.DataFrame | None, unit: str) -> tuple[list[dict], l
                 layer="below",
             )
         )
-        words.append(f"{periods.count_words(n, unit)} in {periods.label(date)}")
+        words.append(f"{periods.count_words(n, unit)} in {periods.label(date)}".replace(" ", NBSP))
     note = "Shaded: dated only to the month or year: " + "; ".join(words)
     if rest:
         note += f"; {periods.count_words(sum(n for _, n in rest), unit)} in {len(rest)} other periods"
@@ -109,7 +112,7 @@ def with_notes(layout: dict, notes: Iterable[str], *, height: int, title: str = 
     """`layout` with the non-empty `notes` as muted lines above the plot (escaped: they name dates and
     counts, never article text, but stay plain), the `title` kept at the top above them, and the
     figure's height grown to make room."""
-    lines = [html.escape(n) for n in notes if n]
+    lines = [html.escape(line) for n in notes if n for line in textwrap.wrap(n, NOTE_CHARS)]
     if not lines:
         return layout, height
     heading = {}

@@ -240,7 +240,9 @@ def test_mentions_over_time_count_day_dated_articles_only(tables):
 
 
 def _texts(fig) -> str:
-    return " | ".join(a.text for a in fig.layout.annotations or ())
+    return (
+        " | ".join(a.text for a in fig.layout.annotations or ()).replace("\u00a0", " ").replace("<br>", " ")
+    )
 
 
 def _range(fig):
@@ -357,3 +359,14 @@ def test_the_source_note_counts_the_undated():
     assert style.source_note(39, 3, "2025-08-01", "2025-09-10", 18).startswith("39 articles (18 undated)")
     assert style.source_note(2, 1, None, None, 2) == "2 articles (all undated) from 1 source · Parley"
     assert "undated" not in style.source_note(5, 1, "2025-01-01", "2025-01-02")
+
+
+def test_dating_of_one_topics_statements(tables):
+    assert _counts(timeline.dating(tables, topic="ceasefire"), "statements") == {
+        ("day", ""): 1,
+        ("none", ""): 1,
+    }
+    assert _counts(timeline.dating(tables, topic="sanctions"), "statements") == {}
+    assert _counts(timeline.dating(tables, topic="sanctions"), "articles") == _counts(
+        timeline.dating(tables), "articles"
+    )

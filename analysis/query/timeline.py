@@ -46,7 +46,7 @@ _DATING = """SELECT unit, CASE WHEN p IN ('month', 'year') THEN trim(date) END A
   GROUP BY ALL"""
 
 
-def dating(source: Source, **filters) -> pd.DataFrame:
+def dating(source: Source, *, topic: str | None = None, **filters) -> pd.DataFrame:
     """How precisely the filtered articles, mentions, statements and events are dated: what the day-based
     time charts can place and what they cannot (`analysis.query.periods`).
 
@@ -55,16 +55,23 @@ def dating(source: Source, **filters) -> pd.DataFrame:
         article, an event by its own date), precision (day | month | year | none), date (the month or
         year, ISO; empty for day and none), background (events), n, excluded (True: undated rows the
         date filter leaves out, counted without the date bounds, since an undated item has no date to
-        be in or out of them). Sorted by unit, precision, date.
+        be in or out of them). Sorted by unit, precision, date. `topic`: only the statements on that
+        topic count (a chart of one topic's positions).
     """
     q, f = as_query(source), to_filters(filters)
     q.keyed()
     tables = {"a": "_art", "m": "_mfacts", "s": "_sfacts", "e": "_k_events"}
     body = _DATING.format(precision=precision_sql("date"))
-    out = q.run(f, body, tables).assign(excluded=False)
+    extra = {}
+    if topic is not None:
+        body = body.replace(
+            "count(*) FROM s GROUP BY ALL", "count(*) FROM s WHERE topic = $dating_topic GROUP BY ALL"
+        )
+        extra = {"dating_topic": topic}
+    out = q.run(f, body, tables, extra).assign(excluded=False)
     if f.start or f.end:
         unbounded = to_filters({**filters, "start": None, "end": None})
-        dropped = q.run(unbounded, body, tables)
+        dropped = q.run(unbounded, body, tables, extra)
         out = pd.concat(
             [out[out["precision"] != "none"], dropped[dropped["precision"] == "none"].assign(excluded=True)]
         )
@@ -78,9 +85,10 @@ def dating(source: Source, **filters) -> pd.DataFrame:
 
 def undated_articles(source: Source, *, limit: int | None = None, **filters) -> pd.DataFrame:
     """The filtered articles no time chart can put on a day: those without a date first, then those
-    dated only to a year or a month (then by date and corpus order); the date bounds are ignored (an undated article has no date to
-    filter by). Columns: title, source, published, precision (none | year | month), published_from,
-    published_reason, file, article_id; `attrs["total"]`: all of them, when `limit` keeps fewer."""
+    dated only to a year or a month (then by date and corpus order); the date bounds are ignored (an
+    undated article has no date to filter by). Columns: title, source, published, precision (none |
+    year | month), published_from, published_reason, file, article_id; `attrs["total"]`: all of them,
+    when `limit` keeps fewer."""
     f = to_filters({**filters, "start": None, "end": None})
     p = precision_sql("published")
     keep = f" LIMIT {int(limit)}" if limit is not None else ""

@@ -85,7 +85,8 @@ AXIS_JS = """(title) => {
 def _axis(page: Page, title: str) -> dict:
     page.wait_for_function(f"() => ({AXIS_JS})({title!r}) !== null", timeout=60_000)
     got = page.evaluate(AXIS_JS, title)
-    return {"range": [pd.Timestamp(x[:10]) for x in got["range"]], "notes": got["notes"]}
+    notes = got["notes"].replace("\u00a0", " ").replace("<br>", " ")  # wrapped lines read as one
+    return {"range": [pd.Timestamp(x[:10]) for x in got["range"]], "notes": notes}
 
 
 # the rows of a dataframe as objects, read from the grid's accessible table in one go
