@@ -19,7 +19,7 @@ MAX_BANDS = 12  # shaded periods drawn at most (the largest); the rest are count
 BAND_COLORS = {"month": "rgba(0, 114, 178, 0.10)", "year": "rgba(0, 0, 0, 0.05)"}
 NOTE_LINE_PX = 18
 NBSP = "\u00a0"  # keeps '3 articles in Aug 2025' on one line of a wrapped note
-NOTE_CHARS = 76  # a note line at most: it fits a half-width chart
+NOTE_CHARS = 58  # a note line at most: it fits a half-width chart (~440 px)
 ONE_DAY = pd.Timedelta(days=1)
 
 
@@ -94,7 +94,7 @@ def period_bands(partial: pd.DataFrame | None, unit: str) -> tuple[list[dict], l
             )
         )
         words.append(f"{periods.count_words(n, unit)} in {periods.label(date)}".replace(" ", NBSP))
-    note = "Shaded: dated only to the month or year: " + "; ".join(words)
+    note = "Shaded (dated only to the month or year): " + "; ".join(words)
     if rest:
         note += f"; {periods.count_words(sum(n for _, n in rest), unit)} in {len(rest)} other periods"
     return shapes, spans, note
