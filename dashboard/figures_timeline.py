@@ -160,7 +160,7 @@ def _axis(points: list[tuple], whole: bool) -> tuple[dict, str]:
     if cut.start == cut.end:
         pad = pd.Timedelta(days=3)
     axis = dict(type="date", range=[(cut.start - pad).isoformat(), (cut.end + pad).isoformat()])
-    return axis, f"{note} · {time_axis.WIDEN}" if note else ""
+    return axis, f"{note}\n{time_axis.WIDEN}" if note else ""
 
 
 def _points(events: pd.DataFrame, column: str, labels: dict[str, str]) -> list[tuple]:

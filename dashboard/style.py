@@ -241,6 +241,7 @@ def presentation(fig: go.Figure, *, title: str, subtitle: str, note: str) -> go.
         width=None,
         height=None,
     )
+    _time_note(out)
     rows = len(out.layout.yaxis.tickvals or ())
     if rows:  # every row named (a heatmap): a font that fits the slide's plot height
         out.update_yaxes(tickfont=dict(size=max(10, min(20, int(0.75 * 720 / rows)))))
@@ -256,6 +257,17 @@ def presentation(fig: go.Figure, *, title: str, subtitle: str, note: str) -> go.
         font=dict(size=16, color=MUTED_COLOR),
     )
     return out
+
+
+def _time_note(fig: go.Figure) -> None:
+    """A time chart's note above the plot (`dashboard.time_axis.with_notes`) at the slide's size, in
+    room of its own below the subtitle, without the on-screen hint to widen the axis."""
+    for note in fig.layout.annotations or ():
+        if note.name != "time-note":
+            continue
+        lines = [line for line in str(note.text).split("<br>") if not line.startswith("Widen:")]
+        note.update(text="<br>".join(lines), font=dict(size=16))
+        fig.update_layout(margin=dict(t=fig.layout.margin.t + 22 * len(lines)))
 
 
 def _copy(fig: go.Figure) -> go.Figure:

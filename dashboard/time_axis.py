@@ -14,7 +14,7 @@ import pandas as pd
 from analysis.query import periods
 from dashboard import style
 
-WIDEN = "widen: “Whole period” or double-click"
+WIDEN = "Widen: “Whole period” or a double-click on the chart"  # a line of its own (exports drop it)
 MAX_BANDS = 12  # shaded periods drawn at most (the largest); the rest are counted in the note
 BAND_COLORS = {"month": "rgba(0, 114, 178, 0.10)", "year": "rgba(0, 0, 0, 0.05)"}
 NOTE_LINE_PX = 18
@@ -58,7 +58,7 @@ def time_axis(
         start, end = window.start, window.end
         before, after = periods.outside(days, weights, window)
         note = periods.outside_note(before, after, window, unit)
-        note = f"{note} · {WIDEN}" if note else ""
+        note = f"{note}\n{WIDEN}" if note else ""
     pad = max(pad, pd.Timedelta(days=1), (end - start) * 0.02)
     if start == end:
         pad = max(pad, pd.Timedelta(days=3))
@@ -109,10 +109,12 @@ def undated_words(n: int, unit: str, *, excluded: bool = False) -> str:
 
 
 def with_notes(layout: dict, notes: Iterable[str], *, height: int, title: str = "") -> tuple[dict, int]:
-    """`layout` with the non-empty `notes` as muted lines above the plot (escaped: they name dates and
-    counts, never article text, but stay plain), the `title` kept at the top above them, and the
-    figure's height grown to make room."""
-    lines = [html.escape(line) for n in notes if n for line in textwrap.wrap(n, NOTE_CHARS)]
+    """`layout` with the non-empty `notes` as muted lines above the plot (each wrapped, a newline
+    starting a line, the hint to widen last; escaped: they name dates and counts, never article text,
+    but stay plain), the `title` kept at the top above them, and the figure's height grown to fit."""
+    parts = [part for n in notes if n for part in n.split("\n")]
+    parts = sorted(parts, key=lambda part: part == WIDEN)
+    lines = [html.escape(line) for part in parts for line in textwrap.wrap(part, NOTE_CHARS)]
     if not lines:
         return layout, height
     heading = {}
