@@ -128,7 +128,8 @@ def lines_over_time(
     if df is None or df.empty:
         if not bands:
             return empty_figure(empty, title=title)
-        df = pd.DataFrame({date: pd.Series(dtype="string"), value: pd.Series(dtype="float64")})
+        columns = {date: pd.Series(dtype="string"), value: pd.Series(dtype="float64")}
+        df = pd.DataFrame(columns | ({series: pd.Series(dtype="string")} if series else {}))
     traces = []
     keys = _order(df, series, value)[:top] if series else [None]
     ordered = df.sort_values(date, kind="stable")

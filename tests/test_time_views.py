@@ -370,3 +370,12 @@ def test_dating_of_one_topics_statements(tables):
     assert _counts(timeline.dating(tables, topic="sanctions"), "articles") == _counts(
         timeline.dating(tables), "articles"
     )
+
+
+def test_lines_with_only_partial_dates_draw_their_periods():
+    partial = pd.DataFrame({"date": ["2025-08"], "n": [5]})
+    fig = figures.lines_over_time(None, partial=partial, notes=("3 undated mentions not shown",))
+    assert len(fig.layout.shapes) == 1 and "5 mentions in Aug 2025" in _texts(fig)
+    lo, hi = _range(fig)
+    assert lo <= pd.Timestamp("2025-08-01") and hi >= pd.Timestamp("2025-09-01")
+    assert "No dated" in _texts(figures.lines_over_time(None, empty="No dated mentions."))
