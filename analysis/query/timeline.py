@@ -90,14 +90,17 @@ def undated_articles(source: Source, *, limit: int | None = None, **filters) -> 
     year | month), published_from, published_reason, file, article_id; `attrs["total"]`: all of them,
     when `limit` keeps fewer."""
     f = to_filters({**filters, "start": None, "end": None})
-    p = precision_sql("published")
+    q = as_query(source)
+    q.keyed()
     keep = f" LIMIT {int(limit)}" if limit is not None else ""
-    body = f"""SELECT title, source, published, coalesce(p, 'none') AS precision, published_from,
-          published_reason, file, article_id, count(*) OVER () AS _total
-        FROM (SELECT *, {p} AS p FROM a) WHERE p IS DISTINCT FROM 'day'
-        ORDER BY CASE coalesce(p, 'none') WHEN 'none' THEN 0 WHEN 'year' THEN 1 ELSE 2 END,
-          coalesce(published, ''), _row{keep}"""
-    out = as_query(source).run(f, body, {"a": "articles"})
+    # the dates from the narrow keyed articles; only the rows listed are read in full
+    body = f"""SELECT t.title, t.source, k.published, coalesce(k.p, 'none') AS precision, t.published_from,
+          t.published_reason, t.file, t.article_id, count(*) OVER () AS _total
+        FROM (SELECT _row, published, {precision_sql("published")} AS p FROM a) k
+        JOIN articles t USING (_row) WHERE k.p IS DISTINCT FROM 'day'
+        ORDER BY CASE coalesce(k.p, 'none') WHEN 'none' THEN 0 WHEN 'year' THEN 1 ELSE 2 END,
+          coalesce(k.published, ''), k._row{keep}"""
+    out = q.run(f, body, {"a": "_art"})
     total = int(out["_total"].iloc[0]) if len(out) else 0
     cols = ["title", "source", "published", "precision", "published_from", "published_reason", "file",
             "article_id"]  # fmt: skip
