@@ -101,6 +101,9 @@ def bar_chart(
     )
 
 
+COUNTED = ("mention", "article", "event")  # units whose values are counts (a statement's is its net stance)
+
+
 def lines_over_time(
     df: pd.DataFrame,
     *,
@@ -151,11 +154,18 @@ def lines_over_time(
         )
         traces.append(trace | ({"customdata": [key] * len(part)} if key else {}))
     drawn = ordered[shown] if series else ordered
-    weights = drawn[value].abs() if unit in ("mention", "article", "statement") else [1.0] * len(drawn)
+    weights = drawn[value].abs() if unit in COUNTED and value != "net" else [1.0] * len(drawn)
     days, sums = time_axis.by_day(drawn[date], weights)
     xaxis, outside = time_axis.time_axis(days, sums, unit=unit, whole=whole, pad=pad, spans=spans)
     layout, height = time_axis.with_notes(
-        dict(hovermode="x unified", clickmode="event+select", xaxis=xaxis, shapes=bands),
+        dict(
+            hovermode="x unified",
+            clickmode="event+select",
+            xaxis=xaxis,
+            # counts from zero, so the lowest points are not drawn on the axis line
+            yaxis=dict(rangemode="tozero") if unit in COUNTED else {},
+            shapes=bands,
+        ),
         [outside, band_note, *notes],
         height=380,
         title=title,
