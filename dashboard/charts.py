@@ -90,28 +90,14 @@ def _span_days(ctx: Context) -> int:
     return 0 if pd.isna(start) or pd.isna(end) else int((end - start).days)
 
 
-UNITS = {"articles": "article", "mentions": "mention", "statements": "statement", "events": "event"}
-
-
 def dating(
     ctx: Context, unit: str, *, background: bool = True, topic: str | None = None
 ) -> tuple[pd.DataFrame, str]:
-    """What a time chart of `unit` (articles, mentions, statements, events) cannot put on a day
-    (`analysis.query.timeline.dating`, one cached query for every chart of a page): the items dated only
-    to a month or a year (date, n: drawn as their periods) and the note counting the undated ('' when
-    none); `background`: events of background history count; `topic`: only statements on it count."""
+    """What a time chart of `unit` cannot put on a day (`time_axis.unplaced` of
+    `analysis.query.timeline.dating`, one cached query for every chart of a page); `topic`: of the
+    statements on it."""
     df = agg(ctx, "timeline", "dating", **({"topic": topic} if topic else {}))
-    empty = pd.DataFrame({"date": pd.Series(dtype="string"), "n": pd.Series(dtype="int64")})
-    if df is None or df.empty:
-        return empty, ""
-    rows = df[df["unit"] == unit]
-    if not background:
-        rows = rows[~rows["background"].fillna(False).astype(bool)]
-    partial = rows[rows["precision"].isin(["month", "year"])]
-    partial = partial.groupby("date", as_index=False)["n"].sum() if not partial.empty else empty
-    undated = rows[rows["precision"] == "none"]
-    excluded = bool(undated["excluded"].fillna(False).any())
-    return partial, time_axis.undated_words(int(undated["n"].sum()), UNITS[unit], excluded=excluded)
+    return time_axis.unplaced(df, unit, background=background)
 
 
 def _daily(ctx: Context, by: str, whole: bool) -> bool:

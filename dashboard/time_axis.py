@@ -100,6 +100,26 @@ def period_bands(partial: pd.DataFrame | None, unit: str) -> tuple[list[dict], l
     return shapes, spans, note
 
 
+UNITS = {"articles": "article", "mentions": "mention", "statements": "statement", "events": "event"}
+
+
+def unplaced(dating: pd.DataFrame | None, unit: str, *, background: bool = True) -> tuple[pd.DataFrame, str]:
+    """From a `timeline.dating` frame, what a time chart of `unit` (articles, mentions, statements,
+    events) cannot put on a day: the items dated only to a month or a year (date, n: drawn as their
+    periods) and the note counting the undated ('' when none); `background`: background events count."""
+    empty = pd.DataFrame({"date": pd.Series(dtype="string"), "n": pd.Series(dtype="int64")})
+    if dating is None or dating.empty:
+        return empty, ""
+    rows = dating[dating["unit"] == unit]
+    if not background:
+        rows = rows[~rows["background"].fillna(False).astype(bool)]
+    partial = rows[rows["precision"].isin(["month", "year"])]
+    partial = partial.groupby("date", as_index=False)["n"].sum() if not partial.empty else empty
+    undated = rows[rows["precision"] == "none"]
+    excluded = bool(undated["excluded"].fillna(False).any())
+    return partial, undated_words(int(undated["n"].sum()), UNITS[unit], excluded=excluded)
+
+
 def undated_words(n: int, unit: str, *, excluded: bool = False) -> str:
     """'4 undated articles not shown' ('left out by the date filter' when `excluded`); '' for none."""
     if not n:
