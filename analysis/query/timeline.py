@@ -35,13 +35,18 @@ def precision_sql(column: str) -> str:
             f"WHEN regexp_full_match({v}, '\\d{{4}}') THEN 'year' END")  # fmt: skip
 
 
-# the stored dates of each unit, grouped before they are classified (a few thousand distinct values)
+# the stored dates of each unit, grouped before they are classified (a few thousand distinct values); the
+# day-dated rows of the keyed tables (a `day` or `week` there) are counted without their dates
+_DAY = "'~day'"
 _DATING = """SELECT unit, CASE WHEN p IN ('month', 'year') THEN trim(date) END AS date,
     coalesce(p, 'none') AS precision, background, sum(n)::BIGINT AS n
-  FROM (SELECT *, {precision} AS p FROM (
-    SELECT 'articles' AS unit, published AS date, false AS background, count(*) AS n FROM a GROUP BY ALL
-    UNION ALL SELECT 'mentions', published, false, count(*) FROM m GROUP BY ALL
-    UNION ALL SELECT 'statements', published, false, count(*) FROM s GROUP BY ALL
+  FROM (SELECT *, CASE WHEN date = {day} THEN 'day' ELSE {precision} END AS p FROM (
+    SELECT 'articles' AS unit, CASE WHEN day IS NULL THEN published ELSE {day} END AS date,
+      false AS background, count(*) AS n FROM a GROUP BY ALL
+    UNION ALL SELECT 'mentions', CASE WHEN day IS NULL THEN published ELSE {day} END, false, count(*)
+      FROM m GROUP BY ALL
+    UNION ALL SELECT 'statements', CASE WHEN week IS NULL THEN published ELSE {day} END, false, count(*)
+      FROM s GROUP BY ALL
     UNION ALL SELECT 'events', date, coalesce(background, false), count(*) FROM e GROUP BY ALL))
   GROUP BY ALL"""
 
@@ -61,12 +66,10 @@ def dating(source: Source, *, topic: str | None = None, **filters) -> pd.DataFra
     q, f = as_query(source), to_filters(filters)
     q.keyed()
     tables = {"a": "_art", "m": "_mfacts", "s": "_sfacts", "e": "_k_events"}
-    body = _DATING.format(precision=precision_sql("date"))
+    body = _DATING.format(precision=precision_sql("date"), day=_DAY)
     extra = {}
     if topic is not None:
-        body = body.replace(
-            "count(*) FROM s GROUP BY ALL", "count(*) FROM s WHERE topic = $dating_topic GROUP BY ALL"
-        )
+        body = body.replace("FROM s GROUP BY ALL", "FROM s WHERE topic = $dating_topic GROUP BY ALL")
         extra = {"dating_topic": topic}
     out = q.run(f, body, tables, extra).assign(excluded=False)
     if f.start or f.end:
