@@ -96,7 +96,7 @@ def dating(
     """What a time chart of `unit` cannot put on a day (`time_axis.unplaced` of
     `analysis.query.timeline.dating`, one cached query for every chart of a page); `topic`: of the
     statements on it."""
-    df = agg(ctx, "timeline", "dating", **({"topic": topic} if topic else {}))
+    df = agg(ctx, "timeline", "dating", unit=unit, **({"topic": topic} if topic else {}))
     return time_axis.unplaced(df, unit, background=background)
 
 

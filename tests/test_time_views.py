@@ -379,3 +379,13 @@ def test_lines_with_only_partial_dates_draw_their_periods():
     lo, hi = _range(fig)
     assert lo <= pd.Timestamp("2025-08-01") and hi >= pd.Timestamp("2025-09-01")
     assert "No dated" in _texts(figures.lines_over_time(None, empty="No dated mentions."))
+
+
+def test_dating_of_one_unit_is_that_units_rows(tables):
+    whole = timeline.dating(tables)
+    for unit in timeline.DATING_UNITS:
+        one = timeline.dating(tables, unit=unit)
+        expected = whole[whole["unit"] == unit].reset_index(drop=True)
+        pd.testing.assert_frame_equal(one, expected)
+    with pytest.raises(ValueError, match="unit must be one of"):
+        timeline.dating(tables, unit="sentences")

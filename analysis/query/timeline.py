@@ -40,18 +40,21 @@ def precision_sql(column: str) -> str:
 _DAY = "'~day'"
 _DATING = """SELECT unit, CASE WHEN p IN ('month', 'year') THEN trim(date) END AS date,
     coalesce(p, 'none') AS precision, background, sum(n)::BIGINT AS n
-  FROM (SELECT *, CASE WHEN date = {day} THEN 'day' ELSE {precision} END AS p FROM (
-    SELECT 'articles' AS unit, CASE WHEN day IS NULL THEN published ELSE {day} END AS date,
-      false AS background, count(*) AS n FROM a GROUP BY ALL
-    UNION ALL SELECT 'mentions', CASE WHEN day IS NULL THEN published ELSE {day} END, false, count(*)
-      FROM m GROUP BY ALL
-    UNION ALL SELECT 'statements', CASE WHEN week IS NULL THEN published ELSE {day} END, false, count(*)
-      FROM s GROUP BY ALL
-    UNION ALL SELECT 'events', date, coalesce(background, false), count(*) FROM e GROUP BY ALL))
+  FROM (SELECT *, CASE WHEN date = {day} THEN 'day' ELSE {precision} END AS p FROM ({parts}))
   GROUP BY ALL"""
+_DATING_PARTS = {  # unit -> (cte, its keyed table, the SELECT of its dates)
+    "articles": ("a", "_art", "SELECT 'articles' AS unit, CASE WHEN day IS NULL THEN published ELSE {day} "
+                 "END AS date, false AS background, count(*) AS n FROM a GROUP BY ALL"),
+    "mentions": ("m", "_mfacts", "SELECT 'mentions' AS unit, CASE WHEN day IS NULL THEN published ELSE {day} "
+                 "END AS date, false AS background, count(*) AS n FROM m GROUP BY ALL"),
+    "statements": ("s", "_sfacts", "SELECT 'statements' AS unit, CASE WHEN week IS NULL THEN published ELSE "
+                   "{day} END AS date, false AS background, count(*) AS n FROM s {topic} GROUP BY ALL"),
+    "events": ("e", "_k_events", "SELECT 'events' AS unit, date, coalesce(background, false) AS background, "
+               "count(*) AS n FROM e GROUP BY ALL"),
+}  # fmt: skip
 
 
-def dating(source: Source, *, topic: str | None = None, **filters) -> pd.DataFrame:
+def dating(source: Source, *, unit: str | None = None, topic: str | None = None, **filters) -> pd.DataFrame:
     """How precisely the filtered articles, mentions, statements and events are dated: what the day-based
     time charts can place and what they cannot (`analysis.query.periods`).
 
@@ -60,17 +63,20 @@ def dating(source: Source, *, topic: str | None = None, **filters) -> pd.DataFra
         article, an event by its own date), precision (day | month | year | none), date (the month or
         year, ISO; empty for day and none), background (events), n, excluded (True: undated rows the
         date filter leaves out, counted without the date bounds, since an undated item has no date to
-        be in or out of them). Sorted by unit, precision, date. `topic`: only the statements on that
-        topic count (a chart of one topic's positions).
+        be in or out of them). Sorted by unit, precision, date. `unit`: only that unit's rows (what one
+        chart needs: each unit reads a table of its own); `topic`: only the statements on that topic
+        count (a chart of one topic's positions).
     """
+    if unit is not None and unit not in DATING_UNITS:
+        raise ValueError(f"unit must be one of {DATING_UNITS}; got {unit!r}")
     q, f = as_query(source), to_filters(filters)
     q.keyed()
-    tables = {"a": "_art", "m": "_mfacts", "s": "_sfacts", "e": "_k_events"}
-    body = _DATING.format(precision=precision_sql("date"), day=_DAY)
-    extra = {}
-    if topic is not None:
-        body = body.replace("FROM s GROUP BY ALL", "FROM s WHERE topic = $dating_topic GROUP BY ALL")
-        extra = {"dating_topic": topic}
+    units = [unit] if unit else list(DATING_UNITS)
+    tables = {_DATING_PARTS[u][0]: _DATING_PARTS[u][1] for u in units}
+    where = "WHERE topic = $dating_topic" if topic is not None else ""
+    parts = " UNION ALL ".join(_DATING_PARTS[u][2].format(day=_DAY, topic=where) for u in units)
+    body = _DATING.format(precision=precision_sql("date"), day=_DAY, parts=parts)
+    extra = {"dating_topic": topic} if topic is not None else {}
     out = q.run(f, body, tables, extra).assign(excluded=False)
     if f.start or f.end:
         unbounded = to_filters({**filters, "start": None, "end": None})

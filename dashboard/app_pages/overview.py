@@ -10,7 +10,7 @@ ctx = state.context()
 st.title("Parley")
 st.caption(f"{ui.md(ctx.subtitle)} · {ui.md(ctx.note)}")
 summary = ctx.corpus_summary()
-dating = periods.dating_summary(charts.agg(ctx, "timeline", "dating"))
+dating = periods.dating_summary(charts.agg(ctx, "timeline", "dating", unit="articles"))  # as the coverage
 cols = st.columns(7)
 for col, (label, value, note) in zip(
     cols,
