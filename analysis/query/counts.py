@@ -78,8 +78,8 @@ def mentions_by_actor_day(source: Source, **filters) -> pd.DataFrame:
     """Mentions per actor and publication day: actor, date (ISO day), n. Only articles dated to the day
     count, as in coverage over time; those dated only to a month or a year, and the undated, are counted
     by `timeline.dating` (the charts draw a month or a year as its period: `analysis.query.periods`)."""
-    body = """SELECT actor, strftime(day, '%Y-%m-%d') AS date, count(*) AS n FROM m
-        WHERE day IS NOT NULL AND actor IS NOT NULL GROUP BY ALL"""
+    body = """SELECT actor, strftime(day, '%Y-%m-%d') AS date, n FROM (SELECT actor, day, count(*) AS n
+        FROM m WHERE day IS NOT NULL AND actor IS NOT NULL GROUP BY ALL)"""  # a date per group, not per row
     out = _mention_facts(source).run(to_filters(filters), body, {"m": "_mfacts"})
     out = typed(out, {"actor": "string", "date": "string", "n": "int64"})
     return sorted_by(out, ["date", "actor"], [True, True])

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.query import periods
 from analysis.query import sql as query_sql
 from analysis.query.engine import Source, as_query
 from analysis.query.results import first_articles, params, to_filters, typed
@@ -38,10 +39,6 @@ def precision_sql(column: str) -> str:
 # the stored dates of each unit, grouped before they are classified (a few thousand distinct values); the
 # day-dated rows of the keyed tables (a `day` or `week` there) are counted without their dates
 _DAY = "'~day'"
-_DATING = """SELECT unit, CASE WHEN p IN ('month', 'year') THEN trim(date) END AS date,
-    coalesce(p, 'none') AS precision, background, sum(n)::BIGINT AS n
-  FROM (SELECT *, CASE WHEN date = {day} THEN 'day' ELSE {precision} END AS p FROM ({parts}))
-  GROUP BY ALL"""
 _DATING_PARTS = {  # unit -> (cte, its keyed table, the SELECT of its dates)
     "articles": ("a", "_art", "SELECT 'articles' AS unit, CASE WHEN day IS NULL THEN published ELSE {day} "
                  "END AS date, false AS background, count(*) AS n FROM a GROUP BY ALL"),
@@ -74,22 +71,35 @@ def dating(source: Source, *, unit: str | None = None, topic: str | None = None,
     units = [unit] if unit else list(DATING_UNITS)
     tables = {_DATING_PARTS[u][0]: _DATING_PARTS[u][1] for u in units}
     where = "WHERE topic = $dating_topic" if topic is not None else ""
-    parts = " UNION ALL ".join(_DATING_PARTS[u][2].format(day=_DAY, topic=where) for u in units)
-    body = _DATING.format(precision=precision_sql("date"), day=_DAY, parts=parts)
+    body = " UNION ALL ".join(_DATING_PARTS[u][2].format(day=_DAY, topic=where) for u in units)
     extra = {"dating_topic": topic} if topic is not None else {}
-    out = q.run(f, body, tables, extra).assign(excluded=False)
+    rows = _classified(q.run(f, body, tables, extra), excluded=False)
     if f.start or f.end:
         unbounded = to_filters({**filters, "start": None, "end": None})
-        dropped = q.run(unbounded, body, tables, extra)
-        out = pd.concat(
-            [out[out["precision"] != "none"], dropped[dropped["precision"] == "none"].assign(excluded=True)]
-        )
-    types = {"unit": "string", "precision": "string", "date": "string", "background": "boolean",
-             "n": "int64", "excluded": "boolean"}  # fmt: skip
-    out = typed(out.astype({"background": "boolean"}), types)
+        dropped = _classified(q.run(unbounded, body, tables, extra), excluded=True)
+        rows = {k: v for k, v in rows.items() if k[1] != "none"} | {
+            k: v for k, v in dropped.items() if k[1] == "none"
+        }
     order = {"day": 0, "month": 1, "year": 2, "none": 3}
-    out = out.assign(_u=out["unit"].map(DATING_UNITS.index), _p=out["precision"].map(order))
-    return out.sort_values(["_u", "_p", "date"]).drop(columns=["_u", "_p"]).reset_index(drop=True)
+    keys = sorted(rows, key=lambda k: (DATING_UNITS.index(k[0]), order[k[1]], k[2] or "", k[3]))
+    columns = {"unit": "string", "precision": "string", "date": "string", "background": "boolean",
+               "n": "int64", "excluded": "boolean"}  # fmt: skip
+    values = [[*k, *rows[k]] for k in keys]
+    return pd.DataFrame(
+        {c: pd.Series([v[i] for v in values], dtype=t) for i, (c, t) in enumerate(columns.items())}
+    )
+
+
+def _classified(out: pd.DataFrame, *, excluded: bool) -> dict[tuple, list]:
+    """(unit, precision, date, background) -> [n, excluded] of the grouped stored dates (`periods`: the
+    rule; the day-dated rows come counted as `_DAY`). A handful of rows: plain Python."""
+    rows: dict[tuple, list] = {}
+    for unit, date, background, n in zip(out["unit"], out["date"], out["background"], out["n"], strict=True):
+        text = date if isinstance(date, str) else ""
+        kind = "day" if text == _DAY.strip("'") else periods.precision(text) or "none"
+        key = (unit, kind, text.strip() if kind in ("month", "year") else None, bool(background))
+        rows.setdefault(key, [0, excluded])[0] += int(n)
+    return rows
 
 
 def undated_articles(source: Source, *, limit: int | None = None, **filters) -> pd.DataFrame:
