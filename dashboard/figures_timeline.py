@@ -43,7 +43,8 @@ def event_timeline(
     xaxis, outside = _axis(points, whole)
     if "range" in xaxis:  # rows for what the axis shows (an actor only in the history has none)
         lo, hi = (pd.Timestamp(x) for x in xaxis["range"])
-        points = [p for p in points if p[2][1] >= lo.normalize() and p[2][0] <= hi]
+        lo = lo.normalize()
+        points = [p for p in points if p[2][1] >= lo and p[2][0] <= hi]
     order = by_total(Counter(p[0] for p in points))[:MAX_TIMELINE_ROWS]
     shown = set(order)
     points = [p for p in points if p[0] in shown]
@@ -74,7 +75,7 @@ def _dots(points: list[tuple], color_of: dict[str, str]) -> dict:
     color = [color_of[p[0]] for p in points]
     return dict(
         type="scatter",
-        x=[p[2][0].strftime("%Y-%m-%d") for p in points],
+        x=[p[1][:10] for p in points],  # a day's ISO date as stored
         y=[plain(p[0]) for p in points],
         mode="markers",
         name="events",

@@ -132,9 +132,15 @@ def dense_window(
         ('2025-08-01', '2025-08-12', True)
     """
     weights = [1.0] * len(days) if weights is None else list(weights)
-    pairs = sorted(
-        (pd.Timestamp(d).normalize(), float(w)) for d, w in zip(days, weights, strict=True) if _known(d, w)
-    )
+    sums: dict = {}  # summed per distinct value first: a Timestamp is slow to build per item
+    for d, w in zip(days, weights, strict=True):
+        if _known(d, w):
+            sums[d] = sums.get(d, 0.0) + float(w)
+    merged: dict[pd.Timestamp, float] = {}
+    for d, w in sums.items():
+        day = pd.Timestamp(d).normalize()
+        merged[day] = merged.get(day, 0.0) + w
+    pairs = sorted(merged.items())
     if not pairs:
         return None
     first, last = pairs[0][0], pairs[-1][0]
@@ -162,7 +168,8 @@ def dense_window(
 
 
 def _known(day: object, weight: object) -> bool:
-    return day is not None and not pd.isna(day) and weight is not None and not pd.isna(weight) and weight > 0
+    """A day (not None, NaN or NaT: neither equals itself) with a positive weight."""
+    return day is not None and day == day and weight is not None and weight == weight and weight > 0
 
 
 def outside(days: Iterable[pd.Timestamp], weights: Iterable[float], window: Window) -> tuple[float, float]:
