@@ -39,11 +39,13 @@ if dating["undated"] or dating["partial"]:
         label += f", {dating['partial']:,} dated only to a month or year"
     if dating["excluded"]:
         label += " (the date filter leaves the undated out)"
-    with st.expander(f"{label}: which, and why", icon=":material/event_busy:"):
+    # a toggle, not an expander: the list is fetched and drawn only once asked for
+    if st.toggle(f"Show the {label}: which, and why", value=False, key="overview_undated"):
         undated = charts.agg(ctx, "timeline", "undated_articles", limit=SHOWN_ROWS)
-        st.dataframe(periods.undated_table(undated), hide_index=True, width="stretch")
+        box = st.container(key="undated_list")
+        box.dataframe(periods.undated_table(undated), hide_index=True, width="stretch")
         if undated.attrs.get("total", 0) > len(undated):
-            st.caption(f"The first {len(undated):,} of {undated.attrs['total']:,}.")
+            box.caption(f"The first {len(undated):,} of {undated.attrs['total']:,}.")
 
 whole = st.toggle(
     "Whole period",

@@ -119,7 +119,7 @@ def test_the_overview_counts_the_undated_and_lists_them(opage, outlier):
     assert f"{len(undated)} undated articles not shown" in coverage["notes"]
     # the count opens the list of those articles, with why each is undated
     opage.get_by_text(f"{len(undated)} undated articles", exact=False).first.click()
-    grid = opage.locator('[data-testid="stExpander"] [data-testid="stDataFrame"]').first
+    grid = opage.locator('.st-key-undated_list [data-testid="stDataFrame"]').first
     expect(grid).to_be_visible(timeout=30_000)
     serve.idle(opage)
     rows = grid.evaluate(ROWS_JS)
