@@ -181,7 +181,7 @@ def generated(n: int, work: Path) -> Path:
     folder = work / f"tables_{n}"
     code = ("import sys; sys.path[:0] = [sys.argv[1], sys.argv[1] + '/bench']\n"
             "from pathlib import Path\nfrom bench_query import RATES, make_tables\n"
-            "from analysis import store\n"
+            "from analysis.store import tables as store\n"
             "n = int(sys.argv[2]); tables = make_tables(n, RATES)\n"
             "store.write_tables(tables, Path(sys.argv[3]), "
             "{'counts': {k: len(v) for k, v in tables.items()}, 'generated': n})")  # fmt: skip

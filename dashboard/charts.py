@@ -12,8 +12,9 @@ import logging
 
 import pandas as pd
 
+from analysis.query import periods
 from analysis.query.positions import agreement_from_matrix
-from dashboard import figures
+from dashboard import figures, time_axis
 from dashboard.briefing import BriefingChart
 from dashboard.context import Context
 from dashboard.figures_positions import NETWORK_NODES
@@ -89,6 +90,32 @@ def _span_days(ctx: Context) -> int:
     return 0 if pd.isna(start) or pd.isna(end) else int((end - start).days)
 
 
+def dating(
+    ctx: Context, unit: str, *, background: bool = True, topic: str | None = None
+) -> tuple[pd.DataFrame, str]:
+    """What a time chart of `unit` cannot put on a day (`time_axis.unplaced` of
+    `analysis.query.timeline.dating`, one cached query for every chart of a page); `topic`: of the
+    statements on it."""
+    df = agg(ctx, "timeline", "dating", unit=unit, **({"topic": topic} if topic else {}))
+    return time_axis.unplaced(df, unit, background=background)
+
+
+def _daily(ctx: Context, by: str, whole: bool) -> bool:
+    """Coverage per day: while the period the axis opens on (the dense one unless `whole`,
+    `analysis.query.periods`) is at most `DAILY_UP_TO` days."""
+    if _span_days(ctx) <= DAILY_UP_TO:
+        return True
+    if whole:
+        return False
+    # the window of the weekly bars (the chart's own query when they are drawn): per day only if short
+    weeks = agg(ctx, "timeline", "coverage_over_time", by=by, freq="W")
+    if weeks is None or weeks.empty:
+        return True
+    totals = weeks.groupby("period")["articles"].sum()
+    window = periods.dense_window(list(totals.index), totals.tolist())
+    return window is None or (window.end - window.start).days + 7 <= DAILY_UP_TO
+
+
 def _missing(key: str, title: str, what: str) -> BriefingChart:
     return BriefingChart(key, title, figures.empty_figure(f"{what} is not available yet.", title=title))
 
@@ -127,12 +154,18 @@ def mentions(ctx: Context, *, stack: str | None = "source", quotes: bool = True)
     )
 
 
-def actors_over_time(ctx: Context) -> BriefingChart:
+def actors_over_time(ctx: Context, *, whole: bool = False) -> BriefingChart:
+    """Mentions per actor and publication day; a month- or year-only date shaded as its period, the
+    undated counted (`dating`); `whole`: the axis over the whole period, not the dense one."""
     title = "Mentions over time"
     df = agg(ctx, "counts", "mentions_by_actor_day")
     if df is None:
         return _missing("actors_time", title, "Mentions over time")
-    fig = figures.lines_over_time(df, date="date", value="n", series="actor", colors=ctx.colors, title=title)
+    partial, undated = dating(ctx, "mentions")
+    fig = figures.lines_over_time(
+        df, date="date", value="n", series="actor", colors=ctx.colors, title=title, empty="No dated "
+        "mentions for these filters.", unit="mention", partial=partial, notes=(undated,), whole=whole
+    )  # fmt: skip
     return BriefingChart(
         "actors_time",
         title,
@@ -263,12 +296,20 @@ def positions_over_time_pack(ctx: Context) -> BriefingChart:
     return chart
 
 
-def positions_over_time(ctx: Context, *, topic: str | None = None, freq: str = "W") -> BriefingChart:
+def positions_over_time(
+    ctx: Context, *, topic: str | None = None, freq: str = "W", whole: bool = False
+) -> BriefingChart:
+    """Net stance per actor and week (or month) of publication; the statements of the filters dated only
+    to a month or a year shaded as their periods (a week needs a day), the undated counted (`dating`, of
+    the topic's statements); `whole`: the axis over the whole period."""
     label = ctx.labels.get(topic, topic) if topic else "all topics"
     title = f"Positions over time: {label}"
     df = agg(ctx, "positions", "positions_over_time", freq=freq, topic=topic)
     if df is None:
         return _missing("positions_time", title, "Positions over time")
+    partial, undated = dating(ctx, "statements", topic=topic)
+    if freq == "M":  # a month-precise date has its month
+        partial = partial[partial["date"].str.len() != 7]
     fig = figures.lines_over_time(
         df,
         date="period",
@@ -277,6 +318,11 @@ def positions_over_time(ctx: Context, *, topic: str | None = None, freq: str = "
         colors=ctx.colors,
         title=title,
         empty="No dated positions for these filters.",
+        unit="statement",
+        partial=partial,
+        notes=(undated,),
+        whole=whole,
+        pad=pd.Timedelta(days=7 if freq == "W" else 31),
     )
     if df is not None and not df.empty:
         fig.update_yaxes(range=[-1.1, 1.1], tickvals=[-1, 0, 1], ticktext=["oppose", "neutral", "support"])
@@ -296,7 +342,11 @@ def positions_over_time(ctx: Context, *, topic: str | None = None, freq: str = "
     )
 
 
-def events(ctx: Context, *, color_by: str = "actors", background: bool = True) -> BriefingChart:
+def events(
+    ctx: Context, *, color_by: str = "actors", background: bool = True, whole: bool = False
+) -> BriefingChart:
+    """The latest `TIMELINE_EVENTS` events; the axis opens on the period of the current (not background)
+    ones (`whole`: every event), the undated counted (`dating`)."""
     title = "Timeline of events"
     # only the latest events leave the database
     df = agg(ctx, "timeline", "events_in_order", include_background=background, latest=TIMELINE_EVENTS)
@@ -312,6 +362,8 @@ def events(ctx: Context, *, color_by: str = "actors", background: bool = True) -
         colors=ctx.colors,
         title=title,
         labels=ctx.labels if color_by == "topics" else None,
+        notes=(dating(ctx, "events", background=background)[1],),
+        whole=whole,
     )
     quotes = [
         f"{_txt(r.date)} ({_txt(r.source, 'unknown source')}): {_txt(r.evidence)}"
@@ -320,16 +372,23 @@ def events(ctx: Context, *, color_by: str = "actors", background: bool = True) -
     return BriefingChart("events", title, fig, data=shown, quotes=quotes)
 
 
-def coverage(ctx: Context, *, by: str = "source", freq: str | None = None) -> BriefingChart:
-    """Articles per day, or per week when the filtered articles span more than `DAILY_UP_TO` days (a
-    year of daily bars is too thin to read, and slow to draw)."""
-    freq = freq or ("W" if _span_days(ctx) > DAILY_UP_TO else "D")
+def coverage(
+    ctx: Context, *, by: str = "source", freq: str | None = None, whole: bool = False
+) -> BriefingChart:
+    """Articles per day, or per week when the period the axis opens on (the dense one unless `whole`)
+    is longer than `DAILY_UP_TO` days (a year of daily bars is too thin to read, and slow to draw); the
+    articles dated only to a month or a year shaded as their periods, the undated counted (`dating`)."""
+    freq = freq or ("D" if _daily(ctx, by, whole) else "W")
     title = "Coverage over time: articles per " + ("day" if freq == "D" else "week")
     df = agg(ctx, "timeline", "coverage_over_time", by=by, freq=freq)
     if df is None:
         return _missing("coverage", title, "Coverage over time")
     colors = ctx.colors if by == "actor" else source_colors(ctx)
-    fig = figures.coverage_chart(df, date="period", value="articles", stack=by, colors=colors, title=title)
+    partial, undated = dating(ctx, "articles")
+    fig = figures.coverage_chart(
+        df, date="period", value="articles", stack=by, colors=colors, title=title, partial=partial,
+        notes=(undated,), whole=whole,
+    )  # fmt: skip
     data = df.assign(day=df["period"].dt.strftime("%Y-%m-%d"))
     return BriefingChart(
         "coverage",

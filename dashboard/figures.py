@@ -12,7 +12,7 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import style
+from dashboard import style, time_axis
 from dashboard.figure_base import (  # noqa: F401 - re-exported: pages and tests use `figures.*`
     MAX_SERIES,
     OTHER,
@@ -101,6 +101,9 @@ def bar_chart(
     )
 
 
+COUNTED = ("mention", "article", "event")  # units whose values are counts (a statement's is its net stance)
+
+
 def lines_over_time(
     df: pd.DataFrame,
     *,
@@ -111,10 +114,25 @@ def lines_over_time(
     title: str = "",
     top: int = 8,
     empty: str = "Nothing dated for these filters.",
+    unit: str = "mention",
+    partial: pd.DataFrame | None = None,
+    notes: tuple[str, ...] = (),
+    whole: bool = False,
+    pad: pd.Timedelta = time_axis.ONE_DAY,
 ) -> go.Figure:
-    """One line per `series` (the `top` largest) of `value` over `date`, markers on every point."""
+    """One line per `series` (the `top` largest) of `value` over `date`, markers on every point.
+
+    The date axis opens on the period holding most of the drawn points' weight (`time_axis.time_axis`;
+    `whole`: on all of them), the items dated only to a month or year (`partial`: date, n) are shaded
+    as their periods, and the note above the plot says what is outside or not placed (`notes`: more of
+    it, e.g. the undated count). `unit` names what `value` counts ("mention"); a value that is no count
+    (net stance) weighs each point once."""
+    bands, spans, band_note = time_axis.period_bands(partial, unit)
     if df is None or df.empty:
-        return empty_figure(empty, title=title)
+        if not bands:
+            return empty_figure(empty, title=title)
+        columns = {date: pd.Series(dtype="string"), value: pd.Series(dtype="float64")}
+        df = pd.DataFrame(columns | ({series: pd.Series(dtype="string")} if series else {}))
     traces = []
     keys = _order(df, series, value)[:top] if series else [None]
     ordered = df.sort_values(date, kind="stable")
@@ -135,26 +153,24 @@ def lines_over_time(
             line=dict(color=shades[str(key)] if key else style.PALETTE[0], width=2.5),
         )
         traces.append(trace | ({"customdata": [key] * len(part)} if key else {}))
-    return make_figure(
-        traces,
-        dict(hovermode="x unified", clickmode="event+select", xaxis=date_axis(df[date])),
-        title=title,
+    drawn = ordered[shown] if series else ordered
+    weights = drawn[value].abs() if unit in COUNTED and value != "net" else [1.0] * len(drawn)
+    days, sums = time_axis.by_day(drawn[date], weights)
+    xaxis, outside = time_axis.time_axis(days, sums, unit=unit, whole=whole, pad=pad, spans=spans)
+    layout, height = time_axis.with_notes(
+        dict(
+            hovermode="x unified",
+            clickmode="event+select",
+            xaxis=xaxis,
+            # counts from zero, so the lowest points are not drawn on the axis line
+            yaxis=dict(rangemode="tozero") if unit in COUNTED else {},
+            shapes=bands,
+        ),
+        [outside, band_note, *notes],
         height=380,
+        title=title,
     )
-
-
-def date_axis(dates: pd.Series, *, pad_days: int = 3) -> dict:
-    """A date x-axis; a single date gets `pad_days` either side (Plotly would zoom to milliseconds)."""
-    distinct = pd.Series(pd.Series(dates).dropna().astype(str).str.slice(0, 10).unique())
-    days = pd.to_datetime(distinct, errors="coerce", format="ISO8601").dropna()  # "2025-11" and days alike
-    axis: dict = dict(type="date")
-    if days.nunique() == 1:
-        day = days.iloc[0]
-        axis["range"] = [
-            (day - pd.Timedelta(days=pad_days)).isoformat(),
-            (day + pd.Timedelta(days=pad_days)).isoformat(),
-        ]
-    return axis
+    return make_figure(traces, layout, title=title, height=height)
 
 
 def coverage_chart(
@@ -165,14 +181,25 @@ def coverage_chart(
     stack: str | None = None,
     colors: dict[str, str] | None = None,
     title: str = "",
+    partial: pd.DataFrame | None = None,
+    notes: tuple[str, ...] = (),
+    whole: bool = False,
 ) -> go.Figure:
     """Bars of articles (or mentions) per day or week, optionally stacked (e.g. by source).
 
     Bars are one period wide (the smallest gap between dates, at least a day), and a lone date gets a
-    few days either side, so one day of coverage does not fill the axis with milliseconds.
+    few days either side, so one day of coverage does not fill the axis with milliseconds. The axis
+    opens on the period holding most of them (`time_axis.time_axis`; `whole`: all of them); `partial`
+    (date, n: the items dated only to a month or a year) are shaded as their periods; the note above the
+    plot says what is outside the axis, shaded, or (`notes`) not placed at all.
     """
+    unit = "mention" if value == "mentions" else "article"
+    bands, spans, band_note = time_axis.period_bands(partial, unit)
+    if (df is None or df.empty) and not bands:
+        message = "No dated articles for these filters."
+        return empty_figure(" ".join([message, *(n + "." for n in notes if n)]), title=title)
     if df is None or df.empty:
-        return empty_figure("No dated articles for these filters.", title=title)
+        df = pd.DataFrame({date: pd.Series(dtype="datetime64[ns]"), value: pd.Series(dtype="int64")})
     days = pd.to_datetime(pd.Series(df[date].unique())).sort_values()
     step = max(days.diff().dropna().min() if len(days) > 1 else pd.Timedelta(days=1), pd.Timedelta(days=1))
     if stack is not None:
@@ -199,20 +226,17 @@ def coverage_chart(
                 hovertemplate="%{x|%d %b %Y}: %{y}<extra>" + html.escape(name) + "</extra>",
             )
         )
-    pad = step * (3 if len(days) == 1 else 1)
     yaxis = dict(title=dict(text=value if value != "n" else "articles"), rangemode="tozero", tickformat=",d")
-    if df.groupby(date)[value].sum().max() <= 5:
+    totals = df.groupby(date)[value].sum()
+    if totals.empty or totals.max() <= 5:
         yaxis["dtick"] = 1  # small counts: whole numbers only
-    return make_figure(
-        traces,
-        dict(
-            barmode="stack",
-            showlegend=stack is not None,
-            yaxis=yaxis,
-            xaxis=dict(
-                type="date", range=[(days.iloc[0] - pad).isoformat(), (days.iloc[-1] + pad).isoformat()]
-            ),
-        ),
-        title=title,
-        height=300,
+    xaxis, outside = time_axis.time_axis(
+        list(pd.to_datetime(totals.index)), totals.tolist(), unit=unit, whole=whole, pad=step, spans=spans
     )
+    layout, height = time_axis.with_notes(
+        dict(barmode="stack", showlegend=stack is not None, yaxis=yaxis, xaxis=xaxis, shapes=bands),
+        [outside, band_note, *notes],
+        height=300,
+        title=title,
+    )
+    return make_figure(traces, layout, title=title, height=height)

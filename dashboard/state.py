@@ -41,7 +41,9 @@ def build_context(folder: str, key: tuple[float, float], f: Filters) -> Context:
     labels, the source note and the filters in words, with topic labels instead of ids."""
     cat = catalog(folder, key)
     numbers = summary(folder, key, f)
-    note = style.source_note(numbers["articles"], numbers["sources"], numbers["start"], numbers["end"])
+    note = style.source_note(
+        numbers["articles"], numbers["sources"], numbers["start"], numbers["end"], numbers.get("undated", 0)
+    )
     labelled = replace(f, topics=tuple(cat.topic_labels.get(t, t) for t in f.topics))
     return Context(
         f, folder, key, style.actor_colors(cat.actors), cat.topic_labels, note, describe(labelled), numbers

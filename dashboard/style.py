@@ -167,16 +167,21 @@ def scale_color(scale: list, value: float, lo: float = -1.0, hi: float = 1.0) ->
     return scale[-1][1]
 
 
-def source_note(n_articles: int, n_sources: int, start: str | None, end: str | None) -> str:
-    """The footer every exported chart carries.
+def source_note(n_articles: int, n_sources: int, start: str | None, end: str | None, undated: int = 0) -> str:
+    """The footer every exported chart carries; `undated`: how many of the articles have no date (a
+    time chart cannot place them, so the note says so).
 
     Example:
         >>> source_note(5, 3, "2025-11-20", "2025-11-27")
         '5 articles from 3 sources, 2025-11-20–2025-11-27 · Parley'
         >>> source_note(5, 0, None, None)
         '5 articles (sources unknown) · Parley'
+        >>> source_note(39, 2, "2025-08-01", "2025-09-10", undated=18)
+        '39 articles (18 undated) from 2 sources, 2025-08-01–2025-09-10 · Parley'
     """
     arts = f"{n_articles} article{'s' if n_articles != 1 else ''}"
+    if undated:
+        arts += f" ({undated} undated)" if undated < n_articles else " (all undated)"
     srcs = f" from {n_sources} source{'s' if n_sources != 1 else ''}" if n_sources else " (sources unknown)"
     span = ""
     if start and end:
@@ -236,6 +241,7 @@ def presentation(fig: go.Figure, *, title: str, subtitle: str, note: str) -> go.
         width=None,
         height=None,
     )
+    _time_note(out)
     rows = len(out.layout.yaxis.tickvals or ())
     if rows:  # every row named (a heatmap): a font that fits the slide's plot height
         out.update_yaxes(tickfont=dict(size=max(10, min(20, int(0.75 * 720 / rows)))))
@@ -251,6 +257,17 @@ def presentation(fig: go.Figure, *, title: str, subtitle: str, note: str) -> go.
         font=dict(size=16, color=MUTED_COLOR),
     )
     return out
+
+
+def _time_note(fig: go.Figure) -> None:
+    """A time chart's note above the plot (`dashboard.time_axis.with_notes`) at the slide's size, in
+    room of its own below the subtitle, without the on-screen hint to widen the axis."""
+    for note in fig.layout.annotations or ():
+        if note.name != "time-note":
+            continue
+        lines = [line for line in str(note.text).split("<br>") if not line.startswith("Widen:")]
+        note.update(text="<br>".join(lines), font=dict(size=16))
+        fig.update_layout(margin=dict(t=fig.layout.margin.t + 22 * len(lines)))
 
 
 def _copy(fig: go.Figure) -> go.Figure:

@@ -156,17 +156,24 @@ def test_event_timeline_one_row_per_actor_and_hollow_background():
         }
     )
     colors = {"Aldora": "#111111", "Belmark": "#222222", "Corvia": "#333333"}
-    trace = figures.event_timeline(events, colors=colors).data[0]
+    fig = figures.event_timeline(events, colors=colors, whole=True)
+    trace = fig.data[0]
     points = list(
         zip(trace.y, trace.x, trace.customdata, trace.marker.symbol, trace.marker.color, strict=True)
     )
     assert sorted(points) == [
         ("Aldora", "2025-03-02", "e1", "circle", "#111111"),
         ("Belmark", "2025-03-02", "e1", "circle", "#222222"),
-        ("Corvia", "2014-07-01", "e2", "circle-open", "#333333"),  # a year is drawn mid-year, hollow
     ]
-    assert all("&lt;b&gt;x" in t for y, t in zip(trace.y, trace.text, strict=True) if y != "Corvia")
-    assert "· 2014<br>" in trace.text[list(trace.y).index("Corvia")]  # hover shows the date as written
+    assert all("&lt;b&gt;x" in t for t in trace.text)
+    year = fig.data[1]  # a year is drawn as the year, lighter for background history
+    assert list(year.x) == ["2014-01-01", "2014-12-31", None] and year.y[0] == "Corvia"
+    assert year.line.color == "#333333" and year.opacity < 0.5
+    assert "· 2014 (background)<br>" in year.text[0]  # hover shows the date as written
+    # the default axis opens on the current events; the history is named above the plot
+    opening = figures.event_timeline(events, colors=colors)
+    assert pd.Timestamp(opening.layout.xaxis.range[0]) > pd.Timestamp("2025-01-01")
+    assert "1 event before 2 Mar 2025 not shown (1 background history)" in opening.layout.annotations[0].text
 
 
 def test_event_timeline_keeps_the_busiest_rows():
@@ -309,12 +316,6 @@ def test_figures_draw_only_trace_types_the_template_styles():
     for fig in drawn:
         assert {trace.type for trace in fig.data} <= set(style.DRAWN_TYPES)
         assert set(fig.layout.template.data.to_plotly_json()) == set(style.DRAWN_TYPES)
-
-
-def test_a_date_axis_over_dates_of_mixed_precision_is_not_zoomed_to_one_day():
-    assert "range" not in figures.date_axis(pd.Series(["2022-02", "2025-11-20", "2025-11-21"]))
-    assert "range" not in figures.date_axis(pd.Series(["2025-11-20", "2022"]))
-    assert "range" in figures.date_axis(pd.Series(["2025-11-20", "2025-11-20"]))
 
 
 def test_a_bar_chart_names_every_category_and_leaves_room_for_its_legend():

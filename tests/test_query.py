@@ -179,7 +179,8 @@ def test_row_views_from_the_store_and_the_frames(built, q):
         summary = rows.corpus_summary(q, f)
         assert summary == rows.corpus_summary(mem, f), filters
         assert summary["articles"] == len(apply_filters(tables, f)["articles"])
-        assert rows.article_summary(q, f) == {k: summary[k] for k in ("articles", "sources", "start", "end")}
+        keys = ("articles", "sources", "start", "end", "undated")
+        assert rows.article_summary(q, f) == {k: summary[k] for k in keys}
         assert rows.catalog_topics(q, f) == rows.catalog_topics(mem, f), filters
         some = apply_filters(tables, f)["statements"].head(4)[["article_id", "actor"]]
         for name, args, kw in [

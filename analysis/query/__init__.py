@@ -30,7 +30,14 @@ from analysis.query.positions import (
     positions_over_time,
 )
 from analysis.query.rows import key_evidence
-from analysis.query.timeline import actor_first_last, coverage_over_time, events_in_order, events_per_actor
+from analysis.query.timeline import (
+    actor_first_last,
+    coverage_over_time,
+    dating,
+    events_in_order,
+    events_per_actor,
+    undated_articles,
+)
 
 __all__ = [
     "Filters",
@@ -44,6 +51,7 @@ __all__ = [
     "cell_evidence",
     "cooccurrence",
     "coverage_over_time",
+    "dating",
     "describe",
     "events_in_order",
     "events_per_actor",
@@ -58,4 +66,5 @@ __all__ = [
     "position_matrix",
     "positions_over_time",
     "topic_share_by_source",
+    "undated_articles",
 ]

@@ -10,7 +10,7 @@ Inputs are never mutated.
 | `mentions_by_actor` | actor, actor_type, affiliation, linked, n, articles |
 | `mentions_by_actor_source` | actor, source, n |
 | `mentions_by_actor_article` | actor, article_id, title, source, published, n |
-| `mentions_by_actor_day` | actor, date, n |
+| `mentions_by_actor_day` | actor, date (ISO day), n |
 | `mentions_by_affiliation` | affiliation, n, actors |
 | `cooccurrence` (level="sentence" or "article") | actor_a, actor_b, n |
 | `topic_share_by_source` | source, topic, n, share |
@@ -75,10 +75,11 @@ def mentions_by_actor_article(source: Source, **filters) -> pd.DataFrame:
 
 
 def mentions_by_actor_day(source: Source, **filters) -> pd.DataFrame:
-    """Mentions per actor and publication date: actor, date (ISO, as precise as known), n. Articles
-    without a known publication date are left out."""
-    body = """SELECT actor, published AS date, count(*) AS n FROM m
-        WHERE coalesce(published, '') <> '' AND actor IS NOT NULL GROUP BY ALL"""
+    """Mentions per actor and publication day: actor, date (ISO day), n. Only articles dated to the day
+    count, as in coverage over time; those dated only to a month or a year, and the undated, are counted
+    by `timeline.dating` (the charts draw a month or a year as its period: `analysis.query.periods`)."""
+    body = """SELECT actor, strftime(day, '%Y-%m-%d') AS date, n FROM (SELECT actor, day, count(*) AS n
+        FROM m WHERE day IS NOT NULL AND actor IS NOT NULL GROUP BY ALL)"""  # a date per group, not per row
     out = _mention_facts(source).run(to_filters(filters), body, {"m": "_mfacts"})
     out = typed(out, {"actor": "string", "date": "string", "n": "int64"})
     return sorted_by(out, ["date", "actor"], [True, True])

@@ -3,8 +3,8 @@ or a `Query`, and the filters, and fetches only the rows it shows.
 
 | function | what |
 |---|---|
-| `corpus_summary(q, f)` | articles, sources, start, end, actors, mentions, statements, events, problems |
-| `article_summary(q, f)` | its articles, sources, start and end (every page's source note) |
+| `corpus_summary(q, f)` | articles, sources, start, end, undated, actors, mentions, statements, events… |
+| `article_summary(q, f)` | its articles, sources, start, end and undated (every page's source note) |
 | `row_summary(q, f)` | the rest of `corpus_summary` |
 | `catalog(q)` | the filter options of the whole corpus (`views.Catalog`) |
 | `catalog_topics(q, f)` | topics with a support or oppose statement, most first |
@@ -43,7 +43,8 @@ def _strings(df: pd.DataFrame) -> pd.DataFrame:
 ARTICLE_SUMMARY = """SELECT count(*) AS articles,
     count(DISTINCT source) FILTER (WHERE coalesce(source, '') <> '') AS sources,
     min(published) FILTER (WHERE coalesce(published, '') <> '') AS start,
-    max(published) FILTER (WHERE coalesce(published, '') <> '') AS "end" FROM t"""
+    max(published) FILTER (WHERE coalesce(published, '') <> '') AS "end",
+    count(*) FILTER (WHERE coalesce(published, '') = '') AS undated FROM t"""
 ROW_SUMMARY = {  # the rest of `corpus_summary`, one query per table
     "mentions": "SELECT count(DISTINCT actor) AS actors, count(*) AS mentions FROM t",
     "statements": "SELECT count(*) AS statements FROM t",
@@ -52,8 +53,8 @@ ROW_SUMMARY = {  # the rest of `corpus_summary`, one query per table
 
 
 def article_summary(q: Query, f: Filters) -> dict:
-    """The article part of `corpus_summary` (articles, sources, start, end): what every page's source
-    note needs, from the articles alone."""
+    """The article part of `corpus_summary` (articles, sources, start, end, undated: without a
+    publication date): what every page's source note needs, from the articles alone."""
     return _summary([_run(q, f, ARTICLE_SUMMARY, {"t": q.narrow("articles")})])
 
 

@@ -7,19 +7,127 @@ see `analysis.query.filters`) and returns a tidy DataFrame. Inputs are never mod
 
 Dates: an article's date is its `published` date. Coverage and first/last mention need a day, so
 articles whose publication date is unknown or only a month or a year are left out of them (their counts
-still appear in `events_per_actor` and the `articles`/`mentions` columns of `actor_first_last`).
+still appear in `events_per_actor` and the `articles`/`mentions` columns of `actor_first_last`). What the
+day-based views leave out is counted by `dating` (month- and year-only dates, by period, and the undated),
+so every time chart can draw a partial date as its period and say what it cannot place
+(`analysis.query.periods` holds the rule), and `undated_articles` lists those articles.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from analysis.query import periods
 from analysis.query import sql as query_sql
 from analysis.query.engine import Source, as_query
 from analysis.query.results import first_articles, params, to_filters, typed
 from analysis.store import schema
 
 COVERAGE_BY = ("source", "actor", "topic")
+DATING_UNITS = ("articles", "mentions", "statements", "events")
+
+
+def precision_sql(column: str) -> str:
+    """SQL of `periods.precision` of an ISO date column: 'day', 'month', 'year', NULL when undated."""
+    v = f"trim({column})"
+    return (f"CASE WHEN regexp_full_match({v}, '\\d{{4}}-\\d{{2}}-\\d{{2}}([^0-9].*)?') "
+            f"AND try_strptime(substr({v}, 1, 10), '%Y-%m-%d') IS NOT NULL THEN 'day' "
+            f"WHEN regexp_full_match({v}, '\\d{{4}}-(0[1-9]|1[0-2])') THEN 'month' "
+            f"WHEN regexp_full_match({v}, '\\d{{4}}') THEN 'year' END")  # fmt: skip
+
+
+# the stored dates of each unit, grouped before they are classified (a few thousand distinct values); the
+# day-dated rows of the keyed tables (a `day` or `week` there) are counted without their dates
+_DAY = "'~day'"
+_DATING_PARTS = {  # unit -> (cte, its keyed table, the SELECT of its dates)
+    "articles": ("a", "_art", "SELECT 'articles' AS unit, CASE WHEN day IS NULL THEN published ELSE {day} "
+                 "END AS date, false AS background, count(*) AS n FROM a GROUP BY ALL"),
+    "mentions": ("m", "_mfacts", "SELECT 'mentions' AS unit, CASE WHEN day IS NULL THEN published ELSE {day} "
+                 "END AS date, false AS background, count(*) AS n FROM m GROUP BY ALL"),
+    "statements": ("s", "_sfacts", "SELECT 'statements' AS unit, CASE WHEN week IS NULL THEN published ELSE "
+                   "{day} END AS date, false AS background, count(*) AS n FROM s {topic} GROUP BY ALL"),
+    "events": ("e", "_k_events", "SELECT 'events' AS unit, date, coalesce(background, false) AS background, "
+               "count(*) AS n FROM e GROUP BY ALL"),
+}  # fmt: skip
+
+
+def dating(source: Source, *, unit: str | None = None, topic: str | None = None, **filters) -> pd.DataFrame:
+    """How precisely the filtered articles, mentions, statements and events are dated: what the day-based
+    time charts can place and what they cannot (`analysis.query.periods`).
+
+    Returns:
+        Columns unit (articles | mentions | statements | events; a mention or statement is dated by its
+        article, an event by its own date), precision (day | month | year | none), date (the month or
+        year, ISO; empty for day and none), background (events), n, excluded (True: undated rows the
+        date filter leaves out, counted without the date bounds, since an undated item has no date to
+        be in or out of them). Sorted by unit, precision, date. `unit`: only that unit's rows (what one
+        chart needs: each unit reads a table of its own); `topic`: only the statements on that topic
+        count (a chart of one topic's positions).
+    """
+    if unit is not None and unit not in DATING_UNITS:
+        raise ValueError(f"unit must be one of {DATING_UNITS}; got {unit!r}")
+    q, f = as_query(source), to_filters(filters)
+    q.keyed()
+    units = [unit] if unit else list(DATING_UNITS)
+    tables = {_DATING_PARTS[u][0]: _DATING_PARTS[u][1] for u in units}
+    where = "WHERE topic = $dating_topic" if topic is not None else ""
+    body = " UNION ALL ".join(_DATING_PARTS[u][2].format(day=_DAY, topic=where) for u in units)
+    extra = {"dating_topic": topic} if topic is not None else {}
+    rows = _classified(q.run(f, body, tables, extra), excluded=False)
+    if f.start or f.end:
+        unbounded = to_filters({**filters, "start": None, "end": None})
+        dropped = _classified(q.run(unbounded, body, tables, extra), excluded=True)
+        rows = {k: v for k, v in rows.items() if k[1] != "none"} | {
+            k: v for k, v in dropped.items() if k[1] == "none"
+        }
+    order = {"day": 0, "month": 1, "year": 2, "none": 3}
+    keys = sorted(rows, key=lambda k: (DATING_UNITS.index(k[0]), order[k[1]], k[2] or "", k[3]))
+    columns = {"unit": "string", "precision": "string", "date": "string", "background": "boolean",
+               "n": "int64", "excluded": "boolean"}  # fmt: skip
+    values = [[*k, *rows[k]] for k in keys]
+    return pd.DataFrame(
+        {c: pd.Series([v[i] for v in values], dtype=t) for i, (c, t) in enumerate(columns.items())}
+    )
+
+
+def _classified(out: pd.DataFrame, *, excluded: bool) -> dict[tuple, list]:
+    """(unit, precision, date, background) -> [n, excluded] of the grouped stored dates (`periods`: the
+    rule; the day-dated rows come counted as `_DAY`). A handful of rows: plain Python."""
+    rows: dict[tuple, list] = {}
+    for unit, date, background, n in zip(out["unit"], out["date"], out["background"], out["n"], strict=True):
+        text = date if isinstance(date, str) else ""
+        kind = "day" if text == _DAY.strip("'") else periods.precision(text) or "none"
+        key = (unit, kind, text.strip() if kind in ("month", "year") else None, bool(background))
+        rows.setdefault(key, [0, excluded])[0] += int(n)
+    return rows
+
+
+def undated_articles(source: Source, *, limit: int | None = None, **filters) -> pd.DataFrame:
+    """The filtered articles no time chart can put on a day: those without a date first, then those
+    dated only to a year or a month (then by date and corpus order); the date bounds are ignored (an
+    undated article has no date to filter by). Columns: title, source, published, precision (none |
+    year | month), published_from, published_reason, file, article_id; `attrs["total"]`: all of them,
+    when `limit` keeps fewer."""
+    f = to_filters({**filters, "start": None, "end": None})
+    q = as_query(source)
+    q.keyed()
+    keep = f" LIMIT {int(limit)}" if limit is not None else ""
+    # the dates from the narrow keyed articles; only the rows listed are read in full
+    body = f"""SELECT t.title, t.source, k.published, coalesce(k.p, 'none') AS precision, t.published_from,
+          t.published_reason, t.file, t.article_id, count(*) OVER () AS _total
+        FROM (SELECT _row, published, {precision_sql("published")} AS p FROM a) k
+        JOIN articles t USING (_row) WHERE k.p IS DISTINCT FROM 'day'
+        ORDER BY CASE coalesce(k.p, 'none') WHEN 'none' THEN 0 WHEN 'year' THEN 1 ELSE 2 END,
+          coalesce(k.published, ''), k._row{keep}"""
+    out = q.run(f, body, {"a": "_art"})
+    total = int(out["_total"].iloc[0]) if len(out) else 0
+    cols = ["title", "source", "published", "precision", "published_from", "published_reason", "file",
+            "article_id"]  # fmt: skip
+    out = out[cols].astype("string")
+    out.attrs["total"] = total
+    return out
+
+
 FREQUENCIES = {"D": "day", "W": "week (Monday to Sunday)"}
 
 

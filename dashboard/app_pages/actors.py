@@ -36,7 +36,8 @@ if table is None or table.empty:
     ui.empty_state("No mentions for these filters.")
 else:
     st.dataframe(table, width="stretch")
-ui.show(charts.actors_over_time(ctx), ctx)
+whole = st.toggle("Whole period", value=False, key="actors_whole", help="Widen the time axis to every date")
+ui.show(charts.actors_over_time(ctx, whole=whole), ctx)
 if st.toggle(
     "Show who is mentioned together (network)",
     value=False,

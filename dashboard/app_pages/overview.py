@@ -2,27 +2,30 @@
 
 import streamlit as st
 
-from analysis.query import views
+from analysis.query import periods, views
 from dashboard import charts, state, ui
 
+SHOWN_ROWS = 1000
 ctx = state.context()
 st.title("Parley")
 st.caption(f"{ui.md(ctx.subtitle)} · {ui.md(ctx.note)}")
 summary = ctx.corpus_summary()
-cols = st.columns(6)
-for col, (label, value) in zip(
+dating = periods.dating_summary(charts.agg(ctx, "timeline", "dating", unit="articles"))  # as the coverage
+cols = st.columns(7)
+for col, (label, value, note) in zip(
     cols,
     [
-        ("Articles", summary["articles"]),
-        ("Sources", summary["sources"]),
-        ("Actors", summary["actors"]),
-        ("Mentions", summary["mentions"]),
-        ("Statements", summary["statements"]),
-        ("Events", summary["events"]),
+        ("Articles", summary["articles"], None),
+        ("Sources", summary["sources"], None),
+        ("Actors", summary["actors"], None),
+        ("Mentions", summary["mentions"], None),
+        ("Statements", summary["statements"], None),
+        ("Events", summary["events"], None),
+        ("Undated", dating["undated"], "Articles without a publication date: no time chart can place them"),
     ],
     strict=True,
 ):
-    col.metric(label, f"{value:,}")
+    col.metric(label, f"{value:,}", help=note)
 st.caption(
     f"Published {summary['start'] or '?'} to {summary['end'] or '?'}"
     if summary["start"]
@@ -30,8 +33,27 @@ st.caption(
 )
 if summary["articles"] == 0:
     ui.empty_state("No articles match these filters. Clear a filter in the sidebar, or add articles.")
+if dating["undated"] or dating["partial"]:
+    label = f"{dating['undated']:,} undated article{'s' if dating['undated'] != 1 else ''}"
+    if dating["partial"]:
+        label += f", {dating['partial']:,} dated only to a month or year"
+    if dating["excluded"]:
+        label += " (the date filter leaves the undated out)"
+    # a toggle, not an expander: the list is fetched and drawn only once asked for
+    if st.toggle(f"Show the {label}: which, and why", value=False, key="overview_undated"):
+        undated = charts.agg(ctx, "timeline", "undated_articles", limit=SHOWN_ROWS)
+        box = st.container(key="undated_list")
+        box.dataframe(periods.undated_table(undated), hide_index=True, width="stretch")
+        if undated.attrs.get("total", 0) > len(undated):
+            box.caption(f"The first {len(undated):,} of {undated.attrs['total']:,}.")
 
-ui.show(charts.coverage(ctx), ctx)
+whole = st.toggle(
+    "Whole period",
+    value=False,
+    key="overview_whole",
+    help="The time axis opens on the period that holds most of the articles; this widens it to all of them",
+)
+ui.show(charts.coverage(ctx, whole=whole), ctx)
 left, right = st.columns(2, gap="large")
 with left:
     ui.show(charts.mentions(ctx, stack=None, quotes=False), ctx)

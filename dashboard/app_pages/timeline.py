@@ -1,5 +1,5 @@
-"""Timeline: events on a date axis (by actor or topic, background toggled), coverage below, and the
-time expressions that could not be resolved."""
+"""Timeline: events on a date axis (by actor or topic, background toggled, the axis on the dense period
+or the whole one), coverage below, and the time expressions that could not be resolved."""
 
 import streamlit as st
 
@@ -8,7 +8,7 @@ from dashboard import charts, state, ui
 SHOWN_ROWS = 1000
 ctx = state.context()
 st.title("Timeline")
-c1, c2 = st.columns([2, 1])
+c1, c2, c3 = st.columns([2, 1, 1])
 color_by = (
     c1.segmented_control("Rows and colours by", ["actors", "topics"], default="actors", key="timeline_by")
     or "actors"
@@ -17,9 +17,17 @@ background = c2.toggle(
     "Show background history",
     value=True,
     key="timeline_bg",
-    help="Events the articles mention as history, e.g. 'which Russia seized in 2014'",
+    help="Events the articles mention as history, e.g. 'which Russia seized in 2014'. The axis opens on "
+    "the current events either way; 'Whole period' widens it to the history.",
 )
-chart = charts.events(ctx, color_by=color_by, background=background)
+whole = c3.toggle(
+    "Whole period",
+    value=False,
+    key="timeline_whole",
+    help="The time axes open on the period that holds most of the events and articles; this widens them "
+    "to all of them",
+)
+chart = charts.events(ctx, color_by=color_by, background=background, whole=whole)
 event = ui.show(chart, ctx, select="points")
 picked = ui.picked(event, field="customdata")
 if picked:
@@ -29,7 +37,7 @@ if picked:
     ui.reader_link(rows)  # the point's sentence in its article
 else:
     st.caption("Hover a point to read its sentence; click it to see the article.")
-ui.show(charts.coverage(ctx), ctx)
+ui.show(charts.coverage(ctx, whole=whole), ctx)
 
 st.subheader("First and last mention of each actor")
 first_last = charts.agg(ctx, "timeline", "actor_first_last")
