@@ -58,6 +58,28 @@ CASES = [
         CEASEFIRE,
         {("Europe", "ceasefire", "support"), ("Vladimir Putin", "ceasefire", "oppose")},
     ),
+    # (7) an anaphoric judged subject, a referent two sentences back, and the same noun's own antecedent
+    (
+        "The EU imposed new sanctions on Moscow. Lavrov said the measures were counterproductive.",
+        {"sanctions": "sanctions"},
+        {("European Union", "sanctions", "support"), ("Sergei Lavrov", "sanctions", "oppose")},
+    ),
+    (
+        "Russia proposed a ceasefire on Monday. The news came late at night. Kyiv dismissed the idea.",
+        CEASEFIRE,
+        {("Russia", "ceasefire", "support"), ("Ukraine", "ceasefire", "oppose")},
+    ),
+    (
+        "Europe proposed a ceasefire in March. Talks went on all week. Putin rejected the proposal.",
+        {**CEASEFIRE, "negotiations_summits": "talks"},
+        {("Europe", "ceasefire", "support"), ("Vladimir Putin", "ceasefire", "oppose")},
+    ),
+    # (7) ... but not once the referent is out of reach
+    (
+        "Russia proposed a ceasefire. The news came late. A storm hit the coast. Kyiv dismissed the idea.",
+        CEASEFIRE,
+        {("Russia", "ceasefire", "support")},
+    ),
     # (6) a that-clause in the subjunctive is the speaker's demand
     ("Russia insisted that Kyiv cede Donetsk.", TERRITORY, {("Russia", "territory", "support")}),
     # evaluative nouns as framing objects and as predicates of an object

@@ -15,6 +15,15 @@ Example:
 from __future__ import annotations
 
 from analysis.extract.nlp import span_text
+from analysis.extract.stance.anaphora import (
+    JUDGING_VERBS,
+    MODIFIER_DEPS,
+    WINDOW,
+    Antecedents,
+    anaphor_candidates,
+    antecedent_finder,
+    referents,
+)
 from analysis.extract.stance.candidates import (
     Candidate,
     action_candidates,
@@ -46,9 +55,6 @@ from analysis.extract.stance.path import (
 __all__ = ["find_statements", "load_lexicon", "Lexicon", "sentence_statements"]
 
 
-_MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "nn"})
-# verbs whose subject judges their object ("Putin called the guarantees a mistake"), unlike a copula's
-_JUDGING_VERBS = frozenset({"call", "consider", "deem", "term", "label", "brand", "find", "declare"})
 _NOUN_LEVELS = 3  # a noun cue's holder: its owner, its verb's subject, or one clause further
 
 
@@ -161,7 +167,7 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
     kind = cue_role(match)
     if kind == "none" or _loose_judgement(match.head, kind):
         return []
-    if match.head.dep_ in _MODIFIER_DEPS and not judging_modifier(match.head, kind):
+    if match.head.dep_ in MODIFIER_DEPS and not judging_modifier(match.head, kind):
         return []  # "the proposed sanctions", "an unacceptable deal": a description, not a position taken
     anchor = cue_anchor(match, kind)
     negated = governing_negated(match, anchor, ctx.lexicon)
@@ -172,7 +178,7 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
     if prescribed(anchor):
         return []  # "the EU should stop blocking": the speaker's demand on the EU (see attribution)
     levels = _NOUN_LEVELS if anchor.pos_ in ("NOUN", "PROPN") else 8
-    judged_subject = kind == "evaluative" and anchor.lemma_.lower() not in _JUDGING_VERBS
+    judged_subject = kind == "evaluative" and anchor.lemma_.lower() not in JUDGING_VERBS
     holder = find_holder(anchor, ctx, skip_subject=judged_subject, levels=levels)
     if holder is None or quoted_other(anchor, holder, ctx):
         return []
@@ -192,71 +198,6 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
         if cand is not None:
             out.append(cand)
     return shared(out, holder)
-
-
-_COMPLEMENTS = frozenset(
-    {"dobj", "xcomp", "ccomp", "prep", "attr", "oprd", "acomp", "dative", "advcl", "prt"}
-)
-
-
-def _bare_response(match: Match, anchor, lexicon: Lexicon) -> bool:
-    """`Kyiv has refused.`, `Moscow agreed.`: a response verb with no complement of its own answers the
-    previous sentence's proposal."""
-    return (
-        anchor.pos_ == "VERB"
-        and len(match.tokens) == 1
-        and match.head.lemma_.lower() in lexicon.response_verbs
-        and not any(c.dep_ in _COMPLEMENTS for c in anchor.children)
-    )
-
-
-def _governing_polarity(anchor, sc: SentenceCues) -> int:
-    """`refused to back the scheme`: the cues governing this one compose with it (-1 x +1)."""
-    polarity, tok = 1, anchor
-    while tok.dep_ in ("xcomp", "ccomp") and tok.head.i != tok.i:
-        tok = tok.head
-        gov = sc.cues.get(tok.i)
-        if gov is not None and gov.cue.kind != "attribution":
-            polarity *= gov.cue.polarity
-    return polarity
-
-
-def _anaphor_candidates(sent, sc: SentenceCues, previous: list[str], ctx: Context) -> list[Candidate]:
-    """`Russia pushed for China to play a role. Zelenskyy dismissed the idea.`: a cue whose object is an
-    anaphoric noun ("the idea", "this proposal") takes a position on the previous sentence's topics."""
-    out = []
-    for match in sc.cues.values():
-        kind = cue_role(match)
-        if kind not in ("verb", "attitude") or match.head.dep_ in _MODIFIER_DEPS:
-            continue
-        anchor = cue_anchor(match, kind)
-        if hypothetical(anchor, ctx.lexicon):
-            continue
-        objects = [c for c in anchor.children if c.dep_ in ("dobj", "pobj") or c.dep_ == "prep"]
-        nouns = [o for o in objects for o in ([o] + [g for g in o.children if g.dep_ == "pobj"])]
-        anaphoric = [
-            n
-            for n in nouns
-            if n.lemma_.lower() in ctx.lexicon.anaphoric_nouns
-            and any(d.lower_ in ("the", "this", "that", "such") for d in n.children)
-            and not any(
-                d.dep_ in ("prep", "acl", "relcl", "poss", "amod", "compound", "nmod") for d in n.children
-            )
-        ]
-        bare = _bare_response(match, anchor, ctx.lexicon)
-        holder = find_holder(anchor, ctx) if anaphoric or bare else None
-        if holder is None or not_asserted(anchor):
-            continue
-        negated = governing_negated(match, anchor, ctx.lexicon)
-        stance = stance_name(match.cue.polarity * _governing_polarity(anchor, sc) * (-1 if negated else 1))
-        conf = ctx.lexicon.conf(kind) * ctx.lexicon.conf("anaphor") * holder.factor
-        referent = [anaphoric[0].text] if anaphoric else []
-        cue = " ".join(["not"] * negated + [t.text for t in match.tokens] + referent)
-        out += shared(
-            [Candidate(holder.actor, t, stance, round(conf, 3), cue, depth(anchor)) for t in previous],
-            holder,
-        )
-    return out
 
 
 def _spokesman_credit(best: dict, ctx: Context) -> dict:
@@ -297,11 +238,13 @@ def sentence_statements(
     previous: list[str] = (),
     *,
     parsed: bool = True,
+    antecedents: Antecedents | None = None,
 ) -> list[dict]:
     """Statement rows of one sentence: positions found by cues, then `neutral` for the other pairs.
 
     Args:
-        previous: topics the previous sentence's positions were about (for "dismissed the idea").
+        previous: topics the previous sentences' positions were about (for "dismissed the idea").
+        antecedents: how an anaphoric noun finds its referent (`analysis.extract.stance.anaphora`).
         parsed: False when the doc has no dependency parse: only neutral rows are possible.
     """
     topic_ids, terms = _sentence_terms(sent, topic_rows, ctx.lexicon)
@@ -312,8 +255,8 @@ def sentence_statements(
         cands += [c for t, roots in terms.items() for c in concession_candidates(t, roots, sc, ctx)]
         cands += [c for t, roots in terms.items() for c in action_candidates(t, roots, sc, ctx)]
         best = _spokesman_credit({k: c for k, c in _best(cands).items() if c.stance != "neutral"}, ctx)
-    if parsed and not best and previous:
-        best = {k: c for k, c in _best(_anaphor_candidates(sent, sc, list(previous), ctx)).items()}
+    if parsed and not best and (previous or antecedents):
+        best = _best(anaphor_candidates(sc, list(previous), ctx, antecedents))
     evidence = span_text(sent)
     rows = [_row(sid, c.actor, c.topic, c.stance, c.confidence, c.cue, evidence) for c in best.values()]
     conf = ctx.lexicon.conf("neutral")
@@ -334,18 +277,6 @@ def _row(sid: int, actor: str, topic: str, stance: str, confidence: float, cue: 
         "cue": cue,
         "evidence": evidence,
     }
-
-
-def _referents(sent_rows: list[dict], topic_rows: list[dict], lexicon: Lexicon) -> list[str]:
-    """What "the idea" / "the move" of the next sentence can refer to: the topics of this sentence's
-    positions, else this sentence's one topic when it names only one ("The EU adopted a new package.
-    Russia dismissed the measures.")."""
-    taken = list(dict.fromkeys(r["topic"] for r in sent_rows if r["stance"] != "neutral"))
-    if taken:
-        return taken
-    named = [str(t["topic"]) for t in topic_rows if str(t["topic"]) not in lexicon.topic_only]
-    named = list(dict.fromkeys(named))
-    return named if len(named) == 1 else []
 
 
 def find_statements(doc, mentions: list[dict], topics: list[dict], lexicon: Lexicon | None = None, kb=None):
@@ -370,10 +301,13 @@ def find_statements(doc, mentions: list[dict], topics: list[dict], lexicon: Lexi
     for m in mentions:
         mentions_by_sent.setdefault(int(m["sentence_id"]), []).append(m)
     parsed = doc.has_annotation("DEP")  # without a parser (blank fallback model) only neutral rows
+    antecedents = antecedent_finder(ctx.sents, by_sent, lexicon) if parsed else None
     rows: list[dict] = []
-    previous: list[str] = []
+    recent: list[str] = []  # the referents of the latest sentence that had some, for up to WINDOW sentences
+    age = 0
     for sid, sent in enumerate(ctx.sents):
-        if sid not in by_sent and not previous:
+        context = recent if age <= WINDOW else []
+        if sid not in by_sent and not (parsed and context):
             continue
         sent_rows = sentence_statements(
             sent,
@@ -381,9 +315,11 @@ def find_statements(doc, mentions: list[dict], topics: list[dict], lexicon: Lexi
             by_sent.get(sid, []),
             mentions_by_sent.get(sid, []),
             ctx,
-            previous if parsed else (),
+            context if parsed else (),
             parsed=parsed,
+            antecedents=antecedents,
         )
         rows += sent_rows
-        previous = _referents(sent_rows, by_sent.get(sid, []), lexicon)
+        refs = referents(sent_rows, by_sent.get(sid, []), lexicon)
+        recent, age = (refs, 1) if refs else (recent, age + 1)
     return rows
