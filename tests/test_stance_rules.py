@@ -80,6 +80,22 @@ CASES = [
         CEASEFIRE,
         {("Russia", "ceasefire", "support")},
     ),
+    # (4) making something a condition or a demand is a position on it; a position noun's place is not
+    (
+        "Moscow has made sanctions relief a condition of any deal.",
+        {"sanctions": "sanctions"},
+        {("Russia", "sanctions", "oppose")},
+    ),
+    (
+        "Kyiv has made security guarantees its first condition.",
+        GUARANTEES,
+        {("Ukraine", "security_guarantees", "support")},
+    ),
+    (
+        "Moscow repeated its demand for a ceasefire in every round of talks.",
+        {**CEASEFIRE, "negotiations_summits": "talks"},
+        {("Russia", "ceasefire", "support")},
+    ),
     # (6) a that-clause in the subjunctive is the speaker's demand
     ("Russia insisted that Kyiv cede Donetsk.", TERRITORY, {("Russia", "territory", "support")}),
     # evaluative nouns as framing objects and as predicates of an object

@@ -68,6 +68,11 @@ def _linked_scope(match: Match, kind: str, lexicon: Lexicon):
     head = match.head
     if kind != "attitude" or head.pos_ != "NOUN" or head.head.i == head.i:
         return None, set()
+    maker = _making_verb(head)
+    if maker is not None:
+        objects = {t.i for c in maker.children if c.dep_ in _MADE_DEPS for t in c.subtree}
+        own = {t.i for c in head.children if c.dep_ == "nsubj" for t in c.subtree}  # "made [X] a condition"
+        return maker, (objects - {t.i for t in head.subtree}) | own
     verb = head.head
     if head.dep_ == "nsubj" and verb.lemma_.lower() in lexicon.linking_verbs:
         return verb, cue_scope(match, verb, "verb", lexicon)
@@ -79,6 +84,24 @@ def _linked_scope(match: Match, kind: str, lexicon: Lexicon):
         ]
         return verb, {t.i for p in preps for t in p.subtree}
     return None, set()
+
+
+_MAKING_VERBS = frozenset({"make"})
+_MADE_DEPS = frozenset({"dobj", "dative", "ccomp", "oprd", "attr", "xcomp"})  # not "since the talks"
+
+
+def _making_verb(head):
+    """`Moscow has made sanctions relief a condition of any deal`: a position noun as what the object is
+    made into ("a condition", "its central demand", "a priority") is about that object. The small parser
+    hangs the object and the noun in several ways, so the verb is looked for up to two steps above."""
+    tok = head
+    for _ in range(2):
+        if tok.dep_ not in ("dobj", "oprd", "ccomp", "attr", "xcomp") or tok.head.i == tok.i:
+            return None
+        tok = tok.head
+        if tok.pos_ == "VERB" and tok.lemma_.lower() in _MAKING_VERBS:
+            return tok
+    return None
 
 
 def _loose_judgement(head, kind: str) -> bool:
@@ -177,9 +200,11 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
         return []
     if prescribed(anchor):
         return []  # "the EU should stop blocking": the speaker's demand on the EU (see attribution)
-    levels = _NOUN_LEVELS if anchor.pos_ in ("NOUN", "PROPN") else 8
+    maker = _making_verb(match.head) if kind == "attitude" and match.head.pos_ == "NOUN" else None
+    at = maker or anchor  # "Moscow has made X a condition": the maker holds it
+    levels = _NOUN_LEVELS if at.pos_ in ("NOUN", "PROPN") else 8
     judged_subject = kind == "evaluative" and anchor.lemma_.lower() not in JUDGING_VERBS
-    holder = find_holder(anchor, ctx, skip_subject=judged_subject, levels=levels)
+    holder = find_holder(at, ctx, skip_subject=judged_subject, levels=levels)
     if holder is None or quoted_other(anchor, holder, ctx):
         return []
     scope = cue_scope(match, anchor, kind, ctx.lexicon)

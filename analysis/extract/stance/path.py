@@ -96,6 +96,7 @@ def cue_scope(match: Match, anchor, kind: str, lexicon: Lexicon) -> set[int]:
         kids = [c for c in anchor.children if c.dep_ not in ("advcl", "conj", "cc", "agent", "parataxis")]
     elif anchor.pos_ in ("NOUN", "PROPN") or (anchor.pos_ == "ADJ" and anchor is match.head):
         kids = [c for c in anchor.children if c.dep_ not in ("poss", "conj", "cc", "appos", "relcl")]
+        kids = [c for c in kids if _complement(c, lexicon)]  # "a demand in every round of talks": where
     else:
         kids = [c for c in anchor.children if c.dep_ not in _NOT_SCOPE and _complement(c, lexicon)]
         kids += [c for c in anchor.children if _gerund_object(c, match)]
