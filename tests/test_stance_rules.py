@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.test_stance import CEASEFIRE, PLAN, TERRITORY, TROOPS, lexicon, nlp, polar, statements  # noqa: F401
+from tests.test_stance import CEASEFIRE, PLAN, TALKS, TERRITORY, TROOPS, lexicon, nlp, polar, statements  # noqa: F401
 
 GUARANTEES = {"security_guarantees": "security guarantees"}
 
@@ -95,6 +95,32 @@ CASES = [
         "Moscow repeated its demand for a ceasefire in every round of talks.",
         {**CEASEFIRE, "negotiations_summits": "talks"},
         {("Russia", "ceasefire", "support")},
+    ),
+    # (4) judging through "as", preferring and floating, a priority, a phrasal cue on a talking verb
+    (
+        "Lavrov described the sanctions as illegal and counterproductive.",
+        {"sanctions": "sanctions"},
+        {("Sergei Lavrov", "sanctions", "oppose")},
+    ),
+    ("Putin described the summit as useful.", TALKS, {("Vladimir Putin", "negotiations_summits", "support")}),
+    ("Lavrov described the sanctions in detail.", {"sanctions": "sanctions"}, set()),
+    ("Trump has said he prefers a ceasefire.", CEASEFIRE, {("Donald Trump", "ceasefire", "support")}),
+    (
+        "Trump first floated a summit after the call.",
+        TALKS,
+        {("Donald Trump", "negotiations_summits", "support")},
+    ),
+    ("France's priority remains a ceasefire.", CEASEFIRE, {("France", "ceasefire", "support")}),
+    (
+        "The EU has asked for direct talks with Moscow.",
+        TALKS,
+        {("European Union", "negotiations_summits", "support")},
+    ),
+    ("Kyiv asked about the talks.", TALKS, set()),
+    (
+        "Lavrov said any foreign troops in Ukraine would be legitimate targets.",
+        TROOPS,
+        {("Sergei Lavrov", "troop_deployment", "oppose")},
     ),
     # (6) a that-clause in the subjunctive is the speaker's demand
     ("Russia insisted that Kyiv cede Donetsk.", TERRITORY, {("Russia", "territory", "support")}),

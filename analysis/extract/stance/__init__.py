@@ -45,6 +45,7 @@ from analysis.extract.stance.path import (
     cue_role,
     cue_scope,
     framing_object,
+    judged_as,
     judging_modifier,
     locate_terms,
     path_polarity,
@@ -190,7 +191,8 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
     kind = cue_role(match)
     if kind == "none" or _loose_judgement(match.head, kind):
         return []
-    if match.head.dep_ in MODIFIER_DEPS and not judging_modifier(match.head, kind):
+    judged = kind == "evaluative" and judged_as(match.head) is not None  # "described it as useful"
+    if match.head.dep_ in MODIFIER_DEPS and not (judging_modifier(match.head, kind) or judged):
         return []  # "the proposed sanctions", "an unacceptable deal": a description, not a position taken
     anchor = cue_anchor(match, kind)
     negated = governing_negated(match, anchor, ctx.lexicon)

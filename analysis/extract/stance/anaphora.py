@@ -20,11 +20,11 @@ from analysis.extract.stance.holder import Context, find_holder
 from analysis.extract.stance.lexicon import Lexicon, Match
 from analysis.extract.stance.modality import hedged, hypothetical, is_question, not_asserted
 from analysis.extract.stance.negation import governing_negated
-from analysis.extract.stance.path import SentenceCues, cue_anchor, cue_role
+from analysis.extract.stance.path import JUDGING_AS, SentenceCues, cue_anchor, cue_role
 
 MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "nn"})
 # verbs whose subject judges their object ("Putin called the guarantees a mistake"), unlike a copula's
-JUDGING_VERBS = frozenset({"call", "consider", "deem", "term", "label", "brand", "find", "declare"})
+JUDGING_VERBS = JUDGING_AS | {"call", "consider", "deem", "term", "label", "brand", "find", "declare"}
 WINDOW = 2  # how many sentences back "the idea" / "it" may look for the positions it refers to
 
 # (anaphoric noun token) -> the topics its antecedent is about, [] when none is found
