@@ -122,6 +122,13 @@ CASES = [
         TROOPS,
         {("Sergei Lavrov", "troop_deployment", "oppose")},
     ),
+    # (6) a state's position reported by one of its own officials is the official's; another's stays
+    (
+        "Macron thanked Trump and said France had accepted the ceasefire.",
+        CEASEFIRE,
+        {("Emmanuel Macron", "ceasefire", "support")},
+    ),
+    ("Macron said Russia had accepted the ceasefire.", CEASEFIRE, {("Russia", "ceasefire", "support")}),
     # (6) a that-clause in the subjunctive is the speaker's demand
     ("Russia insisted that Kyiv cede Donetsk.", TERRITORY, {("Russia", "territory", "support")}),
     # evaluative nouns as framing objects and as predicates of an object

@@ -35,7 +35,7 @@ from analysis.extract.stance.candidates import (
     stance_name,
 )
 from analysis.extract.stance.confidence import context_factor
-from analysis.extract.stance.holder import Context, find_holder
+from analysis.extract.stance.holder import Context, find_holder, state_speaker
 from analysis.extract.stance.lexicon import Lexicon, Match, load_lexicon
 from analysis.extract.stance.modality import hedged, hypothetical, is_question, not_asserted
 from analysis.extract.stance.negation import governing_negated
@@ -209,6 +209,7 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
     holder = find_holder(at, ctx, skip_subject=judged_subject, levels=levels)
     if holder is None or quoted_other(anchor, holder, ctx):
         return []
+    holder = state_speaker(anchor, holder, ctx)
     scope = cue_scope(match, anchor, kind, ctx.lexicon)
     linked, wide = _linked_scope(match, kind, ctx.lexicon)
     if not wide:

@@ -12,7 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from analysis.extract.stance.confidence import context_factor
-from analysis.extract.stance.holder import SPEAKER_PRONOUNS, Context, find_holder, in_quote, quote_speaker
+from analysis.extract.stance.holder import (
+    SPEAKER_PRONOUNS,
+    Context,
+    find_holder,
+    in_quote,
+    quote_speaker,
+    state_speaker,
+)
 from analysis.extract.stance.modality import hedged, hypothetical
 from analysis.extract.stance.negation import is_negated
 from analysis.extract.stance.path import SentenceCues, path_polarity
@@ -103,6 +110,7 @@ def concession_candidates(topic: str, roots: list, sc: SentenceCues, ctx: Contex
         inside = [r for r in roots if r.i in {t.i for t in head.subtree}]
         if holder is None or not inside:
             continue
+        holder = state_speaker(head, holder, ctx)
         path = path_polarity(inside[0], head, match, topic, sc, ctx, holder=holder.actor)
         stance = -match.cue.polarity * path.polarity
         cue = " ".join(["not", head.text] + list(path.words))

@@ -347,3 +347,19 @@ def find_holder(
         came_from, tok = tok, tok.head
         factor *= ctx.lexicon.conf("climbed")
     return quote_speaker(anchor, ctx)
+
+
+def state_speaker(anchor, holder: Holder, ctx: Context) -> Holder:
+    """`Sharif said Pakistan had accepted the ceasefire`, `He said Kyiv's priority remained guarantees`: a
+    state's position reported by a person who speaks for it is that person's statement (the state holds it
+    only where it speaks through no one of its own). The nearest reporting verb decides."""
+    if holder.actor in ctx.gender or holder.also:
+        return holder
+    for anc in anchor.ancestors:
+        if anc.pos_ not in ("VERB", "AUX") or anc.lemma_.lower() not in ctx.lexicon.attribution_words:
+            continue
+        speaker = find_holder(anc, ctx, levels=2)
+        if speaker and speaker.actor in ctx.gender and ctx.affiliation.get(speaker.actor) == holder.actor:
+            return Holder(speaker.actor, holder.factor * speaker.factor, "speaker")
+        return holder
+    return holder
