@@ -129,6 +129,19 @@ CASES = [
         {("Emmanuel Macron", "ceasefire", "support")},
     ),
     ("Macron said Russia had accepted the ceasefire.", CEASEFIRE, {("Russia", "ceasefire", "support")}),
+    # (8) deeds in a relative clause on the doer and in a participle sharing the main subject
+    (
+        "France, which has supplied drones to Ukraine, hosted the talks.",
+        {"weapons_aid": "drones"},
+        {("France", "weapons_aid", "support")},
+    ),
+    (
+        "Macron kept ties with Moscow, refusing to join sanctions while supplying Ukraine with drones.",
+        {"weapons_aid": "drones"},
+        {("Emmanuel Macron", "weapons_aid", "support")},
+    ),
+    ("France hosted a fair that supplied drones to Ukraine.", {"weapons_aid": "drones"}, set()),
+    ("Trump said France had supplied drones to Ukraine.", {"weapons_aid": "drones"}, set()),
     # (6) a that-clause in the subjunctive is the speaker's demand
     ("Russia insisted that Kyiv cede Donetsk.", TERRITORY, {("Russia", "territory", "support")}),
     # evaluative nouns as framing objects and as predicates of an object
@@ -171,7 +184,7 @@ CASES = [
         {("Sergei Lavrov", "troop_deployment", "oppose")},
     ),
     # a circumstance clause ("while ...") is not what the cue is about
-    ("Kyiv refused to sign the deal while sending troops to the border.", TROOPS, set()),
+    ("Kyiv refused to sign the deal while troops gathered at the border.", TROOPS, set()),
     # (3) a position noun given up is no longer held (no row), a phrasal cue's particle is its scope
     ("Putin dropped his demand for a ceasefire.", CEASEFIRE, set()),
     ("Macron walked back his call for a ceasefire.", CEASEFIRE, set()),

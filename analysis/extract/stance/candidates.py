@@ -85,6 +85,33 @@ def _main_clause(verb):
     return verb if verb.dep_ == "ROOT" else None
 
 
+def _deed_clause(verb) -> bool:
+    """Where a verb states the subject's own deed: a main clause, a relative clause on the doer ("Türkiye,
+    which has supplied drones") or a participle sharing the main subject ("..., supplying Ukraine with
+    drones"); not a reported or otherwise embedded clause."""
+    if _main_clause(verb) is not None:
+        return True
+    if verb.dep_ == "relcl":
+        return any(c.dep_ == "nsubj" and c.lower_ in ("who", "which", "that") for c in verb.children)
+    return _participle_levels(verb) > 0
+
+
+def _participle_levels(verb) -> int:
+    """How many subjectless clauses a participle ("supplying") sits below the main clause whose subject
+    does it (0 when it is no such participle)."""
+    if verb.tag_ != "VBG":
+        return 0
+    tok = verb
+    for level in range(1, 4):
+        own_subject = any(c.dep_.startswith("nsubj") for c in tok.children)
+        if own_subject or tok.dep_ not in ("advcl", "conj", "xcomp"):
+            return 0
+        tok = tok.head
+        if _main_clause(tok) is not None:
+            return level
+    return 0
+
+
 def _embedded(verb, ctx: Context) -> bool:
     """`The plan would require Ukraine to ... write into its constitution that it will never join NATO`:
     a negated clause inside another predicate is that predicate's content, unless it is reported speech."""
@@ -129,11 +156,11 @@ def action_candidates(topic: str, roots: list, sc: SentenceCues, ctx: Context) -
     out = []
     for match in sc.concessions.get(topic, {}).values():
         head = match.head
-        if head.pos_ != "VERB" or is_negated(head, ctx.lexicon) or _main_clause(head) is None:
+        if head.pos_ != "VERB" or is_negated(head, ctx.lexicon) or not _deed_clause(head):
             continue  # a reported or embedded action is not the actor's deed
         if hypothetical(head, ctx.lexicon) or prescribed(head) or hedged(head):
             continue
-        holder = find_holder(head, ctx, levels=1)
+        holder = find_holder(head, ctx, levels=1 + _participle_levels(head))
         inside = [r for r in roots if r.i != head.i and r.i in {t.i for t in head.subtree}]
         if holder is None or not inside:
             continue
