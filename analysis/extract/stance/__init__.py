@@ -22,6 +22,7 @@ from analysis.extract.stance.anaphora import (
     Antecedents,
     anaphor_candidates,
     antecedent_finder,
+    may_refer,
     referents,
 )
 from analysis.extract.stance.candidates import (
@@ -275,6 +276,8 @@ def sentence_statements(
         antecedents: how an anaphoric noun finds its referent (`analysis.extract.stance.anaphora`).
         parsed: False when the doc has no dependency parse: only neutral rows are possible.
     """
+    if not topic_rows and not may_refer(sent, ctx.lexicon):
+        return []  # no topic of its own and nothing that could point back to one: no statement
     topic_ids, terms = _sentence_terms(sent, topic_rows, ctx.lexicon)
     best: dict[tuple[str, str], Candidate] = {}
     if parsed:

@@ -61,6 +61,13 @@ def _governing_polarity(anchor, sc: SentenceCues) -> int:
 _DETERMINERS = frozenset({"the", "this", "that", "such", "these", "those"})
 
 
+def may_refer(sent, lexicon: Lexicon) -> bool:
+    """A cheap test before reading a sentence without a topic: does it hold an anaphoric noun or a response
+    verb at all (one set lookup per token)?"""
+    words = lexicon.anaphoric_nouns | lexicon.response_verbs
+    return any(t.lemma_.lower() in words for t in sent)
+
+
 def _anaphor(noun, lexicon: Lexicon) -> bool:
     """`the idea`, `this proposal`, `the Doha framework`, `it`: a noun phrase that names no topic of its own
     and points back to something already said. A modifier of its own ("the new sanctions idea", "the idea
