@@ -142,6 +142,12 @@ CASES = [
     ),
     ("France hosted a fair that supplied drones to Ukraine.", {"weapons_aid": "drones"}, set()),
     ("Trump said France had supplied drones to Ukraine.", {"weapons_aid": "drones"}, set()),
+    # (5) a noun summing up the clause ("..., a demand X rejected") carries the clause to the relative cue
+    (
+        "Russia has insisted that Ukraine withdraw from Donetsk, a demand Zelenskyy rejected on Monday.",
+        TERRITORY,
+        {("Russia", "territory", "support"), ("Volodymyr Zelenskyy", "territory", "oppose")},
+    ),
     # (6) a that-clause in the subjunctive is the speaker's demand
     ("Russia insisted that Kyiv cede Donetsk.", TERRITORY, {("Russia", "territory", "support")}),
     # evaluative nouns as framing objects and as predicates of an object

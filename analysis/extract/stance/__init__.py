@@ -128,7 +128,21 @@ def _relative_object(anchor, kind: str):
         return None, set()
     antecedent = anchor.head
     inner = {t.i for t in anchor.subtree}
+    clause = antecedent.head
+    if antecedent.dep_ in ("npadvmod", "appos") and clause.pos_ in ("VERB", "AUX") and _sums_up(antecedent):
+        # "Russia insisted that Kyiv withdraw from Donetsk, a demand Zelenskyy rejected": the noun sums up
+        # the clause it is attached to, whose content the relative clause's cue is about
+        subjects = {t.i for c in clause.children if c.dep_.startswith("nsubj") for t in c.subtree}
+        return clause, {t.i for t in clause.subtree} - {t.i for t in antecedent.subtree} - subjects
     return antecedent, {t.i for t in antecedent.subtree} - inner
+
+
+# nouns that sum up a stated position ("..., a demand Kyiv rejected", "..., a position Tehran rejects")
+_SUMMARY_NOUNS = frozenset({"demand", "position", "stance", "view", "condition", "proposal", "idea", "offer"})
+
+
+def _sums_up(noun) -> bool:
+    return noun.lemma_.lower() in _SUMMARY_NOUNS
 
 
 def _reversed_noun(anchor, sc: SentenceCues) -> bool:
