@@ -202,6 +202,7 @@ CASES = [
     ("Is Moscow ready for a ceasefire?", CEASEFIRE, set()),
     ("Instead of rejecting the peace plan, Zelenskyy proposed changes.", PLAN, set()),
     ("Lavrov dismissed the claim that the ceasefire was failing.", CEASEFIRE, set()),
+    ("Lavrov repeated Moscow's view that a ceasefire would let Kyiv regroup.", CEASEFIRE, set()),
     ("Trump set a deadline for Kyiv to accept the ceasefire.", CEASEFIRE, set()),
     ("Zelenskyy said he would seek changes rather than reject the peace plan.", PLAN, set()),
 ]
