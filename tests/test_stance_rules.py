@@ -148,6 +148,13 @@ CASES = [
         TERRITORY,
         {("Russia", "territory", "support"), ("Volodymyr Zelenskyy", "territory", "oppose")},
     ),
+    # (6) "I"/"we" in a transcript are the speaker its line's label names; a journalist's label names no one
+    (
+        "Press conference of Emmanuel Macron\n\nMACRON: We support a ceasefire now. Putin may join.",
+        CEASEFIRE,
+        {("Emmanuel Macron", "ceasefire", "support")},
+    ),
+    ("Briefing\n\nJOURNALIST (AFP): Do you support a ceasefire? We support it.", CEASEFIRE, set()),
     # (6) a that-clause in the subjunctive is the speaker's demand
     ("Russia insisted that Kyiv cede Donetsk.", TERRITORY, {("Russia", "territory", "support")}),
     # evaluative nouns as framing objects and as predicates of an object

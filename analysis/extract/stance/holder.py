@@ -243,7 +243,8 @@ def nominal_actor(tok, ctx: Context, quoted_ok: bool = True) -> Holder | None:
         # "which" never stands for a person ("the plan Trump unveiled with Netanyahu, which calls for")
         return None if word == "which" and person else found
     if word in SPEAKER_PRONOUNS:
-        return quote_speaker(tok, ctx) if quoted_ok else None
+        found = quote_speaker(tok, ctx) if quoted_ok else None
+        return found or (None if in_quote(tok) else label_speaker(tok, ctx))
     if tok.pos_ == "PRON":
         return resolve_pronoun(tok, ctx)
     group = _group_actor(tok, ctx)
@@ -363,3 +364,25 @@ def state_speaker(anchor, holder: Holder, ctx: Context) -> Holder:
             return Holder(speaker.actor, holder.factor * speaker.factor, "speaker")
         return holder
     return holder
+
+
+# a transcript's speaker label at the start of a line: "PESKOV:", "PRESIDENT MACRON:", "Mr Rubio (Geneva):"
+_LABEL = re.compile(r"^\s*((?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w'’-]+)\s*(?:\([^)]*\))?\s*:")
+
+
+def label_speaker(tok, ctx: Context) -> Holder | None:
+    """`PESKOV: ... is not what we are looking for.`: "I" and "we" outside a quotation in a transcript are
+    the speaker named by the label opening the line, when its last word is the surname of exactly one
+    person the article names ("JOURNALIST (AFP):" names no one: the question stays nobody's)."""
+    from analysis.extract.stance.confidence import line_of
+
+    found = _LABEL.match(line_of(tok))
+    if not found:
+        return None
+    surname = found.group(1).split()[-1].lower()
+    people = {
+        str(m["actor"])
+        for m in ctx.mentions
+        if _is_person(m) and str(m["actor"]).split()[-1].lower() == surname
+    }
+    return Holder(people.pop(), 1.0, "label") if len(people) == 1 else None
