@@ -385,4 +385,4 @@ def label_speaker(tok, ctx: Context) -> Holder | None:
         for m in ctx.mentions
         if _is_person(m) and str(m["actor"]).split()[-1].lower() == surname
     }
-    return Holder(people.pop(), 1.0, "label") if len(people) == 1 else None
+    return Holder(people.pop(), ctx.lexicon.conf("pronoun"), "label") if len(people) == 1 else None
