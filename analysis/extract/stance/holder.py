@@ -374,9 +374,8 @@ def label_speaker(tok, ctx: Context) -> Holder | None:
     """`PESKOV: ... is not what we are looking for.`: "I" and "we" outside a quotation in a transcript are
     the speaker named by the label opening the line, when its last word is the surname of exactly one
     person the article names ("JOURNALIST (AFP):" names no one: the question stays nobody's)."""
-    from analysis.extract.stance.confidence import line_of
-
-    found = _LABEL.match(line_of(tok))
+    text = doc_text(tok.doc)
+    found = _LABEL.match(text[text.rfind("\n", 0, tok.idx) + 1 : tok.idx])  # the line up to the pronoun
     if not found:
         return None
     surname = found.group(1).split()[-1].lower()
