@@ -224,8 +224,8 @@ CASES = [
     ("Lavrov said Russia would respond if troops were sent to Ukraine.", TROOPS, set()),
     ("If it were serious, Russia would agree to a ceasefire today.", CEASEFIRE, set()),
     ("Russia agreed to a ceasefire on Monday.", CEASEFIRE, {("Russia", "ceasefire", "support")}),
-    # a reported clause that only describes the term
-    ('"Any foreign troops in Ukraine would be a legitimate target," Lavrov said.', TROOPS, set()),
+    # a reported clause that only describes the term ("a legitimate target" is a threat: test_stance_rules)
+    ('"Any foreign troops in Ukraine would be a large force," Lavrov said.', TROOPS, set()),
     # a relative clause counts only through a polar word of its own
     ("Russia would veto any sanctions package that makes the talks harder.", TALKS, set()),
     # the term undergoes an event that is not its topic's

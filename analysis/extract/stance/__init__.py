@@ -15,6 +15,16 @@ Example:
 from __future__ import annotations
 
 from analysis.extract.nlp import span_text
+from analysis.extract.stance.anaphora import (
+    JUDGING_VERBS,
+    MODIFIER_DEPS,
+    WINDOW,
+    Antecedents,
+    anaphor_candidates,
+    antecedent_finder,
+    may_refer,
+    referents,
+)
 from analysis.extract.stance.candidates import (
     Candidate,
     action_candidates,
@@ -26,7 +36,7 @@ from analysis.extract.stance.candidates import (
     stance_name,
 )
 from analysis.extract.stance.confidence import context_factor
-from analysis.extract.stance.holder import Context, find_holder
+from analysis.extract.stance.holder import Context, find_holder, state_speaker
 from analysis.extract.stance.lexicon import Lexicon, Match, load_lexicon
 from analysis.extract.stance.modality import hedged, hypothetical, is_question, not_asserted
 from analysis.extract.stance.negation import governing_negated
@@ -36,6 +46,7 @@ from analysis.extract.stance.path import (
     cue_role,
     cue_scope,
     framing_object,
+    judged_as,
     judging_modifier,
     locate_terms,
     path_polarity,
@@ -46,9 +57,6 @@ from analysis.extract.stance.path import (
 __all__ = ["find_statements", "load_lexicon", "Lexicon", "sentence_statements"]
 
 
-_MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "nn"})
-# verbs whose subject judges their object ("Putin called the guarantees a mistake"), unlike a copula's
-_JUDGING_VERBS = frozenset({"call", "consider", "deem", "term", "label", "brand", "find", "declare"})
 _NOUN_LEVELS = 3  # a noun cue's holder: its owner, its verb's subject, or one clause further
 
 
@@ -62,6 +70,11 @@ def _linked_scope(match: Match, kind: str, lexicon: Lexicon):
     head = match.head
     if kind != "attitude" or head.pos_ != "NOUN" or head.head.i == head.i:
         return None, set()
+    maker = _making_verb(head)
+    if maker is not None:
+        objects = {t.i for c in maker.children if c.dep_ in _MADE_DEPS for t in c.subtree}
+        own = {t.i for c in head.children if c.dep_ == "nsubj" for t in c.subtree}  # "made [X] a condition"
+        return maker, (objects - {t.i for t in head.subtree}) | own
     verb = head.head
     if head.dep_ == "nsubj" and verb.lemma_.lower() in lexicon.linking_verbs:
         return verb, cue_scope(match, verb, "verb", lexicon)
@@ -73,6 +86,24 @@ def _linked_scope(match: Match, kind: str, lexicon: Lexicon):
         ]
         return verb, {t.i for p in preps for t in p.subtree}
     return None, set()
+
+
+_MAKING_VERBS = frozenset({"make"})
+_MADE_DEPS = frozenset({"dobj", "dative", "ccomp", "oprd", "attr", "xcomp"})  # not "since the talks"
+
+
+def _making_verb(head):
+    """`Moscow has made sanctions relief a condition of any deal`: a position noun as what the object is
+    made into ("a condition", "its central demand", "a priority") is about that object. The small parser
+    hangs the object and the noun in several ways, so the verb is looked for up to two steps above."""
+    tok = head
+    for _ in range(2):
+        if tok.dep_ not in ("dobj", "oprd", "ccomp", "attr", "xcomp") or tok.head.i == tok.i:
+            return None
+        tok = tok.head
+        if tok.pos_ == "VERB" and tok.lemma_.lower() in _MAKING_VERBS:
+            return tok
+    return None
 
 
 def _loose_judgement(head, kind: str) -> bool:
@@ -97,7 +128,21 @@ def _relative_object(anchor, kind: str):
         return None, set()
     antecedent = anchor.head
     inner = {t.i for t in anchor.subtree}
+    clause = antecedent.head
+    if antecedent.dep_ in ("npadvmod", "appos") and clause.pos_ in ("VERB", "AUX") and _sums_up(antecedent):
+        # "Russia insisted that Kyiv withdraw from Donetsk, a demand Zelenskyy rejected": the noun sums up
+        # the clause it is attached to, whose content the relative clause's cue is about
+        subjects = {t.i for c in clause.children if c.dep_.startswith("nsubj") for t in c.subtree}
+        return clause, {t.i for t in clause.subtree} - {t.i for t in antecedent.subtree} - subjects
     return antecedent, {t.i for t in antecedent.subtree} - inner
+
+
+# nouns that sum up a stated position ("..., a demand Kyiv rejected", "..., a position Tehran rejects")
+_SUMMARY_NOUNS = frozenset({"demand", "position", "stance", "view", "condition", "proposal", "idea", "offer"})
+
+
+def _sums_up(noun) -> bool:
+    return noun.lemma_.lower() in _SUMMARY_NOUNS
 
 
 def _reversed_noun(anchor, sc: SentenceCues) -> bool:
@@ -161,7 +206,8 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
     kind = cue_role(match)
     if kind == "none" or _loose_judgement(match.head, kind):
         return []
-    if match.head.dep_ in _MODIFIER_DEPS and not judging_modifier(match.head, kind):
+    judged = kind == "evaluative" and judged_as(match.head) is not None  # "described it as useful"
+    if match.head.dep_ in MODIFIER_DEPS and not (judging_modifier(match.head, kind) or judged):
         return []  # "the proposed sanctions", "an unacceptable deal": a description, not a position taken
     anchor = cue_anchor(match, kind)
     negated = governing_negated(match, anchor, ctx.lexicon)
@@ -171,11 +217,14 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
         return []
     if prescribed(anchor):
         return []  # "the EU should stop blocking": the speaker's demand on the EU (see attribution)
-    levels = _NOUN_LEVELS if anchor.pos_ in ("NOUN", "PROPN") else 8
-    judged_subject = kind == "evaluative" and anchor.lemma_.lower() not in _JUDGING_VERBS
-    holder = find_holder(anchor, ctx, skip_subject=judged_subject, levels=levels)
+    maker = _making_verb(match.head) if kind == "attitude" and match.head.pos_ == "NOUN" else None
+    at = maker or anchor  # "Moscow has made X a condition": the maker holds it
+    levels = _NOUN_LEVELS if at.pos_ in ("NOUN", "PROPN") else 8
+    judged_subject = kind == "evaluative" and anchor.lemma_.lower() not in JUDGING_VERBS
+    holder = find_holder(at, ctx, skip_subject=judged_subject, levels=levels)
     if holder is None or quoted_other(anchor, holder, ctx):
         return []
+    holder = state_speaker(anchor, holder, ctx)
     scope = cue_scope(match, anchor, kind, ctx.lexicon)
     linked, wide = _linked_scope(match, kind, ctx.lexicon)
     if not wide:
@@ -192,71 +241,6 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
         if cand is not None:
             out.append(cand)
     return shared(out, holder)
-
-
-_COMPLEMENTS = frozenset(
-    {"dobj", "xcomp", "ccomp", "prep", "attr", "oprd", "acomp", "dative", "advcl", "prt"}
-)
-
-
-def _bare_response(match: Match, anchor, lexicon: Lexicon) -> bool:
-    """`Kyiv has refused.`, `Moscow agreed.`: a response verb with no complement of its own answers the
-    previous sentence's proposal."""
-    return (
-        anchor.pos_ == "VERB"
-        and len(match.tokens) == 1
-        and match.head.lemma_.lower() in lexicon.response_verbs
-        and not any(c.dep_ in _COMPLEMENTS for c in anchor.children)
-    )
-
-
-def _governing_polarity(anchor, sc: SentenceCues) -> int:
-    """`refused to back the scheme`: the cues governing this one compose with it (-1 x +1)."""
-    polarity, tok = 1, anchor
-    while tok.dep_ in ("xcomp", "ccomp") and tok.head.i != tok.i:
-        tok = tok.head
-        gov = sc.cues.get(tok.i)
-        if gov is not None and gov.cue.kind != "attribution":
-            polarity *= gov.cue.polarity
-    return polarity
-
-
-def _anaphor_candidates(sent, sc: SentenceCues, previous: list[str], ctx: Context) -> list[Candidate]:
-    """`Russia pushed for China to play a role. Zelenskyy dismissed the idea.`: a cue whose object is an
-    anaphoric noun ("the idea", "this proposal") takes a position on the previous sentence's topics."""
-    out = []
-    for match in sc.cues.values():
-        kind = cue_role(match)
-        if kind not in ("verb", "attitude") or match.head.dep_ in _MODIFIER_DEPS:
-            continue
-        anchor = cue_anchor(match, kind)
-        if hypothetical(anchor, ctx.lexicon):
-            continue
-        objects = [c for c in anchor.children if c.dep_ in ("dobj", "pobj") or c.dep_ == "prep"]
-        nouns = [o for o in objects for o in ([o] + [g for g in o.children if g.dep_ == "pobj"])]
-        anaphoric = [
-            n
-            for n in nouns
-            if n.lemma_.lower() in ctx.lexicon.anaphoric_nouns
-            and any(d.lower_ in ("the", "this", "that", "such") for d in n.children)
-            and not any(
-                d.dep_ in ("prep", "acl", "relcl", "poss", "amod", "compound", "nmod") for d in n.children
-            )
-        ]
-        bare = _bare_response(match, anchor, ctx.lexicon)
-        holder = find_holder(anchor, ctx) if anaphoric or bare else None
-        if holder is None or not_asserted(anchor):
-            continue
-        negated = governing_negated(match, anchor, ctx.lexicon)
-        stance = stance_name(match.cue.polarity * _governing_polarity(anchor, sc) * (-1 if negated else 1))
-        conf = ctx.lexicon.conf(kind) * ctx.lexicon.conf("anaphor") * holder.factor
-        referent = [anaphoric[0].text] if anaphoric else []
-        cue = " ".join(["not"] * negated + [t.text for t in match.tokens] + referent)
-        out += shared(
-            [Candidate(holder.actor, t, stance, round(conf, 3), cue, depth(anchor)) for t in previous],
-            holder,
-        )
-    return out
 
 
 def _spokesman_credit(best: dict, ctx: Context) -> dict:
@@ -297,13 +281,17 @@ def sentence_statements(
     previous: list[str] = (),
     *,
     parsed: bool = True,
+    antecedents: Antecedents | None = None,
 ) -> list[dict]:
     """Statement rows of one sentence: positions found by cues, then `neutral` for the other pairs.
 
     Args:
-        previous: topics the previous sentence's positions were about (for "dismissed the idea").
+        previous: topics the previous sentences' positions were about (for "dismissed the idea").
+        antecedents: how an anaphoric noun finds its referent (`analysis.extract.stance.anaphora`).
         parsed: False when the doc has no dependency parse: only neutral rows are possible.
     """
+    if not topic_rows and not may_refer(sent, ctx.lexicon):
+        return []  # no topic of its own and nothing that could point back to one: no statement
     topic_ids, terms = _sentence_terms(sent, topic_rows, ctx.lexicon)
     best: dict[tuple[str, str], Candidate] = {}
     if parsed:
@@ -312,8 +300,8 @@ def sentence_statements(
         cands += [c for t, roots in terms.items() for c in concession_candidates(t, roots, sc, ctx)]
         cands += [c for t, roots in terms.items() for c in action_candidates(t, roots, sc, ctx)]
         best = _spokesman_credit({k: c for k, c in _best(cands).items() if c.stance != "neutral"}, ctx)
-    if parsed and not best and previous:
-        best = {k: c for k, c in _best(_anaphor_candidates(sent, sc, list(previous), ctx)).items()}
+    if parsed and not best and (previous or antecedents):
+        best = _best(anaphor_candidates(sc, list(previous), ctx, antecedents))
     evidence = span_text(sent)
     rows = [_row(sid, c.actor, c.topic, c.stance, c.confidence, c.cue, evidence) for c in best.values()]
     conf = ctx.lexicon.conf("neutral")
@@ -334,18 +322,6 @@ def _row(sid: int, actor: str, topic: str, stance: str, confidence: float, cue: 
         "cue": cue,
         "evidence": evidence,
     }
-
-
-def _referents(sent_rows: list[dict], topic_rows: list[dict], lexicon: Lexicon) -> list[str]:
-    """What "the idea" / "the move" of the next sentence can refer to: the topics of this sentence's
-    positions, else this sentence's one topic when it names only one ("The EU adopted a new package.
-    Russia dismissed the measures.")."""
-    taken = list(dict.fromkeys(r["topic"] for r in sent_rows if r["stance"] != "neutral"))
-    if taken:
-        return taken
-    named = [str(t["topic"]) for t in topic_rows if str(t["topic"]) not in lexicon.topic_only]
-    named = list(dict.fromkeys(named))
-    return named if len(named) == 1 else []
 
 
 def find_statements(doc, mentions: list[dict], topics: list[dict], lexicon: Lexicon | None = None, kb=None):
@@ -370,10 +346,13 @@ def find_statements(doc, mentions: list[dict], topics: list[dict], lexicon: Lexi
     for m in mentions:
         mentions_by_sent.setdefault(int(m["sentence_id"]), []).append(m)
     parsed = doc.has_annotation("DEP")  # without a parser (blank fallback model) only neutral rows
+    antecedents = antecedent_finder(ctx.sents, by_sent, lexicon) if parsed else None
     rows: list[dict] = []
-    previous: list[str] = []
+    recent: list[str] = []  # the referents of the latest sentence that had some, for up to WINDOW sentences
+    age = 0
     for sid, sent in enumerate(ctx.sents):
-        if sid not in by_sent and not previous:
+        context = recent if age <= WINDOW else []
+        if sid not in by_sent and not (parsed and context):
             continue
         sent_rows = sentence_statements(
             sent,
@@ -381,9 +360,11 @@ def find_statements(doc, mentions: list[dict], topics: list[dict], lexicon: Lexi
             by_sent.get(sid, []),
             mentions_by_sent.get(sid, []),
             ctx,
-            previous if parsed else (),
+            context if parsed else (),
             parsed=parsed,
+            antecedents=antecedents,
         )
         rows += sent_rows
-        previous = _referents(sent_rows, by_sent.get(sid, []), lexicon)
+        refs = referents(sent_rows, by_sent.get(sid, []), lexicon)
+        recent, age = (refs, 1) if refs else (recent, age + 1)
     return rows

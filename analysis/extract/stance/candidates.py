@@ -12,7 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from analysis.extract.stance.confidence import context_factor
-from analysis.extract.stance.holder import SPEAKER_PRONOUNS, Context, find_holder, in_quote, quote_speaker
+from analysis.extract.stance.holder import (
+    SPEAKER_PRONOUNS,
+    Context,
+    find_holder,
+    in_quote,
+    quote_speaker,
+    state_speaker,
+)
 from analysis.extract.stance.modality import hedged, hypothetical
 from analysis.extract.stance.negation import is_negated
 from analysis.extract.stance.path import SentenceCues, path_polarity
@@ -78,6 +85,33 @@ def _main_clause(verb):
     return verb if verb.dep_ == "ROOT" else None
 
 
+def _deed_clause(verb) -> bool:
+    """Where a verb states the subject's own deed: a main clause, a relative clause on the doer ("Türkiye,
+    which has supplied drones") or a participle sharing the main subject ("..., supplying Ukraine with
+    drones"); not a reported or otherwise embedded clause."""
+    if _main_clause(verb) is not None:
+        return True
+    if verb.dep_ == "relcl":
+        return any(c.dep_ == "nsubj" and c.lower_ in ("who", "which", "that") for c in verb.children)
+    return _participle_levels(verb) > 0
+
+
+def _participle_levels(verb) -> int:
+    """How many subjectless clauses a participle ("supplying") sits below the main clause whose subject
+    does it (0 when it is no such participle)."""
+    if verb.tag_ != "VBG":
+        return 0
+    tok = verb
+    for level in range(1, 4):
+        own_subject = any(c.dep_.startswith("nsubj") for c in tok.children)
+        if own_subject or tok.dep_ not in ("advcl", "conj", "xcomp"):
+            return 0
+        tok = tok.head
+        if _main_clause(tok) is not None:
+            return level
+    return 0
+
+
 def _embedded(verb, ctx: Context) -> bool:
     """`The plan would require Ukraine to ... write into its constitution that it will never join NATO`:
     a negated clause inside another predicate is that predicate's content, unless it is reported speech."""
@@ -103,6 +137,7 @@ def concession_candidates(topic: str, roots: list, sc: SentenceCues, ctx: Contex
         inside = [r for r in roots if r.i in {t.i for t in head.subtree}]
         if holder is None or not inside:
             continue
+        holder = state_speaker(head, holder, ctx)
         path = path_polarity(inside[0], head, match, topic, sc, ctx, holder=holder.actor)
         stance = -match.cue.polarity * path.polarity
         cue = " ".join(["not", head.text] + list(path.words))
@@ -123,11 +158,11 @@ def action_candidates(topic: str, roots: list, sc: SentenceCues, ctx: Context) -
         head = match.head
         if not match.cue.deed:
             continue  # a polarity word the taxonomy does not count as a deed of this topic
-        if head.pos_ != "VERB" or is_negated(head, ctx.lexicon) or _main_clause(head) is None:
+        if head.pos_ != "VERB" or is_negated(head, ctx.lexicon) or not _deed_clause(head):
             continue  # a reported or embedded action is not the actor's deed
         if hypothetical(head, ctx.lexicon) or prescribed(head) or hedged(head):
             continue
-        holder = find_holder(head, ctx, levels=1)
+        holder = find_holder(head, ctx, levels=1 + _participle_levels(head))
         inside = [r for r in roots if r.i != head.i and r.i in {t.i for t in head.subtree}]
         if holder is None or not inside:
             continue

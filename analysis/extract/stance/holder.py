@@ -243,7 +243,8 @@ def nominal_actor(tok, ctx: Context, quoted_ok: bool = True) -> Holder | None:
         # "which" never stands for a person ("the plan Trump unveiled with Netanyahu, which calls for")
         return None if word == "which" and person else found
     if word in SPEAKER_PRONOUNS:
-        return quote_speaker(tok, ctx) if quoted_ok else None
+        found = quote_speaker(tok, ctx) if quoted_ok else None
+        return found or (None if in_quote(tok) else label_speaker(tok, ctx))
     if tok.pos_ == "PRON":
         return resolve_pronoun(tok, ctx)
     group = _group_actor(tok, ctx)
@@ -347,3 +348,40 @@ def find_holder(
         came_from, tok = tok, tok.head
         factor *= ctx.lexicon.conf("climbed")
     return quote_speaker(anchor, ctx)
+
+
+def state_speaker(anchor, holder: Holder, ctx: Context) -> Holder:
+    """`Sharif said Pakistan had accepted the ceasefire`, `He said Kyiv's priority remained guarantees`: a
+    state's position reported by a person who speaks for it is that person's statement (the state holds it
+    only where it speaks through no one of its own). The nearest reporting verb decides."""
+    if holder.actor in ctx.gender or holder.also:
+        return holder
+    for anc in anchor.ancestors:
+        if anc.pos_ not in ("VERB", "AUX") or anc.lemma_.lower() not in ctx.lexicon.attribution_words:
+            continue
+        speaker = find_holder(anc, ctx, levels=2)
+        if speaker and speaker.actor in ctx.gender and ctx.affiliation.get(speaker.actor) == holder.actor:
+            return Holder(speaker.actor, holder.factor * speaker.factor, "speaker")
+        return holder
+    return holder
+
+
+# a transcript's speaker label at the start of a line: "PESKOV:", "PRESIDENT MACRON:", "Mr Rubio (Geneva):"
+_LABEL = re.compile(r"^\s*((?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w'’-]+)\s*(?:\([^)]*\))?\s*:")
+
+
+def label_speaker(tok, ctx: Context) -> Holder | None:
+    """`PESKOV: ... is not what we are looking for.`: "I" and "we" outside a quotation in a transcript are
+    the speaker named by the label opening the line, when its last word is the surname of exactly one
+    person the article names ("JOURNALIST (AFP):" names no one: the question stays nobody's)."""
+    text = doc_text(tok.doc)
+    found = _LABEL.match(text[text.rfind("\n", 0, tok.idx) + 1 : tok.idx])  # the line up to the pronoun
+    if not found:
+        return None
+    surname = found.group(1).split()[-1].lower()
+    people = {
+        str(m["actor"])
+        for m in ctx.mentions
+        if _is_person(m) and str(m["actor"]).split()[-1].lower() == surname
+    }
+    return Holder(people.pop(), ctx.lexicon.conf("pronoun"), "label") if len(people) == 1 else None

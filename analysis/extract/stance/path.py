@@ -66,7 +66,28 @@ def cue_anchor(match: Match, kind: str):
         return head.head  # "called the sanctions regime a failure": the object is judged
     if judging_modifier(head, kind):
         return head.head.head  # "the sanctions were an unfriendly act"
-    return head
+    judge = judged_as(head) if kind == "evaluative" else None
+    return judge if judge is not None else head
+
+
+# verbs that judge their object through "as": "Putin described the summit as useful"
+JUDGING_AS = frozenset({"describe", "see", "view", "regard", "characterise", "characterize", "portray"})
+
+
+def judged_as(head):
+    """The judging verb of `described the summit as timely and useful` (the small parser hangs the
+    adjectives on "as" in several ways, and coordinates them), else None."""
+    tok = head
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
+        tok = tok.head
+    for _ in range(2):
+        if tok.lower_ == "as" and tok.dep_ == "prep":
+            verb = tok.head.head if tok.head.dep_ == "dobj" else tok.head  # "as" on the object or the verb
+            return verb if verb.pos_ == "VERB" and verb.lemma_.lower() in JUDGING_AS else None
+        if tok.head.i == tok.i:
+            return None
+        tok = tok.head
+    return None
 
 
 _FRAMING_VERBS = frozenset({"form", "constitute", "provide", "offer", "represent"})
@@ -96,6 +117,7 @@ def cue_scope(match: Match, anchor, kind: str, lexicon: Lexicon) -> set[int]:
         kids = [c for c in anchor.children if c.dep_ not in ("advcl", "conj", "cc", "agent", "parataxis")]
     elif anchor.pos_ in ("NOUN", "PROPN") or (anchor.pos_ == "ADJ" and anchor is match.head):
         kids = [c for c in anchor.children if c.dep_ not in ("poss", "conj", "cc", "appos", "relcl")]
+        kids = [c for c in kids if _complement(c, lexicon)]  # "a demand in every round of talks": where
     else:
         kids = [c for c in anchor.children if c.dep_ not in _NOT_SCOPE and _complement(c, lexicon)]
         kids += [c for c in anchor.children if _gerund_object(c, match)]
@@ -268,7 +290,9 @@ def conditional(tok, lexicon: Lexicon) -> bool:
 
 def _blocked(tok, topic: str, sc: SentenceCues, ctx: Context, reported: bool, holder: str) -> bool:
     """True when the cue does not speak for what lies below `tok` (see `path_polarity`)."""
-    if tok.pos_ == "VERB" and tok.lemma_.lower() in ctx.lexicon.discourse_verbs:
+    own = sc.cues.get(tok.i)  # "asked for observer status at the talks" is a cue, not talk
+    phrasal = own is not None and len(own.cue.words) > 1
+    if tok.pos_ == "VERB" and tok.lemma_.lower() in ctx.lexicon.discourse_verbs and not phrasal:
         return True  # talked about, not a position
     if (
         tok.dep_ == "advcl"
