@@ -262,3 +262,22 @@ def test_reader_warns_on_an_unknown_article(synthetic_dir, monkeypatch):
     at.run()
     assert not at.exception
     assert any("no-such-article" in w.value.replace("\\", "") for w in at.warning)  # md-escaped
+
+
+def test_article_picker_labels_name_what_is_missing():
+    """An empty date, source or title is said in words (not ' · · '), the file standing in for the title."""
+    from analysis.query.views import label_articles
+
+    arts = pd.DataFrame(
+        {
+            "article_id": ["a", "b"],
+            "file": ["one.txt", "two.txt"],
+            "title": ["", "Talks resume"],
+            "source": [None, " "],
+            "published": ["", "2025-03-04"],
+        }
+    )
+    assert label_articles(arts)["label"].tolist() == [
+        "undated · no source · one.txt",
+        "2025-03-04 · no source · Talks resume",
+    ]

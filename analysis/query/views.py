@@ -93,8 +93,18 @@ def safe_url(url: str | None) -> str:
 
 def label_articles(arts: pd.DataFrame) -> pd.DataFrame:
     """`arts` (article_id, file, title, source, published) plus their picker label."""
-    title = arts["title"].fillna("").where(arts["title"].fillna("") != "", arts["file"])
-    label = arts["published"].fillna("undated") + " · " + arts["source"].fillna("?") + " · " + title
+
+    def text(column: str, default: pd.Series | str) -> pd.Series:
+        values = arts[column].fillna("").astype(str).str.strip()
+        return values.where(values != "", default)
+
+    label = (
+        text("published", "undated")
+        + " · "
+        + text("source", "no source")
+        + " · "
+        + text("title", arts["file"])
+    )
     return arts.assign(label=label).reset_index(drop=True)
 
 

@@ -66,4 +66,7 @@ with right:
         if topics
         else None
     )
-    ui.show(charts.positions_over_time(ctx, topic=topic), ctx)
+    whole = st.toggle(
+        "Whole period", value=False, key="positions_whole", help="Widen the time axis to every date"
+    )
+    ui.show(charts.positions_over_time(ctx, topic=topic, whole=whole), ctx)
