@@ -168,7 +168,9 @@ def _source_notes(df: pd.DataFrame) -> list[str]:
         if isinstance(names, str) and names
         else ""
         if missing(n)
-        else f"{int(n)} source(s)"
+        else "no source named"
+        if int(n) == 0
+        else f"{int(n)} source" + ("" if int(n) == 1 else "s")
         for names, n in zip(named, counted, strict=True)
     ]
 

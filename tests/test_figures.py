@@ -95,7 +95,7 @@ def test_heatmap_hover_shows_counts_and_sources():
     cells = fig.data[1]
     hover = {tuple(k): t for k, t in zip(cells.customdata, cells.text, strict=True)}
     assert "support 3" in hover[("Aldora", "ceasefire")] and "oppose 1" in hover[("Aldora", "ceasefire")]
-    assert "2 source(s)" in hover[("Aldora", "ceasefire")]
+    assert "2 sources" in hover[("Aldora", "ceasefire")]
     assert fig.data[0].hoverinfo == "skip"  # the heatmap itself must not swallow the clicks
 
 
@@ -324,3 +324,10 @@ def test_a_bar_chart_names_every_category_and_leaves_room_for_its_legend():
     assert sorted(fig.layout.yaxis.tickvals) == sorted(df["actor"])
     alone = figures.bar_chart(df, category="actor")
     assert fig.layout.height > alone.layout.height
+
+
+def test_heatmap_hover_says_when_no_source_is_named():
+    from dashboard.figures_positions import _source_notes
+
+    notes = _source_notes(pd.DataFrame({"n_sources": [0, 1, 3]}))
+    assert notes == ["no source named", "1 source", "3 sources"]
