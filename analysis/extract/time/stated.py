@@ -37,8 +37,11 @@ _TIME_TAIL = re.compile(
 # A byline may share the line: "By Jane Doe | 3 March 2024".
 _BYLINE_HEAD = re.compile(r"^By\s+[^|·•\n]{2,60}?\s*[|·•–—,]\s*$")
 # So may the place it was filed from: "Moscow, 3 December 2025", "GENEVA — Sunday 23 November 2025".
+# Place names may hold a lower-case particle: "Rio de Janeiro", "Dar es Salaam", "Newcastle upon Tyne".
+_PARTICLE = r"(?:(?:de|da|do|dos|del|della|des|du|es|el|al|la|le|upon|on|am|an|of|the)\s)?"
 _PLACE_HEAD = re.compile(
-    r"^[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}(?:,\s*[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2})?\s*[,|·•–—-]\s*$"
+    rf"^[A-Z][\w.'’-]*(?: {_PARTICLE}[A-Z][\w.'’-]*){{0,3}}(?:,\s*[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){{0,2}})?"
+    r"\s*[,|·•–—-]\s*$"
 )
 _MON_NAME = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
@@ -92,6 +95,23 @@ def stated_date_line(line: str) -> tuple[str, str] | None:
         return None
     day = safe_date(found[0]["year"], found[0]["month"], found[0]["day"])
     return (day.isoformat(), found[1]) if day else None
+
+
+def stated_published(value: str) -> str | None:
+    """ISO date of a stated publication date written as news pages write it, when it holds a full date:
+    a date line ('Moscow, 3 December 2025', 'By Jane Doe | 3 March 2024') or a wire dateline with its year
+    ('KYIV, Dec. 3, 2025 (Reuters) -'); None otherwise ('KYIV, Dec 3 (Reuters) -' has no year to give)."""
+    value = str(value or "").strip()
+    stated = stated_date_line(value)
+    if stated:
+        return stated[0]
+    match = find_dateline(value if value[-1:].isspace() else value + " ")
+    if match is None or not match.group("year"):
+        return None
+    month = MONTHS.get((match.group("mon") or match.group("mon2") or "").lower().rstrip(".")[:3])
+    day = int(match.group("day") or match.group("day2"))
+    found = safe_date(int(match.group("year")), month, day) if month else None
+    return found.isoformat() if found else None
 
 
 def header_date(text: str) -> tuple[str, str] | None:
