@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, datetime
 
@@ -44,3 +45,40 @@ def parse_date(value: str) -> str | None:
         },
     )
     return parsed.date().isoformat() if isinstance(parsed, datetime) else None
+
+
+def body_only_date(value: str, text: str, html: str) -> bool:
+    """True when the date trafilatura found (YYYY-MM-DD) is written in the article's running text, not on a
+    short top or bottom line ("Mehmet Kaya | ANKARA | 29.11.2025 14:20") nor in a markup field (a meta tag's
+    content, a time element's datetime, a link, JSON-LD): a date the body mentions ("a report dated
+    2021-05-04") is a background reference, not the publication date."""
+    match = re.match(r"(\d{4})-(\d{2})-(\d{2})", value or "")
+    if not match:
+        return False
+    y, m, d = match.groups()
+    forms = [rf"{y}[-/.]{m}[-/.]{d}", rf"{d}[-/.]{m}[-/.]{y}", rf"{m}/{d}/{y}"]
+    if not any(re.search(rf"(?<!\d){f}(?!\d)", html) for f in forms) and not _named_day(y, m, d, html):
+        return True  # written nowhere in full: guessed from a year or a month the text names
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    in_text = [ln for ln in lines if any(re.search(rf"(?<!\d){f}(?!\d)", ln) for f in forms)]
+    if not in_text:
+        return False
+    # a byline or date line states it: short, near the top or bottom, not a sentence
+    edges = [ln for ln in (*lines[:8], *lines[-3:]) if len(ln) < 100 and not re.search(r"[.!?\"”]\s*$", ln)]
+    if any(ln in edges for ln in in_text):
+        return False
+    attribute = r"""(?:content|datetime|href|value|data-[\w-]+)\s*=\s*["'][^"']*"""
+    in_markup = any(re.search(attribute + f, html) for f in forms)
+    in_json = any(re.search(rf'"\w*date\w*"\s*:\s*"{f}', html, re.I) for f in forms)
+    return not (in_markup or in_json or f"{y}/{m}/{d}" in html or f"{y}{m}{d}" in html)
+
+
+def _named_day(y: str, m: str, d: str, html: str) -> bool:
+    """'29 November 2025', 'Nov. 29, 2025' in the page."""
+    month = calendar.month_name[int(m)][:3] if 1 <= int(m) <= 12 else "?"
+    day = str(int(d))
+    return bool(
+        re.search(
+            rf"(?<!\d){day}(?:st|nd|rd|th)?\s+{month}\w*\.?,?\s+{y}|{month}\w*\.?\s+{day}\b\W+{y}", html
+        )
+    )
