@@ -314,14 +314,36 @@ def test_stated_published_reads_date_lines_and_datelines(line, iso):
 
 
 def test_a_place_headed_date_line_at_the_top_dates_the_article(tmp_path):
+    """The cleaner takes the line off the top; the ingest, which parses only plain dates, hands it on
+    ('stated') and the analysis reads it as the stated publication date."""
     from analysis.ingest.corpus import read_corpus
+    from analysis.store.build import build
 
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
     text = f"Talks to resume\n\nMoscow, 3 December 2025\n\n{_BODY}\n"
-    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
-    articles, _problems = read_corpus(tmp_path)
-    row = articles.iloc[0]
+    (corpus / "a.txt").write_text(text, encoding="utf-8")
+    articles, _problems = read_corpus(corpus)
+    assert tuple(articles.iloc[0][["published", "published_from"]]) == ("Moscow, 3 December 2025", "stated")
+    assert "Moscow, 3 December 2025" not in articles.iloc[0]["text"]
+    build(corpus, tmp_path / "out")
+    row = pd.read_parquet(tmp_path / "out" / "articles.parquet").iloc[0]
     assert (row["published"], row["published_from"]) == ("2025-12-03", "text")
-    assert "Moscow, 3 December 2025" not in row["text"]
+
+
+def test_an_unread_date_line_leaves_the_article_undated():
+    from analysis.store.build import settle_published
+
+    arts = pd.DataFrame(
+        {
+            "article_id": ["a"],
+            "published": ["Moscow, soon"],
+            "published_from": ["stated"],
+            "published_reason": [""],
+        }
+    )
+    row = settle_published(arts, {}).iloc[0]
+    assert (row["published"], row["published_from"]) == ("", "none")
 
 
 def _html(head: str, body: str) -> str:

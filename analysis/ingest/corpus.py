@@ -357,29 +357,26 @@ def make_article(raw: Raw, meta: dict, problems: Problems) -> dict | None:
 def _settle_published(file: str, value: str, meta: dict, fields: dict, problems: Problems) -> tuple[str, str]:
     if not value:
         return "", "none"
-    parsed = parse_date(value) or _stated_published(value)
+    parsed = parse_date(value)
     origin = "metadata" if meta.get("published") or fields.get("published") else "text"
     if parsed is None:
-        if origin == "metadata":
-            problems.add(
-                file, "warning", f"published date {value!r} is not a date (use ISO, e.g. 2025-08-21); ignored"
-            )
+        if origin == "text":
+            # a date line or dateline as news pages write it ('Moscow, 3 December 2025', 'KYIV, Dec. 3,
+            # 2025 (Reuters) -'), which the cleaner took off the top: the analysis reads it
+            # (`extract.time.events.infer_published`); `published` holds the line until then
+            return value, "stated"
+        problems.add(
+            file, "warning", f"published date {value!r} is not a date (use ISO, e.g. 2025-08-21); ignored"
+        )
         return "", "none"
     return parsed, origin
-
-
-def _stated_published(value: str) -> str | None:
-    """A date line or wire dateline as news pages write it ('Moscow, 3 December 2025', 'KYIV, Dec. 3, 2025
-    (Reuters) -'), which the cleaner may have taken off the top of the text."""
-    from analysis.extract.time.stated import stated_published  # loads spaCy: only when parse_date fails
-
-    return stated_published(value)
 
 
 def _published_reason(origin: str, value: str) -> str:
     return {
         "metadata": f"given as {value!r} in the metadata",
         "text": f"stated in the article: {value!r}",
+        "stated": f"stated in the article: {value!r}",
     }.get(origin, "")
 
 

@@ -78,6 +78,9 @@ def settle_published(articles: pd.DataFrame, published: dict[str, dict]) -> pd.D
     for col in ("published", "published_from", "published_reason"):
         values = out["article_id"].map(lambda a, c=col: published.get(a, {}).get(c))
         out[col] = values.where(values.notna(), out[col]).astype("string")
+    unread = out["published_from"] == "stated"  # a date line no analysis read (the article was not analysed)
+    out.loc[unread, "published"] = ""
+    out.loc[unread, "published_from"] = "none"
     return out
 
 

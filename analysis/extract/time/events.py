@@ -18,6 +18,7 @@ from analysis.extract.time.stated import (
     dateline_date,
     find_dateline,
     header_date,
+    stated_published,
     undated_reason,
 )
 from analysis.extract.time.years import (
@@ -59,6 +60,10 @@ def infer_published(doc, published: str | None, published_from: str) -> tuple[st
     """
     if published and published_from in ("metadata", "text"):
         return published, published_from, f"kept: stated in the article's {published_from}"
+    if published and published_from == "stated":  # a date line the ingest could not parse on its own
+        iso = stated_published(published)
+        if iso:
+            return iso, "text", f"stated in the article: {published!r}"
     stated = header_date(doc_text(doc))
     if stated:
         return stated[0], "text", stated[1]
