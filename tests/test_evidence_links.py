@@ -281,3 +281,19 @@ def test_article_picker_labels_name_what_is_missing():
         "undated · no source · one.txt",
         "2025-03-04 · no source · Talks resume",
     ]
+
+
+def test_unresolved_time_expressions_link_to_their_sentence():
+    """The timeline's table of time expressions without a date opens the reader at each one's sentence."""
+    from analysis.query import rows
+    from analysis.query.engine import Query
+
+    tables = synthetic.make_tables(20)
+    times = tables["time_expressions"]
+    times.loc[times.index[:3], "date"] = ""
+    found = rows.unresolved_times(Query(tables), Filters())
+    assert len(found) >= 3 and {"article_id", "sentence_id"} <= set(found)
+    linked = display.with_reader_links(found)
+    first = found.iloc[0]
+    query = dict(parse_qsl(urlsplit(linked["read"].iloc[0]).query))
+    assert query == {"article": first["article_id"], "sentence": str(int(first["sentence_id"]))}

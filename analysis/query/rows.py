@@ -176,7 +176,7 @@ def event_rows(q: Query, f: Filters, event_id: str) -> pd.DataFrame:
 
 def unresolved_times(q: Query, f: Filters, *, limit: int | None = None) -> pd.DataFrame:
     """time expressions without a date, with their article's details."""
-    body = """SELECT t.expression, t.kind, a.title, a.source, a.published, t.sentence_id FROM t
+    body = """SELECT t.expression, t.kind, a.title, a.source, a.published, t.article_id, t.sentence_id FROM t
         LEFT JOIN a USING (article_id) WHERE coalesce(t.date, '') = '' ORDER BY t._row""" + (
         f" LIMIT {int(limit)}" if limit is not None else ""
     )

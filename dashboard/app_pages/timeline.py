@@ -50,5 +50,9 @@ st.subheader("Time expressions that could not be dated")
 unresolved = ctx.view("unresolved_times", limit=SHOWN_ROWS)
 if unresolved.empty:
     st.caption("Every time expression in these articles was resolved to a date.")
-else:
-    ui.table(unresolved)
+else:  # each row opens the reader at its sentence
+    ui.evidence_table(
+        unresolved,
+        key="unresolved_times",
+        columns=("read", "expression", "kind", "title", "source", "published"),
+    )
