@@ -58,8 +58,9 @@ def built_articles(data: Path) -> pd.DataFrame:
     return store.read_table(data, "articles")
 
 
-def status(page: Page, expected: dict[str, str], timeout: float = 60.0) -> list[dict]:
-    """The rows of the 'Uploaded files' table once each named file has the expected status."""
+def status(page: Page, expected: dict[str, str], timeout: float = 60.0, where=None) -> list[dict]:
+    """The rows of the 'Uploaded files' table once each named file has the expected status (and `where(rows)`
+    holds: the table is redrawn by the rerun after the save, which can end after the message shows)."""
     deadline = time.monotonic() + timeout
     rows: list[dict] = []
     while time.monotonic() < deadline:
@@ -69,7 +70,8 @@ def status(page: Page, expected: dict[str, str], timeout: float = 60.0) -> list[
         except PlaywrightError:
             rows = []
         got = {r.get("file"): r.get("status") for r in rows}
-        if all(got.get(f) == s for f, s in expected.items()) and set(got) == set(expected):
+        done = all(got.get(f) == s for f, s in expected.items()) and set(got) == set(expected)
+        if done and (where is None or where(rows)):
             return rows
         page.wait_for_timeout(300)
     raise AssertionError(f"upload status {rows} never became {expected}")
@@ -164,7 +166,9 @@ def test_details_set_in_the_app_show_after_the_build(up, tmp_path_factory):
     form.get_by_label("Published (YYYY-MM-DD, YYYY-MM or YYYY)").fill("2025-03-04")
     form.get_by_role("button", name="Save details and re-analyse").click()
     expect(page.get_by_text("Details of 'cairo.txt' saved")).to_be_visible(timeout=240_000)
-    rows = status(page, {"cairo.txt": "analysed"})
+    rows = status(
+        page, {"cairo.txt": "analysed"}, where=lambda rows: rows[0].get("published") == "2025-03-04"
+    )
     assert rows[0]["title"] == "Cairo round <b>two</b>" and rows[0]["published"] == "2025-03-04"
     shot(page, tmp_path_factory, "details")
 
