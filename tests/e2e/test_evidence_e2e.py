@@ -12,6 +12,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from dashboard import reader, serve
 from tests.e2e.conftest import new_page
+from tests.e2e.test_dashboard_e2e import no_exception
 
 pytestmark = pytest.mark.e2e
 
@@ -71,10 +72,6 @@ def wait_plot(page: Page, traces: int = 1) -> None:
         f"return gd && gd._fullData && gd._fullData.length >= {traces}; }}",
         timeout=60_000,
     )
-
-
-def no_exception(page: Page) -> None:
-    assert page.locator('[data-testid="stException"]').count() == 0
 
 
 def words(text: str) -> str:

@@ -14,6 +14,8 @@ from playwright.sync_api import Page, expect
 from analysis.query import periods
 from dashboard import serve
 from tests.e2e.conftest import ROOT, build_corpus, new_page, streamlit_server
+from tests.e2e.test_corrections_e2e import grid_rows
+from tests.e2e.test_dashboard_e2e import no_exception
 
 pytestmark = pytest.mark.e2e
 
@@ -89,23 +91,6 @@ def _axis(page: Page, title: str) -> dict:
     return {"range": [pd.Timestamp(x[:10]) for x in got["range"]], "notes": notes}
 
 
-# the rows of a dataframe as objects, read from the grid's accessible table in one go
-ROWS_JS = """(grid) => {
-  const names = {};
-  for (const h of grid.querySelectorAll('[role="columnheader"]')) {
-    names[h.getAttribute('aria-colindex')] = h.innerText.trim();
-  }
-  return [...grid.querySelectorAll('[role="row"]')].slice(1).map((row) => Object.fromEntries(
-    [...row.querySelectorAll('[role="gridcell"]')].map(
-      (c) => [names[c.getAttribute('aria-colindex')] || '?', c.innerText.trim()])));
-}"""
-
-
-def _no_exception(page: Page) -> None:
-    errors = page.locator('[data-testid="stException"]')
-    assert errors.count() == 0, errors.first.inner_text()
-
-
 def test_the_overview_counts_the_undated_and_lists_them(opage, outlier):
     url, articles, base = outlier
     undated = articles[[periods.precision(v) is None for v in articles["published"]]]
@@ -122,12 +107,12 @@ def test_the_overview_counts_the_undated_and_lists_them(opage, outlier):
     grid = opage.locator('.st-key-undated_list [data-testid="stDataFrame"]').first
     expect(grid).to_be_visible(timeout=30_000)
     serve.idle(opage)
-    rows = grid.evaluate(ROWS_JS)
+    rows = grid_rows(grid)
     none = [r for r in rows if r.get("Date known") == "none"]
     assert sorted(r["Title"] for r in none) == sorted(undated["title"].fillna("").replace("", "(no title)"))
     assert all(r["Why"] for r in none)  # the build's reason, e.g. "no date in metadata or text"
     assert any(r["Date known"] == "Aug 2025" for r in rows)  # the month-only article is listed too
-    _no_exception(opage)
+    no_exception(opage)
     opage.screenshot(path=str(base / "overview-undated.png"), full_page=True)
 
 
@@ -148,7 +133,7 @@ def test_the_axis_opens_on_the_dense_period_despite_an_outlier(opage, outlier):
         timeout=60_000,
     )
     assert _axis(opage, "Coverage over time")["range"][0] < pd.Timestamp(OUTLIER)
-    _no_exception(opage)
+    no_exception(opage)
     opage.screenshot(path=str(base / "overview-whole.png"), full_page=True)
 
 
@@ -163,5 +148,5 @@ def test_the_timeline_opens_on_the_current_events(opage, outlier):
         "() => [...document.querySelectorAll('.js-plotly-plot')][0]._fullLayout.yaxis.categoryarray"
     )
     assert rows and "(none)" not in rows
-    _no_exception(opage)
+    no_exception(opage)
     opage.screenshot(path=str(base / "timeline.png"), full_page=True)
