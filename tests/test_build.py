@@ -120,7 +120,7 @@ def test_bad_files_do_not_stop_the_build_and_earlier_tables_survive_a_refused_bu
 
 
 def test_corrections_survive_rebuilds_and_an_undo_shows_without_one(tmp_path):
-    from analysis.query.views import with_corrections
+    from analysis.query import Query
     from analysis.store import corrections
 
     corpus = tmp_path / "corpus"
@@ -140,5 +140,5 @@ def test_corrections_survive_rebuilds_and_an_undo_shows_without_one(tmp_path):
     assert rebuilt.loc[target["statement_id"], "stance"] == flipped
     assert rebuilt.loc[target["statement_id"], "origin"] == "corrected"
     corrections.undo(log)
-    shown = with_corrections(store.load_tables(out), log)["statements"].set_index("statement_id")
+    shown = Query(out, corrections=log).filtered("statements").set_index("statement_id")
     assert shown.loc[target["statement_id"], "stance"] == target["stance"]

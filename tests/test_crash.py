@@ -198,7 +198,6 @@ def test_two_builds_at_once_refuse_or_wait_and_readers_never_see_half_a_store(tm
 
 @pytest.mark.slow
 def test_damaged_tables_and_cache_entries_are_reported_then_rebuilt(tmp_path):
-    from analysis.query import views
     from analysis.store import cache
 
     corpus, out = tmp_path / "corpus", tmp_path / "data"
@@ -212,9 +211,7 @@ def test_damaged_tables_and_cache_entries_are_reported_then_rebuilt(tmp_path):
     data[len(data) // 2] ^= 0xFF  # one flipped byte
     entry.write_bytes(bytes(data))
 
-    loaded = views.with_corrections(
-        store.load_tables(out), out / corrections.FILE_NAME
-    )  # the dashboard's load
+    loaded = store.load_tables(out)
     assert loaded["mentions"].empty and len(loaded["articles"]) == len(good["articles"])
     assert "mentions.parquet is damaged" in " ".join(loaded["problems"]["message"])
 

@@ -215,11 +215,12 @@ def test_corrections_apply_in_the_engine_as_on_loaded_tables(tmp_path):
     corrections.add_correction(path, action="delete", statement_id=st_["statement_id"][2])
     corrections.add_correction(path, action="add", article_id=st_["article_id"][1], sentence_id=0,
                                actor="Zora Quill", topic="ceasefire", stance="support")  # fmt: skip
-    expected = views.with_corrections(store.load_tables(tmp_path), path)["statements"]
+    auto = store.load_tables(tmp_path)["statements_auto"]
+    expected = corrections.apply_corrections(auto, corrections.load_corrections(path))
     got = q.filtered("statements")
     pd.testing.assert_frame_equal(got, expected)
     assert set(got["origin"]) == {"auto", "corrected", "added"} and len(got) == len(st_)
-    corrections.undo_last(path)  # the add is undone: the next query sees it
+    corrections.undo(path)  # the add is undone: the next query sees it
     assert "added" not in set(q.filtered("statements")["origin"])
 
 

@@ -56,6 +56,6 @@ def define_statements(con, path: Path | None) -> None:
             WHERE statement_id IS NULL OR NOT list_contains({sql_list(ids)}, statement_id)
             UNION ALL BY NAME SELECT * FROM statements_fixed"""
         )
-    except Exception as exc:  # noqa: BLE001 - as views.with_corrections: keep the built statements
+    except Exception as exc:  # noqa: BLE001 - the dashboard keeps the built statements
         log_.warning("corrections not applied: %s", exc)
         con.execute(plain)

@@ -28,7 +28,8 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.query.engine import Source, as_query
-from analysis.query.results import UNKNOWN, first_articles, params, sorted_by, to_filters, typed
+from analysis.query.results import UNKNOWN, first_articles, sorted_by, to_filters, typed
+from analysis.query.sql import params
 
 LEVELS = ("sentence", "article")
 

@@ -30,7 +30,7 @@ import pandas as pd
 from analysis.query import corrected
 from analysis.query import sql as query_sql
 from analysis.query.filters import Filters
-from analysis.query.results import arrow_frame, params, pool, sql_list
+from analysis.query.results import arrow_frame, pool, sql_list
 from analysis.store import schema
 
 log_ = logging.getLogger("parley.query")
@@ -64,7 +64,7 @@ class Query:
         threads: DuckDB threads per query (default one per core); the keyed tables are built with one per
             core either way.
         corrections: the analyst's corrections file; when it exists, `statements` are the automatic ones
-            with its corrections applied (as `views.with_corrections` does), re-read when it changes.
+            with its corrections applied (`corrected`), re-read when it changes.
         """
         import duckdb
 
@@ -282,7 +282,7 @@ class Query:
         """`body` after the filter CTEs of `f` (`with_filters`), with `extra` parameters besides the
         filters' own."""
         sql = self.with_filters(f, body, tables, affiliations=affiliations)
-        return self.sql(sql, params(f) | (extra or {}))
+        return self.sql(sql, query_sql.params(f) | (extra or {}))
 
     def prepared(self, f: Filters) -> dict[str, str]:
         """The key sets a filter selects (its articles, the sentences naming its actors, tagged with its
@@ -298,7 +298,7 @@ class Query:
                 self._sets[f] = self._sets.pop(f)  # most recent last
                 return self._sets[f]
             self._serial += 1
-            out, values = {}, params(f)
+            out, values = {}, query_sql.params(f)
             for name, body in query_sql.keyed_ctes(f):
                 for done, made in out.items():  # a set read from an earlier one
                     body = re.sub(rf"\bFROM {done}\b", f"FROM {made}", body)
@@ -332,14 +332,14 @@ class Query:
             key = self.narrow(table)
             body = (f"SELECT {cols} FROM {table} WHERE _row IN (SELECT _row FROM rows ORDER BY _row "
                     f"LIMIT {int(limit)}) ORDER BY _row")  # fmt: skip
-            out = self.sql(self.with_filters(f, body, {"rows": key}), params(f))
+            out = self.sql(self.with_filters(f, body, {"rows": key}), query_sql.params(f))
             return out if columns else schema.conform(out, table)
         if table == "articles" and limit is not None and f.active:
             # the first rows' positions first, then only their (long) texts: a third of the time at 100k
             by = f"{order}, _row" if order else "_row"
             body = (f"SELECT {cols} FROM articles WHERE _row IN (SELECT _row FROM rows ORDER BY {by} "
                     f"LIMIT {int(limit)}) ORDER BY {by}")  # fmt: skip
-        out = self.sql(self.with_filters(f, body, {"rows": table}), params(f))
+        out = self.sql(self.with_filters(f, body, {"rows": table}), query_sql.params(f))
         return out if columns else schema.conform(out, table)
 
     def count(self, table: str, filters: Filters | None = None) -> int:
@@ -361,7 +361,7 @@ class Query:
         ctes = {cte: self.narrow(table) for table, cte in names.items()}
         selects = [re.sub(r"\bFROM t\b", f"FROM {names[table]}", sql) for table, sql in parts.items()]
         body = "SELECT * FROM " + ", ".join(f"({sql})" for sql in selects)
-        return self.with_filters(f, body, ctes), params(f)
+        return self.with_filters(f, body, ctes), query_sql.params(f)
 
 
 Source = Query | Path | str | Mapping[str, pd.DataFrame]  # what every query function takes

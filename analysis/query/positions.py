@@ -22,12 +22,17 @@ import pandas as pd
 from analysis.query import sql as query_sql
 from analysis.query.engine import Query, Source, as_query
 from analysis.query.filters import Filters
-from analysis.query.results import check_level, distinct_articles, params, sorted_by, to_filters, typed
-from analysis.store import schema
+from analysis.query.results import (
+    check_level,
+    conform_with,
+    distinct_articles,
+    sorted_by,
+    to_filters,
+    typed,
+)
 
 FREQS = ("W", "M")  # weeks starting Monday, calendar months
 POLAR = ("support", "oppose")
-MATRIX_COLUMNS = ["actor", "topic", "support", "oppose", "neutral", "n", "net", "n_sources", "n_articles"]
 EDGE_COLUMNS = ["actor_a", "actor_b", "agree", "conflict", "agree_norm", "conflict_norm", "net", "topics"]
 _MATRIX_TYPES = {"actor": "string", "topic": "string", "support": "int64", "oppose": "int64",
                  "neutral": "int64", "n": "int64", "net": "float64", "n_sources": "int64",
@@ -104,7 +109,7 @@ def _fact_tally(q: Query, f: Filters, level: str, *, freq: str | None = None, to
         body += "\nRIGHT JOIN (SELECT count(*) FILTER (WHERE period IS NULL) AS undated FROM p) u ON true"
     rows = f"p AS (SELECT *, {period} AS period FROM s WHERE true {only})"
     sql = q.with_filters(f, "", {"s": "_sfacts"}).rstrip() + f",\n{rows}\n{body}"
-    out = q.sql(sql, params(f) | ({"only_topic": topic} if topic else {}))
+    out = q.sql(sql, query_sql.params(f) | ({"only_topic": topic} if topic else {}))
     if not freq:
         return typed(out, _MATRIX_TYPES)
     undated = int(out["undated"].iloc[0])
@@ -113,17 +118,12 @@ def _fact_tally(q: Query, f: Filters, level: str, *, freq: str | None = None, to
     return out
 
 
-_MATRIX_TYPES = {"actor": "string", "topic": "string", "support": "int64", "oppose": "int64",
-                 "neutral": "int64", "n": "int64", "net": "float64", "n_sources": "int64",
-                 "n_articles": "int64"}  # fmt: skip
-
-
 def statements_view(source: Source, *, level: str = "actor", columns: str = "s.*", where: str = "",
                     extra: dict | None = None, order: str = "s._row", limit: int | None = None,
                     **filters) -> pd.DataFrame:  # fmt: skip
-    """The filtered statements as `positions.statements_in_view` gives them (affiliation, source,
-    published, holder), only `columns` of them (SQL over `s`, the statements, and `a`, the articles),
-    optionally restricted by `where`, ordered and limited."""
+    """The filtered statements with their affiliation, their article's source and published date, and
+    their holder (the actor or affiliation of `level`): only `columns` of them (SQL over `s`, the
+    statements, and `a`, the articles), optionally restricted by `where`, ordered and limited."""
     check_level(level)
     body = (f"SELECT {columns}, a.source, a.published, s.{level} AS holder FROM s "
             "LEFT JOIN articles a USING (article_id)" + (f" WHERE {where}" if where else "")
@@ -133,21 +133,14 @@ def statements_view(source: Source, *, level: str = "actor", columns: str = "s.*
 
 
 def cell_evidence(source: Source, actor: str, topic: str, *, level: str = "actor", **filters) -> pd.DataFrame:
-    """As `positions.cell_evidence`: the statements behind one cell, support/oppose first, then the most
-    confident."""
+    """The statements behind one cell (`statements_view`'s columns, statements conformed), support/oppose
+    first, then the most confident."""
     order = "CASE WHEN s.stance IN ('support', 'oppose') THEN 0 WHEN s.stance = 'neutral' THEN 1 END " \
             "NULLS LAST, s.confidence DESC NULLS LAST, s._row"  # fmt: skip
     where = f"s.{level} = $cell_holder AND s.topic = $cell_topic"
     extra = {"cell_holder": actor, "cell_topic": topic}
     out = statements_view(source, level=level, where=where, extra=extra, order=order, **filters)
-    return _conform_view(out)
-
-
-def _conform_view(out: pd.DataFrame) -> pd.DataFrame:
-    base = schema.conform(out, "statements")
-    for col in ("affiliation", "source", "published", "holder"):
-        base[col] = out[col].astype("string").to_numpy() if col in out else pd.Series(dtype="string")
-    return base
+    return conform_with(out, "statements", ("affiliation", "source", "published", "holder"))
 
 
 def matrix_positions(matrix: pd.DataFrame) -> pd.DataFrame:

@@ -1,5 +1,5 @@
-"""What every query function shares: a DuckDB result as pandas (`arrow_frame`), the filters' query
-parameters, and the typing and ordering of result frames."""
+"""What every query function shares: a DuckDB result as pandas (`arrow_frame`), and the typing and
+ordering of result frames."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from analysis.query import sql as query_sql
 from analysis.query.filters import Filters
+from analysis.store import schema
 
 UNKNOWN = "(unknown)"  # an outlet or affiliation that is not known
 LEVELS = ("actor", "affiliation")
@@ -55,14 +55,6 @@ def sql_list(values: list[str]) -> str:
     return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]::VARCHAR[]"
 
 
-def params(f: Filters) -> dict:
-    """The query parameters of `f`'s filter CTEs."""
-    out = query_sql.params(f)
-    if f.actors or f.affiliations:
-        out["actors_or_affiliations"] = list(f.actors + f.affiliations)
-    return out
-
-
 def to_filters(kw: dict) -> Filters:
     """`Filters(**kw)`, or a TypeError naming the unknown filter and the valid ones."""
     try:
@@ -75,6 +67,14 @@ def to_filters(kw: dict) -> Filters:
 def typed(df: pd.DataFrame, types: dict[str, str]) -> pd.DataFrame:
     """Only the columns of `types`, in its order, with its dtypes."""
     return df.astype(types)[list(types)]
+
+
+def conform_with(df: pd.DataFrame, table: str, columns: tuple[str, ...]) -> pd.DataFrame:
+    """`df` conformed to the contract of `table`, plus its `columns` as text (empty when it lacks one)."""
+    base = schema.conform(df, table)
+    for col in columns:
+        base[col] = df[col].astype("string").to_numpy() if col in df else pd.Series(dtype="string")
+    return base
 
 
 def sorted_by(df: pd.DataFrame, by: list[str], ascending: list[bool]) -> pd.DataFrame:

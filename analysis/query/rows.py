@@ -26,10 +26,10 @@ import pandas as pd
 from analysis.query import views
 from analysis.query.engine import Query, Source, as_query
 from analysis.query.filters import Filters
-from analysis.query.results import to_filters
+from analysis.query.results import conform_with, to_filters
 from analysis.store import schema
 
-META = ["title", "source", "published", "url"]
+META = ("title", "source", "published", "url")
 
 
 def _run(q: Source, f: Filters, body: str, tables: dict[str, str], extra: dict | None = None) -> pd.DataFrame:
@@ -161,17 +161,14 @@ def key_evidence(source: Source, *, actor: str | None = None, topic: str | None 
           a.published NULLS LAST, s.article_id NULLS LAST, s.sentence_id NULLS LAST, s._row
         LIMIT {int(n)}"""
     out = _run(source, to_filters(filters), body, {"s": "statements", "a": "articles"}, extra)
-    base = schema.conform(out, "statements")
-    for col in ("title", "source", "published", "url"):
-        base[col] = out[col].astype("string").to_numpy()
-    return base
+    return conform_with(out, "statements", META)
 
 
 def event_rows(q: Query, f: Filters, event_id: str) -> pd.DataFrame:
     """one event with its article's title, source, date and URL."""
     body = """SELECT e.* EXCLUDE (_row), a.title, a.source, a.published, a.url FROM e
         LEFT JOIN articles a USING (article_id) WHERE e.event_id = $row_event ORDER BY e._row"""
-    return _with_meta(_run(q, f, body, {"e": "events"}, {"row_event": event_id}), "events")
+    return conform_with(_run(q, f, body, {"e": "events"}, {"row_event": event_id}), "events", META)
 
 
 def unresolved_times(q: Query, f: Filters, *, limit: int | None = None) -> pd.DataFrame:
@@ -186,15 +183,18 @@ def unresolved_times(q: Query, f: Filters, *, limit: int | None = None) -> pd.Da
 
 
 def with_article_meta(q: Query, f: Filters, rows: pd.DataFrame) -> pd.DataFrame:
-    """`rows` plus their article's title, source,
-    published date and URL."""
+    """`rows` (with `article_id`) plus their article's title, source, published date and URL."""
     want = [c for c in META if c not in rows]
-    if not want or rows is None or rows.empty:
-        return views.with_article_meta(rows, {"articles": schema.empty_table("articles")}) if want else rows
-    ids = sorted(set(rows["article_id"].dropna().astype(str)))
-    body = f"SELECT article_id, {', '.join(want)} FROM a WHERE list_contains($ids, article_id) ORDER BY _row"
-    meta = _run(q, f, body, {"a": "articles"}, {"ids": ids})
-    return views.with_article_meta(rows, {"articles": _strings(meta)})
+    if not want:
+        return rows
+    if rows.empty:
+        meta = schema.empty_table("articles")[["article_id", *want]]
+    else:
+        ids = sorted(set(rows["article_id"].dropna().astype(str)))
+        body = f"SELECT article_id, {', '.join(want)} FROM a WHERE list_contains($ids, article_id) " \
+            "ORDER BY _row"  # fmt: skip
+        meta = _strings(_run(q, f, body, {"a": "articles"}, {"ids": ids}))
+    return rows.merge(meta, on="article_id", how="left")
 
 
 def article_tables(q: Query, article_id: str) -> dict[str, pd.DataFrame]:
@@ -220,10 +220,3 @@ def article_tables(q: Query, article_id: str) -> dict[str, pd.DataFrame]:
                      {"files": names})  # fmt: skip
     out["problems"] = schema.conform(problems, "problems")
     return out
-
-
-def _with_meta(df: pd.DataFrame, table: str) -> pd.DataFrame:
-    base = schema.conform(df, table)
-    for col in META:
-        base[col] = df[col].astype("string").to_numpy()
-    return base

@@ -17,9 +17,8 @@ SQL_TYPES = {
     "boolean": "BOOLEAN",
     "object": "VARCHAR",
 }
-# The affiliation each actor acts for: its most frequent non-empty one in `mentions` (ties: alphabetical),
-# as `positions.affiliations` settles it. Materialised once per version of the mentions file (see
-# `Query.affiliations`), because it reads every mention.
+# The affiliation each actor acts for: its most frequent non-empty one in `mentions` (ties: alphabetical).
+# Materialised once per version of the mentions file (`Query.sync`), because it reads every mention.
 AFFILIATION_TABLE = """
 CREATE OR REPLACE TABLE actor_affiliation AS
 SELECT actor, first(affiliation ORDER BY k DESC, affiliation) AS affiliation
@@ -59,8 +58,8 @@ FROM (SELECT DISTINCT source FROM articles WHERE coalesce(source, '') <> '')"""
 
 def period_start(column: str, freq: str) -> str:
     """SQL of the first day (a DATE) of the week (freq W, weeks starting Monday) or month (M) of the ISO
-    publication dates in `column`, as `positions._period_start`: a month-precision date has a month, not
-    a week; anything else (a time, a year, an impossible day) NULL."""
+    publication dates in `column`: a month-precision date has a month, not a week; anything else (a time,
+    a year, an impossible day) NULL."""
     if freq == "W":
         return (f"CASE WHEN regexp_full_match({column}, '\\d{{4}}-\\d{{2}}-\\d{{2}}') "
                 f"THEN date_trunc('week', try_strptime({column}, '%Y-%m-%d'))::DATE END")  # fmt: skip
@@ -71,7 +70,7 @@ def period_start(column: str, freq: str) -> str:
     raise ValueError(f"freq must be W or M, got {freq!r}")
 
 
-# Integer keys (as `filters.RowKeys`): `a`, an article's number (its position among the distinct article ids,
+# Integer keys: `a`, an article's number (its position among the distinct article ids,
 # in file order), and `k`, a sentence's key, a * SPAN + sentence_id + 1 (a missing sentence id counting as
 # -1; SPAN: the largest sentence id in any table + 2), equal across tables for the same sentence. A row
 # whose article is not in `articles` has neither (the filters drop it, as `apply_filters` does). `_art` is
@@ -164,11 +163,11 @@ KEYED = {
     "statements_auto": "_k_statements_auto",
 }
 _FILTER_COLUMNS = ("actor", "affiliation", "topic", "actors", "topics")
-# and what ordering the events reads (`query.events_in_order`)
+# and what ordering the events reads (`timeline.events_in_order`)
 _KEY_COLUMNS = {"events": ("article_id", "sentence_id", "date", "date_precision", "background")}
 
 
-# the items of the events' '; '-joined actors and topics lists (as `filters.list_items`), one row each
+# the items of the events' '; '-joined actors and topics lists, one row each
 EVENT_ITEMS = """
 CREATE OR REPLACE TABLE fx._k_event_items AS
 SELECT _row, 'actors' AS kind, unnest(string_split(coalesce(actors, ''), '; ')) AS item FROM events
@@ -184,7 +183,7 @@ def event_start(alias: str = "") -> str:
 
 
 def event_order(alias: str = "") -> str:
-    """The timeline's order of events (as `timeline_tables.events_in_order`): by period start, a day before
+    """The timeline's order of events (`timeline.events_in_order`): by period start, a day before
     a month before a year, then article, sentence and row."""
     rank = (f"CASE {alias}date_precision WHEN 'day' THEN 0 WHEN 'month' THEN 1 WHEN 'year' THEN 2 ELSE 3 "
             "END")  # fmt: skip
@@ -246,7 +245,8 @@ def _actor_condition(cols: set[str], f: Filters) -> str:
 
 
 def params(f: Filters) -> dict:
-    """Query parameters of the filter CTEs (only those the SQL uses, as DuckDB requires)."""
+    """Query parameters of the filter CTEs (`Query.sql` passes only those the SQL uses: DuckDB
+    refuses others)."""
     out: dict = {}
     for name in ("actors", "affiliations", "topics", "sources"):
         if getattr(f, name):
@@ -257,6 +257,8 @@ def params(f: Filters) -> dict:
         out["end"] = f.end[:10]
     if f.search:
         out["search"] = f.search.lower()
+    if f.actors or f.affiliations:
+        out["actors_or_affiliations"] = list(f.actors + f.affiliations)
     return out
 
 
@@ -280,7 +282,7 @@ def _contains(column: str) -> str:
 
 
 def search_condition(f: Filters) -> str:
-    """Articles whose title or text contains the searched words (as `filters._text_contains`)."""
+    """Articles whose title or text contains the searched words."""
     if "\n" in f.search:  # only then can a match span the title and the text
         return _contains("coalesce(title, '') || chr(10) || coalesce(text, '')")
     # without joining every title to its text: a fifth faster at 100k articles

@@ -20,7 +20,7 @@ import pandas as pd
 from analysis.query import periods
 from analysis.query import sql as query_sql
 from analysis.query.engine import Source, as_query
-from analysis.query.results import first_articles, params, to_filters, typed
+from analysis.query.results import first_articles, to_filters, typed
 from analysis.store import schema
 
 COVERAGE_BY = ("source", "actor", "topic")
@@ -128,9 +128,6 @@ def undated_articles(source: Source, *, limit: int | None = None, **filters) -> 
     return out
 
 
-FREQUENCIES = {"D": "day", "W": "week (Monday to Sunday)"}
-
-
 def coverage_over_time(source: Source, *, by: str = "source", freq: str = "D", **filters) -> pd.DataFrame:
     """Articles and mentions per day or week (Monday), by source, actor or topic: period, `by`, articles,
     mentions. Only articles with a day-precise publication date count."""
@@ -162,7 +159,7 @@ def coverage_over_time(source: Source, *, by: str = "source", freq: str = "D", *
             FROM {table} x JOIN dated d USING (a)
             WHERE d.period IS NOT NULL AND x.{column} IS NOT NULL GROUP BY ALL"""
     sql = q.with_filters(f, "", sql_tables).rstrip() + f",\n{dated}\n{body}"
-    out = q.sql(sql, params(f))
+    out = q.sql(sql, query_sql.params(f))
     out["period"] = pd.to_datetime(out["period"].astype("string").str.slice(0, 10), format="%Y-%m-%d")
     out = typed(out, {"period": out["period"].dtype, by: "string", "articles": "int64", "mentions": "int64"})
     return out.sort_values(["period", by]).reset_index(drop=True)

@@ -1,6 +1,6 @@
 """Small pure helpers the dashboard needs that are not queries: the filter options' shape (`Catalog`),
-topic labels, corrections applied to loaded tables, one article's header and rows, safe links, the build
-line and a wide display table. The filtered rows a page shows come from `analysis.query.rows`.
+topic labels, one article's header and rows, safe links, the build line and a wide display table. The
+filtered rows a page shows come from `analysis.query.rows`.
 
 Like the rest of `analysis/`, this never imports streamlit or plotly.
 """
@@ -54,35 +54,6 @@ def topic_labels(path: Path | None = None) -> dict[str, str]:
     except (OSError, ValueError):
         return {}
     return {t.id: t.label or t.id for t in taxonomy.topics}
-
-
-def with_corrections(tables: dict[str, pd.DataFrame], path: Path) -> dict[str, pd.DataFrame]:
-    """`tables` with the corrections file applied to the automatic statements (so a correction, and its
-    undo, show at once, whatever the last build applied).
-
-    A corrections file that cannot be applied leaves the statements as built and adds a problem row.
-    """
-    if not Path(path).exists():
-        return tables
-    try:
-        from analysis.store import corrections
-
-        auto = tables["statements_auto"] if len(tables.get("statements_auto", ())) else tables["statements"]
-        statements = corrections.apply_corrections(auto, corrections.load_corrections(path))
-    except Exception as exc:  # noqa: BLE001 - the app must keep working with the built statements
-        log.warning("corrections not applied: %s", exc)
-        problem = pd.DataFrame(
-            [
-                {
-                    "file": Path(path).name,
-                    "severity": "error",
-                    "message": f"corrections could not be applied ({exc})",
-                }
-            ]
-        )
-        problems = pd.concat([tables["problems"], problem.astype("string")], ignore_index=True)
-        return {**tables, "problems": problems}
-    return {**tables, "statements": statements}
 
 
 def safe_url(url: str | None) -> str:
@@ -155,15 +126,6 @@ def build_info(out_dir: Path) -> str:
     notice = f" · {m['model_notice']}" if m.get("model_notice") else ""
     took = f" in {m['seconds']} s" if m.get("seconds") is not None else ""
     return f"Built {m['built_at']}{took} with {m.get('model') or 'an unknown model'}{notice}"
-
-
-def with_article_meta(rows: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """`rows` (with `article_id`) plus their article's title, source, published date and URL."""
-    want = [c for c in ("title", "source", "published", "url") if c not in rows]
-    if not want:
-        return rows
-    meta = tables["articles"][["article_id", *want]]
-    return rows.merge(meta, on="article_id", how="left")
 
 
 def wide(df: pd.DataFrame, *, index: str, columns: str, values: str) -> pd.DataFrame:

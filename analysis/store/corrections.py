@@ -295,11 +295,6 @@ def undo(path: str | Path, correction_id: str | None = None) -> str | None:
     return entry["id"]
 
 
-def undo_last(path: str | Path) -> str | None:
-    """Revert the last correction not yet undone (see `undo`)."""
-    return undo(path)
-
-
 def _mask(statements: pd.DataFrame, sid: str) -> pd.Series:
     return statements["statement_id"].astype(str) == str(sid)
 
@@ -390,5 +385,4 @@ __all__ = [
     "statement_id",
     "tally",
     "undo",
-    "undo_last",
 ]
