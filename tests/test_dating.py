@@ -368,7 +368,7 @@ def _html(head: str, body: str) -> str:
     ],
 )
 def test_html_publication_date_never_comes_from_the_body(head, body, want):
-    from analysis.ingest.corpus import _html_to_text
+    from analysis.ingest.formats import _html_to_text
 
     text, found = _html_to_text(_html(head, body))
     assert "since 2022" in text

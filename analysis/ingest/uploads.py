@@ -23,8 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.ingest import corpus as ingest
-from analysis.ingest import decode
+from analysis.ingest import decode, formats
 
 MB = 1_000_000  # a browser's MB in Streamlit's upload widget (but 1,048,576 bytes on Windows and the server)
 ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".csv", ".jsonl")
@@ -170,9 +169,9 @@ def check_upload(name: str, data: bytes, *, max_bytes: int, max_rows: int | None
     text, note = decode.decode_bytes(data)
     if text is None:
         return f"{name!r} looks like a binary file, not text ({note})"
-    limit = ingest.max_rows() if max_rows is None else max_rows
+    limit = formats.max_rows() if max_rows is None else max_rows
     lines = data.count(b"\n") + data.count(b"\r")  # cheap: only a file with more lines is parsed
-    if suffix in ingest.CORPUS_SUFFIXES and lines > limit and count_rows(text, suffix, limit + 1) > limit:
+    if suffix in formats.CORPUS_SUFFIXES and lines > limit and count_rows(text, suffix, limit + 1) > limit:
         return (
             f"{name!r} holds more than {limit:,} rows, over the limit of {limit:,} articles per "
             "corpus file (setting max_corpus_rows); split it into smaller files"

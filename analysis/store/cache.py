@@ -159,11 +159,16 @@ def columnar(result: dict[str, list[dict]]) -> dict[str, dict[str, list]]:
     return out
 
 
+def pack(payload: dict) -> bytes:
+    """The bytes of an entry holding `payload`: the checksum of its JSON, a newline, the JSON (`decode`)."""
+    data = json.dumps(payload, ensure_ascii=False, default=_plain).encode("utf-8")
+    return _digest(data).encode() + b"\n" + data
+
+
 def encode(fp: dict[str, str], result: dict[str, list[dict]]) -> tuple[bytes, dict]:
     """The bytes of an entry and the decoded payload, so fresh and cached results are identical."""
-    body = json.dumps({"components": fp, "result": columnar(result)}, ensure_ascii=False, default=_plain)
-    data = body.encode("utf-8")
-    return _digest(data).encode() + b"\n" + data, json.loads(body)
+    data = pack({"components": fp, "result": columnar(result)})
+    return data, json.loads(data.partition(b"\n")[2])
 
 
 def decode(data: bytes) -> dict:
