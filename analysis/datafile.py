@@ -1,10 +1,29 @@
-"""Reading Parley's knowledge files (YAML), with errors that name the file and what was expected."""
+"""Parley's own files: reading its knowledge files (YAML), with errors that name the file and what was
+expected, and writing a file atomically."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import yaml
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Write `data` to `path` through a hidden temporary file beside it, renamed over it: readers, and a
+    crash, never meet half a file. No fsync (callers that need one sync themselves)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
 
 
 def read_yaml_list(path: Path, key: str, what: str) -> tuple[dict, list]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
@@ -124,8 +125,8 @@ def test_an_unfinished_generation_is_ignored_and_then_deleted(tmp_path):
 
 
 def test_a_data_folder_of_plain_files_is_read_and_then_replaced(tmp_path):
-    store.write_table(articles(2), tmp_path, "articles")
-    store.write_json({"n": 2}, tmp_path / store.MANIFEST)
+    schema.conform(articles(2), "articles").to_parquet(tmp_path / "articles.parquet", index=False)
+    (tmp_path / store.MANIFEST).write_text(json.dumps({"n": 2}), encoding="utf-8")
     assert len(store.load_tables(tmp_path)["articles"]) == 2 and store.read_manifest(tmp_path) == {"n": 2}
     write_build(tmp_path, 3)
     assert (tmp_path / "articles.parquet").is_symlink()

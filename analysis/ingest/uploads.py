@@ -15,14 +15,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from analysis import datafile
 from analysis.ingest import decode, formats
 
 MB = 1_000_000  # a browser's MB in Streamlit's upload widget (but 1,048,576 bytes on Windows and the server)
@@ -195,15 +194,7 @@ def write_atomic(folder: Path, name: str, data: bytes) -> Path:
     target = (folder / name).resolve()
     if target.parent != folder.resolve():  # belt and braces: a sanitised name has no path part
         raise ValueError(f"refusing to write {name!r} outside {folder}")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".upload-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return datafile.write_atomic(target, data)
 
 
 def save_article(

@@ -10,15 +10,14 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
+from analysis.datafile import write_atomic
 from analysis.extract.kb import ACTOR_TYPES, KnowledgeBase
 
 HEADER = (
@@ -198,18 +197,13 @@ def read_knowledge(path: Path) -> dict:
 
 def write_knowledge(path: Path, data: dict) -> None:
     """Write the knowledge mapping atomically (a crash never leaves half a file)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     body = yaml.safe_dump(
         {"actors": data.get("actors") or [], "not_actors": data.get("not_actors") or []},
         allow_unicode=True,
         sort_keys=False,
         width=110,
     )
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".knowledge-", suffix=".yaml")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(HEADER + body)
-    os.replace(tmp, path)
+    write_atomic(Path(path), (HEADER + body).encode("utf-8"))
 
 
 def _actors(data: dict) -> list[dict]:

@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis import settings
+from analysis.datafile import write_atomic
 from analysis.extract import kb_layers as knowledge_layers
 
 FORMAT = 1
@@ -224,16 +223,7 @@ class ArticleCache:
         No fsync: after a power cut a renamed-but-unflushed entry fails its checksum and is recomputed,
         which is cheaper than syncing thousands of small files on every build.
         """
-        path = self.path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        write_atomic(self.path(key), data)
 
     def lookup(self, keys: list[str], fp: dict[str, str]) -> Lookup:
         """Split `keys` into results computed with fingerprint `fp` and keys to analyse, with reasons."""
@@ -274,12 +264,7 @@ class ArticleCache:
             return {}
 
     def write_json(self, name: str, obj: dict) -> None:
-        data = json.dumps(obj, indent=2, ensure_ascii=False).encode("utf-8")
-        self.root.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.root)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, self.root / name)
+        write_atomic(self.root / name, json.dumps(obj, indent=2, ensure_ascii=False).encode("utf-8"))
 
 
 def summarise(reasons: dict[str, str], reused: int) -> str:

@@ -62,38 +62,6 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _write_aside(path: Path, write) -> None:
-    """Write through `write(tmp_path)` to a temporary file beside `path`, fsync, then rename over `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        _fsync(Path(tmp))
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_parquet(path, index=False, write_page_checksum=True)
-
-
-def write_table(frame: pd.DataFrame, out_dir: Path, name: str) -> Path:
-    """Write one table file into `out_dir` atomically (outside the generations; for exports and tests)."""
-    path = Path(out_dir) / f"{name}.parquet"
-    table = schema.conform(frame, name)
-    _write_aside(path, lambda tmp: _write_parquet(table, tmp))
-    return path
-
-
-def write_json(obj: dict, path: Path) -> None:
-    _write_aside(
-        Path(path), lambda tmp: tmp.write_text(json.dumps(obj, indent=2, default=str), encoding="utf-8")
-    )
-
-
 def _symlink_over(target: str, link: Path) -> None:
     """Make `link` a symlink to `target`, replacing whatever is there in one rename."""
     tmp = link.parent / f".{link.name}.{os.getpid()}.{time.time_ns()}.lnk"
@@ -119,7 +87,7 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path, manifest: dict)
         for name in schema.TABLES:
             table = schema.conform(tables.get(name), name)
             rows[name] = len(table)
-            _write_parquet(table, gen / f"{name}.parquet")
+            table.to_parquet(gen / f"{name}.parquet", index=False, write_page_checksum=True)
         (gen / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
         (gen / STORE_INFO).write_text(json.dumps({"rows": rows}), encoding="utf-8")
         for path in gen.iterdir():
