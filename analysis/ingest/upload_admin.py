@@ -21,7 +21,7 @@ import pandas as pd
 from analysis.ingest import corpus as ingest
 from analysis.ingest import uploads
 from analysis.ingest.dates import parse_date
-from analysis.ingest.uploads import METADATA_FILE, UploadResult
+from analysis.ingest.uploads import METADATA_FILE, UploadResult, rejected
 
 DETAIL_FIELDS = ingest.META_FIELDS  # title, source, url, published
 MAX_DETAIL = {"title": 300, "source": 120, "url": 2000, "published": 40}
@@ -206,22 +206,17 @@ def set_details(folder: Path, name: str, values: dict[str, object]) -> UploadRes
     what the article itself says). Other rows and columns of metadata.csv are kept."""
     path = _find(folder, name)
     if path is None:
-        return UploadResult(name, "rejected", "", f"there is no uploaded file named {name!r}")
+        return rejected(name, f"there is no uploaded file named {name!r}")
     if path.suffix.lower() in ingest.CORPUS_SUFFIXES:
-        return UploadResult(
-            name,
-            "rejected",
-            "",
-            f"{name!r} holds one article per row: set their title, source, URL and date in its columns "
-            "and replace the file",
-        )
+        return rejected(name, f"{name!r} holds one article per row: set their title, source, URL and date in "
+                        "its columns and replace the file")  # fmt: skip
     cleaned, problems = {}, []
     for field in DETAIL_FIELDS:
         cleaned[field], problem = clean_detail(field, values.get(field, ""))
         if problem:
             problems.append(problem)
     if problems:
-        return UploadResult(name, "rejected", "", f"{name!r}: details not saved: {'; '.join(problems)}")
+        return rejected(name, f"{name!r}: details not saved: {'; '.join(problems)}")
     frame = read_rows(folder)
     for field in DETAIL_FIELDS:
         if field not in frame.columns:
@@ -246,7 +241,7 @@ def remove_upload(folder: Path, name: str) -> UploadResult:
     """Delete the uploaded file `name` and its metadata row; the other files stay."""
     path = _find(folder, name)
     if path is None:
-        return UploadResult(name, "rejected", "", f"there is no uploaded file named {name!r}")
+        return rejected(name, f"there is no uploaded file named {name!r}")
     path.unlink()
     _drop_row(folder, name)
     return UploadResult(name, "removed", "", f"{name!r} removed from the corpus")
@@ -266,18 +261,14 @@ def replace_upload(
     one identical to another file of the corpus."""
     path = _find(folder, name)
     if path is None:
-        return UploadResult(new_name, "rejected", "", f"there is no uploaded file named {name!r}")
+        return rejected(new_name, f"there is no uploaded file named {name!r}")
     problem = uploads.check_upload(new_name, data, max_bytes=max_bytes)
     if problem:
-        return UploadResult(new_name, "rejected", "", problem)
+        return rejected(new_name, problem)
     suffix, new_suffix = path.suffix.lower(), Path(uploads.sanitize_name(new_name)).suffix
     if new_suffix != suffix:
-        return UploadResult(
-            new_name,
-            "rejected",
-            "",
-            f"{new_name!r} is a {new_suffix or 'typeless'} file: replace {name!r} with a {suffix} file",
-        )
+        kind = new_suffix or "typeless"
+        return rejected(new_name, f"{new_name!r} is a {kind} file: replace {name!r} with a {suffix} file")
     digest = uploads.content_hash(data)
     if digest == uploads.content_hash(path.read_bytes()):
         message = f"{new_name!r} is identical to {name!r}; nothing changed"

@@ -58,7 +58,7 @@ class UploadResult:
 
     Attributes:
         name: the name as uploaded.
-        status: "saved" | "duplicate" | "rejected" | "metadata".
+        status: "saved" | "duplicate" | "rejected" | "metadata" | "removed".
         stored: the stored file name ("" when nothing was stored).
         message: a sentence for the user.
     """
@@ -67,6 +67,11 @@ class UploadResult:
     status: str
     stored: str
     message: str
+
+
+def rejected(name: str, message: str) -> UploadResult:
+    """The result of a file refused for `message` (nothing stored)."""
+    return UploadResult(name, "rejected", "", message)
 
 
 def sanitize_name(name: str) -> str:
@@ -211,7 +216,7 @@ def save_article(
     `taken`: names of other corpus folders' files, never reused."""
     problem = check_upload(name, data, max_bytes=max_bytes, max_rows=max_rows)
     if problem:
-        return UploadResult(name, "rejected", "", problem)
+        return rejected(name, problem)
     digest = content_hash(data)
     if digest in seen:
         return UploadResult(
@@ -229,11 +234,9 @@ def merge_metadata(folder: Path, data: bytes, renames: dict[str, str]) -> Upload
     try:
         new = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        return UploadResult(METADATA_FILE, "rejected", "", f"metadata.csv could not be read: {exc}")
+        return rejected(METADATA_FILE, f"metadata.csv could not be read: {exc}")
     if "file" not in new.columns:
-        return UploadResult(
-            METADATA_FILE, "rejected", "", "metadata.csv needs a 'file' column naming each article"
-        )
+        return rejected(METADATA_FILE, "metadata.csv needs a 'file' column naming each article")
     new["file"] = [renames.get(f, renames.get(sanitize_name(f), sanitize_name(f))) for f in new["file"]]
     path = folder / METADATA_FILE
     if path.exists():
@@ -279,9 +282,5 @@ def save_uploads(
     for i, (name, data) in enumerate(files):
         if i not in results:
             problem = check_upload(name, data, max_bytes=max_bytes, max_rows=max_rows)
-            results[i] = (
-                UploadResult(name, "rejected", "", problem)
-                if problem
-                else merge_metadata(folder, data, renames)
-            )
+            results[i] = rejected(name, problem) if problem else merge_metadata(folder, data, renames)
     return [results[i] for i in range(len(files))]
