@@ -76,19 +76,21 @@ class CleanResult:
     removed: list[str] = field(default_factory=list)
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=12)  # three keys of up to four files
+def _rules(path: str | None, key: str) -> tuple[re.Pattern, ...]:
+    """The compiled patterns under `key` of the furniture file."""
+    data = yaml.safe_load(Path(path or DATA_FILES / "furniture.yaml").read_text(encoding="utf-8"))
+    return tuple(re.compile(p, re.I) for p in data.get(key, []))
+
+
 def furniture_rules(path: str | None = None) -> tuple[tuple[re.Pattern, ...], tuple[re.Pattern, ...]]:
     """Compiled (line, end_marker) patterns from the furniture file."""
-    data = yaml.safe_load(Path(path or DATA_FILES / "furniture.yaml").read_text(encoding="utf-8"))
-    compile_all = lambda key: tuple(re.compile(p, re.I) for p in data.get(key, []))  # noqa: E731
-    return compile_all("line"), compile_all("end_markers")
+    return _rules(path, "line"), _rules(path, "end_markers")
 
 
-@lru_cache(maxsize=4)
 def title_rules(path: str | None = None) -> tuple[re.Pattern, ...]:
     """Compiled `not_title` patterns of the furniture file: lines kept in the text, never a title."""
-    data = yaml.safe_load(Path(path or DATA_FILES / "furniture.yaml").read_text(encoding="utf-8"))
-    return tuple(re.compile(p, re.I) for p in data.get("not_title", []))
+    return _rules(path, "not_title")
 
 
 def normalise(text: str) -> str:

@@ -143,19 +143,13 @@ def cell_evidence(source: Source, actor: str, topic: str, *, level: str = "actor
     return conform_with(out, "statements", ("affiliation", "source", "published", "holder"))
 
 
-def matrix_positions(matrix: pd.DataFrame) -> pd.DataFrame:
-    """The distinct positions (holder, topic, stance) behind a `position_matrix`: support where a cell
-    counts a supporting statement, oppose where it counts an opposing one (what `agreement_edges` reads)."""
-    cells = matrix.rename(columns={"actor": "holder"})
-    parts = [cells.loc[_mask(cells[s] > 0), ["holder", "topic"]].assign(stance=s) for s in POLAR]
-    return pd.concat(parts, ignore_index=True).astype("string")
-
-
 def agreement_from_matrix(matrix: pd.DataFrame, *, top: int | None = None) -> pd.DataFrame:
     """`agreement_network` of the statements and filters a `position_matrix` tallied (at its level): a
     holder's positions are its cells with support or oppose counts, so the dashboard draws the network
     from the matrix it already has instead of asking for the statements again."""
-    return agreement_edges(matrix_positions(matrix), top=top)
+    cells = matrix.rename(columns={"actor": "holder"})
+    parts = [cells.loc[_mask(cells[s] > 0), ["holder", "topic"]].assign(stance=s) for s in POLAR]
+    return agreement_edges(pd.concat(parts, ignore_index=True).astype("string"), top=top)
 
 
 def _bitmasks(h: np.ndarray, t: np.ndarray, n_holders: int, n_topics: int) -> np.ndarray:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.query import views
+from analysis.query import periods, views
 from analysis.query.engine import Query, Source, as_query
 from analysis.query.filters import Filters
 from analysis.query.results import conform_with, to_filters
@@ -103,7 +103,7 @@ def catalog(q: Query, *, taxonomy_path: Path | None = None) -> views.Catalog:
         "UNION SELECT DISTINCT topic FROM statements WHERE topic IS NOT NULL"
     )["topic"]
     published = q.sql("SELECT DISTINCT published FROM articles WHERE published IS NOT NULL")["published"]
-    days = [d for d in (views._day(v) for v in published) if d]
+    days = [span[0].date() for span in map(periods.span, published) if span]  # a period by its first day
     return views.Catalog(
         actors=actors,
         affiliations=_ranked(q, "SELECT affiliation AS v, count(*) AS k FROM mentions GROUP BY 1"),

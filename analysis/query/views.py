@@ -36,15 +36,6 @@ class Catalog:
     topic_labels: dict[str, str] = field(default_factory=dict)
 
 
-def _day(value: str) -> dt.date | None:
-    """First day of an ISO date of any precision ('2025', '2025-11', '2025-11-20')."""
-    parts = (str(value or "").split("-") + ["01", "01"])[:3]
-    try:
-        return dt.date(int(parts[0]), int(parts[1] or 1), int(parts[2] or 1))
-    except ValueError:
-        return None
-
-
 def topic_labels(path: Path | None = None) -> dict[str, str]:
     """Topic id -> label from the taxonomy; empty when it cannot be read (the pages then show the ids)."""
     from analysis.extract.topics import load_taxonomy

@@ -169,12 +169,11 @@ def _validate(action: str, sid: str | None, fields: dict, article_id: str | None
     return fields
 
 
-def _append(path: Path, entry: dict) -> None:
-    line = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
-    with _locked(path, "a+") as fh:
-        fh.write(line)
-        fh.flush()
-        os.fsync(fh.fileno())
+def _write(fh, entry: dict) -> None:
+    """Append `entry` as one line to the log open (and locked) as `fh`, synced to disk."""
+    fh.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
+    fh.flush()
+    os.fsync(fh.fileno())
 
 
 def who() -> str:
@@ -233,7 +232,8 @@ def add_correction(path: str | Path, *, action: str, statement_id: str | None = 
     if action == "add" and not statement_id:
         statement_id = _make_id(fields["article_id"], fields["sentence_id"], fields["actor"], fields["topic"])
     entry = _entry(action, statement_id, fields, str(note or ""), article_id=article_id, old=old, by=by)
-    _append(Path(path), entry)
+    with _locked(Path(path), "a+") as fh:
+        _write(fh, entry)
     return entry["id"]
 
 
@@ -289,9 +289,7 @@ def undo(path: str | Path, correction_id: str | None = None) -> str | None:
         elif correction_id not in ids:
             raise ValueError(f"no active correction {correction_id!r} in {path}; active ids: {ids[-10:]}")
         entry = _entry("undo", None, {}, "", reverts=correction_id)
-        fh.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
+        _write(fh, entry)
     return entry["id"]
 
 

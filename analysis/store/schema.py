@@ -19,8 +19,7 @@ class Column:
     help: str
 
 
-def _c(name: str, dtype: str, help: str) -> Column:
-    return Column(name, dtype, help)
+_c = Column  # short for the long table below
 
 
 _ART = _c("article_id", "string", "stable id: first 16 hex digits of the SHA-256 of the cleaned text")
