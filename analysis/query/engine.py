@@ -112,9 +112,8 @@ class Query:
                     self._load_frame(name)
                 else:
                     as_name = "statements_built" if name == "statements" else name
-                    sql = query_sql.table_sql(name, self.folder, materialize=self.materialize)
-                    self._con.execute(sql.replace(f"TABLE {name} AS", f"TABLE {as_name} AS", 1)
-                                      .replace(f"VIEW {name} AS", f"VIEW {as_name} AS", 1))  # fmt: skip
+                    self._con.execute(query_sql.table_sql(name, self.folder, materialize=self.materialize,
+                                                          as_name=as_name))  # fmt: skip
                 self._stamps[name] = stamp
                 for f in list(self._sets):  # a table changed: the filters' key sets are stale
                     self._drop_set(f)
@@ -346,13 +345,16 @@ class Query:
         return self.counts([table], filters)[table]
 
     def counts(self, tables: list[str], filters: Filters | None = None) -> dict[str, int]:
-        """The filtered number of rows of each of `tables` (`sql_parts`: side by side, or in one query)."""
-        f = filters or Filters()
-        parts = [{t: f'SELECT count(*) AS "{t}" FROM t'} for t in tables]
-        if self.threads == 1:
-            parts = [{k: v for part in parts for k, v in part.items()}]
-        rows = self.sql_many([self.sql_parts(f, part) for part in parts])
+        """The filtered number of rows of each of `tables` (`one_rows`)."""
+        rows = self.one_rows(filters or Filters(), {t: f'SELECT count(*) AS "{t}" FROM t' for t in tables})
         return {t: int(row[t].iloc[0]) for row in rows for t in row.columns}
+
+    def one_rows(self, f: Filters, parts: dict[str, str]) -> list[pd.DataFrame]:
+        """The one-row results of `parts` (table -> SQL over `t`, the table filtered by `f`): one query per
+        table side by side (`sql_many`) when queries get several threads, else all in one query
+        (`sql_parts`; on one thread, a query's planning is most of a small corpus's time)."""
+        groups = [parts] if self.threads == 1 else [{table: sql} for table, sql in parts.items()]
+        return self.sql_many([self.sql_parts(f, group) for group in groups])
 
     def sql_parts(self, f: Filters, parts: dict[str, str]) -> tuple[str, dict]:
         """One query (and its parameters) giving the one-row results of `parts` (table -> SQL over `t`,

@@ -70,13 +70,8 @@ def row_summary(q: Query, f: Filters) -> dict:
 
 
 def _summaries(q: Query, f: Filters, parts: dict[str, str]) -> dict:
-    """The one-row `parts` (table -> SQL over `t`) and the problems' count: one query per table side by
-    side (`Query.sql_many`) on a corpus whose queries get several threads, else all in one query (on
-    one thread, a query's planning is most of a small corpus's time)."""
-    parts = {**parts, "problems": "SELECT count(*) AS problems FROM t"}
-    if q.threads != 1:
-        return _summary(q.sql_many([q.sql_parts(f, {name: body}) for name, body in parts.items()]))
-    return _summary([q.sql(*q.sql_parts(f, parts))])
+    """The one-row `parts` (table -> SQL over `t`) and the problems' count (`Query.one_rows`)."""
+    return _summary(q.one_rows(f, {**parts, "problems": "SELECT count(*) AS problems FROM t"}))
 
 
 def _summary(rows: list[pd.DataFrame]) -> dict:

@@ -209,19 +209,21 @@ FACTS = {"_sfacts": "statements_aff", "_mfacts": "mentions", "_art": "articles"}
 }  # keyed table -> the table whose columns it filters as
 
 
-def table_sql(name: str, folder: Path, *, materialize: bool = True) -> str:
-    """Table `name` from its Parquet file (`_row`: the row's position, for first-of-group): loaded into
-    DuckDB's own compressed columnar storage (`materialize`; queries then skip Parquet decoding), or a
-    view that reads the file at every query. Empty and typed when the file is absent."""
+def table_sql(name: str, folder: Path, *, materialize: bool = True, as_name: str | None = None) -> str:
+    """Table `name` from its Parquet file (`_row`: the row's position, for first-of-group), as `as_name`
+    (default `name`): loaded into DuckDB's own compressed columnar storage (`materialize`; queries then skip
+    Parquet decoding), or a view that reads the file at every query. Empty and typed when the file is
+    absent."""
     path = Path(folder) / f"{name}.parquet"
     kind = "TABLE" if materialize else "VIEW"
+    as_name = as_name or name
     if path.exists():
         quoted = str(path).replace("'", "''")
-        return (f"CREATE OR REPLACE {kind} {name} AS "
+        return (f"CREATE OR REPLACE {kind} {as_name} AS "
                 "SELECT * EXCLUDE (file_row_number), file_row_number AS _row "
                 f"FROM read_parquet('{quoted}', file_row_number = true)")  # fmt: skip
     cols = ", ".join(f"CAST(NULL AS {SQL_TYPES[c.dtype]}) AS {c.name}" for c in schema.TABLES[name])
-    return f"CREATE OR REPLACE {kind} {name} AS SELECT {cols}, CAST(NULL AS BIGINT) AS _row WHERE false"
+    return f"CREATE OR REPLACE {kind} {as_name} AS SELECT {cols}, CAST(NULL AS BIGINT) AS _row WHERE false"
 
 
 def _columns(name: str) -> set[str]:
@@ -312,12 +314,8 @@ def keyed_ctes(f: Filters) -> list[tuple[str, str]]:
         out.append(("topic_art", "SELECT DISTINCT a FROM topic_sent"))
     if f.search:
         hits = "SELECT _row FROM sentences WHERE strpos(lower(coalesce(text, '')), $search) > 0"
-        out.append(
-            (
-                "search_sent",
-                f"SELECT DISTINCT k, a FROM _k_sentences WHERE k IS NOT NULL AND _row IN ({hits})",
-            )
-        )
+        sents = f"SELECT DISTINCT k, a FROM _k_sentences WHERE k IS NOT NULL AND _row IN ({hits})"
+        out.append(("search_sent", sents))
     return out
 
 
