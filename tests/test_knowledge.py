@@ -151,12 +151,13 @@ def test_a_malformed_user_file_names_the_file(tmp_path):
 
 def test_the_user_file_changes_the_cache_fingerprint(tmp_path, monkeypatch):
     from analysis.store import cache
+    from analysis.store.parallel import ResourceSpec
 
     user = tmp_path / "k.yaml"
     monkeypatch.setenv("PARLEY_KNOWLEDGE_PATH", str(user))
-    before = cache.fingerprint("x", cache.default_knowledge())["kb"]
+    before = cache.fingerprint("x", ResourceSpec.from_settings().knowledge())["kb"]
     user.write_text("not_actors: [Somewhere]\n", encoding="utf-8")
-    assert cache.fingerprint("x", cache.default_knowledge())["kb"] != before
+    assert cache.fingerprint("x", ResourceSpec.from_settings().knowledge())["kb"] != before
 
 
 def test_committed_world_kb_is_what_the_build_script_gives():

@@ -19,7 +19,6 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis import settings
 from analysis.datafile import write_atomic
 from analysis.extract import kb_layers as knowledge_layers
 
@@ -124,10 +123,6 @@ def fingerprint(model: str, knowledge: dict[str, Path]) -> dict[str, str]:
         **{name: path_digest(paths[name]) for name in KNOWLEDGE_SETTINGS},
         "kb": kb_digest(paths["kb"]),
     }
-
-
-def default_knowledge() -> dict[str, Path]:
-    return {name: settings.get_path(setting) for name, setting in KNOWLEDGE_SETTINGS.items()}
 
 
 def article_key(article: dict) -> str:

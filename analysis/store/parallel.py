@@ -44,11 +44,8 @@ class ResourceSpec:
         )
 
     def knowledge(self) -> dict[str, Path]:
-        return {
-            "kb": Path(self.kb_path),
-            "taxonomy": Path(self.taxonomy_path),
-            "lexicon": Path(self.lexicon_path),
-        }
+        """The knowledge files by component (`cache.KNOWLEDGE_SETTINGS`: the fields are the settings)."""
+        return {name: Path(getattr(self, field)) for name, field in cache.KNOWLEDGE_SETTINGS.items()}
 
     def fingerprint(self) -> dict[str, str]:
         return cache.fingerprint(self.model, self.knowledge())
@@ -141,19 +138,8 @@ def _deliver(
     return reply["model"]
 
 
-def run_here(records: list[dict], source, on_result: OnResult, *, batch_size: int, expected=None) -> dict:
-    """In this process; returns the model info."""
-    info: dict = {}
-    for part in partitions(len(records), 1):
-        info = _deliver(
-            analyse_partition([records[i] for i in part], source, batch_size), part, on_result, expected
-        )
-    return info
-
-
-def run_processes(
-    records: list[dict], source, on_result: OnResult, *, workers: int, batch_size: int, expected=None
-) -> dict:
+def run_processes(records: list[dict], source, on_result: OnResult, workers: int, batch_size: int,
+                  expected: dict | None) -> dict:  # fmt: skip
     """In `workers` local processes (started fresh, so the parent's threads and state stay out)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -170,9 +156,8 @@ def run_processes(
     return info
 
 
-def run_dask(
-    records: list[dict], source, on_result: OnResult, *, scheduler, batch_size: int, expected=None
-) -> dict:
+def run_dask(records: list[dict], source, on_result: OnResult, scheduler, batch_size: int,
+             expected: dict | None) -> dict:  # fmt: skip
     """On a Dask distributed cluster: `scheduler` is an address ('tcp://host:8786') or a `Client`."""
     from distributed import Client, as_completed
 
@@ -216,11 +201,11 @@ def run(
     if not records:
         return {}
     if scheduler is not None:
-        return run_dask(
-            records, source, on_result, scheduler=scheduler, batch_size=batch_size, expected=expected
-        )
+        return run_dask(records, source, on_result, scheduler, batch_size, expected)
     if workers > 1 and len(records) > 1:
-        return run_processes(
-            records, source, on_result, workers=workers, batch_size=batch_size, expected=expected
-        )
-    return run_here(records, source, on_result, batch_size=batch_size, expected=expected)
+        return run_processes(records, source, on_result, workers, batch_size, expected)
+    info: dict = {}
+    for part in partitions(len(records), 1):  # in this process
+        reply = analyse_partition([records[i] for i in part], source, batch_size)
+        info = _deliver(reply, part, on_result, expected)
+    return info
