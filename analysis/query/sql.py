@@ -85,16 +85,8 @@ SELECT x._row, CASE WHEN x.article_id IS NOT NULL
        THEN try_strptime(substr(x.published, 1, 10), '%Y-%m-%d') END AS day,
   {period_start("x.published", "W")} AS week, {period_start("x.published", "M")} AS month
 FROM articles x LEFT JOIN _sources s ON s.source = x.source"""
-# the largest sentence id of the tables with one (`SPAN` = it + 2)
-SPAN_TABLES = (
-    "sentences",
-    "mentions",
-    "topics",
-    "statements",
-    "events",
-    "time_expressions",
-    "statements_auto",
-)
+# the tables with a sentence id: the largest of them gives `SPAN` (it + 2)
+SPAN_TABLES = tuple(n for n, cols in schema.TABLES.items() if "sentence_id" in {c.name for c in cols})
 
 
 def sentence_key(span: int, alias: str) -> str:
