@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.query import views
-from dashboard import charts, display, downloads, export, jobs, state
+from dashboard import display, downloads, export, jobs, state
 from dashboard.briefing import BriefingChart
 
 FALLBACK_NOTE = (
@@ -111,7 +111,7 @@ def export_buttons(chart: BriefingChart, ctx: state.Context) -> None:
     SVG / PDF rendered on click (the browser fallback without Chromium), and the chart's data as CSV."""
     with st.popover("Download", icon=":material/download:"):
         title, subtitle = edited(chart, ctx)
-        title, subtitle = title or chart.title, subtitle or charts.subtitle(ctx)
+        title, subtitle = title or chart.title, subtitle or ctx.subtitle
         st.download_button(
             "Data behind the chart (CSV)",
             data=lambda: downloads.csv(downloads.chart_table(chart, ctx.labels)),
@@ -142,7 +142,7 @@ def export_buttons(chart: BriefingChart, ctx: state.Context) -> None:
 def edited(chart: BriefingChart, ctx: state.Context, *, prefix: str = "edit") -> tuple[str, str]:
     """Title and subtitle inputs for `chart`, the defaults shown as placeholders; what the briefer typed
     ("" for a default kept)."""
-    default_sub = charts.subtitle(ctx) if chart.subtitle is None else chart.subtitle
+    default_sub = ctx.subtitle if chart.subtitle is None else chart.subtitle
     key = f"{prefix}_{chart.key}"
     title = st.text_input("Title", placeholder=chart.title, key=f"{key}_title", help="Empty: the default")
     sub = st.text_input("Subtitle", placeholder=default_sub, key=f"{key}_sub", help="Empty: the filters")

@@ -30,7 +30,7 @@ else:
     st.caption("Click a bar to read the sentences that mention that actor.")
 
 st.subheader("Actor × source")
-long = charts.agg(ctx, "counts", "mentions_by_actor_source")
+long = ctx.agg("mentions_by_actor_source")
 table = views.wide(long, index="actor", columns="source", values="n") if long is not None else None
 if table is None or table.empty:
     ui.empty_state("No mentions for these filters.")

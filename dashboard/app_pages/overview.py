@@ -10,7 +10,7 @@ ctx = state.context()
 st.title("Parley")
 st.caption(f"{ui.md(ctx.subtitle)} · {ui.md(ctx.note)}")
 summary = ctx.corpus_summary()
-dating = periods.dating_summary(charts.agg(ctx, "timeline", "dating", unit="articles"))  # as the coverage
+dating = periods.dating_summary(ctx.agg("dating", unit="articles"))  # as the coverage
 cols = st.columns(7)
 for col, (label, value, note) in zip(
     cols,
@@ -41,7 +41,7 @@ if dating["undated"] or dating["partial"]:
         label += " (the date filter leaves the undated out)"
     # a toggle, not an expander: the list is fetched and drawn only once asked for
     if st.toggle(f"Show the {label}: which, and why", value=False, key="overview_undated"):
-        undated = charts.agg(ctx, "timeline", "undated_articles", limit=SHOWN_ROWS)
+        undated = ctx.agg("undated_articles", limit=SHOWN_ROWS)
         box = st.container(key="undated_list")
         box.dataframe(periods.undated_table(undated), hide_index=True, width="stretch")
         if undated.attrs.get("total", 0) > len(undated):

@@ -42,7 +42,7 @@ if cell and len(cell) == 2:
     holder = ui.md(actor) if level == "actor" else f"those acting for {ui.md(actor)}"
     st.subheader(f"Evidence: {holder} on {ui.md(ctx.labels.get(topic, topic))}")
     st.button("Close the evidence", on_click=ui.forget, args=("pos_cell",), icon=":material/close:")
-    rows = charts.agg(ctx, "positions", "cell_evidence", actor=actor, topic=topic, level=level)
+    rows = ctx.agg("cell_evidence", actor=actor, topic=topic, level=level)
     rows = ctx.view("with_article_meta", rows) if rows is not None else rows
     selection = ui.evidence_table(rows, key="cell_evidence", labels=ctx.labels, select=True)
     if rows is not None and not rows.empty:

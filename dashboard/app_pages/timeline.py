@@ -40,7 +40,7 @@ else:
 ui.show(charts.coverage(ctx, whole=whole), ctx)
 
 st.subheader("First and last mention of each actor")
-first_last = charts.agg(ctx, "timeline", "actor_first_last")
+first_last = ctx.agg("actor_first_last")
 if first_last is None or first_last.empty:
     ui.empty_state("No dated mentions for these filters.")
 else:
