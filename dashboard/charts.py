@@ -12,7 +12,7 @@ import pandas as pd
 
 from analysis.query import periods
 from analysis.query.positions import agreement_from_matrix
-from dashboard import figures, time_axis
+from dashboard import figures, style, time_axis
 from dashboard.briefing import BriefingChart
 from dashboard.context import Context
 from dashboard.figures_positions import NETWORK_NODES
@@ -28,9 +28,7 @@ DAILY_UP_TO = 120  # days of coverage drawn as daily bars; longer spans are draw
 def source_colors(ctx: Context) -> dict[str, str]:
     """One colour per source for every chart of every page: handed out in the order of the whole corpus's
     source ranking (most articles first), none shared while the light palette lasts."""
-    from dashboard import loaders, style
-
-    ranked = loaders.catalog(ctx.folder, ctx.key).sources
+    ranked = ctx.catalog.sources
     pal = style.SERIES_PALETTE
     return {source: pal[i % len(pal)] for i, source in enumerate(ranked)}
 

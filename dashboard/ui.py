@@ -286,6 +286,15 @@ def run_build() -> bool:
     return True
 
 
+def selected_row(event) -> int | None:
+    """The position of the selected row of a dataframe selection event (None when nothing is selected)."""
+    try:
+        rows = event["selection"]["rows"] if event is not None else []
+    except (KeyError, TypeError):
+        rows = []
+    return rows[0] if rows else None
+
+
 def picked(event, *, field: str = "customdata", whole: bool = False):
     """The `field` of the first selected point of a chart selection event (None when nothing is selected).
 

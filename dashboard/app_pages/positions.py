@@ -49,7 +49,7 @@ if cell and len(cell) == 2:
         corrections_ui.panel(rows, selection, ctx)
 else:
     st.caption("Click a cell of the heatmap to read the sentences behind it.")
-corrections_ui.history()
+corrections_ui.history(ctx)
 
 left, right = st.columns(2, gap="large")
 with left:
