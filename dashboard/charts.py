@@ -83,7 +83,7 @@ def dating(
     return time_axis.unplaced(df, unit, background=background)
 
 
-def _daily(ctx: Context, by: str, whole: bool) -> bool:
+def _daily(ctx: Context, whole: bool) -> bool:
     """Coverage per day: while the period the axis opens on (the dense one unless `whole`,
     `analysis.query.periods`) is at most `DAILY_UP_TO` days."""
     if _span_days(ctx) <= DAILY_UP_TO:
@@ -91,7 +91,7 @@ def _daily(ctx: Context, by: str, whole: bool) -> bool:
     if whole:
         return False
     # the window of the weekly bars (the chart's own query when they are drawn): per day only if short
-    weeks = ctx.agg("coverage_over_time", by=by, freq="W")
+    weeks = ctx.agg("coverage_over_time", by="source", freq="W")
     if weeks.empty:
         return True
     totals = weeks.groupby("period")["articles"].sum()
@@ -241,18 +241,14 @@ def positions_over_time_pack(ctx: Context) -> BriefingChart:
     return chart
 
 
-def positions_over_time(
-    ctx: Context, *, topic: str | None = None, freq: str = "W", whole: bool = False
-) -> BriefingChart:
-    """Net stance per actor and week (or month) of publication; the statements of the filters dated only
-    to a month or a year shaded as their periods (a week needs a day), the undated counted (`dating`, of
-    the topic's statements); `whole`: the axis over the whole period."""
+def positions_over_time(ctx: Context, *, topic: str | None = None, whole: bool = False) -> BriefingChart:
+    """Net stance per actor and week of publication; the statements of the filters dated only to a month
+    or a year shaded as their periods (a week needs a day), the undated counted (`dating`, of the topic's
+    statements); `whole`: the axis over the whole period."""
     label = ctx.labels.get(topic, topic) if topic else "all topics"
     title = f"Positions over time: {label}"
-    df = ctx.agg("positions_over_time", freq=freq, topic=topic)
+    df = ctx.agg("positions_over_time", freq="W", topic=topic)
     partial, undated = dating(ctx, "statements", topic=topic)
-    if freq == "M":  # a month-precise date has its month
-        partial = partial[partial["date"].str.len() != 7]
     fig = figures.lines_over_time(
         df,
         date="period",
@@ -265,7 +261,7 @@ def positions_over_time(
         partial=partial,
         notes=(undated,),
         whole=whole,
-        pad=pd.Timedelta(days=7 if freq == "W" else 31),
+        pad=pd.Timedelta(days=7),
     )
     if not df.empty:
         fig.update_yaxes(range=[-1.1, 1.1], tickvals=[-1, 0, 1], ticktext=["oppose", "neutral", "support"])
@@ -280,7 +276,7 @@ def positions_over_time(
         series="actor",
         time=True,
         value_title="net stance (−1 oppose … +1 support)",
-        category_title="week" if freq == "W" else "month" if freq == "M" else "period",
+        category_title="week",
         value_range=(-1.0, 1.0),
     )
 
@@ -313,20 +309,17 @@ def events(
     return BriefingChart("events", title, fig, data=shown, quotes=quotes)
 
 
-def coverage(
-    ctx: Context, *, by: str = "source", freq: str | None = None, whole: bool = False
-) -> BriefingChart:
+def coverage(ctx: Context, *, whole: bool = False) -> BriefingChart:
     """Articles per day, or per week when the period the axis opens on (the dense one unless `whole`)
     is longer than `DAILY_UP_TO` days (a year of daily bars is too thin to read, and slow to draw); the
     articles dated only to a month or a year shaded as their periods, the undated counted (`dating`)."""
-    freq = freq or ("D" if _daily(ctx, by, whole) else "W")
+    freq = "D" if _daily(ctx, whole) else "W"
     title = "Coverage over time: articles per " + ("day" if freq == "D" else "week")
-    df = ctx.agg("coverage_over_time", by=by, freq=freq)
-    colors = ctx.colors if by == "actor" else source_colors(ctx)
+    df = ctx.agg("coverage_over_time", by="source", freq=freq)
     partial, undated = dating(ctx, "articles")
     fig = figures.coverage_chart(
-        df, date="period", value="articles", stack=by, colors=colors, title=title, partial=partial,
-        notes=(undated,), whole=whole,
+        df, date="period", value="articles", stack="source", colors=source_colors(ctx), title=title,
+        partial=partial, notes=(undated,), whole=whole,
     )  # fmt: skip
     data = df.assign(day=df["period"].dt.strftime("%Y-%m-%d"))
     return BriefingChart(
@@ -337,7 +330,7 @@ def coverage(
         data=data,
         category="day",
         value="articles",
-        series=by,
+        series="source",
         time=True,
         value_title="articles",
         category_title="day" if freq == "D" else "week",

@@ -62,12 +62,7 @@ def _palette_of(color: str | None, fallback: tuple[str, ...]) -> tuple[str, ...]
     return SERIES_PALETTE if color in SERIES_PALETTE else PALETTE if color in PALETTE else fallback
 
 
-def distinct(
-    names: list[str] | tuple[str, ...],
-    colors: dict[str, str] | None = None,
-    *,
-    palette: tuple[str, ...] | None = None,
-) -> dict[str, str]:
+def distinct(names: list[str] | tuple[str, ...], colors: dict[str, str] | None = None) -> dict[str, str]:
     """Colours for the `names` of one chart, most prominent first, no two alike while the palette lasts.
 
     A name takes its colour from `colors` (else `color_for`); when an earlier name of this chart holds it,
@@ -79,7 +74,7 @@ def distinct(
         >>> c["A"], c["B"]
         ('#0072B2', '#D55E00')
     """
-    fallback = palette or (PALETTE if colors else SERIES_PALETTE)
+    fallback = PALETTE if colors else SERIES_PALETTE
     colors = colors or {}
     out: dict[str, str] = {}
     used: set[str] = set()
@@ -89,7 +84,7 @@ def distinct(
             out[name] = NEUTRAL_GROUPS[name]
             continue
         wanted = colors.get(name) or color_for(name, fallback)
-        pal = palette or _palette_of(wanted, fallback)
+        pal = _palette_of(wanted, fallback)
         start = pal.index(wanted) if wanted in pal else _hash(name) % len(pal)
         choices = [wanted] + [pal[(start + k) % len(pal)] for k in range(1, len(pal))]
         out[name] = next((c for c in choices if c not in used), wanted)

@@ -40,24 +40,17 @@ def md(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
-def show(
-    chart: BriefingChart,
-    ctx: state.Context,
-    *,
-    select: str | tuple[str, ...] | None = None,
-    height: int | None = None,
-):
+def show(chart: BriefingChart, ctx: state.Context, *, select: str | tuple[str, ...] | None = None):
     """Draw `chart` with its export buttons; returns the selection event when `select` is given."""
     kwargs = dict(key=f"chart_{chart.key}", config=export.browser_config(chart.title), theme=None)
     if select:
         kwargs.update(on_select="rerun", selection_mode=select)
-    width = "stretch"
     if chart.min_width:  # a wide chart (the heatmap) scrolls sideways rather than squeeze its cells
         box = st.container(key=f"scroll_{chart.key}")
         box.html(_scroll_css(chart.key, chart.min_width))
     else:
         box = st.container()
-    event = box.plotly_chart(chart.figure, width=width, height=height or "content", **kwargs)
+    event = box.plotly_chart(chart.figure, width="stretch", height="content", **kwargs)
     export_buttons(chart, ctx)
     return event if select else None
 
@@ -127,13 +120,11 @@ def export_buttons(chart: BriefingChart, ctx: state.Context) -> None:
             return
         st.caption("Pictures carry the title, the subtitle and the source note, for slides.")
         for fmt, label in export.LABELS.items():
-            ext, mime, scale = export.FORMATS[fmt]
-            name = f"{export.safe_slug(title)}{'@2x' if scale > 1 else ''}.{ext}"
             st.download_button(
                 label,
                 data=_renderer(chart, ctx, fmt, title, subtitle),
-                file_name=name,
-                mime=mime,
+                file_name=export.file_name(title, fmt),
+                mime=export.FORMATS[fmt][1],
                 key=f"dl_{chart.key}_{fmt}",
                 on_click="ignore",
             )
