@@ -229,14 +229,12 @@ def evidence_table(
     )
 
 
-def table(
-    df: pd.DataFrame | None, *, labels: dict[str, str] | None = None, sentence: str | None = None, **kw
-):
+def table(df: pd.DataFrame | None, *, labels: dict[str, str] | None = None, sentence: str | None = None):
     """A table as a person reads it (`display.for_screen`: topic labels, dates as dates, ids last); the
     `sentence` column, when given, wraps whole."""
     labels = labels if labels is not None else topic_labels()
     shown = display.for_screen(df, labels)
-    options = {"hide_index": True, "width": "stretch", **kw}
+    options = {"hide_index": True, "width": "stretch"}
     if sentence and sentence in shown and (height := display.wrap_height(shown[sentence], SENTENCE_PX)):
         options["row_height"] = height
         options["column_config"] = {sentence: st.column_config.TextColumn(width=SENTENCE_PX)}
