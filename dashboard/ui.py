@@ -107,7 +107,7 @@ def export_buttons(chart: BriefingChart, ctx: state.Context) -> None:
         title, subtitle = title or chart.title, subtitle or ctx.subtitle
         st.download_button(
             "Data behind the chart (CSV)",
-            data=lambda: downloads.csv(downloads.chart_table(chart, ctx.labels)),
+            data=lambda: downloads.csv(downloads.labelled(chart.data, ctx.labels)),
             file_name=f"{export.safe_slug(title)}.csv",
             mime="text/csv",
             key=f"dl_{chart.key}_csv",

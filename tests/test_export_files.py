@@ -210,7 +210,7 @@ def test_the_csv_of_a_chart_is_the_data_it_draws(devset):
     ctx = context(devset)
     chart = charts.mentions(ctx, stack=None, quotes=False)
     back = pd.read_csv(
-        io.BytesIO(downloads.csv(downloads.chart_table(chart, ctx.labels))), encoding="utf-8-sig"
+        io.BytesIO(downloads.csv(downloads.labelled(chart.data, ctx.labels))), encoding="utf-8-sig"
     )
     assert list(back.columns) == list(chart.data.columns)
     assert back["n"].tolist() == chart.data["n"].tolist()
@@ -222,7 +222,7 @@ def test_the_csv_of_a_chart_is_the_data_it_draws(devset):
 
 def test_a_topic_chart_csv_has_labels_not_ids(devset):
     ctx = context(devset)
-    table = downloads.chart_table(charts.topics(ctx), ctx.labels)
+    table = downloads.labelled(charts.topics(ctx).data, ctx.labels)
     assert set(table["topic"]) <= set(ctx.labels.values())
     assert "label" not in table
 
