@@ -6,25 +6,17 @@ from analysis.query import periods, views
 from dashboard import charts, state, ui
 
 SHOWN_ROWS = 1000
+COUNTED = ("articles", "sources", "actors", "mentions", "statements", "events")  # the metrics at the top
 ctx = state.context()
 st.title("Parley")
 st.caption(f"{ui.md(ctx.subtitle)} · {ui.md(ctx.note)}")
 summary = ctx.corpus_summary()
 dating = periods.dating_summary(ctx.agg("dating", unit="articles"))  # as the coverage
-cols = st.columns(7)
-for col, (label, value, note) in zip(
-    cols,
-    [
-        ("Articles", summary["articles"], None),
-        ("Sources", summary["sources"], None),
-        ("Actors", summary["actors"], None),
-        ("Mentions", summary["mentions"], None),
-        ("Statements", summary["statements"], None),
-        ("Events", summary["events"], None),
-        ("Undated", dating["undated"], "Articles without a publication date: no time chart can place them"),
-    ],
-    strict=True,
-):
+metrics = [(name.title(), summary[name], None) for name in COUNTED]
+metrics.append(
+    ("Undated", dating["undated"], "Articles without a publication date: no time chart can place them")
+)
+for col, (label, value, note) in zip(st.columns(len(metrics)), metrics, strict=True):
     col.metric(label, f"{value:,}", help=note)
 st.caption(
     f"Published {summary['start'] or '?'} to {summary['end'] or '?'}"
