@@ -30,9 +30,8 @@ else:
     st.caption("Click a bar to read the sentences that mention that actor.")
 
 st.subheader("Actor × source")
-long = ctx.agg("mentions_by_actor_source")
-table = views.wide(long, index="actor", columns="source", values="n") if long is not None else None
-if table is None or table.empty:
+table = views.wide(ctx.agg("mentions_by_actor_source"), index="actor", columns="source", values="n")
+if table.empty:
     ui.empty_state("No mentions for these filters.")
 else:
     st.dataframe(table, width="stretch")

@@ -43,9 +43,9 @@ if cell and len(cell) == 2:
     st.subheader(f"Evidence: {holder} on {ui.md(ctx.labels.get(topic, topic))}")
     st.button("Close the evidence", on_click=ui.forget, args=("pos_cell",), icon=":material/close:")
     rows = ctx.agg("cell_evidence", actor=actor, topic=topic, level=level)
-    rows = ctx.view("with_article_meta", rows) if rows is not None else rows
+    rows = ctx.view("with_article_meta", rows)
     selection = ui.evidence_table(rows, key="cell_evidence", labels=ctx.labels, select=True)
-    if rows is not None and not rows.empty:
+    if not rows.empty:
         corrections_ui.panel(rows, selection, ctx)
 else:
     st.caption("Click a cell of the heatmap to read the sentences behind it.")

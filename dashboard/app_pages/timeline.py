@@ -41,7 +41,7 @@ ui.show(charts.coverage(ctx, whole=whole), ctx)
 
 st.subheader("First and last mention of each actor")
 first_last = ctx.agg("actor_first_last")
-if first_last is None or first_last.empty:
+if first_last.empty:
     ui.empty_state("No dated mentions for these filters.")
 else:
     ui.table(first_last)  # dates as dates
