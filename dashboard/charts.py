@@ -144,7 +144,6 @@ def actors_over_time(ctx: Context, *, whole: bool = False) -> BriefingChart:
         kind="line",
         data=df,
         category="date",
-        value="n",
         series="actor",
         time=True,
         value_title="mentions",
@@ -167,7 +166,7 @@ def cooccurrence(ctx: Context) -> BriefingChart:
         colors=ctx.colors,
         title=title,
     )
-    return BriefingChart("cooccurrence", title, fig, data=edges, category="actor_a", value="n")
+    return BriefingChart("cooccurrence", title, fig, data=edges, category="actor_a")
 
 
 def topics(ctx: Context) -> BriefingChart:

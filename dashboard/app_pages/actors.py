@@ -35,11 +35,10 @@ if table.empty:
     ui.empty_state("No mentions for these filters.")
 else:
     st.dataframe(table, width="stretch")
-whole = st.toggle("Whole period", value=False, key="actors_whole", help="Widen the time axis to every date")
+whole = st.toggle("Whole period", key="actors_whole", help="Widen the time axis to every date")
 ui.show(charts.actors_over_time(ctx, whole=whole), ctx)
 if st.toggle(
     "Show who is mentioned together (network)",
-    value=False,
     key="actors_network",
     help="Co-occurrence in the same sentence; can take a few seconds on a large corpus",
 ):

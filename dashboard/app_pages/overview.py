@@ -32,7 +32,7 @@ if dating["undated"] or dating["partial"]:
     if dating["excluded"]:
         label += " (the date filter leaves the undated out)"
     # a toggle, not an expander: the list is fetched and drawn only once asked for
-    if st.toggle(f"Show the {label}: which, and why", value=False, key="overview_undated"):
+    if st.toggle(f"Show the {label}: which, and why", key="overview_undated"):
         undated = ctx.agg("undated_articles", limit=SHOWN_ROWS)
         box = st.container(key="undated_list")
         box.dataframe(periods.undated_table(undated), hide_index=True, width="stretch")
@@ -41,7 +41,6 @@ if dating["undated"] or dating["partial"]:
 
 whole = st.toggle(
     "Whole period",
-    value=False,
     key="overview_whole",
     help="The time axis opens on the period that holds most of the articles; this widens it to all of them",
 )

@@ -66,7 +66,5 @@ with right:
         if topics
         else None
     )
-    whole = st.toggle(
-        "Whole period", value=False, key="positions_whole", help="Widen the time axis to every date"
-    )
+    whole = st.toggle("Whole period", key="positions_whole", help="Widen the time axis to every date")
     ui.show(charts.positions_over_time(ctx, topic=topic, whole=whole), ctx)

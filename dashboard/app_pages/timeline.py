@@ -22,7 +22,6 @@ background = c2.toggle(
 )
 whole = c3.toggle(
     "Whole period",
-    value=False,
     key="timeline_whole",
     help="The time axes open on the period that holds most of the events and articles; this widens them "
     "to all of them",
