@@ -97,7 +97,8 @@ def build_pack(
     total = len(charts) + 1
     _title_slide(prs, title, subtitle, note, len(charts), today or dt.date.today())
     for number, chart in enumerate(charts, start=2):
-        slide = _chart_slide(prs, chart.title, _subtitle(chart, subtitle), note, f"{number} / {total}")
+        sub = subtitle if chart.subtitle is None else chart.subtitle
+        slide = _chart_slide(prs, chart.title, sub, note, f"{number} / {total}")
         if chart.kind in NATIVE and chart.data is not None and not chart.data.empty:
             _native_chart(slide, chart, colors or {})
         elif render_image is not None:
@@ -113,10 +114,6 @@ def build_pack(
     buf = io.BytesIO()
     prs.save(buf)
     return buf.getvalue()
-
-
-def _subtitle(chart: BriefingChart, default: str) -> str:
-    return default if chart.subtitle is None else chart.subtitle
 
 
 def _title_slide(prs: Presentation, title: str, subtitle: str, note: str, n: int, day: dt.date) -> None:

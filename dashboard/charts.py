@@ -8,18 +8,14 @@ page context's cache (`ctx.agg`).
 
 from __future__ import annotations
 
-import logging
-
 import pandas as pd
 
 from analysis.query import periods
 from analysis.query.positions import agreement_from_matrix
-from dashboard import figures, time_axis
+from dashboard import figures, style, time_axis
 from dashboard.briefing import BriefingChart
 from dashboard.context import Context
 from dashboard.figures_positions import NETWORK_NODES
-
-log = logging.getLogger("parley.dashboard")
 
 # What a chart draws at most, so a large corpus stays fast to draw and readable; the filters narrow it
 # (networks are capped by `figures.network` itself). The charts' data (tables, downloads) keep every row.
@@ -29,23 +25,10 @@ TIMELINE_EVENTS = 1500
 DAILY_UP_TO = 120  # days of coverage drawn as daily bars; longer spans are drawn per week
 
 
-def agg(ctx: Context, module: str, func: str, **options) -> pd.DataFrame | None:
-    """`analysis.query.<func>` (of its `module`: counts, positions, timeline, rows) of the page's filters,
-    through the cache (revisiting a view is instant)."""
-    return ctx.agg(func, **options)
-
-
-def subtitle(ctx: Context) -> str:
-    """The filters in words for subtitles and slides (topic labels, not ids: `state.build_context`)."""
-    return ctx.subtitle
-
-
 def source_colors(ctx: Context) -> dict[str, str]:
     """One colour per source for every chart of every page: handed out in the order of the whole corpus's
     source ranking (most articles first), none shared while the light palette lasts."""
-    from dashboard import loaders, style
-
-    ranked = loaders.catalog(ctx.folder, ctx.key).sources
+    ranked = ctx.catalog.sources
     pal = style.SERIES_PALETTE
     return {source: pal[i % len(pal)] for i, source in enumerate(ranked)}
 
@@ -57,8 +40,8 @@ def chart_colors(ctx: Context) -> dict[str, str]:
 
 def _quotes(ctx: Context, *, actor: str | None = None, topic: str | None = None, n: int = 8) -> list[str]:
     """Key evidence for speaker notes: the most confident non-neutral statements first."""
-    ev = agg(ctx, "rows", "key_evidence", actor=actor, topic=topic, n=n)
-    if ev is None or ev.empty:
+    ev = ctx.agg("key_evidence", actor=actor, topic=topic, n=n)
+    if ev.empty:
         return []
     return [
         f"{r.actor} ({r.stance}, {ctx.labels.get(r.topic, r.topic)}; {_txt(r.source, 'unknown source')}, "
@@ -96,11 +79,11 @@ def dating(
     """What a time chart of `unit` cannot put on a day (`time_axis.unplaced` of
     `analysis.query.timeline.dating`, one cached query for every chart of a page); `topic`: of the
     statements on it."""
-    df = agg(ctx, "timeline", "dating", unit=unit, **({"topic": topic} if topic else {}))
+    df = ctx.agg("dating", unit=unit, **({"topic": topic} if topic else {}))
     return time_axis.unplaced(df, unit, background=background)
 
 
-def _daily(ctx: Context, by: str, whole: bool) -> bool:
+def _daily(ctx: Context, whole: bool) -> bool:
     """Coverage per day: while the period the axis opens on (the dense one unless `whole`,
     `analysis.query.periods`) is at most `DAILY_UP_TO` days."""
     if _span_days(ctx) <= DAILY_UP_TO:
@@ -108,16 +91,12 @@ def _daily(ctx: Context, by: str, whole: bool) -> bool:
     if whole:
         return False
     # the window of the weekly bars (the chart's own query when they are drawn): per day only if short
-    weeks = agg(ctx, "timeline", "coverage_over_time", by=by, freq="W")
-    if weeks is None or weeks.empty:
+    weeks = ctx.agg("coverage_over_time", by="source", freq="W")
+    if weeks.empty:
         return True
     totals = weeks.groupby("period")["articles"].sum()
     window = periods.dense_window(list(totals.index), totals.tolist())
     return window is None or (window.end - window.start).days + 7 <= DAILY_UP_TO
-
-
-def _missing(key: str, title: str, what: str) -> BriefingChart:
-    return BriefingChart(key, title, figures.empty_figure(f"{what} is not available yet.", title=title))
 
 
 def mentions(ctx: Context, *, stack: str | None = "source", quotes: bool = True) -> BriefingChart:
@@ -127,30 +106,24 @@ def mentions(ctx: Context, *, stack: str | None = "source", quotes: bool = True)
         stack or "", ""
     )
     func = "mentions_by_actor_source" if stack == "source" else "mentions_by_actor"
-    df = agg(ctx, "counts", func)
-    if df is None:
-        return _missing("mentions", title, "The mention count")
+    df = ctx.agg(func)
     colors = source_colors(ctx) if stack == "source" else ctx.colors
-    fig = figures.bar_chart(
-        df,
-        category="actor",
-        value="n",
-        stack=stack,
-        colors=colors,
-        title=title,
-        empty="No actors mentioned for these filters.",
-    )
+    chart = _bars("mentions", title, df, category="actor", stack=stack, colors=colors)
+    chart.quotes = _quotes(ctx) if quotes else []
+    return chart
+
+
+# what a bar chart of `n` per category counts, and what it says when empty
+BARS = {"actor": ("mentions", "No actors mentioned"), "label": ("sentences", "No topics")}
+
+
+def _bars(key: str, title: str, df: pd.DataFrame, *, category: str, stack: str | None, colors: dict):
+    """Bars of `n` per `category` (`figures.bar_chart`): a native bar chart on a slide."""
+    counted, empty = BARS[category]
+    empty = f"{empty} for these filters."
+    fig = figures.bar_chart(df, category=category, stack=stack, colors=colors, title=title, empty=empty)
     return BriefingChart(
-        "mentions",
-        title,
-        fig,
-        kind="bar",
-        data=df,
-        category="actor",
-        value="n",
-        series=stack,
-        quotes=_quotes(ctx) if quotes else [],
-        value_title="mentions",
+        key, title, fig, kind="bar", data=df, category=category, series=stack, value_title=counted
     )
 
 
@@ -158,9 +131,7 @@ def actors_over_time(ctx: Context, *, whole: bool = False) -> BriefingChart:
     """Mentions per actor and publication day; a month- or year-only date shaded as its period, the
     undated counted (`dating`); `whole`: the axis over the whole period, not the dense one."""
     title = "Mentions over time"
-    df = agg(ctx, "counts", "mentions_by_actor_day")
-    if df is None:
-        return _missing("actors_time", title, "Mentions over time")
+    df = ctx.agg("mentions_by_actor_day")
     partial, undated = dating(ctx, "mentions")
     fig = figures.lines_over_time(
         df, date="date", value="n", series="actor", colors=ctx.colors, title=title, empty="No dated "
@@ -173,7 +144,6 @@ def actors_over_time(ctx: Context, *, whole: bool = False) -> BriefingChart:
         kind="line",
         data=df,
         category="date",
-        value="n",
         series="actor",
         time=True,
         value_title="mentions",
@@ -183,10 +153,8 @@ def actors_over_time(ctx: Context, *, whole: bool = False) -> BriefingChart:
 
 def cooccurrence(ctx: Context) -> BriefingChart:
     title = "Who is mentioned together"
-    edges = agg(ctx, "counts", "cooccurrence")
-    nodes = agg(ctx, "counts", "mentions_by_actor")
-    if edges is None or nodes is None:
-        return _missing("cooccurrence", title, "The co-occurrence network")
+    edges = ctx.agg("cooccurrence")
+    nodes = ctx.agg("mentions_by_actor")
     fig = figures.network(
         nodes,
         edges,
@@ -198,36 +166,16 @@ def cooccurrence(ctx: Context) -> BriefingChart:
         colors=ctx.colors,
         title=title,
     )
-    return BriefingChart("cooccurrence", title, fig, data=edges, category="actor_a", value="n")
+    return BriefingChart("cooccurrence", title, fig, data=edges, category="actor_a")
 
 
 def topics(ctx: Context) -> BriefingChart:
     title = "Topics covered"
-    df = agg(ctx, "counts", "topic_share_by_source")
-    if df is None:
-        return _missing("topics", title, "Topic shares")
+    df = ctx.agg("topic_share_by_source")
     df = df.assign(label=df["topic"].map(lambda t: ctx.labels.get(t, t)))
-    fig = figures.bar_chart(
-        df,
-        category="label",
-        value="n",
-        stack="source",
-        colors=source_colors(ctx),
-        title=title,
-        empty="No topics for these filters.",
-    )
-    fig.update_xaxes(title="sentences")
-    return BriefingChart(
-        "topics",
-        title,
-        fig,
-        kind="bar",
-        data=df,
-        category="label",
-        value="n",
-        series="source",
-        value_title="sentences",
-    )
+    chart = _bars("topics", title, df, category="label", stack="source", colors=source_colors(ctx))
+    chart.figure.update_xaxes(title="sentences")
+    return chart
 
 
 def position_matrix(
@@ -236,9 +184,7 @@ def position_matrix(
     """The heatmap; `positions_only` drops actors with neutral statements only (they have no position);
     `quotes`: fetch the key evidence for the speaker notes."""
     title = "Positions: actor × topic" if level == "actor" else "Positions: state or bloc × topic"
-    df = agg(ctx, "positions", "position_matrix", level=level)
-    if df is None:
-        return _missing("positions", title, "The position matrix")
+    df = ctx.agg("position_matrix", level=level)
     if positions_only and not df.empty:
         holders = set(df.loc[(df["support"] + df["oppose"]) > 0, "actor"])
         df = df[df["actor"].isin(holders)]
@@ -246,7 +192,7 @@ def position_matrix(
     if len(shown) < len(df):
         title += f" ({HEATMAP_ROWS} of {df['actor'].nunique():,} with the most statements)"
     fig = figures.position_heatmap(shown, labels=ctx.labels, title=title)
-    topics = shown["topic"].nunique() if shown is not None and not shown.empty else 0
+    topics = shown["topic"].nunique()
     width = HEATMAP_COLUMN * topics + 320 if topics else None  # room for row labels and the colour bar
     return BriefingChart(
         "positions", title, fig, data=df, quotes=_quotes(ctx) if quotes else [], min_width=width
@@ -255,9 +201,7 @@ def position_matrix(
 
 def agreement(ctx: Context, *, level: str = "actor") -> BriefingChart:
     title = "Agreement and conflict"
-    matrix = agg(ctx, "positions", "position_matrix", level=level)  # the heatmap's: asked once
-    if matrix is None:
-        return _missing("agreement", title, "The agreement network")
+    matrix = ctx.agg("position_matrix", level=level)  # the heatmap's: asked once
     edges = agreement_from_matrix(matrix, top=NETWORK_NODES)
     edges = edges.assign(weight=edges["agree"] + edges["conflict"]) if not edges.empty else edges
     fig = figures.network(
@@ -281,8 +225,8 @@ def busiest_topic(ctx: Context) -> str | None:
     support and oppose statements (ties by id)."""
     if len(ctx.filters.topics) == 1:
         return ctx.filters.topics[0]
-    df = agg(ctx, "positions", "position_matrix", level="actor")
-    if df is None or df.empty:
+    df = ctx.agg("position_matrix", level="actor")
+    if df.empty:
         return None
     totals = (df["support"] + df["oppose"]).groupby(df["topic"].astype(str)).sum()
     return sorted(totals.index, key=lambda t: (-totals[t], t))[0]
@@ -296,20 +240,14 @@ def positions_over_time_pack(ctx: Context) -> BriefingChart:
     return chart
 
 
-def positions_over_time(
-    ctx: Context, *, topic: str | None = None, freq: str = "W", whole: bool = False
-) -> BriefingChart:
-    """Net stance per actor and week (or month) of publication; the statements of the filters dated only
-    to a month or a year shaded as their periods (a week needs a day), the undated counted (`dating`, of
-    the topic's statements); `whole`: the axis over the whole period."""
+def positions_over_time(ctx: Context, *, topic: str | None = None, whole: bool = False) -> BriefingChart:
+    """Net stance per actor and week of publication; the statements of the filters dated only to a month
+    or a year shaded as their periods (a week needs a day), the undated counted (`dating`, of the topic's
+    statements); `whole`: the axis over the whole period."""
     label = ctx.labels.get(topic, topic) if topic else "all topics"
     title = f"Positions over time: {label}"
-    df = agg(ctx, "positions", "positions_over_time", freq=freq, topic=topic)
-    if df is None:
-        return _missing("positions_time", title, "Positions over time")
+    df = ctx.agg("positions_over_time", freq="W", topic=topic)
     partial, undated = dating(ctx, "statements", topic=topic)
-    if freq == "M":  # a month-precise date has its month
-        partial = partial[partial["date"].str.len() != 7]
     fig = figures.lines_over_time(
         df,
         date="period",
@@ -322,9 +260,9 @@ def positions_over_time(
         partial=partial,
         notes=(undated,),
         whole=whole,
-        pad=pd.Timedelta(days=7 if freq == "W" else 31),
+        pad=pd.Timedelta(days=7),
     )
-    if df is not None and not df.empty:
+    if not df.empty:
         fig.update_yaxes(range=[-1.1, 1.1], tickvals=[-1, 0, 1], ticktext=["oppose", "neutral", "support"])
     return BriefingChart(
         "positions_time",
@@ -337,7 +275,7 @@ def positions_over_time(
         series="actor",
         time=True,
         value_title="net stance (−1 oppose … +1 support)",
-        category_title="week" if freq == "W" else "month" if freq == "M" else "period",
+        category_title="week",
         value_range=(-1.0, 1.0),
     )
 
@@ -349,9 +287,7 @@ def events(
     ones (`whole`: every event), the undated counted (`dating`)."""
     title = "Timeline of events"
     # only the latest events leave the database
-    df = agg(ctx, "timeline", "events_in_order", include_background=background, latest=TIMELINE_EVENTS)
-    if df is None:
-        return _missing("events", title, "The event timeline")
+    df = ctx.agg("events_in_order", include_background=background, latest=TIMELINE_EVENTS)
     total = df.attrs.get("total", len(df))
     shown = df.iloc[-TIMELINE_EVENTS:]  # sorted by date: the latest
     if total > len(shown):
@@ -372,22 +308,17 @@ def events(
     return BriefingChart("events", title, fig, data=shown, quotes=quotes)
 
 
-def coverage(
-    ctx: Context, *, by: str = "source", freq: str | None = None, whole: bool = False
-) -> BriefingChart:
+def coverage(ctx: Context, *, whole: bool = False) -> BriefingChart:
     """Articles per day, or per week when the period the axis opens on (the dense one unless `whole`)
     is longer than `DAILY_UP_TO` days (a year of daily bars is too thin to read, and slow to draw); the
     articles dated only to a month or a year shaded as their periods, the undated counted (`dating`)."""
-    freq = freq or ("D" if _daily(ctx, by, whole) else "W")
+    freq = "D" if _daily(ctx, whole) else "W"
     title = "Coverage over time: articles per " + ("day" if freq == "D" else "week")
-    df = agg(ctx, "timeline", "coverage_over_time", by=by, freq=freq)
-    if df is None:
-        return _missing("coverage", title, "Coverage over time")
-    colors = ctx.colors if by == "actor" else source_colors(ctx)
+    df = ctx.agg("coverage_over_time", by="source", freq=freq)
     partial, undated = dating(ctx, "articles")
     fig = figures.coverage_chart(
-        df, date="period", value="articles", stack=by, colors=colors, title=title, partial=partial,
-        notes=(undated,), whole=whole,
+        df, date="period", value="articles", stack="source", colors=source_colors(ctx), title=title,
+        partial=partial, notes=(undated,), whole=whole,
     )  # fmt: skip
     data = df.assign(day=df["period"].dt.strftime("%Y-%m-%d"))
     return BriefingChart(
@@ -398,7 +329,7 @@ def coverage(
         data=data,
         category="day",
         value="articles",
-        series=by,
+        series="source",
         time=True,
         value_title="articles",
         category_title="day" if freq == "D" else "week",

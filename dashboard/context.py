@@ -60,6 +60,11 @@ class Context:
         return self.q.counts(tables, self.filters)
 
     @property
+    def catalog(self):
+        """The filter options of the whole (unfiltered) corpus (`loaders.catalog`)."""
+        return loaders.catalog(self.folder, self.key)
+
+    @property
     def table_names(self) -> list[str]:
         return list(schema.TABLES)
 

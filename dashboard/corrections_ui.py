@@ -11,47 +11,37 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analysis.query import review
+from analysis.store import article_corrections, corrections
 from dashboard import state, ui
 
 STANCES = ["support", "oppose", "neutral"]
 
 
-def _corrections():
-    from analysis.store import corrections
-
-    return corrections
-
-
 def panel(rows: pd.DataFrame, selection, ctx: state.Context) -> None:
     """Correction form for the evidence row selected in `selection` (a dataframe selection event)."""
-    try:
-        selected = selection["selection"]["rows"] if selection is not None else []
-    except (KeyError, TypeError):
-        selected = []
-    if not selected:
+    selected = ui.selected_row(selection)
+    if selected is None:
         st.caption(
             "Select a row (tick box at its left) to correct its stance, actor or topic, or to delete it."
         )
         return
-    row = rows.iloc[selected[0]]
-    cat = state.catalog(str(state.data_dir()), state.stamp())
+    row = rows.iloc[selected]
+    actors, topics = _choices(row, ctx)
     with st.form("correction", border=True):
         st.write("Correct this statement")
         st.text(str(row["evidence"]))
         c1, c2, c3 = st.columns(3)
         stance = c1.selectbox("Stance", STANCES, index=_index(STANCES, row["stance"]))
-        actors = list(dict.fromkeys([row["actor"], *cat.actors]))
         actor = c2.selectbox("Actor", actors, index=0, accept_new_options=True)
-        topics = list(dict.fromkeys([row["topic"], *cat.topics]))
         topic = c3.selectbox("Topic", topics, index=0, format_func=lambda t: ctx.labels.get(t, t))
         note = st.text_input("Note (why)", value="")
         save, delete, add = st.columns(3)
         do_save = save.form_submit_button("Save correction", type="primary")
         do_delete = delete.form_submit_button("Delete statement")
         do_add = add.form_submit_button("Add as a new statement")
-    changes = {k: v for k, v in (("stance", stance), ("actor", actor), ("topic", topic)) if v != row[k]}
     if do_save:
-        _save(row, changes, note)
+        _save(row, _changed(row, stance=stance, actor=actor, topic=topic), note)
     elif do_delete:
         _record(action="delete", statement_id=row["statement_id"], note=note, old=_old(row))
     elif do_add:
@@ -71,6 +61,17 @@ def _index(options: list[str], value) -> int:
     return options.index(value) if value in options else 0
 
 
+def _choices(row: pd.Series, ctx: state.Context) -> tuple[list[str], list[str]]:
+    """The actors and topics a statement can be re-assigned to: its own first, then the corpus's."""
+    cat = ctx.catalog
+    return list(dict.fromkeys([row["actor"], *cat.actors])), list(dict.fromkeys([row["topic"], *cat.topics]))
+
+
+def _changed(row: pd.Series, **values) -> dict:
+    """The `values` that differ from the row's (the fields a correction changes)."""
+    return {k: v for k, v in values.items() if v != row[k]}
+
+
 def _save(row: pd.Series, changes: dict, note: str) -> None:
     if not changes:
         st.warning("Nothing changed: pick a different stance, actor or topic.")
@@ -86,7 +87,7 @@ def _old(row: pd.Series, keys=("stance", "actor", "topic")) -> dict:
 def _write(*, action: str, **fields) -> str | None:
     """Write one log entry; an error is shown (never raised) and gives None."""
     try:
-        return _corrections().add_correction(state.corrections_path(), action=action, **fields)
+        return corrections.add_correction(state.corrections_path(), action=action, **fields)
     except (ValueError, KeyError, ImportError, OSError) as exc:
         st.error(f"The correction was not saved: {ui.md(exc)}")
         return None
@@ -100,14 +101,13 @@ def _record(*, action: str, **fields) -> None:
     st.rerun()
 
 
-def history(ctx: state.Context | None = None, *, expanded: bool = False) -> None:
+def history(ctx: state.Context, *, expanded: bool = False) -> None:
     """The corrections so far as sentence, old -> new, who and when, newest first; any entry in force can
     be undone (select its row), and so can the last one. An undo is no correction: it is shown as the
     status of the entry it reverts, and not counted."""
     path = state.corrections_path()
     if not path.exists():
         return
-    corrections = _corrections()
     try:
         log = corrections.load_corrections(path)
     except Exception as exc:  # noqa: BLE001 - a broken file is shown, never a traceback
@@ -115,9 +115,6 @@ def history(ctx: state.Context | None = None, *, expanded: bool = False) -> None
         return
     if log.empty:
         return
-    from analysis.query import review
-
-    ctx = ctx or state.context()
     n = corrections.tally(log)
     label = f"Corrections history ({n['corrections']} corrections, {n['confirmed']} confirmed"
     label += f", {n['undone']} undone)" if n["undone"] else ")"
@@ -135,7 +132,7 @@ def history(ctx: state.Context | None = None, *, expanded: bool = False) -> None
         picked = st.dataframe(shown, hide_index=True, width="stretch", column_config=config,
                               key=f"history_table_{len(log)}", on_select="rerun",
                               selection_mode="single-row")  # fmt: skip
-        chosen = _selected(picked)
+        chosen = ui.selected_row(picked)
         left, right = st.columns(2)
         entry = rows.iloc[chosen] if chosen is not None and chosen < len(rows) else None
         can = entry is not None and bool(entry["undoable"])
@@ -145,18 +142,10 @@ def history(ctx: state.Context | None = None, *, expanded: bool = False) -> None
                      args=(None,))  # fmt: skip
 
 
-def _selected(event) -> int | None:
-    try:
-        rows = event["selection"]["rows"] if event is not None else []
-    except (KeyError, TypeError):
-        rows = []
-    return rows[0] if rows else None
-
-
 def _undo(correction_id: str | None) -> None:
     """Button callback: append an undo of `correction_id` (None: the last entry in force)."""
     try:
-        done = _corrections().undo(state.corrections_path(), correction_id)
+        done = corrections.undo(state.corrections_path(), correction_id)
     except (ValueError, OSError) as exc:
         st.session_state["undo_error"] = str(exc)
         return
@@ -166,11 +155,6 @@ def _undo(correction_id: str | None) -> None:
 # ---- the review queue: one statement at a time, least sure first ----------------------------------------
 KEYS = {"confirm": "Y", "flip": "F", "delete": "D", "skip": "N"}  # "C" and "R" are Streamlit's own
 FLIP = {"support": "oppose", "oppose": "support"}
-
-
-def filter_kwargs(ctx: state.Context) -> dict:
-    """The page's filters as the keyword arguments of the `analysis.query` functions."""
-    return {name: getattr(ctx.filters, name) for name in type(ctx.filters).__dataclass_fields__}
 
 
 def review_card(row: pd.Series, ctx: state.Context, *, position: str) -> None:
@@ -206,20 +190,18 @@ def review_card(row: pd.Series, ctx: state.Context, *, position: str) -> None:
 
 
 def _reassign(row: pd.Series, ctx: state.Context, sid: str, old: dict) -> None:
-    cat = state.catalog(str(state.data_dir()), state.stamp())
+    actors, topics = _choices(row, ctx)
     # keyed by statement: the next statement's form opens on its own actor, topic and stance
     with st.form(f"rv_reassign_{sid}", border=False, enter_to_submit=True):
         c1, c2, c3, c4 = st.columns([3, 3, 2, 2], vertical_alignment="bottom")
-        actor = c1.selectbox("Re-assign: actor", list(dict.fromkeys([row["actor"], *cat.actors])),
-                             accept_new_options=True, key=f"rv_actor_{sid}")  # fmt: skip
-        topics = list(dict.fromkeys([row["topic"], *cat.topics]))
+        actor = c1.selectbox("Re-assign: actor", actors, accept_new_options=True, key=f"rv_actor_{sid}")
         topic = c2.selectbox(
             "Topic", topics, key=f"rv_topic_{sid}", format_func=lambda t: ctx.labels.get(t, t)
         )
         stance = c3.selectbox("Stance", STANCES, index=_index(STANCES, row["stance"]), key=f"rv_stance_{sid}")
         go = c4.form_submit_button("Re-assign", icon=":material/edit:")
     if go:
-        changes = {k: v for k, v in (("actor", actor), ("topic", topic), ("stance", stance)) if v != row[k]}
+        changes = _changed(row, actor=actor, topic=topic, stance=stance)
         if not changes:
             st.warning("Nothing changed: pick another actor, topic or stance (or confirm the statement).")
             return
@@ -252,10 +234,7 @@ def article_form(art: dict) -> None:
     """The reader's form to correct an article's publication date, title or source: an `article` entry of
     the corrections log, applied by every build (`analysis.store.article_corrections`), so the date shows
     everywhere (timeline, coverage, filters) after the next re-analysis, offered at once."""
-    from analysis.store import article_corrections
-
-    path = state.corrections_path()
-    fixes, _ = article_corrections.load_fixes(path)
+    fixes, _ = article_corrections.load_fixes(state.corrections_path())
     waiting = article_corrections.pending(art, fixes)
     with st.expander("Correct this article's date, title or source", expanded=bool(waiting)):
         if waiting:

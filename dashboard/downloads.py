@@ -51,11 +51,6 @@ def _label_list(value: object, labels: dict[str, str]) -> object:
     return "; ".join(labels.get(part.strip(), part.strip()) for part in value.split(";"))
 
 
-def chart_table(chart, labels: dict[str, str]) -> pd.DataFrame:
-    """The data behind `chart` (a `BriefingChart`), as its CSV download: every row, topics as labels."""
-    return labelled(chart.data, labels)
-
-
 def table(ctx, name: str) -> pd.DataFrame:
     """The filtered rows of table `name` for a download; statements and events carry their article's
     title, source, date and URL."""

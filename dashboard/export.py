@@ -1,7 +1,7 @@
 """Static exports of figures (PNG 1920×1080 and 2×, SVG, PDF) through Kaleido and a local Chromium.
 
 Kaleido's rendering server is started once per process (`ensure_server`) and reused, because starting
-Chromium costs seconds while one render costs well under one. When no Chromium is found, `available()`
+Chromium costs seconds while one render costs well under one. When no Chromium is found, `ensure_server()`
 says so and the dashboard falls back to Plotly's own in-browser "download as PNG" button.
 """
 
@@ -73,11 +73,6 @@ def ensure_server() -> bool:
         return True
 
 
-def available() -> bool:
-    """True when server-side export works (starts the server on first call)."""
-    return ensure_server()
-
-
 def last_error() -> str | None:
     """Why server-side export is unavailable, in words for the UI."""
     return _state["error"]  # type: ignore[return-value]
@@ -89,10 +84,8 @@ def _stop() -> None:
     kaleido.stop_sync_server(silence_warnings=True)
 
 
-def render(
-    fig: go.Figure, fmt: str = "png", *, width: int = style.EXPORT_WIDTH, height: int = style.EXPORT_HEIGHT
-) -> bytes:
-    """Render `fig` to bytes in format key `fmt` (see `FORMATS`) at `width`×`height` layout pixels.
+def render(fig: go.Figure, fmt: str = "png") -> bytes:
+    """Render `fig` to bytes in format key `fmt` (see `FORMATS`) at 1920×1080 layout pixels (`style`).
 
     Raises:
         ValueError: for an unknown format key.
@@ -105,21 +98,25 @@ def render(
     import kaleido
 
     ext, _, scale = FORMATS[fmt]
-    opts = dict(format=ext, width=width, height=height, scale=scale)
+    opts = dict(format=ext, width=style.EXPORT_WIDTH, height=style.EXPORT_HEIGHT, scale=scale)
     return kaleido.calc_fig_sync(fig.to_dict(), opts=opts)
 
 
 def export(fig: go.Figure, fmt: str, *, title: str, subtitle: str, note: str, slug: str) -> Export:
     """The presentation-styled figure rendered in `fmt`, with a file name built from `slug`."""
     styled = style.presentation(fig, title=title, subtitle=subtitle, note=note)
-    ext, mime, scale = FORMATS[fmt]
-    suffix = "@2x" if scale > 1 else ""
     data = render(styled, fmt)
-    if ext == "pdf":
+    if fmt == "pdf":
         data = pdf_titled(data, title, subject=subtitle)
-    elif ext == "svg":
+    elif fmt == "svg":
         data = svg_titled(data, title)
-    return Export(data, f"{safe_slug(slug)}{suffix}.{ext}", mime)
+    return Export(data, file_name(slug, fmt), FORMATS[fmt][1])
+
+
+def file_name(slug: str, fmt: str) -> str:
+    """The file name of an export in `fmt`, e.g. 'who-is-mentioned@2x.png'."""
+    ext, _, scale = FORMATS[fmt]
+    return f"{safe_slug(slug)}{'@2x' if scale > 1 else ''}.{ext}"
 
 
 def pdf_titled(pdf: bytes, title: str, *, subject: str = "") -> bytes:

@@ -36,7 +36,16 @@ def plain(text: object) -> str:
     return _plain(str(text))
 
 
-class _Shared(list):
+class _Uncopied:
+    """A value Plotly's deep copies share instead of copying (`__deepcopy__` returns it)."""
+
+    __slots__ = ()
+
+    def __deepcopy__(self, memo: dict) -> _Uncopied:
+        return self
+
+
+class _Shared(_Uncopied, list):
     """A data array that Plotly's deep copies share instead of copying item by item.
 
     A figure deep-copies every trace when it is built and again in `to_dict` (which `st.plotly_chart`
@@ -47,17 +56,11 @@ class _Shared(list):
 
     __slots__ = ()
 
-    def __deepcopy__(self, memo: dict) -> _Shared:
-        return self
 
-
-class _SharedDict(dict):
+class _SharedDict(_Uncopied, dict):
     """A constant layout part (the template: ~7 KB of trace defaults) shared by the deep copies."""
 
     __slots__ = ()
-
-    def __deepcopy__(self, memo: dict) -> _SharedDict:
-        return self
 
 
 def _share(value: object) -> object:

@@ -157,11 +157,7 @@ def _axis(points: list[tuple], whole: bool) -> tuple[dict, str]:
     history = sum(p[5] for p in [*before, *after])
     if note and history:
         note += f" ({history:,} background history)"
-    pad = max(pd.Timedelta(days=1), (cut.end - cut.start) * 0.02)
-    if cut.start == cut.end:
-        pad = pd.Timedelta(days=3)
-    axis = dict(type="date", range=[(cut.start - pad).isoformat(), (cut.end + pad).isoformat()])
-    return axis, f"{note}\n{time_axis.WIDEN}" if note else ""
+    return time_axis.date_axis(cut.start, cut.end), f"{note}\n{time_axis.WIDEN}" if note else ""
 
 
 def _points(events: pd.DataFrame, column: str, labels: dict[str, str]) -> list[tuple]:

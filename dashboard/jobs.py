@@ -8,7 +8,6 @@ builds of the same folder, and an interrupted page simply shows the progress aga
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +30,6 @@ class BuildJob:
     message: str = "Reading the corpus…"
     summary: str = ""
     error: str = ""
-    started: float = field(default_factory=time.monotonic)
     finished: threading.Event = field(default_factory=threading.Event)
 
     @property

@@ -7,6 +7,7 @@ modification times) as its first arguments, so a rebuild or a correction is seen
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
@@ -85,8 +86,7 @@ def aggregated(
     fn = getattr(aq, func, None)
     if fn is None:
         raise NotImplementedError(f"analysis.query has no function {func!r}")
-    kw = {name: getattr(filters, name) for name in Filters.__dataclass_fields__}
-    return fn(query_layer(folder, key), **dict(options), **kw)
+    return fn(query_layer(folder, key), **dict(options), **asdict(filters))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

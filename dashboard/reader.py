@@ -16,27 +16,24 @@ from dashboard import style
 
 def spans(article_id: str, tables: dict[str, pd.DataFrame], colors: dict[str, str]) -> list[dict]:
     """Highlight spans of one article: actor mentions (actor colour), topic terms, time expressions."""
-    out: list[dict] = []
     m = tables["mentions"]
     m = m[(m["article_id"] == article_id) & m["start_char"].notna() & m["end_char"].notna()]
-    for r in m.itertuples():
-        out.append(
-            {
-                "start": int(r.start_char),
-                "end": int(r.end_char),
-                "kind": "actor",
-                "label": r.actor,
-                "color": style.colors_for([r.actor], colors)[0],
-            }
-        )
+    out = [
+        _mark(r.start_char, r.end_char, "actor", r.actor, color=style.colors_for([r.actor], colors)[0])
+        for r in m.itertuples()
+    ]
     tx = tables["time_expressions"]
     tx = tx[tx["start_char"].notna() & tx["end_char"].notna()]
     for r in tx[tx["article_id"] == article_id].itertuples():
         date = "" if pd.isna(r.date) else str(r.date)
         label = f"{r.expression} → {date}" if date else f"{r.expression} (unresolved)"
-        out.append({"start": int(r.start_char), "end": int(r.end_char), "kind": "time", "label": label})
-    out.extend(_topic_spans(article_id, tables))
-    return out
+        out.append(_mark(r.start_char, r.end_char, "time", label))
+    return out + _topic_spans(article_id, tables)
+
+
+def _mark(start, end, kind: str, label: str, **extra) -> dict:
+    """One highlight span of `highlight`: character offsets, kind (actor, topic, time), tooltip."""
+    return {"start": int(start), "end": int(end), "kind": kind, "label": label, **extra}
 
 
 def _topic_spans(article_id: str, tables: dict[str, pd.DataFrame]) -> list[dict]:
@@ -51,14 +48,8 @@ def _topic_spans(article_id: str, tables: dict[str, pd.DataFrame]) -> list[dict]
             if not term.strip():
                 continue
             for hit in re.finditer(re.escape(term.strip()), str(r.text), flags=re.IGNORECASE):
-                out.append(
-                    {
-                        "start": int(r.start_char) + hit.start(),
-                        "end": int(r.start_char) + hit.end(),
-                        "kind": "topic",
-                        "label": r.topic,
-                    }
-                )
+                at = int(r.start_char)
+                out.append(_mark(at + hit.start(), at + hit.end(), "topic", r.topic))
     return out
 
 

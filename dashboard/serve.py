@@ -25,25 +25,16 @@ def free_port() -> int:
 
 def command(port: int) -> list[str]:
     """`streamlit run dashboard/app.py`, headless, bound to 127.0.0.1:`port` (run it from `ROOT`)."""
-    return [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "dashboard/app.py",
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-        "--browser.serverAddress",
-        "localhost",
-        "--server.port",
-        str(port),
-        "--server.fileWatcherType",
-        "none",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    options = {
+        "server.headless": "true",
+        "server.address": "127.0.0.1",
+        "browser.serverAddress": "localhost",
+        "server.port": str(port),
+        "server.fileWatcherType": "none",
+        "browser.gatherUsageStats": "false",
+    }
+    flags = [arg for name, value in options.items() for arg in (f"--{name}", value)]
+    return [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", *flags]
 
 
 def wait_healthy(url: str, proc: subprocess.Popen | None, timeout: float = 90) -> None:

@@ -28,6 +28,7 @@ KEYS = {
     "dates": "f_dates",
     "search": "f_search",
 }
+LISTS = ("actors", "affiliations", "topics", "sources")  # the filters that are lists of catalogue values
 
 
 def context() -> Context:
@@ -57,14 +58,8 @@ def _init_from_query(cat: views.Catalog) -> None:
     st.session_state["_filters_seeded"] = True
     f = filters_from_query(st.query_params.to_dict())
     dates = (_date(f.start) or cat.first, _date(f.end) or cat.last)
-    seeds = {
-        "actors": [a for a in f.actors if a in cat.actors],
-        "affiliations": [a for a in f.affiliations if a in cat.affiliations],
-        "topics": [t for t in f.topics if t in cat.topics],
-        "sources": [s for s in f.sources if s in cat.sources],
-        "search": f.search,
-        "dates": dates if cat.first and cat.last else (),
-    }
+    seeds = {name: [v for v in getattr(f, name) if v in getattr(cat, name)] for name in LISTS}
+    seeds |= {"search": f.search, "dates": dates if cat.first and cat.last else ()}
     for name, value in seeds.items():
         # setdefault: a new session has no widget state, so the URL decides; tests may preset state
         st.session_state.setdefault(KEYS[name], value)
@@ -156,10 +151,7 @@ def current_filters(cat: views.Catalog) -> Filters:
     start = dates[0].isoformat() if len(dates) >= 1 and dates[0] != cat.first else None
     end = dates[1].isoformat() if len(dates) == 2 and dates[1] != cat.last else None
     return Filters(
-        actors=tuple(ss.get(KEYS["actors"]) or ()),
-        affiliations=tuple(ss.get(KEYS["affiliations"]) or ()),
-        topics=tuple(ss.get(KEYS["topics"]) or ()),
-        sources=tuple(ss.get(KEYS["sources"]) or ()),
+        **{name: tuple(ss.get(KEYS[name]) or ()) for name in LISTS},
         start=start,
         end=end,
         search=(ss.get(KEYS["search"]) or "").strip(),
@@ -167,8 +159,9 @@ def current_filters(cat: views.Catalog) -> Filters:
 
 
 def clear_filters() -> None:
-    for name in ("actors", "affiliations", "topics", "sources", "search"):
-        st.session_state[KEYS[name]] = "" if name == "search" else []
+    for name in LISTS:
+        st.session_state[KEYS[name]] = []
+    st.session_state[KEYS["search"]] = ""
     cat = catalog(str(data_dir()), stamp())
     st.session_state[KEYS["dates"]] = (cat.first, cat.last) if cat.first and cat.last else ()
 

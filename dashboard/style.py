@@ -9,49 +9,25 @@ rebuild recolours it. Two names of one chart whose hashes collide are told apart
 from __future__ import annotations
 
 import hashlib
+from html import escape
 
 import plotly.graph_objects as go
 import plotly.io as pio
 
 # Okabe & Ito (2008) followed by Paul Tol's "muted" scheme: both designed to stay distinct for the
 # common colour-vision deficiencies. Okabe-Ito's yellow is dropped because it vanishes on white slides.
-PALETTE: tuple[str, ...] = (
-    "#0072B2",
-    "#D55E00",
-    "#009E73",
-    "#CC79A7",
-    "#56B4E9",
-    "#E69F00",
-    "#000000",
-    "#332288",
-    "#88CCEE",
-    "#44AA99",
-    "#117733",
-    "#999933",
-    "#DDCC77",
-    "#CC6677",
-    "#882255",
-    "#AA4499",
-)
+OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000")
+TOL = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499")
+PALETTE: tuple[str, ...] = OKABE_ITO + TOL
 OTHER = "#BBBBBB"
 # Paul Tol's "light" scheme for things that are not actors (sources, topics), so they never look like one
-# (its pale grey is left out: grey means "Other").
-SERIES_PALETTE: tuple[str, ...] = (  # ordered so the busiest sources get the most unlike colours
-    "#77AADD",
-    "#EE8866",
-    "#44BB99",
-    "#FFAABB",
-    "#EEDD88",
-    "#99DDFF",
-    "#BBCC33",
-    "#AAAA00",
-)
+# (its pale grey is left out: grey means "Other"), ordered so the busiest sources get the most unlike colours.
+SERIES_PALETTE = ("#77AADD", "#EE8866", "#44BB99", "#FFAABB", "#EEDD88", "#99DDFF", "#BBCC33", "#AAAA00")
 
 # Diverging blue (support) - grey (neutral) - vermillion (oppose): readable without red/green. The
 # middle is a visible grey, so a balanced cell ("+1 −1") never looks like an empty one (white).
 STANCE_COLORS = {"support": "#0072B2", "neutral": "#BBBBBB", "oppose": "#D55E00"}
 DIVERGING = [[0.0, "#D55E00"], [0.5, "#D9D9D9"], [1.0, "#0072B2"]]
-SEQUENTIAL = [[0.0, "#F2F2F2"], [1.0, "#0072B2"]]
 
 FONT = "Inter, 'Source Sans Pro', 'Helvetica Neue', Arial, sans-serif"
 TEXT_COLOR = "#222222"
@@ -86,12 +62,7 @@ def _palette_of(color: str | None, fallback: tuple[str, ...]) -> tuple[str, ...]
     return SERIES_PALETTE if color in SERIES_PALETTE else PALETTE if color in PALETTE else fallback
 
 
-def distinct(
-    names: list[str] | tuple[str, ...],
-    colors: dict[str, str] | None = None,
-    *,
-    palette: tuple[str, ...] | None = None,
-) -> dict[str, str]:
+def distinct(names: list[str] | tuple[str, ...], colors: dict[str, str] | None = None) -> dict[str, str]:
     """Colours for the `names` of one chart, most prominent first, no two alike while the palette lasts.
 
     A name takes its colour from `colors` (else `color_for`); when an earlier name of this chart holds it,
@@ -103,7 +74,7 @@ def distinct(
         >>> c["A"], c["B"]
         ('#0072B2', '#D55E00')
     """
-    fallback = palette or (PALETTE if colors else SERIES_PALETTE)
+    fallback = PALETTE if colors else SERIES_PALETTE
     colors = colors or {}
     out: dict[str, str] = {}
     used: set[str] = set()
@@ -113,17 +84,12 @@ def distinct(
             out[name] = NEUTRAL_GROUPS[name]
             continue
         wanted = colors.get(name) or color_for(name, fallback)
-        pal = palette or _palette_of(wanted, fallback)
+        pal = _palette_of(wanted, fallback)
         start = pal.index(wanted) if wanted in pal else _hash(name) % len(pal)
         choices = [wanted] + [pal[(start + k) % len(pal)] for k in range(1, len(pal))]
         out[name] = next((c for c in choices if c not in used), wanted)
         used.add(out[name])
     return out
-
-
-def series_colors(names: list[str]) -> dict[str, str]:
-    """Colours for non-actor series (sources, topics), from the light palette (`distinct`)."""
-    return distinct(names)
 
 
 def colors_for(names: list[str], colors: dict[str, str] | None) -> list[str]:
@@ -227,26 +193,23 @@ def layout(*, title: str = "", height: int | None = None) -> dict:
 
 def presentation(fig: go.Figure, *, title: str, subtitle: str, note: str) -> go.Figure:
     """A copy of `fig` styled for slides: large title, subtitle with the filters, source note at the foot."""
-    out = _copy(fig)
-    heading = f"<b>{_plain(title)}</b>"
+    # titles come from untrusted filter values: escaped, as Plotly reads markup in them
+    heading = f"<b>{escape(title, quote=False)}</b>"
     if subtitle:
-        heading += f"<br><span style='font-size:20px;color:{MUTED_COLOR}'>{_plain(subtitle)}</span>"
-    out.update_layout(
-        template=TEMPLATE,
-        font=dict(family=FONT, size=20, color=TEXT_COLOR),
+        heading += (
+            f"<br><span style='font-size:20px;color:{MUTED_COLOR}'>{escape(subtitle, quote=False)}</span>"
+        )
+    out = _slide_copy(
+        fig,
         title=dict(text=heading, x=0.02, xanchor="left", y=0.96, yanchor="top", font=dict(size=34)),
         margin=dict(l=80, r=60, t=170, b=150),
-        # a 1920 px slide has room at the right: the legend there, clear of the plot and the source note
-        legend=dict(orientation="v", x=1.01, xanchor="left", yref="paper", y=1, yanchor="top"),
-        width=None,
-        height=None,
     )
     _time_note(out)
     rows = len(out.layout.yaxis.tickvals or ())
     if rows:  # every row named (a heatmap): a font that fits the slide's plot height
         out.update_yaxes(tickfont=dict(size=max(10, min(20, int(0.75 * 720 / rows)))))
     out.add_annotation(
-        text=_plain(note),
+        text=escape(note, quote=False),
         xref="paper",
         yref="paper",
         x=0,
@@ -270,26 +233,23 @@ def _time_note(fig: go.Figure) -> None:
         fig.update_layout(margin=dict(t=fig.layout.margin.t + 22 * len(lines)))
 
 
-def _copy(fig: go.Figure) -> go.Figure:
-    """An independent copy of `fig`, without re-validating every value (slow for large traces)."""
-    return go.Figure(fig.to_dict(), _validate=False)
-
-
-def _plain(text: str) -> str:
-    """Escape characters Plotly reads as markup in titles: titles come from untrusted filter values."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def for_slide(fig: go.Figure) -> go.Figure:
-    """A copy of `fig` for a picture on a slide: the slide carries title and note, so neither is drawn."""
-    out = _copy(fig)
+def _slide_copy(fig: go.Figure, *, title: dict | None, margin: dict) -> go.Figure:
+    """An independent copy of `fig` (not re-validated: slow for large traces) in the slide's fonts, its
+    `title` and `margin`; a 1920 px slide has room at the right: the legend there, clear of the plot and
+    the source note."""
+    out = go.Figure(fig.to_dict(), _validate=False)
     out.update_layout(
         template=TEMPLATE,
         font=dict(family=FONT, size=20, color=TEXT_COLOR),
-        title=None,
-        margin=dict(l=60, r=40, t=40, b=60),
+        title=title,
+        margin=margin,
         legend=dict(orientation="v", x=1.01, xanchor="left", yref="paper", y=1, yanchor="top"),
         width=None,
         height=None,
     )
     return out
+
+
+def for_slide(fig: go.Figure) -> go.Figure:
+    """A copy of `fig` for a picture on a slide: the slide carries title and note, so neither is drawn."""
+    return _slide_copy(fig, title=None, margin=dict(l=60, r=40, t=40, b=60))

@@ -59,10 +59,16 @@ def time_axis(
         before, after = periods.outside(days, weights, window)
         note = periods.outside_note(before, after, window, unit)
         note = f"{note}\n{WIDEN}" if note else ""
+    return date_axis(start, end, pad), note
+
+
+def date_axis(start: pd.Timestamp, end: pd.Timestamp, pad: pd.Timedelta = ONE_DAY) -> dict:
+    """A date axis from `start` to `end` with `pad` either side (at least a day or 2% of the span, three
+    days for a lone day)."""
     pad = max(pad, pd.Timedelta(days=1), (end - start) * 0.02)
     if start == end:
         pad = max(pad, pd.Timedelta(days=3))
-    return dict(type="date", range=[(start - pad).isoformat(), (end + pad).isoformat()]), note
+    return dict(type="date", range=[(start - pad).isoformat(), (end + pad).isoformat()])
 
 
 def period_bands(partial: pd.DataFrame | None, unit: str) -> tuple[list[dict], list[tuple], str]:

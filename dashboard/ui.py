@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.query import views
-from dashboard import charts, display, downloads, export, jobs, state
+from dashboard import display, downloads, export, jobs, state
 from dashboard.briefing import BriefingChart
 
 FALLBACK_NOTE = (
@@ -40,24 +40,17 @@ def md(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
-def show(
-    chart: BriefingChart,
-    ctx: state.Context,
-    *,
-    select: str | tuple[str, ...] | None = None,
-    height: int | None = None,
-):
+def show(chart: BriefingChart, ctx: state.Context, *, select: str | tuple[str, ...] | None = None):
     """Draw `chart` with its export buttons; returns the selection event when `select` is given."""
     kwargs = dict(key=f"chart_{chart.key}", config=export.browser_config(chart.title), theme=None)
     if select:
         kwargs.update(on_select="rerun", selection_mode=select)
-    width = "stretch"
     if chart.min_width:  # a wide chart (the heatmap) scrolls sideways rather than squeeze its cells
         box = st.container(key=f"scroll_{chart.key}")
         box.html(_scroll_css(chart.key, chart.min_width))
     else:
         box = st.container()
-    event = box.plotly_chart(chart.figure, width=width, height=height or "content", **kwargs)
+    event = box.plotly_chart(chart.figure, width="stretch", height="content", **kwargs)
     export_buttons(chart, ctx)
     return event if select else None
 
@@ -111,10 +104,10 @@ def export_buttons(chart: BriefingChart, ctx: state.Context) -> None:
     SVG / PDF rendered on click (the browser fallback without Chromium), and the chart's data as CSV."""
     with st.popover("Download", icon=":material/download:"):
         title, subtitle = edited(chart, ctx)
-        title, subtitle = title or chart.title, subtitle or charts.subtitle(ctx)
+        title, subtitle = title or chart.title, subtitle or ctx.subtitle
         st.download_button(
             "Data behind the chart (CSV)",
-            data=lambda: downloads.csv(downloads.chart_table(chart, ctx.labels)),
+            data=lambda: downloads.csv(downloads.labelled(chart.data, ctx.labels)),
             file_name=f"{export.safe_slug(title)}.csv",
             mime="text/csv",
             key=f"dl_{chart.key}_csv",
@@ -127,13 +120,11 @@ def export_buttons(chart: BriefingChart, ctx: state.Context) -> None:
             return
         st.caption("Pictures carry the title, the subtitle and the source note, for slides.")
         for fmt, label in export.LABELS.items():
-            ext, mime, scale = export.FORMATS[fmt]
-            name = f"{export.safe_slug(title)}{'@2x' if scale > 1 else ''}.{ext}"
             st.download_button(
                 label,
                 data=_renderer(chart, ctx, fmt, title, subtitle),
-                file_name=name,
-                mime=mime,
+                file_name=export.file_name(title, fmt),
+                mime=export.FORMATS[fmt][1],
                 key=f"dl_{chart.key}_{fmt}",
                 on_click="ignore",
             )
@@ -142,7 +133,7 @@ def export_buttons(chart: BriefingChart, ctx: state.Context) -> None:
 def edited(chart: BriefingChart, ctx: state.Context, *, prefix: str = "edit") -> tuple[str, str]:
     """Title and subtitle inputs for `chart`, the defaults shown as placeholders; what the briefer typed
     ("" for a default kept)."""
-    default_sub = charts.subtitle(ctx) if chart.subtitle is None else chart.subtitle
+    default_sub = ctx.subtitle if chart.subtitle is None else chart.subtitle
     key = f"{prefix}_{chart.key}"
     title = st.text_input("Title", placeholder=chart.title, key=f"{key}_title", help="Empty: the default")
     sub = st.text_input("Subtitle", placeholder=default_sub, key=f"{key}_sub", help="Empty: the filters")
@@ -238,14 +229,12 @@ def evidence_table(
     )
 
 
-def table(
-    df: pd.DataFrame | None, *, labels: dict[str, str] | None = None, sentence: str | None = None, **kw
-):
+def table(df: pd.DataFrame | None, *, labels: dict[str, str] | None = None, sentence: str | None = None):
     """A table as a person reads it (`display.for_screen`: topic labels, dates as dates, ids last); the
     `sentence` column, when given, wraps whole."""
     labels = labels if labels is not None else topic_labels()
     shown = display.for_screen(df, labels)
-    options = {"hide_index": True, "width": "stretch", **kw}
+    options = {"hide_index": True, "width": "stretch"}
     if sentence and sentence in shown and (height := display.wrap_height(shown[sentence], SENTENCE_PX)):
         options["row_height"] = height
         options["column_config"] = {sentence: st.column_config.TextColumn(width=SENTENCE_PX)}
@@ -284,6 +273,15 @@ def run_build() -> bool:
         return False
     bar.progress(1.0, text=job.summary)
     return True
+
+
+def selected_row(event) -> int | None:
+    """The position of the selected row of a dataframe selection event (None when nothing is selected)."""
+    try:
+        rows = event["selection"]["rows"] if event is not None else []
+    except (KeyError, TypeError):
+        rows = []
+    return rows[0] if rows else None
 
 
 def picked(event, *, field: str = "customdata", whole: bool = False):

@@ -82,7 +82,7 @@ def test_unknown_format_is_named(kaleido_ready):
 def test_without_chromium_export_says_why(monkeypatch):
     monkeypatch.setattr(export, "_state", {"started": False, "error": None})
     monkeypatch.setattr(export, "chromium_path", lambda: None)
-    assert export.available() is False
+    assert export.ensure_server() is False
     assert "Chromium" in export.last_error()
     with pytest.raises(RuntimeError, match="unavailable"):
         export.render(figures.empty_figure("x"), "png")

@@ -73,7 +73,7 @@ def pack(devset, kaleido_ready):
     data = briefing.build_pack(
         built,
         title="Weekly brief",
-        subtitle=charts.subtitle(ctx),
+        subtitle=ctx.subtitle,
         note=ctx.note,
         render_image=lambda fig: export.render(fig, "png"),
         colors=charts.chart_colors(ctx),
@@ -210,7 +210,7 @@ def test_the_csv_of_a_chart_is_the_data_it_draws(devset):
     ctx = context(devset)
     chart = charts.mentions(ctx, stack=None, quotes=False)
     back = pd.read_csv(
-        io.BytesIO(downloads.csv(downloads.chart_table(chart, ctx.labels))), encoding="utf-8-sig"
+        io.BytesIO(downloads.csv(downloads.labelled(chart.data, ctx.labels))), encoding="utf-8-sig"
     )
     assert list(back.columns) == list(chart.data.columns)
     assert back["n"].tolist() == chart.data["n"].tolist()
@@ -222,7 +222,7 @@ def test_the_csv_of_a_chart_is_the_data_it_draws(devset):
 
 def test_a_topic_chart_csv_has_labels_not_ids(devset):
     ctx = context(devset)
-    table = downloads.chart_table(charts.topics(ctx), ctx.labels)
+    table = downloads.labelled(charts.topics(ctx).data, ctx.labels)
     assert set(table["topic"]) <= set(ctx.labels.values())
     assert "label" not in table
 
@@ -230,7 +230,7 @@ def test_a_topic_chart_csv_has_labels_not_ids(devset):
 def test_the_workbook_opens_with_the_filters_and_real_dates(devset):
     ctx = context(devset)
     frames = {name: downloads.table(ctx, name) for name in ("articles", "statements")}
-    data = downloads.excel(frames, filters=charts.subtitle(ctx), note=ctx.note, today=DAY)
+    data = downloads.excel(frames, filters=ctx.subtitle, note=ctx.note, today=DAY)
     wb = load_workbook(io.BytesIO(data))
     assert wb.sheetnames == ["About", "articles", "statements"]
     about = {r[0]: r[1] for r in wb["About"].iter_rows(values_only=True) if r and r[0]}

@@ -30,17 +30,15 @@ else:
     st.caption("Click a bar to read the sentences that mention that actor.")
 
 st.subheader("Actor × source")
-long = charts.agg(ctx, "counts", "mentions_by_actor_source")
-table = views.wide(long, index="actor", columns="source", values="n") if long is not None else None
-if table is None or table.empty:
+table = views.wide(ctx.agg("mentions_by_actor_source"), index="actor", columns="source", values="n")
+if table.empty:
     ui.empty_state("No mentions for these filters.")
 else:
     st.dataframe(table, width="stretch")
-whole = st.toggle("Whole period", value=False, key="actors_whole", help="Widen the time axis to every date")
+whole = st.toggle("Whole period", key="actors_whole", help="Widen the time axis to every date")
 ui.show(charts.actors_over_time(ctx, whole=whole), ctx)
 if st.toggle(
     "Show who is mentioned together (network)",
-    value=False,
     key="actors_network",
     help="Co-occurrence in the same sentence; can take a few seconds on a large corpus",
 ):

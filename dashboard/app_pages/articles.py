@@ -48,9 +48,9 @@ def _focus_on(sentence_ids: list, key: str):
     """Callback of the reader's statements table: the selected row's sentence becomes the focus."""
 
     def run() -> None:
-        rows = st.session_state[key]["selection"]["rows"]
-        if rows:
-            st.session_state[FOCUS] = int(sentence_ids[rows[0]])
+        row = ui.selected_row(st.session_state[key])
+        if row is not None:
+            st.session_state[FOCUS] = int(sentence_ids[row])
 
     return run
 

@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import briefing, charts, export, state, style, ui
 
 ctx = state.context()
-subtitle = charts.subtitle(ctx)
+subtitle = ctx.subtitle
 st.title("Briefing pack")
 st.write(
     "Tick the charts for the pack. Bar and line charts become editable PowerPoint charts; the others "

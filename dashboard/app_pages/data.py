@@ -3,13 +3,13 @@
 import streamlit as st
 
 from analysis.store import schema
-from dashboard import charts, display, downloads, state, ui
+from dashboard import display, downloads, state, ui
 
 SHOWN_ROWS = 1000
 SENTENCE_COLUMNS = {"statements": "evidence", "events": "evidence", "sentences": "text"}
 ctx = state.context()
 st.title("Data")
-subtitle = charts.subtitle(ctx)
+subtitle = ctx.subtitle
 st.caption(f"Filters: {ui.md(subtitle)}. {ui.md(ctx.note)}")
 st.download_button(
     "All tables as Excel (.xlsx)",

@@ -6,25 +6,17 @@ from analysis.query import periods, views
 from dashboard import charts, state, ui
 
 SHOWN_ROWS = 1000
+COUNTED = ("articles", "sources", "actors", "mentions", "statements", "events")  # the metrics at the top
 ctx = state.context()
 st.title("Parley")
 st.caption(f"{ui.md(ctx.subtitle)} · {ui.md(ctx.note)}")
 summary = ctx.corpus_summary()
-dating = periods.dating_summary(charts.agg(ctx, "timeline", "dating", unit="articles"))  # as the coverage
-cols = st.columns(7)
-for col, (label, value, note) in zip(
-    cols,
-    [
-        ("Articles", summary["articles"], None),
-        ("Sources", summary["sources"], None),
-        ("Actors", summary["actors"], None),
-        ("Mentions", summary["mentions"], None),
-        ("Statements", summary["statements"], None),
-        ("Events", summary["events"], None),
-        ("Undated", dating["undated"], "Articles without a publication date: no time chart can place them"),
-    ],
-    strict=True,
-):
+dating = periods.dating_summary(ctx.agg("dating", unit="articles"))  # as the coverage
+metrics = [(name.title(), summary[name], None) for name in COUNTED]
+metrics.append(
+    ("Undated", dating["undated"], "Articles without a publication date: no time chart can place them")
+)
+for col, (label, value, note) in zip(st.columns(len(metrics)), metrics, strict=True):
     col.metric(label, f"{value:,}", help=note)
 st.caption(
     f"Published {summary['start'] or '?'} to {summary['end'] or '?'}"
@@ -40,8 +32,8 @@ if dating["undated"] or dating["partial"]:
     if dating["excluded"]:
         label += " (the date filter leaves the undated out)"
     # a toggle, not an expander: the list is fetched and drawn only once asked for
-    if st.toggle(f"Show the {label}: which, and why", value=False, key="overview_undated"):
-        undated = charts.agg(ctx, "timeline", "undated_articles", limit=SHOWN_ROWS)
+    if st.toggle(f"Show the {label}: which, and why", key="overview_undated"):
+        undated = ctx.agg("undated_articles", limit=SHOWN_ROWS)
         box = st.container(key="undated_list")
         box.dataframe(periods.undated_table(undated), hide_index=True, width="stretch")
         if undated.attrs.get("total", 0) > len(undated):
@@ -49,7 +41,6 @@ if dating["undated"] or dating["partial"]:
 
 whole = st.toggle(
     "Whole period",
-    value=False,
     key="overview_whole",
     help="The time axis opens on the period that holds most of the articles; this widens it to all of them",
 )

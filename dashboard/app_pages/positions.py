@@ -42,14 +42,14 @@ if cell and len(cell) == 2:
     holder = ui.md(actor) if level == "actor" else f"those acting for {ui.md(actor)}"
     st.subheader(f"Evidence: {holder} on {ui.md(ctx.labels.get(topic, topic))}")
     st.button("Close the evidence", on_click=ui.forget, args=("pos_cell",), icon=":material/close:")
-    rows = charts.agg(ctx, "positions", "cell_evidence", actor=actor, topic=topic, level=level)
-    rows = ctx.view("with_article_meta", rows) if rows is not None else rows
+    rows = ctx.agg("cell_evidence", actor=actor, topic=topic, level=level)
+    rows = ctx.view("with_article_meta", rows)
     selection = ui.evidence_table(rows, key="cell_evidence", labels=ctx.labels, select=True)
-    if rows is not None and not rows.empty:
+    if not rows.empty:
         corrections_ui.panel(rows, selection, ctx)
 else:
     st.caption("Click a cell of the heatmap to read the sentences behind it.")
-corrections_ui.history()
+corrections_ui.history(ctx)
 
 left, right = st.columns(2, gap="large")
 with left:
@@ -66,7 +66,5 @@ with right:
         if topics
         else None
     )
-    whole = st.toggle(
-        "Whole period", value=False, key="positions_whole", help="Widen the time axis to every date"
-    )
+    whole = st.toggle("Whole period", key="positions_whole", help="Widen the time axis to every date")
     ui.show(charts.positions_over_time(ctx, topic=topic, whole=whole), ctx)

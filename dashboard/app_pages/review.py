@@ -1,13 +1,15 @@
 """Review: the statements the machine is least sure of, one at a time, to confirm, flip, re-assign or
 delete; how much of the matrix has been checked; the corrections history with undo."""
 
+from dataclasses import asdict
+
 import streamlit as st
 
 from analysis.query import review
 from dashboard import corrections_ui, state, ui
 
 ctx = state.context()
-kw = corrections_ui.filter_kwargs(ctx)
+kw = asdict(ctx.filters)  # the filters as keyword arguments of the query functions
 st.title("Review")
 st.caption(
     "The statements the machine is least sure of come first (lowest confidence). Confirm the right ones; "

@@ -22,7 +22,6 @@ background = c2.toggle(
 )
 whole = c3.toggle(
     "Whole period",
-    value=False,
     key="timeline_whole",
     help="The time axes open on the period that holds most of the events and articles; this widens them "
     "to all of them",
@@ -40,8 +39,8 @@ else:
 ui.show(charts.coverage(ctx, whole=whole), ctx)
 
 st.subheader("First and last mention of each actor")
-first_last = charts.agg(ctx, "timeline", "actor_first_last")
-if first_last is None or first_last.empty:
+first_last = ctx.agg("actor_first_last")
+if first_last.empty:
     ui.empty_state("No dated mentions for these filters.")
 else:
     ui.table(first_last)  # dates as dates

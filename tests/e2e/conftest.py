@@ -68,6 +68,15 @@ def server(data_dir):
         yield url
 
 
+@pytest.fixture(scope="module")
+def devset_server(tmp_path_factory):
+    """A server over the development set (15 articles), built before it starts."""
+    data = tmp_path_factory.mktemp("layout_data")
+    build_corpus(ROOT / "tests" / "devset", data)
+    with streamlit_server(data, corpus_dir=ROOT / "tests" / "devset") as url:
+        yield url
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):

@@ -7,9 +7,7 @@ The server runs on its own copy of the seed tables, so these corrections never r
 
 from __future__ import annotations
 
-import json
 import time
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
@@ -17,12 +15,20 @@ from playwright.sync_api import Locator, Page, expect
 
 from analysis.store.corrections import load_corrections, tally
 from tests.e2e.conftest import ROOT, build_corpus, streamlit_server
-from tests.e2e.test_dashboard_e2e import idle, no_exception, open_page, wait_plot
+from tests.e2e.helpers import (
+    ROW_HEIGHT,
+    grid_rows,
+    idle,
+    log_entries,
+    no_exception,
+    open_page,
+    wait_log,
+    wait_plot,
+)
 
 pytestmark = pytest.mark.e2e
 
 STANCES = ("support", "oppose", "neutral")
-ROW_HEIGHT = 35  # Streamlit's dataframe header is 35 px high (rows too, unless they wrap their sentence)
 # the drawn row height of a grid: its scroll area's full height less the header, over its rows
 ROW_PX_JS = """(grid) => (grid.querySelector('.dvn-scroll-inner').getBoundingClientRect().height - 35)
   / (Number(grid.querySelector('[role="grid"]').getAttribute('aria-rowcount')) - 1)"""
@@ -34,23 +40,6 @@ def corrections_server(tmp_path_factory):
     build_corpus(ROOT / "seeds", data)
     with streamlit_server(data) as url:
         yield url, data / "corrections.jsonl"
-
-
-def log_entries(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def wait_log(path: Path, n: int, timeout: float = 60.0) -> list[dict]:
-    """The log once it has `n` entries (a save is written by the server after the click returns)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        entries = log_entries(path)
-        if len(entries) >= n:
-            return entries
-        time.sleep(0.2)
-    raise AssertionError(f"{path} has {len(log_entries(path))} entries after {timeout:.0f} s, expected {n}")
 
 
 # Every heatmap cell: [actor, topic], its label ('+support −oppose' or '○neutral') and its screen point.
@@ -92,24 +81,6 @@ def open_cell(page: Page, cell: dict) -> None:
 
 def evidence_grid(page: Page) -> Locator:
     return page.locator('[data-testid="stDataFrame"]').first
-
-
-# The rows of a dataframe as objects, read from the grid's accessible table in one go (the grid is
-# redrawn by every rerun, so reading it cell by cell could mix two versions).
-ROWS_JS = """(grid) => {
-  const names = {};
-  for (const h of grid.querySelectorAll('[role="columnheader"]')) {
-    names[h.getAttribute('aria-colindex')] = h.innerText.trim();
-  }
-  return [...grid.querySelectorAll('[role="row"]')].slice(1).map((row) => Object.fromEntries(
-    [...row.querySelectorAll('[role="gridcell"]')].map(
-      (c) => [names[c.getAttribute('aria-colindex')] || '?', c.innerText.trim()])));
-}"""
-
-
-def grid_rows(grid: Locator) -> list[dict]:
-    """The rows of a dataframe as dicts (visible rows only: the grid draws what is on screen)."""
-    return grid.evaluate(ROWS_JS)
 
 
 def wait_rows(page: Page, check, timeout: float = 30.0) -> list[dict]:

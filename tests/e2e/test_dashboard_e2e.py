@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 from pptx import Presentation
 
 from dashboard import serve
+from tests.e2e.helpers import idle, no_exception, open_page, wait_plot
 
 pytestmark = pytest.mark.e2e
 
@@ -28,15 +29,6 @@ PAGES = {
     "briefing": "Briefing pack",
     "add_articles": "Add articles",
 }
-
-
-idle = serve.idle
-
-
-def open_page(page: Page, server: str, path: str = "", query: str = "") -> None:
-    page.goto(f"{server}/{path}{'?' + query if query else ''}")
-    expect(page.locator("h1").first).to_be_visible(timeout=180_000)
-    idle(page, timeout=180_000)
 
 
 def metric(page: Page, label: str) -> int:
@@ -58,12 +50,6 @@ def metric_change(page: Page, label: str, old: int, timeout: float = 30.0) -> in
     return old
 
 
-def no_exception(page: Page) -> None:
-    assert page.locator('[data-testid="stException"]').count() == 0, page.locator(
-        '[data-testid="stException"]'
-    ).first.inner_text()
-
-
 def test_first_start_builds_and_shows_the_overview(page, server, tmp_path_factory):
     page.goto(server)
     # First start: the seeds are analysed (progress bar), then the overview shows the corpus.
@@ -81,14 +67,6 @@ def test_every_page_loads(page, server, path, tmp_path_factory):
     expect(page.locator("h1").first).to_contain_text(PAGES[path])
     no_exception(page)
     page.screenshot(path=str(tmp_path_factory.getbasetemp() / f"e2e-{path}.png"), full_page=True)
-
-
-def wait_plot(page: Page) -> None:
-    """Wait until the first Plotly chart has been drawn (Plotly is loaded lazily)."""
-    page.wait_for_function(
-        "() => { const gd = document.querySelector('.js-plotly-plot'); return gd && gd._fullLayout; }",
-        timeout=60_000,
-    )
 
 
 def _choose_top_actor(page: Page) -> str:

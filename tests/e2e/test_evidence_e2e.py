@@ -12,7 +12,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from dashboard import reader, serve
 from tests.e2e.conftest import new_page
-from tests.e2e.test_dashboard_e2e import no_exception
+from tests.e2e.helpers import no_exception, open_url, wait_plot
 
 pytestmark = pytest.mark.e2e
 
@@ -57,21 +57,6 @@ def built(browser, server):
     page.goto(server)
     expect(page.locator('[data-testid="stMetric"]').first).to_be_visible(timeout=300_000)
     context.close()
-
-
-def open_page(page: Page, url: str) -> None:
-    page.goto(url)
-    expect(page.locator("h1").first).to_be_visible(timeout=180_000)
-    serve.idle(page, timeout=180_000)
-
-
-def wait_plot(page: Page, traces: int = 1) -> None:
-    """Wait until the first Plotly chart has drawn `traces` traces (Plotly is loaded lazily)."""
-    page.wait_for_function(
-        f"() => {{ const gd = document.querySelector('.js-plotly-plot'); "
-        f"return gd && gd._fullData && gd._fullData.length >= {traces}; }}",
-        timeout=60_000,
-    )
 
 
 def words(text: str) -> str:
@@ -138,7 +123,7 @@ def test_evidence_row_opens_the_reader_at_its_sentence_and_the_address_reopens_i
 ):
     shots = tmp_path_factory.getbasetemp()
     context, page = new_page(browser)
-    open_page(page, f"{server}/positions")
+    open_url(page, f"{server}/positions")
     wait_plot(page, 2)
     cells = page.evaluate(CELLS_JS)
     assert cells, "the seed heatmap has no cell with evidence"
@@ -160,10 +145,10 @@ def test_evidence_row_opens_the_reader_at_its_sentence_and_the_address_reopens_i
 
     # a new user pastes the address: same article, same sentence, highlighted
     context, fresh = new_page(browser)
-    open_page(fresh, shared)
+    open_url(fresh, shared)
     assert_reader_at(fresh, article, sentence, row["sentence"])
     # and the short form (no filters) works too
-    open_page(fresh, f"{server}/articles?article={article}&sentence={sentence}")
+    open_url(fresh, f"{server}/articles?article={article}&sentence={sentence}")
     assert_reader_at(fresh, article, sentence, row["sentence"])
     context.close()
 
@@ -178,7 +163,7 @@ def info_height_ok(grid: Locator) -> bool:
 
 def test_the_filters_travel_with_the_evidence_link(browser, server):
     context, page = new_page(browser)
-    open_page(page, f"{server}/positions?affiliations=Russia")
+    open_url(page, f"{server}/positions?affiliations=Russia")
     wait_plot(page, 2)
     cells = page.evaluate(CELLS_JS)
     assert cells
@@ -197,8 +182,8 @@ def test_the_filters_travel_with_the_evidence_link(browser, server):
 
 def test_timeline_point_leads_to_its_sentence(browser, server):
     context, page = new_page(browser)
-    open_page(page, f"{server}/timeline")
-    wait_plot(page)
+    open_url(page, f"{server}/timeline")
+    wait_plot(page, 1)
     plot = page.locator(".js-plotly-plot").first
     plot.scroll_into_view_if_needed()
     page.wait_for_timeout(300)
@@ -218,7 +203,7 @@ def test_timeline_point_leads_to_its_sentence(browser, server):
 
 def test_heatmap_click_sets_topic_over_time(browser, server):
     context, page = new_page(browser)
-    open_page(page, f"{server}/positions")
+    open_url(page, f"{server}/positions")
     wait_plot(page, 2)
     picker = page.get_by_role("combobox", name="Topic over time")
     before = picker.input_value()

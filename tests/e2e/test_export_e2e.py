@@ -14,8 +14,7 @@ from playwright.sync_api import Page, expect
 from pptx import Presentation
 from pypdf import PdfReader
 
-from tests.e2e.test_dashboard_e2e import idle, no_exception, open_page
-from tests.e2e.test_layout_e2e import devset_server  # noqa: F401 - the fixture
+from tests.e2e.helpers import download, idle, no_exception, open_page
 
 pytestmark = pytest.mark.e2e
 
@@ -34,9 +33,7 @@ def _shots(tmp_path: Path) -> Path:
 
 
 def _download(page: Page, label: str) -> bytes:
-    with page.expect_download(timeout=120_000) as info:
-        page.get_by_role("button", name=label, exact=True).last.click()
-    return Path(info.value.path()).read_bytes()
+    return download(page.get_by_role("button", name=label, exact=True).last)
 
 
 def _type(page: Page, label: str, text: str) -> None:
@@ -46,7 +43,7 @@ def _type(page: Page, label: str, text: str) -> None:
     idle(page)
 
 
-def test_an_edited_title_goes_into_the_pdf_svg_and_csv(page, devset_server, tmp_path):  # noqa: F811
+def test_an_edited_title_goes_into_the_pdf_svg_and_csv(page, devset_server, tmp_path):
     open_page(page, devset_server, "positions")
     page.wait_for_selector(".js-plotly-plot")
     page.get_by_role("button").filter(has_text="Download").first.click()
@@ -66,7 +63,7 @@ def test_an_edited_title_goes_into_the_pdf_svg_and_csv(page, devset_server, tmp_
     no_exception(page)
 
 
-def test_an_edited_slide_title_reaches_the_pack(page, devset_server):  # noqa: F811
+def test_an_edited_slide_title_reaches_the_pack(page, devset_server):
     open_page(page, devset_server, "briefing")
     page.get_by_text("Slide titles and subtitles").click()
     _type(page, "Title", "Who is quoted, by outlet")

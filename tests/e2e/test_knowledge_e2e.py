@@ -12,7 +12,7 @@ import yaml
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import build_corpus, new_page, streamlit_server
-from tests.e2e.test_dashboard_e2e import idle, no_exception, open_page
+from tests.e2e.helpers import idle, no_exception, open_page
 
 pytestmark = pytest.mark.e2e
 

@@ -12,21 +12,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from tests.e2e.conftest import ROOT, build_corpus, streamlit_server
-from tests.e2e.test_dashboard_e2e import idle, no_exception, open_page
+from tests.e2e.helpers import idle, no_exception, open_page
 
 pytestmark = pytest.mark.e2e
 
 WIDTHS = (1600, 1280, 800)
 PAGES = ("", "positions", "actors", "timeline", "briefing")
-
-
-@pytest.fixture(scope="module")
-def devset_server(tmp_path_factory):
-    data = tmp_path_factory.mktemp("layout_data")
-    build_corpus(ROOT / "tests" / "devset", data)
-    with streamlit_server(data, corpus_dir=ROOT / "tests" / "devset") as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

@@ -21,8 +21,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import ROOT, build_corpus, streamlit_server
-from tests.e2e.test_corrections_e2e import ROW_HEIGHT, grid_rows, log_entries, wait_log
-from tests.e2e.test_dashboard_e2e import idle, no_exception, open_page
+from tests.e2e.helpers import ROW_HEIGHT, grid_rows, idle, log_entries, no_exception, open_page, wait_log
 
 pytestmark = pytest.mark.e2e
 

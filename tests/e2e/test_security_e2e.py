@@ -23,7 +23,7 @@ from playwright.sync_api import Page, expect
 from pptx import Presentation
 
 from tests.e2e.conftest import ROOT, build_corpus, new_page, streamlit_server
-from tests.e2e.test_dashboard_e2e import idle, no_exception, wait_plot
+from tests.e2e.helpers import download, idle, no_exception, wait_plot
 
 pytestmark = pytest.mark.e2e
 
@@ -320,10 +320,8 @@ def test_chart_labels_show_markup_as_text(watched):
     watch.check()
 
 
-def _download(page: Page, button: str, index: int = 0) -> bytes:
-    with page.expect_download(timeout=180_000) as info:
-        page.get_by_role("button", name=button).nth(index).click()
-    return Path(info.value.path()).read_bytes()
+def _download(page: Page, button: str) -> bytes:
+    return download(page.get_by_role("button", name=button).first)
 
 
 def test_exports_carry_markup_as_text(watched):

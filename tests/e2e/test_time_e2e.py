@@ -14,8 +14,7 @@ from playwright.sync_api import Page, expect
 from analysis.query import periods
 from dashboard import serve
 from tests.e2e.conftest import ROOT, build_corpus, new_page, streamlit_server
-from tests.e2e.test_corrections_e2e import grid_rows
-from tests.e2e.test_dashboard_e2e import no_exception
+from tests.e2e.helpers import grid_rows, no_exception
 
 pytestmark = pytest.mark.e2e
 

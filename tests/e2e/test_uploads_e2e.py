@@ -18,8 +18,7 @@ from playwright.sync_api import Page, expect
 
 from analysis.store import tables as store
 from tests.e2e.conftest import ROOT, build_corpus, streamlit_server
-from tests.e2e.test_corrections_e2e import grid_rows
-from tests.e2e.test_dashboard_e2e import idle, no_exception, open_page
+from tests.e2e.helpers import grid_rows, idle, no_exception, open_page
 
 pytestmark = pytest.mark.e2e
 
