@@ -25,6 +25,7 @@ from spacy.tokens import Doc
 from analysis.datafile import read_yaml_list
 from analysis.extract.nlp import span_text
 from analysis.extract.termregex import compile_terms, normalise
+from analysis.extract.topic_reference import head_references
 
 DEFAULT_TAXONOMY = Path(__file__).resolve().parents[1] / "data" / "topics.yaml"
 RULE_KEYS = {"terms", "weak", "context", "all_of", "regex", "patterns", "mask"}
@@ -289,6 +290,22 @@ def anaphora_hits(topic: Topic, text: str, starts: list[int], found: set[int]) -
     return out
 
 
+WEAK_SCOPE = 3  # sentences after a topic's own match in which its weak words need no context word
+
+
+def weak_repeats(topic: Topic, text: str, starts: list[int], found: set[int]) -> dict[int, list[str]]:
+    """Sentence index -> weak words ("truce") that repeat a topic its own rules found in one of the
+    `WEAK_SCOPE` sentences before: once the article is on the Gaza ceasefire, "monitor the truce" needs no
+    context word. Only a topic already found nearby, so the article's topics stay the same."""
+    if topic.weak is None or not found:
+        return {}
+    return {
+        sid: _distinct(terms)
+        for sid, terms in _hits(topic.weak, text, starts).items()
+        if sid not in found and any(sid - WEAK_SCOPE <= f < sid for f in found)
+    }
+
+
 def _hits(rx: re.Pattern | None, text: str, starts: list[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
     if rx is None:
@@ -317,6 +334,7 @@ def tag_topics(doc: Doc, taxonomy: Taxonomy) -> list[dict]:
     text = "\n".join(texts)
     extra = _matcher_terms(doc, sents, taxonomy)
     found: dict[tuple[int, int], list[str]] = {}
+    own: dict[tuple[int, int], list[str]] = {}  # found by the topics' own rules (not by reference)
     for k, topic in enumerate(taxonomy.topics):
         for sid, terms in topic_hits(topic, text, starts).items():
             found[(sid, k)] = terms
@@ -324,13 +342,47 @@ def tag_topics(doc: Doc, taxonomy: Taxonomy) -> list[dict]:
             if topic_id == topic.id:
                 found[(sid, k)] = found.get((sid, k), []) + terms
         direct = {sid for sid, kk in found if kk == k}
+        own.update({key: terms for key, terms in found.items() if key[1] == k})
         for sid, terms in anaphora_hits(topic, text, starts, direct).items():
             found[(sid, k)] = terms
+        for sid, terms in weak_repeats(topic, text, starts, direct).items():
+            found.setdefault((sid, k), terms)
     ids = taxonomy.ids
+    if doc.has_annotation("DEP") and len(sents) > 1:
+        for (sid, k), terms in _repeated_heads(sents, own, taxonomy).items():
+            found.setdefault((sid, k), terms)
     return [
         {"sentence_id": sid, "topic": ids[k], "terms": "; ".join(dict.fromkeys(found[(sid, k)]))}
         for sid, k in sorted(found)
     ]
+
+
+def _names(topic: Topic, term: str) -> bool:
+    """A matched term that names the topic (a `terms`, `weak`, `regex` or pattern match), not one word of an
+    `all_of` rule ("rebels" of [withdraw, rebels] in "the rebels withdrew from Goma")."""
+    text = normalise(term)
+    rules = (topic.terms, topic.weak, *topic.regex)
+    return bool(topic.patterns) or any(rx is not None and rx.search(text) for rx in rules)
+
+
+def _repeated_heads(sents: list, own: dict, taxonomy: Taxonomy) -> dict[tuple[int, int], list[str]]:
+    """(sid, topic index) -> definite phrases repeating a topic's matched noun ("the agreement"), see
+    `analysis.extract.topic_reference`."""
+    from analysis.extract.stance.path import locate_terms  # the stance package imports this module
+
+    ids = taxonomy.ids
+    by_sid: dict[int, dict[str, list[str]]] = {}
+    for (sid, k), terms in own.items():
+        named = [t for t in terms if _names(taxonomy.topics[k], t)]
+        if named:
+            by_sid.setdefault(sid, {})[ids[k]] = named
+
+    def roots_of(sid: int) -> dict[str, list]:
+        return {t: locate_terms(sents[sid], "; ".join(terms)) for t, terms in by_sid.get(sid, {}).items()}
+
+    refs = head_references(sents, roots_of, ids)
+    index = {t: k for k, t in enumerate(ids)}
+    return {(sid, index[t]): texts for (sid, t), texts in refs.items()}
 
 
 def _matcher_terms(doc: Doc, sents: list, taxonomy: Taxonomy) -> dict[tuple[int, str], list[str]]:
