@@ -36,6 +36,7 @@ from analysis.extract.stance.candidates import (
     stance_name,
 )
 from analysis.extract.stance.confidence import context_factor
+from analysis.extract.stance.context import polar_rows, siding_rows, with_siding
 from analysis.extract.stance.holder import Context, find_holder, state_speaker
 from analysis.extract.stance.lexicon import Lexicon, Match, load_lexicon
 from analysis.extract.stance.modality import hedged, hypothetical, is_question, not_asserted
@@ -364,6 +365,9 @@ def find_statements(doc, mentions: list[dict], topics: list[dict], lexicon: Lexi
             parsed=parsed,
             antecedents=antecedents,
         )
+        if parsed and sid:
+            prev = polar_rows(rows, sid - 1)
+            sent_rows = with_siding(sent_rows, siding_rows(sent, sid, prev, ctx.sents[sid - 1].text, ctx))
         rows += sent_rows
         refs = referents(sent_rows, by_sent.get(sid, []), lexicon)
         recent, age = (refs, 1) if refs else (recent, age + 1)

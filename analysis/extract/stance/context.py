@@ -1,0 +1,128 @@
+"""Positions taken by siding with someone: "Macron backed him.", "Qatar issued similar statements."
+
+A sentence with no position of its own may take over the positions the previous sentence just stated:
+- **alignment**: a verb of siding ("backed", "endorsed", "echoed", "sided with", "agreed with") whose object
+  is an actor, or that actor's position ("backed the prime minister's position"), gives the subject the
+  positions that actor held in the previous sentence: "Merz called for a ceasefire. Macron backed him."
+  -> Macron supports a ceasefire;
+- **the same statement**: "issued similar statements", "took the same position", "followed suit" give the
+  subject every position of the previous sentence.
+Only the sentence right before counts (further back, "him" and "the same" are too often something else),
+and the statements carry the lower `anaphor` confidence: they rest on a reading of two sentences.
+"""
+
+from __future__ import annotations
+
+from analysis.extract.stance.candidates import Candidate, depth, shared
+from analysis.extract.stance.holder import Context, find_holder, nominal_actor
+from analysis.extract.stance.modality import hypothetical, is_question, not_asserted
+
+SIDING_VERBS = frozenset({"back", "endorse", "echo", "support", "second"})
+SIDING_PREP_VERBS = {"side": "with", "agree": "with", "align": "with", "concur": "with"}
+POSITION_NOUNS = frozenset({"position", "stance", "view", "line", "call", "demand", "statement"})
+SAME_WORDS = frozenset({"similar", "same", "identical"})
+
+
+def _siding_target(verb, ctx: Context):
+    """The actor the verb sides with ("sided with Paris", "backed Tusk's position"), "pronoun" for "backed
+    him", "same" for "issued similar statements" / "followed suit", else None."""
+    lemma = verb.lemma_.lower()
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    if lemma == "follow" and any(o.lower_ == "suit" for o in objects):
+        return "same"
+    prep = SIDING_PREP_VERBS.get(lemma)
+    if prep:
+        objects = [g for c in verb.children if c.dep_ == "prep" and c.lower_ == prep for g in c.children]
+    elif lemma not in SIDING_VERBS:
+        objects = [o for o in objects if o.lemma_.lower() in POSITION_NOUNS]
+    for obj in objects:
+        if obj.lemma_.lower() in POSITION_NOUNS:
+            if any(c.lower_ in SAME_WORDS for c in obj.children):
+                return "same"
+            owners = [c for c in obj.children if c.dep_ == "poss"]
+            found = nominal_actor(owners[0], ctx) if owners else None
+        elif obj.pos_ == "PRON":
+            return "pronoun"
+        else:
+            found = nominal_actor(obj, ctx)
+        if found is not None:
+            return found.actor
+    return None
+
+
+def _pronoun_target(holder: str, previous_rows: list[dict]) -> str | None:
+    """`Macron backed him`: the one actor other than the subject whose positions the previous sentence
+    stated (a pronoun object never stands for its own clause's subject)."""
+    others = {r["actor"] for r in previous_rows if r["actor"] != holder}
+    return others.pop() if len(others) == 1 else None
+
+
+def siding_candidates(sent, previous_rows: list[dict], ctx: Context) -> list[Candidate]:
+    """Candidates of a sentence that sides with the previous sentence's positions (see the module)."""
+    if not previous_rows:
+        return []
+    out = []
+    for verb in sent:
+        if verb.pos_ != "VERB":
+            continue
+        target = _siding_target(verb, ctx)
+        if target is None or hypothetical(verb, ctx.lexicon) or is_question(verb) or not_asserted(verb):
+            continue
+        if any(c.dep_ == "neg" for c in verb.children):
+            continue  # "did not back him" sides with no one
+        holder = find_holder(verb, ctx)
+        if holder is not None and target == "pronoun":
+            target = _pronoun_target(holder.actor, previous_rows)
+        if holder is None or target is None or holder.actor == target:
+            continue
+        rows = [r for r in previous_rows if target == "same" or r["actor"] == target]
+        conf = ctx.lexicon.conf("verb") * ctx.lexicon.conf("anaphor") * holder.factor
+        cands = [
+            Candidate(
+                holder.actor,
+                r["topic"],
+                r["stance"],
+                round(conf, 3),
+                f"{verb.text} {r['actor']}",
+                depth(verb),
+            )
+            for r in rows
+            if r["actor"] != holder.actor
+        ]
+        out += shared(cands, holder)
+    return out
+
+
+def siding_rows(sent, sid: int, previous_rows: list[dict], previous_text: str, ctx: Context) -> list[dict]:
+    """Statement rows of `siding_candidates`, one per (actor, topic), the evidence naming both sentences."""
+    from analysis.extract.nlp import span_text
+
+    best: dict[tuple[str, str], Candidate] = {}
+    for c in siding_candidates(sent, previous_rows, ctx):
+        best.setdefault((c.actor, c.topic), c)
+    evidence = f"{previous_text.strip()} {span_text(sent).strip()}"
+    return [
+        {
+            "sentence_id": sid,
+            "actor": c.actor,
+            "topic": c.topic,
+            "stance": c.stance,
+            "confidence": float(c.confidence),
+            "cue": c.cue,
+            "evidence": evidence,
+        }
+        for c in best.values()
+    ]
+
+
+def polar_rows(rows: list[dict], sid: int) -> list[dict]:
+    """The support / oppose rows of sentence `sid`."""
+    return [r for r in rows if r["sentence_id"] == sid and r["stance"] != "neutral"]
+
+
+def with_siding(rows: list[dict], siding: list[dict]) -> list[dict]:
+    """The sentence's rows with the siding ones in place of the neutral rows of the same pairs."""
+    held = {(r["actor"], r["topic"]) for r in rows if r["stance"] != "neutral"}
+    siding = [r for r in siding if (r["actor"], r["topic"]) not in held]  # its own position comes first
+    taken = {(r["actor"], r["topic"]) for r in siding}
+    return [r for r in rows if (r["actor"], r["topic"]) not in taken] + siding
