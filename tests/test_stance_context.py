@@ -75,3 +75,40 @@ def test_a_description_of_something_else_does_not(run):
         "Armenia and Azerbaijan initialled a peace accord in Washington. Turkey welcomed the trade accord."
     )
     assert ("Turkey", "peace_plan", "support") not in polar(rows)
+
+
+def test_an_object_pronoun_takes_the_one_topic_of_the_sentence_before(run):
+    rows = run("The European Union adopted new sanctions on Friday. Hungary rejected them.")
+    assert ("Hungary", "sanctions", "oppose") in polar(rows)
+    taken = next(r for r in rows if r["actor"] == "Hungary" and r["stance"] != "neutral")
+    assert taken["evidence"].startswith("The European Union adopted new sanctions")
+
+
+def test_a_pronoun_after_a_sentence_with_two_topics_is_left_alone(run):
+    text = (
+        "The European Union adopted new sanctions and promised more weapons for Ukraine. "
+        "Hungary rejected them."
+    )
+    assert not any(r[0] == "Hungary" for r in polar(run(text)))
+
+
+def test_readiness_to_meet_an_actor_is_a_position_on_talks(run):
+    rows = run(
+        "Talks in Geneva ended on Monday. Volodymyr Zelenskyy said he was ready to travel to Washington."
+    )
+    assert ("Volodymyr Zelenskyy", "negotiations_summits", "support") in polar(rows)
+
+
+def test_refusing_to_meet_is_opposition(run):
+    rows = run("Talks in Geneva ended on Monday. Vladimir Putin refused to meet Volodymyr Zelenskyy.")
+    assert ("Vladimir Putin", "negotiations_summits", "oppose") in polar(rows)
+
+
+def test_a_meeting_verb_without_a_stance_cue_or_partner_takes_no_position(run):
+    text = "Talks in Geneva ended on Monday. Vladimir Putin met the envoys. Ukraine will continue to fight."
+    assert not any(t == "negotiations_summits" for _a, t, _s in polar(run(text)))
+
+
+def test_a_meeting_verb_needs_the_topic_in_the_article(run):
+    rows = run("Vladimir Putin said he was ready to travel to Beijing.")
+    assert not polar(rows)

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from analysis.extract.termregex import normalise
+
 DETERMINERS = frozenset({"the", "this", "that", "these", "those", "such"})
 OWN_CONTENT = frozenset({"of", "on", "about", "over", "for"})  # "the agreement on grain": its own content
 WINDOW = 12  # sentences back in which the phrase's antecedent must lie
@@ -124,3 +126,31 @@ def _counts(entry: _Seen | None) -> tuple[int, int]:
 def _phrase(root) -> set[int]:
     """The root and its nominal modifiers ("peace" and "agreement" of "a peace agreement")."""
     return {root.i} | {k.i for k in root.children if k.dep_ in ("compound", "amod", "nmod")}
+
+
+def _names(topic, term: str) -> bool:
+    """A matched term that names the topic (a `terms`, `weak`, `regex` or pattern match), not one word of an
+    `all_of` rule ("rebels" of [withdraw, rebels] in "the rebels withdrew from Goma")."""
+    text = normalise(term)
+    rules = (topic.terms, topic.weak, *topic.regex)
+    return bool(topic.patterns) or any(rx is not None and rx.search(text) for rx in rules)
+
+
+def repeated_heads(sents: list, own: dict, taxonomy) -> dict[tuple[int, int], list[str]]:
+    """(sid, topic index) -> definite phrases repeating a topic's matched noun ("the agreement"), see
+    `analysis.extract.topic_reference`."""
+    from analysis.extract.stance.path import locate_terms  # the stance package imports this module
+
+    ids = taxonomy.ids
+    by_sid: dict[int, dict[str, list[str]]] = {}
+    for (sid, k), terms in own.items():
+        named = [t for t in terms if _names(taxonomy.topics[k], t)]
+        if named:
+            by_sid.setdefault(sid, {})[ids[k]] = named
+
+    def roots_of(sid: int) -> dict[str, list]:
+        return {t: locate_terms(sents[sid], "; ".join(terms)) for t, terms in by_sid.get(sid, {}).items()}
+
+    refs = head_references(sents, roots_of, ids)
+    index = {t: k for k, t in enumerate(ids)}
+    return {(sid, index[t]): texts for (sid, t), texts in refs.items()}

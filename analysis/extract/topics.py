@@ -25,7 +25,7 @@ from spacy.tokens import Doc
 from analysis.datafile import read_yaml_list
 from analysis.extract.nlp import span_text
 from analysis.extract.termregex import compile_terms, normalise
-from analysis.extract.topic_reference import head_references
+from analysis.extract.topic_reference import repeated_heads
 
 DEFAULT_TAXONOMY = Path(__file__).resolve().parents[1] / "data" / "topics.yaml"
 RULE_KEYS = {"terms", "weak", "context", "all_of", "regex", "patterns", "mask"}
@@ -349,40 +349,12 @@ def tag_topics(doc: Doc, taxonomy: Taxonomy) -> list[dict]:
             found.setdefault((sid, k), terms)
     ids = taxonomy.ids
     if doc.has_annotation("DEP") and len(sents) > 1:
-        for (sid, k), terms in _repeated_heads(sents, own, taxonomy).items():
+        for (sid, k), terms in repeated_heads(sents, own, taxonomy).items():
             found.setdefault((sid, k), terms)
     return [
         {"sentence_id": sid, "topic": ids[k], "terms": "; ".join(dict.fromkeys(found[(sid, k)]))}
         for sid, k in sorted(found)
     ]
-
-
-def _names(topic: Topic, term: str) -> bool:
-    """A matched term that names the topic (a `terms`, `weak`, `regex` or pattern match), not one word of an
-    `all_of` rule ("rebels" of [withdraw, rebels] in "the rebels withdrew from Goma")."""
-    text = normalise(term)
-    rules = (topic.terms, topic.weak, *topic.regex)
-    return bool(topic.patterns) or any(rx is not None and rx.search(text) for rx in rules)
-
-
-def _repeated_heads(sents: list, own: dict, taxonomy: Taxonomy) -> dict[tuple[int, int], list[str]]:
-    """(sid, topic index) -> definite phrases repeating a topic's matched noun ("the agreement"), see
-    `analysis.extract.topic_reference`."""
-    from analysis.extract.stance.path import locate_terms  # the stance package imports this module
-
-    ids = taxonomy.ids
-    by_sid: dict[int, dict[str, list[str]]] = {}
-    for (sid, k), terms in own.items():
-        named = [t for t in terms if _names(taxonomy.topics[k], t)]
-        if named:
-            by_sid.setdefault(sid, {})[ids[k]] = named
-
-    def roots_of(sid: int) -> dict[str, list]:
-        return {t: locate_terms(sents[sid], "; ".join(terms)) for t, terms in by_sid.get(sid, {}).items()}
-
-    refs = head_references(sents, roots_of, ids)
-    index = {t: k for k, t in enumerate(ids)}
-    return {(sid, index[t]): texts for (sid, t), texts in refs.items()}
 
 
 def _matcher_terms(doc: Doc, sents: list, taxonomy: Taxonomy) -> dict[tuple[int, str], list[str]]:

@@ -126,3 +126,121 @@ def with_siding(rows: list[dict], siding: list[dict]) -> list[dict]:
     siding = [r for r in siding if (r["actor"], r["topic"]) not in held]  # its own position comes first
     taken = {(r["actor"], r["topic"]) for r in siding}
     return [r for r in rows if (r["actor"], r["topic"]) not in taken] + siding
+
+
+def _pronoun_rows(sent, sid: int, topics: list[str], ctx: Context) -> list[dict]:
+    """`The EU adopted a new package. Kallas called it a blow.`: an object pronoun of a cue takes a position
+    on the one topic the sentence right before is about."""
+    from analysis.extract.stance.anaphora import anaphor_candidates
+    from analysis.extract.stance.path import sentence_cues
+
+    sc = sentence_cues(sent, ctx.lexicon, {})
+    best: dict[tuple[str, str], Candidate] = {}
+    for c in sorted(
+        anaphor_candidates(sc, topics, ctx, pronouns=True), key=lambda c: (c.depth, -c.confidence)
+    ):
+        best.setdefault((c.actor, c.topic), c)
+    return [_row(sid, c, "") for c in best.values()]
+
+
+def _row(sid: int, c: Candidate, evidence: str) -> dict:
+    return {
+        "sentence_id": sid,
+        "actor": c.actor,
+        "topic": c.topic,
+        "stance": c.stance,
+        "confidence": float(c.confidence),
+        "cue": c.cue,
+        "evidence": evidence,
+    }
+
+
+def in_context(
+    sent, sid: int, sent_rows: list[dict], rows: list[dict], previous_topics: list[dict], ctx
+) -> list:
+    """A sentence's rows read with the sentence right before (`sid - 1`): positions taken by siding with
+    it, by an object pronoun pointing to its one topic, and the evidence of every position on a topic
+    only the sentence before names, which then quotes both sentences."""
+    from analysis.extract.nlp import span_text
+
+    before = ctx.sents[sid - 1]
+    previous = polar_rows(rows, sid - 1)
+    sent_rows = with_siding(sent_rows, siding_rows(sent, sid, previous, span_text(before), ctx))
+    if not any(r["stance"] != "neutral" for r in sent_rows):
+        # "it" is a thing named, not a position taken: the one topic the sentence before names
+        topics = list(dict.fromkeys(str(t["topic"]) for t in previous_topics))
+        topics = [t for t in topics if t not in ctx.lexicon.topic_only]
+        if len(topics) == 1:
+            sent_rows = with_siding(sent_rows, _pronoun_rows(sent, sid, topics, ctx))
+    named_before = {r["topic"] for r in previous} | {str(t["topic"]) for t in previous_topics}
+    named_here = {r["topic"] for r in sent_rows if r["stance"] == "neutral"}
+    both = f"{span_text(before).strip()} {span_text(sent).strip()}"
+    for r in sent_rows:
+        if r["stance"] != "neutral" and r["topic"] in named_before and r["topic"] not in named_here:
+            r["evidence"] = both if not r["evidence"].startswith(span_text(before).strip()) else r["evidence"]
+    return sent_rows
+
+
+PARTNER_PREPS = frozenset({"with", "to"})
+RECIPROCALS = frozenset({"other", "another"})  # "talk to each other", "meet one another"
+
+
+def _partner(verb, ctx: Context) -> bool:
+    """The verb's object, or its "with" / "to" complement, is an actor ("meet Putin", "talk to Kinshasa",
+    "host them", "talk to each other")."""
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    objects += [
+        g for c in verb.children if c.dep_ == "prep" and c.lower_ in PARTNER_PREPS for g in c.children
+    ]
+    return any(
+        o.lower_ in RECIPROCALS
+        or (o.pos_ == "PRON" and o.lower_ != "it")
+        or o.ent_type_ in ("GPE", "ORG", "PERSON", "NORP")
+        or nominal_actor(o, ctx) is not None
+        for o in objects
+    )
+
+
+def action_topic_rows(sents: list, by_sent: dict[int, list[dict]], ctx: Context) -> dict[int, list[dict]]:
+    """`Zelenskyy said he was ready to meet Putin`: for a topic whose deeds are not positions (talks: "Putin
+    met the envoys" takes no side), one of its polarity verbs that is no other topic's, governed by a stance
+    cue and done with an actor ("ready to meet X", "refused to talk to Y", "hopes to host them"), stands for
+    the topic, so the cue takes a position on it. Only topics the article names; the rows feed the stance
+    rules, not the topic table. Returns `by_sent` with these rows added."""
+    lexicon = ctx.lexicon
+    found = {str(r["topic"]) for rows in by_sent.values() for r in rows}
+    verbs = _unique_verbs(lexicon, found)
+    if not verbs:
+        return by_sent
+    cue_words = set(lexicon.cues)
+    out = {sid: list(rows) for sid, rows in by_sent.items()}
+    for sid, sent in enumerate(sents):
+        named = {str(r["topic"]) for r in by_sent.get(sid, [])}
+        for tok in sent:
+            topic = verbs.get(tok.lemma_.lower()) if tok.pos_ == "VERB" else None
+            if topic is None or topic in named or tok.dep_ not in ("xcomp", "ccomp"):
+                continue
+            if tok.head.lemma_.lower() in cue_words and _partner(tok, ctx):
+                out.setdefault(sid, []).append(
+                    {"sentence_id": sid, "topic": topic, "terms": tok.text.lower()}
+                )
+                named.add(topic)
+    return out
+
+
+def _unique_verbs(lexicon, found: set[str]) -> dict[str, str]:
+    """Single polarity words of exactly one topic with a proposition, for the topics without deeds."""
+    owners: dict[str, set[str]] = {}
+    for topic, index in lexicon.concessions.items():
+        if topic in lexicon.topic_only:
+            continue
+        for cues in index.values():
+            for cue in cues:
+                if len(cue.words) == 1:
+                    owners.setdefault(cue.words[0], set()).add(topic)
+    general = set(lexicon.cues) | set(lexicon.reversals)
+    return {
+        w: next(iter(t))
+        for w, t in owners.items()
+        if len(t) == 1 and w not in general and next(iter(t)) in found - set(lexicon.action_topics)
+    }
