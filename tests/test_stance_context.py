@@ -112,3 +112,14 @@ def test_a_meeting_verb_without_a_stance_cue_or_partner_takes_no_position(run):
 def test_a_meeting_verb_needs_the_topic_in_the_article(run):
     rows = run("Vladimir Putin said he was ready to travel to Beijing.")
     assert not polar(rows)
+
+
+def test_a_position_by_reference_is_less_sure_than_one_naming_the_topic(run):
+    named = run("Armenia and Azerbaijan initialled a peace accord. Turkey welcomed the peace accord.")
+    referred = run("Armenia and Azerbaijan initialled a peace accord. Turkey welcomed the accord.")
+
+    def conf(rows):
+        return next(r["confidence"] for r in rows if r["actor"] == "Turkey" and r["stance"] == "support")
+
+    assert conf(referred) < conf(named)
+    assert conf(referred) < 0.8

@@ -325,7 +325,8 @@ def tag_topics(doc: Doc, taxonomy: Taxonomy) -> list[dict]:
     """Topics of every sentence of a Doc.
 
     Returns:
-        Rows with keys sentence_id (index in `list(doc.sents)`), topic (id) and terms ("; "-joined).
+        Rows with keys sentence_id (index in `list(doc.sents)`), topic (id) and terms ("; "-joined), and
+        reference (True) when only a phrase referring back to the topic found it ("the agreement").
     """
     # a pipeline without sentence boundaries: the whole text is sentence 0
     sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
@@ -353,6 +354,7 @@ def tag_topics(doc: Doc, taxonomy: Taxonomy) -> list[dict]:
             found.setdefault((sid, k), terms)
     return [
         {"sentence_id": sid, "topic": ids[k], "terms": "; ".join(dict.fromkeys(found[(sid, k)]))}
+        | ({"reference": True} if (sid, k) not in own else {})
         for sid, k in sorted(found)
     ]
 

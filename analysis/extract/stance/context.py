@@ -244,3 +244,16 @@ def _unique_verbs(lexicon, found: set[str]) -> dict[str, str]:
         for w, t in owners.items()
         if len(t) == 1 and w not in general and next(iter(t)) in found - set(lexicon.action_topics)
     }
+
+
+def by_reference(sent_rows: list[dict], topic_rows: list[dict], lexicon) -> list[dict]:
+    """Positions on a topic the sentence only refers back to ("welcomed the agreement", "monitor the
+    truce", see `analysis.extract.topic_reference`) rest on that reading: they get the `anaphor` factor."""
+    referred = {str(t["topic"]) for t in topic_rows if t.get("reference")}
+    if not referred:
+        return sent_rows
+    factor = lexicon.conf("anaphor")
+    for r in sent_rows:
+        if r["stance"] != "neutral" and r["topic"] in referred:
+            r["confidence"] = round(float(r["confidence"]) * factor, 3)
+    return sent_rows
