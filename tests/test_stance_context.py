@@ -123,3 +123,9 @@ def test_a_position_by_reference_is_less_sure_than_one_naming_the_topic(run):
 
     assert conf(referred) < conf(named)
     assert conf(referred) < 0.8
+
+
+def test_a_plural_pronoun_takes_the_topic_named_in_the_plural(run):
+    rows = run("Europe offered security guarantees under the peace plan. Hungary rejected them.")
+    taken = {(a, t, s) for a, t, s in polar(rows) if a == "Hungary"}
+    assert taken == {("Hungary", "security_guarantees", "oppose")}

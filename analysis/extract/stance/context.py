@@ -131,6 +131,7 @@ def with_siding(rows: list[dict], siding: list[dict]) -> list[dict]:
 def _pronoun_rows(sent, sid: int, topics: list[str], ctx: Context) -> list[dict]:
     """`The EU adopted a new package. Kallas called it a blow.`: an object pronoun of a cue takes a position
     on the one topic the sentence right before is about."""
+    from analysis.extract.nlp import span_text
     from analysis.extract.stance.anaphora import anaphor_candidates
     from analysis.extract.stance.path import sentence_cues
 
@@ -140,7 +141,28 @@ def _pronoun_rows(sent, sid: int, topics: list[str], ctx: Context) -> list[dict]
         anaphor_candidates(sc, topics, ctx, pronouns=True), key=lambda c: (c.depth, -c.confidence)
     ):
         best.setdefault((c.actor, c.topic), c)
-    return [_row(sid, c, "") for c in best.values()]
+    evidence = f"{span_text(sent.doc[sent.start - 1].sent).strip()} {span_text(sent).strip()}"
+    return [_row(sid, c, evidence) for c in best.values()]
+
+
+def _pronoun_topics(sent, before, previous_topics: list[dict], lexicon) -> list[str]:
+    """The topics an object pronoun may stand for: those the sentence before names, and when it names
+    several, the ones whose term agrees in number ("them" the guarantees, not the framework)."""
+    from analysis.extract.stance.path import locate_terms
+
+    rows = [t for t in previous_topics if str(t["topic"]) not in lexicon.topic_only]
+    topics = list(dict.fromkeys(str(t["topic"]) for t in rows))
+    if len(topics) < 2:
+        return topics
+    pronouns = {t.lower_ for t in sent if t.dep_ in ("dobj", "pobj")} & {"it", "them"}
+    if len(pronouns) != 1:
+        return topics
+    plural = pronouns == {"them"}
+
+    def number(row) -> set[bool]:
+        return {r.tag_ in ("NNS", "NNPS") for r in locate_terms(before, row.get("terms", ""))}
+
+    return list(dict.fromkeys(str(t["topic"]) for t in rows if plural in number(t)))
 
 
 def _row(sid: int, c: Candidate, evidence: str) -> dict:
@@ -156,7 +178,12 @@ def _row(sid: int, c: Candidate, evidence: str) -> dict:
 
 
 def in_context(
-    sent, sid: int, sent_rows: list[dict], rows: list[dict], previous_topics: list[dict], ctx
+    sent,
+    sid: int,
+    sent_rows: list[dict],
+    rows: list[dict],
+    previous_topics: list[dict],
+    ctx,
 ) -> list:
     """A sentence's rows read with the sentence right before (`sid - 1`): positions taken by siding with
     it, by an object pronoun pointing to its one topic, and the evidence of every position on a topic
@@ -168,8 +195,7 @@ def in_context(
     sent_rows = with_siding(sent_rows, siding_rows(sent, sid, previous, span_text(before), ctx))
     if not any(r["stance"] != "neutral" for r in sent_rows):
         # "it" is a thing named, not a position taken: the one topic the sentence before names
-        topics = list(dict.fromkeys(str(t["topic"]) for t in previous_topics))
-        topics = [t for t in topics if t not in ctx.lexicon.topic_only]
+        topics = _pronoun_topics(sent, before, previous_topics, ctx.lexicon)
         if len(topics) == 1:
             sent_rows = with_siding(sent_rows, _pronoun_rows(sent, sid, topics, ctx))
     named_before = {r["topic"] for r in previous} | {str(t["topic"]) for t in previous_topics}
