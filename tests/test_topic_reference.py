@@ -118,3 +118,13 @@ def test_general_vocabulary(nlp, tax, text, topic):
 )
 def test_vocabulary_stays_specific(nlp, tax, text, topic):
     assert topic not in by_sentence(nlp, tax, text).get(0, set())
+
+
+def test_a_bare_plural_refers_back_only_nearby(nlp, tax):
+    near = "Kyiv asked for security guarantees on Monday. London said it was offering guarantees."
+    far = (
+        "Kyiv asked for security guarantees on Monday. It rained. Markets fell. Schools closed. "
+        "A shop said it was offering guarantees on all its kettles."
+    )
+    assert "security_guarantees" in by_sentence(nlp, tax, near).get(1, set())
+    assert "security_guarantees" not in by_sentence(nlp, tax, far).get(4, set())

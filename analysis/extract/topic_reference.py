@@ -24,6 +24,7 @@ from analysis.extract.termregex import normalise
 DETERMINERS = frozenset({"the", "this", "that", "these", "those", "such"})
 OWN_CONTENT = frozenset({"of", "on", "about", "over", "for"})  # "the agreement on grain": its own content
 WINDOW = 12  # sentences back in which the phrase's antecedent must lie
+BARE_WINDOW = 3  # the same for a bare plural ("offering guarantees"), a looser reference
 
 
 @dataclass
@@ -62,9 +63,14 @@ def referring(tok) -> bool:
     if tok.pos_ != "NOUN" or tok.dep_ in ("compound", "amod", "nmod", "poss"):
         return False  # "the guarantees package" is a package
     kids = list(tok.children)
-    if not any(k.dep_ == "det" and k.lower_ in DETERMINERS for k in kids):
-        return False
+    if not bare_plural(tok) and not any(k.dep_ == "det" and k.lower_ in DETERMINERS for k in kids):
+        return False  # "an agreement on water" is another one; "guarantees" (bare plural) the same kind
     return not any(k.dep_ == "prep" and k.lower_ in OWN_CONTENT for k in kids)
+
+
+def bare_plural(tok) -> bool:
+    """`offering guarantees`: a plural with no determiner, possessive or number."""
+    return tok.tag_ == "NNS" and not any(k.dep_ in ("det", "poss", "nummod") for k in tok.children)
 
 
 def _modifiers_fit(tok, words: set[str]) -> bool:
@@ -94,7 +100,8 @@ def head_references(sents: list, roots_of, topic_ids: list[str]) -> dict[tuple[i
             if entry is None:
                 continue
             fresh = entry.topics & allowed - set(own)
-            usable = sid - entry.sid <= WINDOW and 2 * entry.inside >= entry.total
+            window = BARE_WINDOW if bare_plural(tok) else WINDOW
+            usable = sid - entry.sid <= window and 2 * entry.inside >= entry.total
             entry.total += 1
             if fresh and usable and referring(tok) and _modifiers_fit(tok, entry.words):
                 entry.inside += 1
