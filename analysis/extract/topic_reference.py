@@ -17,12 +17,17 @@ topic already found in the article is repeated, so the article's topics do not c
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from spacy.symbols import NOUN, PROPN
+
+from analysis.extract.nlp import span_text
 from analysis.extract.termregex import normalise
 
 DETERMINERS = frozenset({"the", "this", "that", "these", "those", "such"})
 OWN_CONTENT = frozenset({"of", "on", "about", "over", "for"})  # "the agreement on grain": its own content
+_NOUNISH = frozenset({NOUN, PROPN})
 WINDOW = 12  # sentences back in which the phrase's antecedent must lie
 BARE_WINDOW = 3  # the same for a bare plural ("offering guarantees"), a looser reference
 
@@ -93,8 +98,8 @@ def head_references(sents: list, roots_of, topic_ids: list[str]) -> dict[tuple[i
     for sid, sent in enumerate(sents):
         own = roots_of(sid)
         in_terms = {r.i: t for t, roots in own.items() for r in term_nouns(roots)}
-        for tok in sent:
-            if tok.pos_ not in ("NOUN", "PROPN") or tok.i in in_terms:
+        for tok in sent if seen else ():
+            if tok.pos not in _NOUNISH or tok.i in in_terms:
                 continue
             entry = seen.get(head_key(tok))
             if entry is None:
@@ -113,7 +118,7 @@ def head_references(sents: list, roots_of, topic_ids: list[str]) -> dict[tuple[i
         for topic, roots in own.items():
             for root in term_nouns(roots):
                 lemma = head_key(root)
-                words = {t.lower_ for t in root.subtree if t.i in _phrase(root)}
+                words = {root.doc[i].lower_ for i in _phrase(root)}
                 entry = seen.get(lemma)
                 if entry is None or entry.sid != sid:
                     entry = seen[lemma] = _Seen(sid, set(), set(), *(_counts(entry)))
@@ -146,8 +151,6 @@ def _names(topic, term: str) -> bool:
 def repeated_heads(sents: list, own: dict, taxonomy) -> dict[tuple[int, int], list[str]]:
     """(sid, topic index) -> definite phrases repeating a topic's matched noun ("the agreement"), see
     `analysis.extract.topic_reference`."""
-    from analysis.extract.stance.path import locate_terms  # the stance package imports this module
-
     ids = taxonomy.ids
     by_sid: dict[int, dict[str, list[str]]] = {}
     for (sid, k), terms in own.items():
@@ -156,8 +159,26 @@ def repeated_heads(sents: list, own: dict, taxonomy) -> dict[tuple[int, int], li
             by_sid.setdefault(sid, {})[ids[k]] = named
 
     def roots_of(sid: int) -> dict[str, list]:
-        return {t: locate_terms(sents[sid], "; ".join(terms)) for t, terms in by_sid.get(sid, {}).items()}
+        return {t: _term_roots(sents[sid], terms) for t, terms in by_sid.get(sid, {}).items()}
 
     refs = head_references(sents, roots_of, ids)
     index = {t: k for k, t in enumerate(ids)}
     return {(sid, index[t]): texts for (sid, t), texts in refs.items()}
+
+
+def _term_roots(sent, terms: list[str]) -> list:
+    """The root tokens of the matched terms' occurrences in the sentence (terms come normalised: any run of
+    non-word characters may stand for a space, "ukraine s" for "Ukraine's")."""
+    text, roots = span_text(sent), []
+    for term in dict.fromkeys(terms):
+        words = [re.escape(w) for w in term.split()]
+        if not words:
+            continue
+        rx = re.compile(r"(?<!\w)" + r"[\W_]*".join(words) + r"(?!\w)", flags=re.IGNORECASE)
+        for hit in rx.finditer(text):
+            span = sent.doc.char_span(
+                sent.start_char + hit.start(), sent.start_char + hit.end(), alignment_mode="expand"
+            )
+            if span is not None:
+                roots.append(span.root)
+    return roots

@@ -13,6 +13,7 @@ and the statements carry the lower `anaphor` confidence: they rest on a reading 
 
 from __future__ import annotations
 
+from analysis.extract.stance.anaphora import OBJECT_PRONOUNS
 from analysis.extract.stance.candidates import Candidate, depth, shared
 from analysis.extract.stance.holder import Context, find_holder, nominal_actor
 from analysis.extract.stance.modality import hypothetical, is_question, not_asserted
@@ -193,7 +194,8 @@ def in_context(
     before = ctx.sents[sid - 1]
     previous = polar_rows(rows, sid - 1)
     sent_rows = with_siding(sent_rows, siding_rows(sent, sid, previous, span_text(before), ctx))
-    if not any(r["stance"] != "neutral" for r in sent_rows):
+    pronoun = any(t.lower_ in OBJECT_PRONOUNS and t.dep_ in ("dobj", "pobj") for t in sent)
+    if pronoun and previous_topics and not any(r["stance"] != "neutral" for r in sent_rows):
         # "it" is a thing named, not a position taken: the one topic the sentence before names
         topics = _pronoun_topics(sent, before, previous_topics, ctx.lexicon)
         if len(topics) == 1:
