@@ -36,7 +36,7 @@ from analysis.extract.stance.candidates import (
     stance_name,
 )
 from analysis.extract.stance.confidence import context_factor
-from analysis.extract.stance.context import action_topic_rows, by_reference, in_context
+from analysis.extract.stance.siding import action_topic_rows, by_reference, in_context
 from analysis.extract.stance.holder import Context, find_holder, state_speaker
 from analysis.extract.stance.lexicon import Lexicon, Match, load_lexicon
 from analysis.extract.stance.modality import hedged, hypothetical, is_question, not_asserted
@@ -366,7 +366,7 @@ def find_statements(doc, mentions: list[dict], topics: list[dict], lexicon: Lexi
             parsed=parsed,
             antecedents=antecedents,
         )
-        if parsed and sid:  # what the sentence takes from the one before (stance/context.py)
+        if parsed and sid:  # what the sentence takes from the one before (stance/siding.py)
             sent_rows = in_context(sent, sid, sent_rows, rows, by_sent.get(sid - 1, []), ctx)
         sent_rows = by_reference(sent_rows, by_sent.get(sid, []), lexicon)
         rows += sent_rows
