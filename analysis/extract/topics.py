@@ -25,6 +25,7 @@ from spacy.tokens import Doc
 from analysis.datafile import read_yaml_list
 from analysis.extract.nlp import span_text
 from analysis.extract.termregex import compile_terms, normalise
+from analysis.extract.topic_reference import repeated_heads
 
 DEFAULT_TAXONOMY = Path(__file__).resolve().parents[1] / "data" / "topics.yaml"
 RULE_KEYS = {"terms", "weak", "context", "all_of", "regex", "patterns", "mask"}
@@ -289,6 +290,22 @@ def anaphora_hits(topic: Topic, text: str, starts: list[int], found: set[int]) -
     return out
 
 
+WEAK_SCOPE = 3  # sentences after a topic's own match in which its weak words need no context word
+
+
+def weak_repeats(topic: Topic, text: str, starts: list[int], found: set[int]) -> dict[int, list[str]]:
+    """Sentence index -> weak words ("truce") that repeat a topic its own rules found in one of the
+    `WEAK_SCOPE` sentences before: once the article is on the Gaza ceasefire, "monitor the truce" needs no
+    context word. Only a topic already found nearby, so the article's topics stay the same."""
+    if topic.weak is None or not found:
+        return {}
+    return {
+        sid: _distinct(terms)
+        for sid, terms in _hits(topic.weak, text, starts).items()
+        if sid not in found and any(sid - WEAK_SCOPE <= f < sid for f in found)
+    }
+
+
 def _hits(rx: re.Pattern | None, text: str, starts: list[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
     if rx is None:
@@ -308,7 +325,8 @@ def tag_topics(doc: Doc, taxonomy: Taxonomy) -> list[dict]:
     """Topics of every sentence of a Doc.
 
     Returns:
-        Rows with keys sentence_id (index in `list(doc.sents)`), topic (id) and terms ("; "-joined).
+        Rows with keys sentence_id (index in `list(doc.sents)`), topic (id) and terms ("; "-joined), and
+        reference (True) when only a phrase referring back to the topic found it ("the agreement").
     """
     # a pipeline without sentence boundaries: the whole text is sentence 0
     sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
@@ -317,6 +335,7 @@ def tag_topics(doc: Doc, taxonomy: Taxonomy) -> list[dict]:
     text = "\n".join(texts)
     extra = _matcher_terms(doc, sents, taxonomy)
     found: dict[tuple[int, int], list[str]] = {}
+    own: dict[tuple[int, int], list[str]] = {}  # found by the topics' own rules (not by reference)
     for k, topic in enumerate(taxonomy.topics):
         for sid, terms in topic_hits(topic, text, starts).items():
             found[(sid, k)] = terms
@@ -324,11 +343,18 @@ def tag_topics(doc: Doc, taxonomy: Taxonomy) -> list[dict]:
             if topic_id == topic.id:
                 found[(sid, k)] = found.get((sid, k), []) + terms
         direct = {sid for sid, kk in found if kk == k}
+        own.update({key: terms for key, terms in found.items() if key[1] == k})
         for sid, terms in anaphora_hits(topic, text, starts, direct).items():
             found[(sid, k)] = terms
+        for sid, terms in weak_repeats(topic, text, starts, direct).items():
+            found.setdefault((sid, k), terms)
     ids = taxonomy.ids
+    if doc.has_annotation("DEP") and len(sents) > 1:
+        for (sid, k), terms in repeated_heads(sents, own, taxonomy).items():
+            found.setdefault((sid, k), terms)
     return [
         {"sentence_id": sid, "topic": ids[k], "terms": "; ".join(dict.fromkeys(found[(sid, k)]))}
+        | ({"reference": True} if (sid, k) not in own else {})
         for sid, k in sorted(found)
     ]
 

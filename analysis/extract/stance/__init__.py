@@ -36,6 +36,7 @@ from analysis.extract.stance.candidates import (
     stance_name,
 )
 from analysis.extract.stance.confidence import context_factor
+from analysis.extract.stance.siding import action_topic_rows, by_reference, in_context
 from analysis.extract.stance.holder import Context, find_holder, state_speaker
 from analysis.extract.stance.lexicon import Lexicon, Match, load_lexicon
 from analysis.extract.stance.modality import hedged, hypothetical, is_question, not_asserted
@@ -346,6 +347,7 @@ def find_statements(doc, mentions: list[dict], topics: list[dict], lexicon: Lexi
     for m in mentions:
         mentions_by_sent.setdefault(int(m["sentence_id"]), []).append(m)
     parsed = doc.has_annotation("DEP")  # without a parser (blank fallback model) only neutral rows
+    by_sent = action_topic_rows(ctx.sents, by_sent, ctx) if parsed else by_sent  # "ready to meet X"
     antecedents = antecedent_finder(ctx.sents, by_sent, lexicon) if parsed else None
     rows: list[dict] = []
     recent: list[str] = []  # the referents of the latest sentence that had some, for up to WINDOW sentences
@@ -364,6 +366,9 @@ def find_statements(doc, mentions: list[dict], topics: list[dict], lexicon: Lexi
             parsed=parsed,
             antecedents=antecedents,
         )
+        if parsed and sid:  # what the sentence takes from the one before (stance/siding.py)
+            sent_rows = in_context(sent, sid, sent_rows, rows, by_sent.get(sid - 1, []), ctx)
+        sent_rows = by_reference(sent_rows, by_sent.get(sid, []), lexicon)
         rows += sent_rows
         refs = referents(sent_rows, by_sent.get(sid, []), lexicon)
         recent, age = (refs, 1) if refs else (recent, age + 1)

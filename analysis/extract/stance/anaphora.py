@@ -96,15 +96,27 @@ def _referring_nouns(match: Match, anchor, kind: str) -> list:
     return [o for o in objects for o in ([o] + [g for g in o.children if g.dep_ == "pobj"])]
 
 
+OBJECT_PRONOUNS = frozenset({"it", "them"})
+
+
+def _pronoun(tok) -> bool:
+    """`welcomed it`, `called them a trap`, `is OK with it`: an object pronoun."""
+    return tok.lower_ in OBJECT_PRONOUNS and tok.dep_ in ("dobj", "pobj")
+
+
 def anaphor_candidates(
     sc: SentenceCues,
     previous: list[str],
     ctx: Context,
     antecedents: Antecedents | None = None,
+    *,
+    pronouns: bool = False,
 ) -> list[Candidate]:
     """`Russia pushed for China to play a role. Zelenskyy dismissed the idea.`: a cue whose object is an
-    anaphoric noun ("the idea", "this proposal", "it") or a bare response verb ("Kyiv has refused") takes a
-    position on what it refers to (see the module docstring for the order)."""
+    anaphoric noun ("the idea", "this proposal") or a bare response verb ("Kyiv has refused") takes a
+    position on what it refers to (see the module docstring for the order). With `pronouns`, only object
+    pronouns are read ("Kallas called it a blow"), for a caller that knows the sentence before names one
+    topic."""
     out = []
     for match in sc.cues.values():
         kind = cue_role(match)
@@ -113,8 +125,9 @@ def anaphor_candidates(
         anchor = cue_anchor(match, kind)
         if hypothetical(anchor, ctx.lexicon) or is_question(anchor) or (kind == "verb" and hedged(anchor)):
             continue
-        anaphoric = [n for n in _referring_nouns(match, anchor, kind) if _anaphor(n, ctx.lexicon)]
-        bare = kind != "evaluative" and _bare_response(match, anchor, ctx.lexicon)
+        refers = _pronoun if pronouns else lambda n: _anaphor(n, ctx.lexicon)
+        anaphoric = [n for n in _referring_nouns(match, anchor, kind) if refers(n)]
+        bare = not pronouns and kind != "evaluative" and _bare_response(match, anchor, ctx.lexicon)
         if not (anaphoric or bare) or not_asserted(anchor):
             continue
         topics = _referred(anaphoric[0], previous, antecedents) if anaphoric else list(previous)

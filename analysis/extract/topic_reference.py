@@ -1,0 +1,184 @@
+"""Definite noun phrases that repeat a topic named before: "the agreement", "this accord", "the guarantees".
+
+A sentence whose topic rules matched a noun phrase ("a peace agreement", "the 28-point plan", "security
+guarantees") introduces a referent; a later definite phrase with the same head noun ("the agreement",
+"this plan", "the guarantees", "the Doha framework") refers back to it and so is about the same topic:
+
+    Kinshasa and Kigali signed a peace agreement on Friday.   -> peace agreement (its own terms)
+    Rubio said the United States was committed to this agreement.   -> the same topic, by its head noun
+
+The heads come from what the taxonomy's own rules matched in the article (the root noun of each matched
+term), so the rule works for any taxonomy without a list of its own. A phrase that describes something
+else does not refer back: a noun modifier of its own ("the trade agreement" after "a peace agreement")
+or a complement naming its content ("the agreement on grain"). A head noun the article mostly uses
+outside the topic's terms ("the war" after a passing "trade war") is not taken as a reference. Only a
+topic already found in the article is repeated, so the article's topics do not change.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.symbols import NOUN, PROPN
+
+from analysis.extract.nlp import span_text
+from analysis.extract.termregex import normalise
+
+DETERMINERS = frozenset({"the", "this", "that", "these", "those", "such"})
+OWN_CONTENT = frozenset({"of", "on", "about", "over", "for"})  # "the agreement on grain": its own content
+_NOUNISH = frozenset({NOUN, PROPN})
+WINDOW = 12  # sentences back in which the phrase's antecedent must lie
+BARE_WINDOW = 3  # the same for a bare plural ("offering guarantees"), a looser reference
+
+
+@dataclass
+class _Seen:
+    """One head noun: the sentence and topics of its latest antecedent and how often the article used it."""
+
+    sid: int
+    topics: set[str]
+    words: set[str]
+    inside: int = 0  # occurrences within a topic's matched terms (or taken as references)
+    total: int = 0  # all its occurrences as a noun
+    heads: set[int] = field(default_factory=set)
+
+
+def term_nouns(roots: list) -> list:
+    """The matched terms' root tokens that are nouns ("agreement" of "peace agreement"; a capitalised
+    heading's "Peace Agreement" is tagged a name), not verbs ("end" of "end the war"), and the noun a term
+    modifies ("bill" of "the sanctions bill", "agreement" of "a ceasefire agreement")."""
+    nouns = [r for r in roots if r.pos_ in ("NOUN", "PROPN")]
+    heads = [r.head for r in nouns if r.dep_ in ("compound", "nmod") and r.head.pos_ == "NOUN"]
+    return nouns + [h for h in heads if h not in nouns]
+
+
+def head_key(tok) -> str:
+    """The noun's dictionary form: "agreements" and a heading's "Agreements" (tagged a name) alike."""
+    lemma = tok.lemma_.lower()
+    if tok.pos_ == "PROPN" and lemma.endswith("s") and len(lemma) > 4 and not lemma.endswith("ss"):
+        return lemma[:-1]
+    return lemma
+
+
+def referring(tok) -> bool:
+    """`the agreement`, `this plan`, `the revised draft`, `the Doha framework`: a common noun with a
+    definite determiner and no noun modifier or content complement of its own (a name before it, or an
+    adjective, still refers back)."""
+    if tok.pos_ != "NOUN" or tok.dep_ in ("compound", "amod", "nmod", "poss"):
+        return False  # "the guarantees package" is a package
+    kids = list(tok.children)
+    if not bare_plural(tok) and not any(k.dep_ == "det" and k.lower_ in DETERMINERS for k in kids):
+        return False  # "an agreement on water" is another one; "guarantees" (bare plural) the same kind
+    return not any(k.dep_ == "prep" and k.lower_ in OWN_CONTENT for k in kids)
+
+
+def bare_plural(tok) -> bool:
+    """`offering guarantees`: a plural with no determiner, possessive or number."""
+    return tok.tag_ == "NNS" and not any(k.dep_ in ("det", "poss", "nummod") for k in tok.children)
+
+
+def _modifiers_fit(tok, words: set[str]) -> bool:
+    """A common-noun modifier must be one of the antecedent's words ("the peace agreement")."""
+    mods = [k for k in tok.children if k.dep_ in ("compound", "nmod") and k.pos_ == "NOUN"]
+    return all(m.lower_ in words or m.lemma_.lower() in words for m in mods)
+
+
+def head_references(sents: list, roots_of, topic_ids: list[str]) -> dict[tuple[int, str], list[str]]:
+    """(sentence id, topic id) -> the referring phrases of that sentence that repeat the topic.
+
+    Args:
+        sents: the doc's sentences (with a dependency parse).
+        roots_of: sid -> {topic id: root tokens of the topic's own matched terms in that sentence}.
+        topic_ids: the topics that may be repeated (topics with a proposition or tags alike).
+    """
+    seen: dict[str, _Seen] = {}
+    out: dict[tuple[int, str], list[str]] = {}
+    allowed = set(topic_ids)
+    for sid, sent in enumerate(sents):
+        own = roots_of(sid)
+        in_terms = {r.i: t for t, roots in own.items() for r in term_nouns(roots)}
+        for tok in sent if seen else ():
+            if tok.pos not in _NOUNISH or tok.i in in_terms:
+                continue
+            entry = seen.get(head_key(tok))
+            if entry is None:
+                continue
+            fresh = entry.topics & allowed - set(own)
+            window = BARE_WINDOW if bare_plural(tok) else WINDOW
+            usable = sid - entry.sid <= window and 2 * entry.inside >= entry.total
+            entry.total += 1
+            if fresh and usable and referring(tok) and _modifiers_fit(tok, entry.words):
+                entry.inside += 1
+                entry.sid = sid  # a chain of references: "the agreement" ... "this agreement"
+                start = min([k.i for k in tok.children if k.dep_ == "det"] + [tok.i])
+                text = tok.doc[start : tok.i + 1].text.lower()
+                for topic in sorted(fresh):
+                    out.setdefault((sid, topic), []).append(text)
+        for topic, roots in own.items():
+            for root in term_nouns(roots):
+                lemma = head_key(root)
+                words = {root.doc[i].lower_ for i in _phrase(root)}
+                entry = seen.get(lemma)
+                if entry is None or entry.sid != sid:
+                    entry = seen[lemma] = _Seen(sid, set(), set(), *(_counts(entry)))
+                entry.topics.add(topic)
+                entry.words |= words
+                if root.i not in entry.heads:
+                    entry.heads.add(root.i)
+                    entry.inside += 1
+                    entry.total += 1
+    return out
+
+
+def _counts(entry: _Seen | None) -> tuple[int, int]:
+    return (entry.inside, entry.total) if entry is not None else (0, 0)
+
+
+def _phrase(root) -> set[int]:
+    """The root and its nominal modifiers ("peace" and "agreement" of "a peace agreement")."""
+    return {root.i} | {k.i for k in root.children if k.dep_ in ("compound", "amod", "nmod")}
+
+
+def _names(topic, term: str) -> bool:
+    """A matched term that names the topic (a `terms`, `weak`, `regex` or pattern match), not one word of an
+    `all_of` rule ("rebels" of [withdraw, rebels] in "the rebels withdrew from Goma")."""
+    text = normalise(term)
+    rules = (topic.terms, topic.weak, *topic.regex)
+    return bool(topic.patterns) or any(rx is not None and rx.search(text) for rx in rules)
+
+
+def repeated_heads(sents: list, own: dict, taxonomy) -> dict[tuple[int, int], list[str]]:
+    """(sid, topic index) -> definite phrases repeating a topic's matched noun ("the agreement"), see
+    `analysis.extract.topic_reference`."""
+    ids = taxonomy.ids
+    by_sid: dict[int, dict[str, list[str]]] = {}
+    for (sid, k), terms in own.items():
+        named = [t for t in terms if _names(taxonomy.topics[k], t)]
+        if named:
+            by_sid.setdefault(sid, {})[ids[k]] = named
+
+    def roots_of(sid: int) -> dict[str, list]:
+        return {t: _term_roots(sents[sid], terms) for t, terms in by_sid.get(sid, {}).items()}
+
+    refs = head_references(sents, roots_of, ids)
+    index = {t: k for k, t in enumerate(ids)}
+    return {(sid, index[t]): texts for (sid, t), texts in refs.items()}
+
+
+def _term_roots(sent, terms: list[str]) -> list:
+    """The root tokens of the matched terms' occurrences in the sentence (terms come normalised: any run of
+    non-word characters may stand for a space, "ukraine s" for "Ukraine's")."""
+    text, roots = span_text(sent), []
+    for term in dict.fromkeys(terms):
+        words = [re.escape(w) for w in term.split()]
+        if not words:
+            continue
+        rx = re.compile(r"(?<!\w)" + r"[\W_]*".join(words) + r"(?!\w)", flags=re.IGNORECASE)
+        for hit in rx.finditer(text):
+            span = sent.doc.char_span(
+                sent.start_char + hit.start(), sent.start_char + hit.end(), alignment_mode="expand"
+            )
+            if span is not None:
+                roots.append(span.root)
+    return roots
