@@ -16,148 +16,26 @@ A non-actor subject stops the search: "the proposal calls for a ceasefire" has n
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from analysis.extract.nlp import doc_text, span_text
-from analysis.extract.stance.lexicon import Lexicon
+from analysis.extract.stance.context import (  # noqa: F401 (re-exported for the other stance modules)
+    GROUP_PRONOUNS,
+    PERSON_PRONOUNS,
+    SPEAKER_PRONOUNS,
+    Context,
+    Holder,
+    is_person,
+    mention_holder,
+    resolve_pronoun,
+    same_line,
+)
 
-PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers"})
-GROUP_PRONOUNS = frozenset({"it", "its", "they", "them", "their"})
-SPEAKER_PRONOUNS = frozenset({"i", "me", "my", "we", "us", "our"})
 RELATIVE_PRONOUNS = frozenset({"that", "who", "which", "whom"})
 # a quotation, closed in the sentence or running to its end (the closing mark often lands in the next one)
 _QUOTE = re.compile(r"[“\"«]([^”\"»]{2,})(?:[”\"»]|$)")
 _SUBORDINATORS = frozenset({"once", "when", "whenever", "after", "before", "until", "unless", "if"})
-_LOOKBACK = 2  # sentences searched back for a pronoun's antecedent
 _MAX_LEVELS = 8
 _TIME_NOUNS = frozenset({"time", "second", "minute", "hour", "day", "week", "month", "year", "decade"})
-
-
-@dataclass(frozen=True)
-class Holder:
-    """The actor holding a position, with how it was found and how far that lowers confidence."""
-
-    actor: str
-    factor: float
-    how: str
-    also: tuple[str, ...] = ()  # actors coordinated with it ("Starmer and Macron pledged")
-
-
-@dataclass
-class Context:
-    """Per-document lookups shared by every sentence."""
-
-    doc: object
-    sents: list
-    mentions: list[dict]
-    actor_at: dict[int, dict]
-    lexicon: Lexicon
-    gender: dict[str, str]
-    affiliation: dict[str, str]
-
-    @classmethod
-    def build(cls, doc, mentions: list[dict], lexicon: Lexicon, kb=None) -> Context:
-        ordered = sorted(mentions, key=lambda m: (int(m["start_char"]), -int(m["end_char"])))
-        actor_at: dict[int, dict] = {}
-        for m in ordered:
-            span = doc.char_span(int(m["start_char"]), int(m["end_char"]), alignment_mode="expand")
-            for tok in span or ():
-                actor_at.setdefault(tok.i, m)
-        gender = {}
-        for name in {str(m["actor"]) for m in ordered if _is_person(m)}:
-            entry = kb.get(name) if kb is not None and hasattr(kb, "get") else None
-            gender[name] = str(getattr(entry, "gender", "") or "")
-        affiliation = {str(m["actor"]): str(m.get("affiliation") or "") for m in ordered}
-        return cls(doc, list(doc.sents), ordered, actor_at, lexicon, gender, affiliation)
-
-
-def _mention_holder(m: dict, factor: float = 1.0, how: str = "subject") -> Holder:
-    return Holder(str(m["actor"]), factor, how)
-
-
-def _is_person(m: dict) -> bool:
-    return str(m.get("actor_type") or "") == "person"
-
-
-def _subject_mention(m: dict, ctx: Context) -> bool:
-    span = ctx.doc.char_span(int(m["start_char"]), int(m["end_char"]), alignment_mode="expand")
-    return bool(span) and span.root.dep_ in ("nsubj", "nsubjpass")
-
-
-def _compatible(m: dict, word: str, ctx: Context) -> bool:
-    if word in PERSON_PRONOUNS:
-        want = "f" if word in ("she", "her", "hers") else "m"
-        return _is_person(m) and ctx.gender.get(str(m["actor"]), "") in ("", want)
-    return not _is_person(m)
-
-
-def _governing_subject(tok, ctx: Context) -> Holder | None:
-    """`Trump told Macron that he believed ...`: a pronoun in a reported clause is first the reporter."""
-    for head in tok.ancestors:
-        for child in head.children:
-            if child.dep_ == "nsubj" and child.i < tok.i and child.i in ctx.actor_at:
-                m = ctx.actor_at[child.i]
-                if _compatible(m, tok.lower_, ctx):
-                    return _mention_holder(m, ctx.lexicon.conf("pronoun"), "pronoun")
-    return None
-
-
-def resolve_pronoun(tok, ctx: Context) -> Holder | None:
-    """The actor a personal pronoun refers to (person for he/she, matching gender when known; else a
-    state or organisation): the subject of a governing clause, else the nearest preceding actor in the
-    sentence, else the last subject (or last actor) of the previous sentences."""
-    word = tok.lower_
-    if word not in PERSON_PRONOUNS | GROUP_PRONOUNS:
-        return None
-    found = _governing_subject(tok, ctx)
-    if found:
-        return found
-    sid = tok.sent.start
-    first = ctx.sents[max(0, _sent_index(tok, ctx) - _LOOKBACK)].start
-    fits = [
-        m
-        for m in ctx.mentions
-        if _compatible(m, word, ctx) and int(m["end_char"]) <= tok.idx and _char_token(m, ctx) >= first
-    ]
-    if not fits:
-        return None
-    fits = [m for m in fits if not _in_participial(ctx.doc[_char_token(m, ctx)], tok)]
-    if not fits:
-        return None
-    same = [m for m in fits if _char_token(m, ctx) >= sid]
-    if same:
-        return _mention_holder(same[-1], ctx.lexicon.conf("pronoun"), "pronoun")
-    subjects = [m for m in fits if _subject_mention(m, ctx)]
-    best = subjects[-1] if subjects else fits[-1]
-    return _mention_holder(best, ctx.lexicon.conf("pronoun"), "pronoun")
-
-
-def _in_participial(mention_tok, pronoun) -> bool:
-    """`Asked whether Putin would meet Zelenskyy, he said ...`: a name inside a subjectless clause opening
-    the pronoun's sentence is not its antecedent (that clause's understood subject is the pronoun)."""
-    for anc in mention_tok.ancestors:
-        if (
-            anc.dep_ == "advcl"
-            and anc.i < pronoun.i
-            and not any(c.dep_.startswith("nsubj") for c in anc.children)
-        ):
-            return pronoun.i not in {t.i for t in anc.subtree}
-    return False
-
-
-def same_line(a, b) -> bool:
-    """True when two tokens sit on the same line: a headline glued to a paragraph is not one clause."""
-    lo, hi = sorted((a.idx, b.idx))
-    return "\n" not in doc_text(a.doc)[lo:hi]
-
-
-def _char_token(m: dict, ctx: Context) -> int:
-    span = ctx.doc.char_span(int(m["start_char"]), int(m["end_char"]), alignment_mode="expand")
-    return span.start if span else 0
-
-
-def _sent_index(tok, ctx: Context) -> int:
-    return next(i for i, s in enumerate(ctx.sents) if s.start <= tok.i < s.end)
 
 
 def quote_spans(sent) -> list[tuple[int, int]]:
@@ -229,13 +107,13 @@ def _coordinated(tok, found: Holder, ctx: Context) -> tuple[str, ...]:
 def nominal_actor(tok, ctx: Context, quoted_ok: bool = True) -> Holder | None:
     """The actor a noun phrase (given by its head token) stands for, or None."""
     if tok.i in ctx.actor_at:
-        return _mention_holder(ctx.actor_at[tok.i])
+        return mention_holder(ctx.actor_at[tok.i])
     for child in tok.children:
         # "Russia's foreign affairs adviser, Yuri Ushakov": the named person
         if child.dep_ == "appos" and child.i in ctx.actor_at:
-            return _mention_holder(ctx.actor_at[child.i])
+            return mention_holder(ctx.actor_at[child.i])
     if tok.dep_ == "appos" and tok.head.i in ctx.actor_at:
-        return _mention_holder(ctx.actor_at[tok.head.i])  # "Türkiye, a NATO member that has refused ..."
+        return mention_holder(ctx.actor_at[tok.head.i])  # "Türkiye, a NATO member that has refused ..."
     word = tok.lower_
     if word in RELATIVE_PRONOUNS and tok.head.dep_ == "relcl":
         found = nominal_actor(tok.head.head, ctx)
@@ -249,7 +127,7 @@ def nominal_actor(tok, ctx: Context, quoted_ok: bool = True) -> Holder | None:
         return resolve_pronoun(tok, ctx)
     group = _group_actor(tok, ctx)
     if group:
-        return _mention_holder(group, 1.0, "group")
+        return mention_holder(group, 1.0, "group")
     return None
 
 
@@ -382,6 +260,6 @@ def label_speaker(tok, ctx: Context) -> Holder | None:
     people = {
         str(m["actor"])
         for m in ctx.mentions
-        if _is_person(m) and str(m["actor"]).split()[-1].lower() == surname
+        if is_person(m) and str(m["actor"]).split()[-1].lower() == surname
     }
     return Holder(people.pop(), ctx.lexicon.conf("pronoun"), "label") if len(people) == 1 else None
