@@ -156,6 +156,21 @@ def _reversed_noun(anchor, sc: SentenceCues) -> bool:
     return any(anc.i in sc.reversals for anc in list(anchor.ancestors)[:3])
 
 
+def _undone(anchor, sc: SentenceCues):
+    """`removed the clause barring foreign troops`, `repealed a rule that requires talks`: a cue describing a
+    text or rule that a reversal verb does away with; its holder takes the other side. Returns the
+    reversal verb or None."""
+    if anchor.pos_ != "VERB" or anchor.head.dep_ not in ("dobj", "nsubjpass"):
+        return None
+    relative = anchor.dep_ == "relcl" and any(
+        c.dep_ == "nsubj" and c.lower_ in ("that", "which") for c in anchor.children
+    )
+    if anchor.dep_ != "acl" and not relative:
+        return None
+    verb = anchor.head.head
+    return verb if verb.i in sc.reversals else None
+
+
 def _polar_objects(anchor, topic: str, scope: set[int], sc: SentenceCues) -> list:
     """`ruled out any withdrawal` in a sentence about territory: the cue's own object is a polar noun of a
     topic the sentence is about, so it stands for the topic though it is not one of its terms."""
@@ -183,7 +198,7 @@ def _clause_subject(term, anchor) -> bool:
     return False
 
 
-def _candidate(match, kind, anchor, term, topic, holder, sc, ctx, negated) -> Candidate | None:
+def _candidate(match, kind, anchor, term, topic, holder, sc, ctx, negated, undone=None) -> Candidate | None:
     reported = kind == "attribution"
     path = path_polarity(term, anchor, match, topic, sc, ctx, reported=reported, holder=holder.actor)
     # a reported clause needs a polar word beyond the term itself: "a foreign contingent would be a target"
@@ -196,8 +211,10 @@ def _candidate(match, kind, anchor, term, topic, holder, sc, ctx, negated) -> Ca
     bare = not any(w.startswith("not ") or w in cues for w in path.words)
     if reported and bare and match.head.lemma_.lower() in _WARNINGS and _clause_subject(term, anchor):
         base = -1  # "Peskov warned that a Tomahawk delivery would mark a new escalation": against it
-    stance = base * path.polarity * (-1 if negated else 1)
-    cue = " ".join(["not"] * negated + [t.text for t in match.tokens] + list(path.words))
+    stance = base * path.polarity * (-1 if negated else 1) * (-1 if undone is not None else 1)
+    undo = [undone.text] if undone is not None else []
+    cue = " ".join(undo + ["not"] * negated + [t.text for t in match.tokens])
+    cue = " ".join([cue, *path.words])
     conf = ctx.lexicon.conf(kind) * holder.factor * context_factor(anchor, holder.actor, ctx)
     return Candidate(holder.actor, topic, stance_name(stance), round(conf, 3), cue, depth(anchor))
 
@@ -218,7 +235,8 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
     if prescribed(anchor):
         return []  # "the EU should stop blocking": the speaker's demand on the EU (see attribution)
     maker = _making_verb(match.head) if kind == "attitude" and match.head.pos_ == "NOUN" else None
-    at = maker or anchor  # "Moscow has made X a condition": the maker holds it
+    undone = _undone(anchor, sc)
+    at = maker or undone or anchor  # "Moscow has made X a condition": the maker holds it
     levels = _NOUN_LEVELS if at.pos_ in ("NOUN", "PROPN") else 8
     judged_subject = kind == "evaluative" and anchor.lemma_.lower() not in JUDGING_VERBS
     holder = find_holder(at, ctx, skip_subject=judged_subject, levels=levels)
@@ -237,7 +255,9 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
             inside, top = sorted((r for r in roots if r.i in wide), key=depth), linked
         if not inside:
             inside, top = _polar_objects(anchor, topic, scope, sc), anchor
-        cand = _candidate(match, kind, top, inside[0], topic, holder, sc, ctx, negated) if inside else None
+        if not inside:
+            continue
+        cand = _candidate(match, kind, top, inside[0], topic, holder, sc, ctx, negated, undone)
         if cand is not None:
             out.append(cand)
     return shared(out, holder)

@@ -66,13 +66,17 @@ def quote_speaker(tok, ctx: Context) -> Holder | None:
     return None
 
 
-def _group_actor(tok, ctx: Context) -> dict | None:
-    """`European allies`, `Ukrainian officials`: the actor named by a group noun's modifier."""
+def _group_actor(tok, ctx: Context) -> tuple[dict, object] | None:
+    """`European allies`, `Ukrainian officials`, `the leaders of France and Italy`: the actor named by a
+    group noun's modifier or its "of" phrase, with the token naming it (for its coordination)."""
     if tok.lemma_.lower() not in ctx.lexicon.group_nouns and tok.lower_ not in ctx.lexicon.group_nouns:
         return None
     for child in tok.children:
         if child.dep_ in ("amod", "compound", "nmod") and child.i in ctx.actor_at:
-            return ctx.actor_at[child.i]
+            return ctx.actor_at[child.i], child
+    for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):
+        for obj in (c for c in prep.children if c.dep_ == "pobj" and c.i in ctx.actor_at):
+            return ctx.actor_at[obj.i], obj
     return None
 
 
@@ -100,8 +104,46 @@ def owner(tok, ctx: Context, source: bool = False) -> Holder | None:
 
 
 def _coordinated(tok, found: Holder, ctx: Context) -> tuple[str, ...]:
-    also = [nominal_actor(c, ctx) for c in tok.conjuncts]
+    also = [nominal_actor(c, ctx) for c in members(tok, ctx)]
     return tuple(dict.fromkeys(h.actor for h in also if h is not None and h.actor != found.actor))
+
+
+def members(tok, ctx: Context) -> list:
+    """The tokens coordinated with `tok`: its conjuncts, and the names of a list the parser hangs as
+    appositions ("Starmer, Macron and Merz": Macron an apposition of Starmer, Merz its conjunct). An
+    apposition counts only as another actor of the same kind that itself continues the list ("Russia's
+    envoy, Yuri Ushakov" renames; "Starmer, Macron and Merz" lists)."""
+    out = list(tok.conjuncts)
+    mine = ctx.actor_at.get(tok.i)
+    for child in tok.children:
+        other = ctx.actor_at.get(child.i)
+        if child.dep_ != "appos" or mine is None or other is None or other["actor"] == mine["actor"]:
+            continue
+        listed = any(c.dep_ in ("cc", "conj") for c in child.children)
+        if listed and other.get("actor_type") == mine.get("actor_type"):
+            out += [child, *child.conjuncts]
+    if mine is not None and any(c.dep_ == "conj" for c in tok.children):
+        out += _listed_before(tok, mine, ctx)
+    return list(dict.fromkeys(out))
+
+
+def _listed_before(tok, mine: dict, ctx: Context) -> list:
+    """`On Monday, Tusk, Sanchez and Merz called ...`: the small parser often hangs a list's first names
+    anywhere; names of the same kind joined by bare commas right before a coordinated name are its list."""
+    doc, out = ctx.doc, []
+    i = _start(mine, ctx)
+    while i - 2 >= tok.sent.start and doc[i - 1].text == ",":
+        prev = ctx.actor_at.get(i - 2)
+        if prev is None or prev.get("actor_type") != mine.get("actor_type") or prev["actor"] == mine["actor"]:
+            break
+        out.append(doc[i - 2])
+        i = _start(prev, ctx)
+    return out
+
+
+def _start(m: dict, ctx: Context) -> int:
+    span = ctx.doc.char_span(int(m["start_char"]), int(m["end_char"]), alignment_mode="expand")
+    return span.start if span is not None else 0
 
 
 def nominal_actor(tok, ctx: Context, quoted_ok: bool = True) -> Holder | None:
@@ -127,7 +169,8 @@ def nominal_actor(tok, ctx: Context, quoted_ok: bool = True) -> Holder | None:
         return resolve_pronoun(tok, ctx)
     group = _group_actor(tok, ctx)
     if group:
-        return mention_holder(group, 1.0, "group")
+        found = mention_holder(group[0], 1.0, "group")
+        return Holder(found.actor, 1.0, "group", _coordinated(group[1], found, ctx))
     return None
 
 
@@ -137,7 +180,8 @@ def _agent(tok, ctx: Context) -> Holder | None:
             for obj in child.children:
                 if obj.dep_ == "pobj":
                     found = nominal_actor(obj, ctx)
-                    return Holder(found.actor, found.factor, "agent") if found else None
+                    also = _coordinated(obj, found, ctx) if found else ()
+                    return Holder(found.actor, found.factor, "agent", also) if found else None
     return None
 
 
@@ -175,11 +219,31 @@ def _subject_holder(subj, ctx: Context, factor: float) -> Holder | None:
     found = nominal_actor(subj, ctx)
     if found is None and subj.lemma_.lower() not in ctx.lexicon.relational_nouns:
         found = _state_of(owner(subj, ctx), subj, ctx)
+    if found is None and subj.lemma_.lower() in DOCUMENT_NOUNS:
+        found = document_source(subj, ctx)
     if found is None:
         return None
-    also = [nominal_actor(c, ctx) for c in subj.conjuncts]
-    names = tuple(dict.fromkeys(h.actor for h in also if h is not None and h.actor != found.actor))
+    names = tuple(dict.fromkeys(a for a in found.also + _coordinated(subj, found, ctx) if a != found.actor))
     return Holder(found.actor, found.factor * factor, found.how, names)
+
+
+# texts that speak for whoever issued or signed them ("a statement from the Kremlin said ...")
+DOCUMENT_NOUNS = frozenset(
+    {"statement", "declaration", "communique", "communiqué", "letter", "resolution", "memorandum"}
+)
+
+
+def document_source(noun, ctx: Context) -> Holder | None:
+    """`The joint statement issued by Paris and Berlin insisted ...`, `a letter from Kyiv`, `the declaration,
+    signed by Britain and France, commits ...`: a text's position is its issuers' or signatories'."""
+    found = owner(noun, ctx, source=True)
+    if found is not None:
+        return found
+    for acl in (c for c in noun.children if c.dep_ == "acl" and c.tag_ == "VBN"):
+        found = _agent(acl, ctx)
+        if found is not None:
+            return Holder(found.actor, found.factor, "document", found.also)
+    return None
 
 
 def _stops_climb(tok, ctx: Context) -> bool:
@@ -213,10 +277,13 @@ def find_holder(
             return None
         found = _agent(tok, ctx)
         if found:
-            return Holder(found.actor, found.factor * factor, found.how)
+            return Holder(found.actor, found.factor * factor, found.how, found.also)
         subjects = [c for c in tok.children if c.dep_ == "nsubj" and c is not came_from]
+        subjects.sort(key=lambda c: -c.i)  # two subjects (a misparse of "X, a demand Y rejected"): the nearer
+        if _own_clause(came_from):
+            subjects = []  # "X argued that A is B and that C would be a mistake": B's subject is not C's
         if subjects and not (skip_subject and level == 0):
-            return _subject_holder(subjects[0], ctx, factor)
+            return _with_others(_subject_holder(subjects[0], ctx, factor), subjects[1:], ctx)
         if tok.pos_ in ("NOUN", "PROPN") and (level > 0 or not skip_subject):
             found = owner(tok, ctx, source=level == 0)
             if found:
@@ -226,6 +293,23 @@ def find_holder(
         came_from, tok = tok, tok.head
         factor *= ctx.lexicon.conf("climbed")
     return quote_speaker(anchor, ctx)
+
+
+def _with_others(found: Holder | None, others: list, ctx: Context) -> Holder | None:
+    """`Congo, M23 sign declaration` (a headline's list parsed as two subjects): the other actor subjects
+    hold the position too."""
+    names = [h.actor for h in (nominal_actor(o, ctx) for o in others) if h is not None]
+    if found is None or not names:
+        return found
+    also = tuple(dict.fromkeys(a for a in (*found.also, *names) if a != found.actor))
+    return Holder(found.actor, found.factor, found.how, also)
+
+
+def _own_clause(tok) -> bool:
+    """A coordinated clause with a subject of its own does not share the first conjunct's subject."""
+    if tok is None or tok.dep_ != "conj":
+        return False
+    return any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
 
 
 def state_speaker(anchor, holder: Holder, ctx: Context) -> Holder:

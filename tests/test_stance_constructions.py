@@ -1,0 +1,162 @@
+"""Stance constructions of issue #16 on invented sentences: who holds a position when the parse hides it.
+
+Lists hung as appositions ("A, B and C pledged"), the group noun's "of" phrase ("the leaders of A and B"),
+passive agents in coordination, texts speaking for their issuers ("a statement signed by A and B"),
+coordinated clauses with subjects of their own, and a cue describing a rule that a reversal verb does
+away with ("removed the clause barring X"). Every sentence is written for this file.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.extract.stance import find_statements
+from tests.test_stance import ACTORS, AFFILIATION, lexicon, nlp, polar, topics_of  # noqa: F401
+
+MORE_ACTORS = {
+    **ACTORS,
+    "Britain": ("United Kingdom", "state"),
+    "Germany": ("Germany", "state"),
+    "Italy": ("Italy", "state"),
+    "Poland": ("Poland", "state"),
+    "Spain": ("Spain", "state"),
+    "Merz": ("Friedrich Merz", "person"),
+    "Tusk": ("Donald Tusk", "person"),
+    "Sanchez": ("Pedro Sanchez", "person"),
+    "Kallas": ("Kaja Kallas", "person"),
+}
+
+TROOPS = {"troop_deployment": "troops"}
+CEASEFIRE = {"ceasefire": "ceasefire"}
+SANCTIONS = {"sanctions": "sanctions"}
+
+
+def _mentions(doc) -> list[dict]:
+    sents = list(doc.sents)
+    rows, taken = [], set()
+    for surface in sorted(MORE_ACTORS, key=len, reverse=True):
+        start = doc.text.find(surface)
+        while start >= 0:
+            end = start + len(surface)
+            if not taken & set(range(start, end)):
+                taken |= set(range(start, end))
+                actor, kind = MORE_ACTORS[surface]
+                sid = next(i for i, s in enumerate(sents) if s.start_char <= start < s.end_char)
+                rows.append(
+                    {
+                        "sentence_id": sid,
+                        "actor": actor,
+                        "actor_type": kind,
+                        "affiliation": AFFILIATION.get(actor, actor),
+                        "surface": surface,
+                        "start_char": start,
+                        "end_char": end,
+                    }
+                )
+            start = doc.text.find(surface, end)
+    return sorted(rows, key=lambda r: r["start_char"])
+
+
+def stances(nlp, lexicon, text, topics):  # noqa: F811
+    doc = nlp(text)
+    return polar(find_statements(doc, _mentions(doc), topics_of(doc, topics), lexicon))
+
+
+CASES = [
+    # a list the parser hangs as appositions, or whose first names it hangs elsewhere: every name holds it
+    (
+        "Tusk, Sanchez and Merz pledged troops to the mission.",
+        TROOPS,
+        {
+            ("Donald Tusk", "troop_deployment", "support"),
+            ("Pedro Sanchez", "troop_deployment", "support"),
+            ("Friedrich Merz", "troop_deployment", "support"),
+        },
+    ),
+    (
+        "After the vote, Tusk, Sanchez and Merz called for a ceasefire.",
+        CEASEFIRE,
+        {
+            ("Donald Tusk", "ceasefire", "support"),
+            ("Pedro Sanchez", "ceasefire", "support"),
+            ("Friedrich Merz", "ceasefire", "support"),
+        },
+    ),
+    # ... but an apposition that renames is no list
+    (
+        "Moscow's envoy, Ushakov, rejected the ceasefire.",
+        CEASEFIRE,
+        {("Yuri Ushakov", "ceasefire", "oppose")},
+    ),
+    # the group noun's "of" phrase names the states, each of them
+    (
+        "The leaders of Poland and Spain endorsed the ceasefire on Friday.",
+        CEASEFIRE,
+        {("Poland", "ceasefire", "support"), ("Spain", "ceasefire", "support")},
+    ),
+    # a text speaks for those who issued or signed it
+    (
+        "A joint statement issued by Germany and Italy demanded new sanctions.",
+        SANCTIONS,
+        {("Germany", "sanctions", "support"), ("Italy", "sanctions", "support")},
+    ),
+    (
+        "The declaration, signed by Poland, Spain and Britain, rejects any ceasefire on Russian terms.",
+        CEASEFIRE,
+        {
+            ("Poland", "ceasefire", "oppose"),
+            ("Spain", "ceasefire", "oppose"),
+            ("United Kingdom", "ceasefire", "oppose"),
+        },
+    ),
+    # a text with no named source holds nothing
+    ("The statement rejected new sanctions.", SANCTIONS, set()),
+    # a passive agent in coordination
+    (
+        "The ceasefire was rejected by Poland and Spain.",
+        CEASEFIRE,
+        {("Poland", "ceasefire", "oppose"), ("Spain", "ceasefire", "oppose")},
+    ),
+    # a coordinated clause with its own subject: its judgement climbs to the speaker, not the first subject
+    (
+        "Kallas has argued that the talks are a farce and that new sanctions would be a mistake.",
+        SANCTIONS,
+        {("Kaja Kallas", "sanctions", "oppose")},
+    ),
+    # a rule or clause that a reversal verb does away with: its holder takes the other side
+    (
+        "Poland and Spain removed the clause barring foreign troops from the mission.",
+        TROOPS,
+        {("Poland", "troop_deployment", "support"), ("Spain", "troop_deployment", "support")},
+    ),
+    (
+        "Germany repealed a rule prohibiting sanctions on grain traders.",
+        SANCTIONS,
+        {("Germany", "sanctions", "support")},
+    ),
+    (
+        "Poland removed a clause that bars foreign troops.",
+        TROOPS,
+        {("Poland", "troop_deployment", "support")},
+    ),
+    # ... while writing such a clause is read as the clause says
+    (
+        "Germany drafted a law barring foreign troops from the mission.",
+        TROOPS,
+        {("Germany", "troop_deployment", "oppose")},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "topics", "expected"), CASES, ids=[c[0][:48] for c in CASES])
+def test_constructions(nlp, lexicon, text, topics, expected):  # noqa: F811
+    assert stances(nlp, lexicon, text, topics) == expected
+
+
+def test_insisting_on_the_line_of_contact_opposes_ceding_territory(nlp, lexicon):  # noqa: F811
+    """The territory topic's polarity (topics.yaml): holding to the line of contact is no concession."""
+    topics = {"territory": "line of contact"}
+    text = "Poland insisted on the current line of contact as the basis of any deal."
+    assert stances(nlp, lexicon, text, topics) == {("Poland", "territory", "oppose")}
+    text = "Russia rejected the line of contact as a basis for talks."
+    assert stances(nlp, lexicon, text, topics) == {("Russia", "territory", "support")}
