@@ -24,9 +24,11 @@ MORE_ACTORS = {
     "Tusk": ("Donald Tusk", "person"),
     "Sanchez": ("Pedro Sanchez", "person"),
     "Kallas": ("Kaja Kallas", "person"),
+    "Hamas": ("Hamas", "organisation"),
 }
 
 TROOPS = {"troop_deployment": "troops"}
+TERRITORY = {"territory": "territory; cedes"}
 CEASEFIRE = {"ceasefire": "ceasefire"}
 SANCTIONS = {"sanctions": "sanctions"}
 
@@ -145,6 +147,42 @@ CASES = [
         TROOPS,
         {("Germany", "troop_deployment", "oppose")},
     ),
+    # (8) signing or refusing to sign is a position on what is signed
+    (
+        "Poland and Spain signed the ceasefire on Sunday.",
+        CEASEFIRE,
+        {("Poland", "ceasefire", "support"), ("Spain", "ceasefire", "support")},
+    ),
+    ("Italy refused to sign the ceasefire.", CEASEFIRE, {("Italy", "ceasefire", "oppose")}),
+    # a group noun with the actor as its modifier ("the Hamas movement") is that actor
+    ("The Hamas movement signed the ceasefire.", CEASEFIRE, {("Hamas", "ceasefire", "support")}),
+    # the nearest term may be one the cue does not speak for; a later one of the same topic is read
+    (
+        "Kyiv would not sign any deal that cedes territory.",
+        TERRITORY,
+        {("Ukraine", "territory", "oppose")},
+    ),
+    # a passive participle with its agent is about the noun it modifies
+    (
+        "The ceasefire, backed by Poland and Spain, took effect at noon.",
+        CEASEFIRE,
+        {("Poland", "ceasefire", "support"), ("Spain", "ceasefire", "support")},
+    ),
+    (
+        "Germany rejected the sanctions championed by Italy.",
+        SANCTIONS,
+        {("Germany", "sanctions", "oppose"), ("Italy", "sanctions", "support")},
+    ),
+    # ... and one without an agent names no holder, not even the speaker around it
+    ("Tusk recalled that the last ceasefire was never signed.", CEASEFIRE, set()),
+    ("Kallas said the sanctions were rejected in March.", SANCTIONS, set()),
+    # (4) a step towards something, a document in support of it
+    (
+        "Merz called the summit a first step towards a ceasefire.",
+        CEASEFIRE,
+        {("Friedrich Merz", "ceasefire", "support")},
+    ),
+    ("Spain is firmly in support of the ceasefire.", CEASEFIRE, {("Spain", "ceasefire", "support")}),
 ]
 
 

@@ -38,7 +38,13 @@ from analysis.extract.stance.candidates import (
 from analysis.extract.stance.confidence import context_factor
 from analysis.extract.stance.holder import Context, find_holder, state_speaker
 from analysis.extract.stance.lexicon import Lexicon, Match, load_lexicon
-from analysis.extract.stance.modality import hedged, hypothetical, is_question, not_asserted
+from analysis.extract.stance.modality import (
+    agentless_passive,
+    hedged,
+    hypothetical,
+    is_question,
+    not_asserted,
+)
 from analysis.extract.stance.negation import governing_negated
 from analysis.extract.stance.path import (
     SentenceCues,
@@ -116,12 +122,16 @@ def _loose_judgement(head, kind: str) -> bool:
 
 
 def _relative_object(anchor, kind: str):
-    """`demands that Russia had rejected, including the deployment of troops`, `the plan Kyiv rejected`:
-    a cue verb in a relative clause whose object is the antecedent is about the antecedent's phrase.
+    """`demands that Russia had rejected, including the deployment of troops`, `the plan Kyiv rejected`,
+    `the loan, championed by Merz`: a cue verb in a relative clause whose object is the antecedent, or a
+    passive participle with its agent, is about the antecedent's phrase.
     Returns (antecedent, its token ids outside the relative clause) or (None, empty set)."""
     if kind != "verb" or anchor.dep_ not in ("relcl", "acl") or anchor.pos_ != "VERB":
         return None, set()
     kids = list(anchor.children)
+    if anchor.dep_ == "acl" and anchor.tag_ == "VBN" and any(c.dep_ == "agent" for c in kids):
+        # "the ceasefire, backed by Poland and Spain, ...": the participle's patient is the noun it modifies
+        return anchor.head, {t.i for t in anchor.head.subtree} - {t.i for t in anchor.subtree}
     own_subject = any(c.dep_ == "nsubj" and c.lower_ not in ("that", "which", "who") for c in kids)
     objects = [c for c in kids if c.dep_ == "dobj"]
     if not own_subject or any(o.lower_ not in ("that", "which") for o in objects):
@@ -234,6 +244,8 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
         return []
     if prescribed(anchor):
         return []  # "the EU should stop blocking": the speaker's demand on the EU (see attribution)
+    if kind == "verb" and agentless_passive(anchor):
+        return []  # "the agreement was never signed", "the plan was rejected": by whom is not said
     maker = _making_verb(match.head) if kind == "attitude" and match.head.pos_ == "NOUN" else None
     undone = _undone(anchor, sc)
     at = maker or undone or anchor  # "Moscow has made X a condition": the maker holds it
@@ -255,9 +267,10 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
             inside, top = sorted((r for r in roots if r.i in wide), key=depth), linked
         if not inside:
             inside, top = _polar_objects(anchor, topic, scope, sc), anchor
-        if not inside:
-            continue
-        cand = _candidate(match, kind, top, inside[0], topic, holder, sc, ctx, negated, undone)
+        # the nearest term first; a term the cue does not speak for leaves the next one ("would not sign any
+        # deal that cedes territory": "cedes" alone is a bare relative clause, its object "territory" is not)
+        reads = (_candidate(match, kind, top, r, topic, holder, sc, ctx, negated, undone) for r in inside)
+        cand = next((c for c in reads if c is not None), None)
         if cand is not None:
             out.append(cand)
     return shared(out, holder)

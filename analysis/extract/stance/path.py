@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from analysis.extract.nlp import doc_text, span_text
 from analysis.extract.stance.holder import Context, nominal_actor
 from analysis.extract.stance.lexicon import Lexicon, Match, match_phrases
-from analysis.extract.stance.modality import not_asserted
+from analysis.extract.stance.modality import agentless_passive, not_asserted
 from analysis.extract.stance.negation import deontic, is_negated
 
 # Dependants that are not a verb's complement: they never carry what the cue is about.
@@ -302,6 +302,8 @@ def _blocked(tok, topic: str, sc: SentenceCues, ctx: Context, reported: bool, ho
         return True  # "refusing to join sanctions while supplying drones": another predication
     if tok.i in sc.anchored and not_asserted(tok):
         return True  # "said he would propose changes rather than reject the plan"
+    if tok.i in sc.anchored and agentless_passive(tok) and not _committed(tok, ctx.lexicon, False):
+        return True  # "recalled that the deal was never signed" ("it must/will be signed" is a position)
     if tok.dep_ in ("acl", "ccomp") and tok.head.lemma_.lower() in ctx.lexicon.content_nouns:
         return True  # "rejected the idea that the plan was a wish list": a claim, not a proposal
     if sc.term_roots.get(tok.i, topic) != topic:
