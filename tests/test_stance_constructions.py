@@ -198,3 +198,64 @@ def test_insisting_on_the_line_of_contact_opposes_ceding_territory(nlp, lexicon)
     assert stances(nlp, lexicon, text, topics) == {("Poland", "territory", "oppose")}
     text = "Russia rejected the line of contact as a basis for talks."
     assert stances(nlp, lexicon, text, topics) == {("Russia", "territory", "support")}
+
+
+PRONOUN_CASES = [
+    # a name inside a phrase opening the pronoun's own clause is not its antecedent
+    (
+        "Merz flew to Warsaw. After a long lunch with Tusk, he said Germany would send troops.",
+        TROOPS,
+        {("Friedrich Merz", "troop_deployment", "support")},
+    ),
+    # with no subject to go by, the first actor of the latest sentence naming one
+    (
+        "The summit ended.\n\nA day later, in Madrid, Sanchez met Merz.\n\nHe said Spain would send troops.",
+        TROOPS,
+        {("Pedro Sanchez", "troop_deployment", "support")},
+    ),
+    # "the country" is the state last named as a subject
+    (
+        "Spain hosted the talks with Italy. Its king met Merz, and the country has rejected new sanctions.",
+        SANCTIONS,
+        {("Spain", "sanctions", "oppose")},
+    ),
+    # a coordinated verb of saying does not report its sibling clause ("maintain" is also a verb of saying)
+    (
+        "Sanchez maintains close ties with Merz, and Spain has rejected new sanctions.",
+        SANCTIONS,
+        {("Spain", "sanctions", "oppose")},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "topics", "expected"), PRONOUN_CASES, ids=[c[0][:40] for c in PRONOUN_CASES]
+)
+def test_pronouns_and_definites(nlp, lexicon, text, topics, expected):  # noqa: F811
+    doc = nlp(text)
+    rows = _mentions(doc)
+    for m in rows:  # the speakers of a state: Sanchez speaks for Spain, Merz for Germany
+        m["affiliation"] = {"Pedro Sanchez": "Spain", "Friedrich Merz": "Germany"}.get(m["actor"], m["actor"])
+    assert polar(find_statements(doc, rows, topics_of(doc, topics), lexicon)) == expected
+
+
+def test_transcript_label_matches_the_surname_as_the_article_spells_it(nlp, lexicon):  # noqa: F811
+    """The label "SANCHES:" (one spelling) names the person the article mentions as "Sanches"."""
+    text = "Press conference with Pedro Sanches\n\nSANCHES: We support a ceasefire now."
+    doc = nlp(text)
+    rows = _mentions(doc)
+    start = text.index("Pedro Sanches")
+    rows.append(
+        {
+            "sentence_id": 0,
+            "actor": "Pedro Sanchez",
+            "actor_type": "person",
+            "affiliation": "Spain",
+            "surface": "Pedro Sanches",
+            "start_char": start,
+            "end_char": start + len("Pedro Sanches"),
+        }
+    )
+    rows.sort(key=lambda r: r["start_char"])
+    found = polar(find_statements(doc, rows, topics_of(doc, CEASEFIRE), lexicon))
+    assert found == {("Pedro Sanchez", "ceasefire", "support")}

@@ -104,27 +104,47 @@ def resolve_pronoun(tok, ctx: Context) -> Holder | None:
     ]
     if not fits:
         return None
-    fits = [m for m in fits if not _in_participial(ctx.doc[_char_token(m, ctx)], tok)]
+    fits = [m for m in fits if not _in_adjunct(ctx.doc[_char_token(m, ctx)], tok)]
     if not fits:
         return None
     same = [m for m in fits if _char_token(m, ctx) >= sid]
     if same:
         return mention_holder(same[-1], ctx.lexicon.conf("pronoun"), "pronoun")
     subjects = [m for m in fits if _subject_mention(m, ctx)]
-    best = subjects[-1] if subjects else fits[-1]
+    if subjects:
+        return mention_holder(subjects[-1], ctx.lexicon.conf("pronoun"), "pronoun")
+    # no subject to go by: the first actor of the latest sentence naming one (a sentence's topic comes first)
+    last = max(_sent_index(ctx.doc[_char_token(m, ctx)], ctx) for m in fits)
+    best = next(m for m in fits if _sent_index(ctx.doc[_char_token(m, ctx)], ctx) == last)
     return mention_holder(best, ctx.lexicon.conf("pronoun"), "pronoun")
 
 
-def _in_participial(mention_tok, pronoun) -> bool:
-    """`Asked whether Putin would meet Zelenskyy, he said ...`: a name inside a subjectless clause opening
-    the pronoun's sentence is not its antecedent (that clause's understood subject is the pronoun)."""
+def recent_state(tok, ctx: Context) -> Holder | None:
+    """`..., and the country has refused to join sanctions`: "the country" is the latest state named as a
+    subject before it (in its sentence or the previous ones), else the latest state named."""
+    first = ctx.sents[max(0, _sent_index(tok, ctx) - _LOOKBACK)].start
+    states = [
+        m
+        for m in ctx.mentions
+        if m.get("actor_type") == "state" and int(m["end_char"]) <= tok.idx and _char_token(m, ctx) >= first
+    ]
+    subjects = [m for m in states if _subject_mention(m, ctx)]  # the state the text is about, first
+    best = subjects[-1] if subjects else states[-1] if states else None
+    return mention_holder(best, ctx.lexicon.conf("pronoun"), "definite") if best else None
+
+
+def _in_adjunct(mention_tok, pronoun) -> bool:
+    """`Asked whether Putin would meet Zelenskyy, he said ...`, `After a lunch with Zelensky, he said ...`:
+    a name inside a subjectless clause or a phrase opening the pronoun's own clause is not its antecedent
+    (the pronoun is that clause's subject)."""
+    governors = {t.i for t in pronoun.ancestors}
     for anc in mention_tok.ancestors:
-        if (
-            anc.dep_ == "advcl"
-            and anc.i < pronoun.i
-            and not any(c.dep_.startswith("nsubj") for c in anc.children)
-        ):
-            return pronoun.i not in {t.i for t in anc.subtree}
+        if anc.i >= pronoun.i or pronoun.i in {t.i for t in anc.subtree}:
+            continue
+        subjectless = anc.dep_ == "advcl" and not any(c.dep_.startswith("nsubj") for c in anc.children)
+        fronted = anc.dep_ == "prep" and anc.head.i in governors and pronoun.dep_ == "nsubj"
+        if subjectless or fronted:
+            return True
     return False
 
 

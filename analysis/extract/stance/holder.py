@@ -26,6 +26,7 @@ from analysis.extract.stance.context import (  # noqa: F401 (re-exported for the
     Holder,
     is_person,
     mention_holder,
+    recent_state,
     resolve_pronoun,
     same_line,
 )
@@ -167,11 +168,21 @@ def nominal_actor(tok, ctx: Context, quoted_ok: bool = True) -> Holder | None:
         return found or (None if in_quote(tok) else label_speaker(tok, ctx))
     if tok.pos_ == "PRON":
         return resolve_pronoun(tok, ctx)
+    if _definite_country(tok):
+        return recent_state(tok, ctx)
     group = _group_actor(tok, ctx)
     if group:
         found = mention_holder(group[0], 1.0, "group")
         return Holder(found.actor, 1.0, "group", _coordinated(group[1], found, ctx))
     return None
+
+
+def _definite_country(tok) -> bool:
+    """A bare "the country" / "the nation" (no name, modifier or owner of its own) refers back."""
+    if tok.lemma_.lower() not in ("country", "nation") or tok.pos_ != "NOUN":
+        return False
+    kids = list(tok.children)
+    return any(c.lower_ == "the" for c in kids) and all(c.dep_ in ("det", "punct") for c in kids)
 
 
 def _agent(tok, ctx: Context) -> Holder | None:
@@ -318,9 +329,13 @@ def state_speaker(anchor, holder: Holder, ctx: Context) -> Holder:
     only where it speaks through no one of its own). The nearest reporting verb decides."""
     if holder.actor in ctx.gender or holder.also:
         return holder
+    below = anchor
     for anc in anchor.ancestors:
+        coordinated, below = below.dep_ == "conj", anc
         if anc.pos_ not in ("VERB", "AUX") or anc.lemma_.lower() not in ctx.lexicon.attribution_words:
             continue
+        if coordinated:
+            continue  # "X maintains ties with Y, and the country has refused ...": no report of it
         speaker = find_holder(anc, ctx, levels=2)
         if speaker and speaker.actor in ctx.gender and ctx.affiliation.get(speaker.actor) == holder.actor:
             return Holder(speaker.actor, holder.factor * speaker.factor, "speaker")
@@ -341,9 +356,11 @@ def label_speaker(tok, ctx: Context) -> Holder | None:
     if not found:
         return None
     surname = found.group(1).split()[-1].lower()
-    people = {
-        str(m["actor"])
-        for m in ctx.mentions
-        if is_person(m) and str(m["actor"]).split()[-1].lower() == surname
+    people = {  # the surname as the article spells it ("ZELENSKY:" for Volodymyr Zelenskyy)
+        str(m["actor"]) for m in ctx.mentions if is_person(m) and surname in _surnames(m)
     }
     return Holder(people.pop(), ctx.lexicon.conf("pronoun"), "label") if len(people) == 1 else None
+
+
+def _surnames(m: dict) -> tuple[str, str]:
+    return str(m["actor"]).split()[-1].lower(), (str(m.get("surface") or "").split() or [""])[-1].lower()
