@@ -31,6 +31,7 @@ TROOPS = {"troop_deployment": "troops"}
 TERRITORY = {"territory": "territory; cedes"}
 CEASEFIRE = {"ceasefire": "ceasefire"}
 SANCTIONS = {"sanctions": "sanctions"}
+TALKS = {"negotiations_summits": "talks"}
 
 
 def _mentions(doc) -> list[dict]:
@@ -183,6 +184,23 @@ CASES = [
         {("Friedrich Merz", "ceasefire", "support")},
     ),
     ("Spain is firmly in support of the ceasefire.", CEASEFIRE, {("Spain", "ceasefire", "support")}),
+    # (8) hosting, convening, brokering or mediating talks or a deal is a position for it
+    ("Poland hosted the talks in Warsaw last week.", TALKS, {("Poland", "negotiations_summits", "support")}),
+    ("Italy brokered the ceasefire in June.", CEASEFIRE, {("Italy", "ceasefire", "support")}),
+    # ... but the nouns of those verbs name a person or a thing
+    ("Merz thanked his host for the talks.", TALKS, set()),
+    # a reported passive with its agent is the agent's, not the speaker's
+    (
+        "Tusk said the ceasefire was brokered by Merz.",
+        CEASEFIRE,
+        {("Friedrich Merz", "ceasefire", "support")},
+    ),
+    # the means of what a cue supports is supported too ("a settlement through talks")
+    (
+        "Spain supports a settlement through talks.",
+        TALKS,
+        {("Spain", "negotiations_summits", "support")},
+    ),
 ]
 
 

@@ -42,12 +42,16 @@ _COPULA_DEPS = frozenset({"acomp", "attr", "oprd"})
 _CIRCUMSTANCE = frozenset({"while", "whereas", "although", "though", "because", "since", "as"})
 
 
+_OTHER_NOUNS = frozenset({"host", "broker", "sign", "float", "convene", "mediate", "ratify"})
+
+
 def cue_role(match: Match) -> str:
     """The cue's kind, corrected by part of speech: an "offer" that is a noun is an attitude."""
     kind, pos = match.cue.kind, match.head.pos_
     if kind == "verb" and pos in ("NOUN", "PROPN", "ADJ"):
-        # a phrasal verb's noun is another word: "hold a call on the plan" is no "call on"
-        return "none" if len(match.cue.words) > 1 else "attitude"
+        # a phrasal verb's noun is another word: "hold a call on the plan" is no "call on", and some
+        # verbs' nouns name a person or a thing, not a position ("his host", "a sign that ...")
+        return "none" if len(match.cue.words) > 1 or match.cue.words[0] in _OTHER_NOUNS else "attitude"
     if kind == "attitude" and pos == "VERB":
         return "verb"
     return kind
@@ -227,12 +231,12 @@ def _step_polarity(tok, below, topic: str, sc: SentenceCues, lexicon: Lexicon) -
 
 
 def _subject_actor(tok, ctx: Context) -> str | None:
-    """The actor that is `tok`'s own subject, if any."""
-    for c in tok.children:
-        if c.dep_ == "nsubj":
-            found = nominal_actor(c, ctx)
-            if found is not None:
-                return found.actor
+    """The actor that is `tok`'s own subject or passive agent ("talks mediated by the US"), if any."""
+    agents = [o for c in tok.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
+    for c in [c for c in tok.children if c.dep_ == "nsubj"] + agents:
+        found = nominal_actor(c, ctx)
+        if found is not None:
+            return found.actor
     return None
 
 
