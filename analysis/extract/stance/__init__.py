@@ -208,7 +208,18 @@ def _clause_subject(term, anchor) -> bool:
     return False
 
 
+# cues whose object is an event they make happen: only that event, not what a clause on it says
+_EVENT_CUES = frozenset({"host", "convene", "broker", "mediate"})
+
+
+def _through_clause(term, anchor) -> bool:
+    """A verb lies between the term and the cue: "hosted a fair that supplied drones"."""
+    return any(t.pos_ in ("VERB", "AUX") for t in term.ancestors if t.i != anchor.i and anchor in t.ancestors)
+
+
 def _candidate(match, kind, anchor, term, topic, holder, sc, ctx, negated, undone=None) -> Candidate | None:
+    if match.cue.words[0] in _EVENT_CUES and (term.pos_ == "VERB" or _through_clause(term, anchor)):
+        return None
     reported = kind == "attribution"
     path = path_polarity(term, anchor, match, topic, sc, ctx, reported=reported, holder=holder.actor)
     # a reported clause needs a polar word beyond the term itself: "a foreign contingent would be a target"
