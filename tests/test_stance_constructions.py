@@ -195,6 +195,18 @@ CASES = [
         CEASEFIRE,
         {("Friedrich Merz", "ceasefire", "support")},
     ),
+    # (9) what is not a position: unfinished business, a reported possibility, unnamed others, "you"
+    ("Spain has not yet accepted the ceasefire.", CEASEFIRE, set()),
+    ("Tusk said they have not yet found a ceasefire formula.", CEASEFIRE, set()),
+    ("Merz said Spain might accept the ceasefire.", CEASEFIRE, set()),
+    ("Merz said the two governments had agreed to a ceasefire.", CEASEFIRE, set()),
+    ("Merz said you cannot back a ceasefire if the shelling goes on.", CEASEFIRE, set()),
+    # ... while a group the speaker speaks for, committing to the future, is the speaker's
+    (
+        "Merz says the panel he leads will press for a ceasefire.",
+        CEASEFIRE,
+        {("Friedrich Merz", "ceasefire", "support")},
+    ),
     # the means of what a cue supports is supported too ("a settlement through talks")
     (
         "Spain supports a settlement through talks.",

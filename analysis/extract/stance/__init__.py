@@ -44,6 +44,7 @@ from analysis.extract.stance.modality import (
     hypothetical,
     is_question,
     not_asserted,
+    unfinished,
 )
 from analysis.extract.stance.negation import governing_negated
 from analysis.extract.stance.path import (
@@ -253,6 +254,8 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
         return []
     if is_question(anchor) or (kind == "verb" and hedged(anchor)) or _reversed_noun(anchor, sc):
         return []
+    if negated and unfinished(anchor):
+        return []  # "Kyiv has not yet accepted the plan": undecided (item 9)
     if prescribed(anchor):
         return []  # "the EU should stop blocking": the speaker's demand on the EU (see attribution)
     if kind == "verb" and agentless_passive(anchor):

@@ -50,6 +50,11 @@ def agentless_passive(verb) -> bool:
     return passive and not any(c.dep_ == "agent" for c in kids)
 
 
+def unfinished(verb) -> bool:
+    """`has not yet accepted`, `has yet to sign`: an open decision or unfinished business, not a refusal."""
+    return any(c.lower_ == "yet" and c.dep_ in ("advmod", "cc") for c in verb.children)
+
+
 _ALTERNATIVES = (("rather", "than"), ("instead", "of"))
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from analysis.extract.nlp import doc_text, span_text
 from analysis.extract.stance.holder import Context, nominal_actor
 from analysis.extract.stance.lexicon import Lexicon, Match, match_phrases
-from analysis.extract.stance.modality import agentless_passive, not_asserted
+from analysis.extract.stance.modality import agentless_passive, hedged, not_asserted, unfinished
 from analysis.extract.stance.negation import deontic, is_negated
 
 # Dependants that are not a verb's complement: they never carry what the cue is about.
@@ -278,6 +278,8 @@ class PathReading:
 
 
 def _committed(tok, lexicon: Lexicon, negated: bool) -> bool:
+    if negated and unfinished(tok):
+        return False  # "we have not yet found a compromise": a state of progress, not a refusal
     aux = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
     if any(c.lemma_.lower() in lexicon.modals or c.lower_ in lexicon.modals for c in aux):
         return True
@@ -318,10 +320,30 @@ def _blocked(tok, topic: str, sc: SentenceCues, ctx: Context, reported: bool, ho
     other = subject is not None and subject not in (holder, ctx.affiliation.get(holder))
     if other and tok.i in sc.anchored and not (reported and deontic(tok, ctx.lexicon)):
         return True  # that actor's own position, found from its own cue ("X should stop" is the speaker's)
+    if tok.i in sc.anchored and hedged(tok):
+        return True  # "said Russia might accept the plan": a possibility, no one's position
+    if reported and tok.i in sc.anchored and _unnamed_subject(tok, sc, ctx):
+        return True  # "said the two governments had agreed to talks": theirs, though they are not named
     # "Trump said Putin might negotiate" describes Putin; "Lavrov said Ukraine will never be a member of
     # NATO" (a state of affairs the speaker asserts) and "... Ukraine would need to" are the speaker's
     stative = tok.lemma_.lower() == "be" and tok.i not in sc.anchored
     return reported and other and not stative and not deontic(tok, ctx.lexicon)
+
+
+_FUTURE = frozenset({"will", "would", "shall", "'ll"})
+
+
+def _unnamed_subject(tok, sc: SentenceCues, ctx: Context) -> bool:
+    """A nested verb cue whose subject is a noun naming no actor ("the parties", "both governments"), or
+    the generic "you" ("you cannot be a mediator if ..."), is not the reporting speaker's position."""
+    if sc.anchored[tok.i].head.pos_ != "VERB" and not any(c.lower_ == "you" for c in tok.children):
+        return False
+    if deontic(tok, ctx.lexicon) or any(c.dep_ == "aux" and c.lower_ in _FUTURE for c in tok.children):
+        return False  # "said the allies must accept", "says the panel he leads will press for": the speaker's
+    for c in (c for c in tok.children if c.dep_ == "nsubj"):
+        if c.lower_ == "you" or (c.pos_ in ("NOUN", "PROPN") and nominal_actor(c, ctx) is None):
+            return True
+    return False
 
 
 def path_polarity(
