@@ -207,6 +207,10 @@ CASES = [
         CEASEFIRE,
         {("Friedrich Merz", "ceasefire", "support")},
     ),
+    # a term described as a bad instance of itself: the cue is about that kind, not the topic
+    ("Merz said he does not want a wasted summit.", {"negotiations_summits": "summit"}, set()),
+    ("Spain rejected an unfair ceasefire.", CEASEFIRE, set()),
+    ("Spain rejected the ceasefire.", CEASEFIRE, {("Spain", "ceasefire", "oppose")}),
     # the means of what a cue supports is supported too ("a settlement through talks")
     (
         "Spain supports a settlement through talks.",

@@ -359,6 +359,8 @@ def path_polarity(
     """
     polarity, words, committed, own, described, term_words = 1, [], False, 0, False, 0
     gov_ids = {t.i for t in gov.tokens}
+    if any(_dismissive(c, ctx.lexicon) for c in term.children):
+        return PathReading(polarity, (), True, committed, own)  # "does not want a wasted meeting"
     for tok, below in _path(term, anchor):
         if tok.i in gov_ids:
             continue
@@ -387,6 +389,21 @@ def path_polarity(
             own += below is None and not negated and tok.pos_ in ("NOUN", "PROPN")
             term_words += below is None
     return PathReading(polarity, tuple(words), False, committed, own if described else 0)
+
+
+_DISMISSIVE = frozenset({"mere", "wasted", "fake", "sham", "so-called", "bad", "empty"})
+
+
+def _dismissive(modifier, lexicon: Lexicon) -> bool:
+    """`does not want a wasted meeting`, `rather than a mere ceasefire`, `rejects an unfair deal`: a term
+    described as a bad instance of itself; the cue is about that kind, not the topic."""
+    if modifier.dep_ != "amod":
+        return False
+    words = {modifier.lemma_.lower(), modifier.lower_}
+    judged = [
+        c for w in words for c in lexicon.cues.get(w, ()) if c.kind == "evaluative" and len(c.words) == 1
+    ]
+    return bool(words & _DISMISSIVE) or any(c.polarity < 0 for c in judged)
 
 
 def _copula_subject(tok, below) -> bool:
