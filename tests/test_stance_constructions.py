@@ -211,6 +211,20 @@ CASES = [
     ("Merz said he does not want a wasted summit.", {"negotiations_summits": "summit"}, set()),
     ("Spain rejected an unfair ceasefire.", CEASEFIRE, set()),
     ("Spain rejected the ceasefire.", CEASEFIRE, {("Spain", "ceasefire", "oppose")}),
+    # (4) committing to something; a relative clause of containing carries the noun's content
+    (
+        "The declaration, signed by Poland and Spain, commits both to deploy troops.",
+        TROOPS,
+        {("Poland", "troop_deployment", "support"), ("Spain", "troop_deployment", "support")},
+    ),
+    (
+        "Italy proposed a plan that included a ceasefire.",
+        CEASEFIRE,
+        {("Italy", "ceasefire", "support")},
+    ),
+    ("Italy proposed a plan that mentioned a ceasefire.", CEASEFIRE, set()),
+    # "as part of" frames what is committed, it is not its object
+    ("Spain will commit ships as part of the ceasefire.", CEASEFIRE, set()),
     # the means of what a cue supports is supported too ("a settlement through talks")
     (
         "Spain supports a settlement through talks.",

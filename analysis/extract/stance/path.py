@@ -111,6 +111,8 @@ def _complement(child, lexicon: Lexicon) -> bool:
     """A verb's prepositional phrase is in scope only when it says what the cue is about ("insist on")."""
     if child.dep_ == "prep" and any(c.lower_ in ("instead", "rather") for c in child.children):
         return False  # "instead of rejecting the plan, X proposed changes": the alternative not taken
+    if child.lower_ == "as" and any(c.lemma_.lower() == "part" for c in child.children):
+        return False  # "commit troops as part of the guarantees": the frame, not what is committed
     return child.dep_ != "prep" or child.lower_ in lexicon.complement_preps
 
 
@@ -369,7 +371,8 @@ def path_polarity(
             polarity, words, own = polarity * (step or 1), words + [tok.text] * bool(step), own + bool(step)
             term_words += bool(step)
             continue
-        if _blocked(tok, topic, sc, ctx, reported, holder) or _bare_relative(below, len(words) - term_words):
+        bare = _bare_relative(below, len(words) - term_words, ctx.lexicon)
+        if _blocked(tok, topic, sc, ctx, reported, holder) or bare:
             return PathReading(polarity, tuple(words), True, committed, own)
         # "a foreign contingent would be a legitimate target": the term is described, not proposed
         described = described or _copula_subject(tok, below)
@@ -422,7 +425,11 @@ def _passive_event(tok, below, step: int, negated: bool) -> bool:
     return passive and tok.pos_ == "VERB" and not step and not negated
 
 
-def _bare_relative(below, n_words: int) -> bool:
+def _bare_relative(below, n_words: int, lexicon: Lexicon) -> bool:
     """`veto any sanctions package that makes the negotiations harder`: a relative clause says what the
-    cue is about only through a polar word of its own ("any deal that forces Ukraine to give up land")."""
-    return below is not None and not isinstance(below, str) and below.dep_ == "relcl" and n_words == 0
+    cue is about only through a polar word of its own ("any deal that forces Ukraine to give up land") or
+    a verb of containing ("proposed a plan that included a ceasefire": the plan's content)."""
+    if below is None or isinstance(below, str) or below.dep_ != "relcl" or n_words:
+        return False
+    word = below.lemma_.lower()
+    return word == "be" or word not in lexicon.linking_verbs
