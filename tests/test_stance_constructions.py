@@ -225,6 +225,14 @@ CASES = [
     ("Italy proposed a plan that mentioned a ceasefire.", CEASEFIRE, set()),
     # "as part of" frames what is committed, it is not its object
     ("Spain will commit ships as part of the ceasefire.", CEASEFIRE, set()),
+    # (4) praise and commendation; (1) the owner of a cue noun named by an adjective; a decision
+    ("Tusk praised the ceasefire.", CEASEFIRE, {("Donald Tusk", "ceasefire", "support")}),
+    (
+        "The Ukrainian proposal for a ceasefire was welcomed by Spain.",
+        CEASEFIRE,
+        {("Ukraine", "ceasefire", "support"), ("Spain", "ceasefire", "support")},
+    ),
+    ("Italy's decision to send troops surprised Merz.", TROOPS, {("Italy", "troop_deployment", "support")}),
     # the means of what a cue supports is supported too ("a settlement through talks")
     (
         "Spain supports a settlement through talks.",

@@ -95,6 +95,10 @@ def owner(tok, ctx: Context, source: bool = False) -> Holder | None:
                 return Holder(found.actor, found.factor, "possessive", _coordinated(child, found, ctx))
     if not source or tok.pos_ != "NOUN":
         return None
+    for child in tok.children:  # "the Ukrainian proposal", "a U.S. offer", "American pressure"
+        if child.dep_ in ("amod", "compound") and child.i in ctx.actor_at and child.i < tok.i:
+            found = mention_holder(ctx.actor_at[child.i], 1.0, "possessive")
+            return Holder(found.actor, found.factor, "possessive", _coordinated(child, found, ctx))
     for child in tok.children:
         if child.dep_ == "prep" and child.lower_ in _SOURCE_PREPS:
             for obj in (c for c in child.children if c.dep_ == "pobj"):
