@@ -269,6 +269,12 @@ PRONOUN_CASES = [
         TROOPS,
         {("Pedro Sanchez", "troop_deployment", "support")},
     ),
+    # "X said he ...": an unnamed reporter ("the minister") is the pronoun's referent, not a name nearby
+    (
+        "Merz met Tusk on Monday. The minister has said he is ready to send troops.",
+        TROOPS,
+        set(),
+    ),
     # "the country" is the state last named as a subject
     (
         "Spain hosted the talks with Italy. Its king met Merz, and the country has rejected new sanctions.",

@@ -74,15 +74,28 @@ def _compatible(m: dict, word: str, ctx: Context) -> bool:
     return not is_person(m)
 
 
+_UNKNOWN = Holder("", 0.0, "unknown")
+
+
 def _governing_subject(tok, ctx: Context) -> Holder | None:
-    """`Trump told Macron that he believed ...`: a pronoun in a reported clause is first the reporter."""
+    """`Trump told Macron that he believed ...`: a pronoun in a reported clause is first the reporter. When
+    the reporter is a noun naming no actor ("The President has said he is ready ..."), the pronoun is that
+    unnamed one: `_UNKNOWN`, not a guess from elsewhere."""
     for head in tok.ancestors:
         for child in head.children:
-            if child.dep_ == "nsubj" and child.i < tok.i and child.i in ctx.actor_at:
+            if child.dep_ != "nsubj" or child.i >= tok.i:
+                continue
+            if child.i in ctx.actor_at:
                 m = ctx.actor_at[child.i]
                 if _compatible(m, tok.lower_, ctx):
                     return mention_holder(m, ctx.lexicon.conf("pronoun"), "pronoun")
+            elif _reporter(head, ctx) and child.pos_ in ("NOUN", "PROPN") and tok.lower_ in PERSON_PRONOUNS:
+                return _UNKNOWN
     return None
+
+
+def _reporter(head, ctx: Context) -> bool:
+    return head.pos_ in ("VERB", "AUX") and head.lemma_.lower() in ctx.lexicon.attribution_words
 
 
 def resolve_pronoun(tok, ctx: Context) -> Holder | None:
@@ -93,6 +106,8 @@ def resolve_pronoun(tok, ctx: Context) -> Holder | None:
     if word not in PERSON_PRONOUNS | GROUP_PRONOUNS:
         return None
     found = _governing_subject(tok, ctx)
+    if found is _UNKNOWN:
+        return None
     if found:
         return found
     sid = tok.sent.start
