@@ -321,3 +321,16 @@ def test_transcript_label_matches_the_surname_as_the_article_spells_it(nlp, lexi
     rows.sort(key=lambda r: r["start_char"])
     found = polar(find_statements(doc, rows, topics_of(doc, CEASEFIRE), lexicon))
     assert found == {("Pedro Sanchez", "ceasefire", "support")}
+
+
+def test_reported_negation_is_less_certain(nlp, lexicon):  # noqa: F811
+    """A reported clause read through a negation (cues.yaml confidence `negated`) ranks below one without."""
+
+    def conf(text):
+        doc = nlp(text)
+        rows = find_statements(doc, _mentions(doc), topics_of(doc, TROOPS), lexicon)
+        return next(
+            r["confidence"] for r in rows if r["actor"] == "Emmanuel Macron" and r["stance"] != "neutral"
+        )
+
+    assert conf("Macron said France would not send troops.") < conf("Macron said France would send troops.")
