@@ -35,11 +35,19 @@ from analysis.extract.stance.candidates import (
     shared,
     stance_name,
 )
+from analysis.extract.stance.clauses import linked_scope, making_verb, relative_object, undoing_verb
 from analysis.extract.stance.confidence import context_factor
 from analysis.extract.stance.siding import action_topic_rows, by_reference, in_context
 from analysis.extract.stance.holder import Context, find_holder, state_speaker
 from analysis.extract.stance.lexicon import Lexicon, Match, load_lexicon
-from analysis.extract.stance.modality import hedged, hypothetical, is_question, not_asserted
+from analysis.extract.stance.modality import (
+    agentless_passive,
+    hedged,
+    hypothetical,
+    is_question,
+    not_asserted,
+    unfinished,
+)
 from analysis.extract.stance.negation import governing_negated
 from analysis.extract.stance.path import (
     SentenceCues,
@@ -61,52 +69,6 @@ __all__ = ["find_statements", "load_lexicon", "Lexicon", "sentence_statements"]
 _NOUN_LEVELS = 3  # a noun cue's holder: its owner, its verb's subject, or one clause further
 
 
-def _linked_scope(match: Match, kind: str, lexicon: Lexicon):
-    """Where a position noun's content sits when the parse hangs it on the noun's verb.
-
-    `Russia's conditions remain ..., including the withdrawal ...` (subject of a linking verb: the
-    verb's complements) and `emphasizing the urgency for a ceasefire` (object: the verb's prepositional
-    complements after it). Returns (top token, token ids) or (None, empty set).
-    """
-    head = match.head
-    if kind != "attitude" or head.pos_ != "NOUN" or head.head.i == head.i:
-        return None, set()
-    maker = _making_verb(head)
-    if maker is not None:
-        objects = {t.i for c in maker.children if c.dep_ in _MADE_DEPS for t in c.subtree}
-        own = {t.i for c in head.children if c.dep_ == "nsubj" for t in c.subtree}  # "made [X] a condition"
-        return maker, (objects - {t.i for t in head.subtree}) | own
-    verb = head.head
-    if head.dep_ == "nsubj" and verb.lemma_.lower() in lexicon.linking_verbs:
-        return verb, cue_scope(match, verb, "verb", lexicon)
-    if head.dep_ == "dobj":
-        preps = [
-            c
-            for c in verb.children
-            if c.dep_ == "prep" and c.i > head.i and c.lower_ in lexicon.complement_preps
-        ]
-        return verb, {t.i for p in preps for t in p.subtree}
-    return None, set()
-
-
-_MAKING_VERBS = frozenset({"make"})
-_MADE_DEPS = frozenset({"dobj", "dative", "ccomp", "oprd", "attr", "xcomp"})  # not "since the talks"
-
-
-def _making_verb(head):
-    """`Moscow has made sanctions relief a condition of any deal`: a position noun as what the object is
-    made into ("a condition", "its central demand", "a priority") is about that object. The small parser
-    hangs the object and the noun in several ways, so the verb is looked for up to two steps above."""
-    tok = head
-    for _ in range(2):
-        if tok.dep_ not in ("dobj", "oprd", "ccomp", "attr", "xcomp") or tok.head.i == tok.i:
-            return None
-        tok = tok.head
-        if tok.pos_ == "VERB" and tok.lemma_.lower() in _MAKING_VERBS:
-            return tok
-    return None
-
-
 def _loose_judgement(head, kind: str) -> bool:
     """An evaluative noun judges only as a predicate ("sanctions are a mistake", "sees it as a
     precondition"), not as a plain noun ("the mistake of the summit was ...")."""
@@ -114,36 +76,6 @@ def _loose_judgement(head, kind: str) -> bool:
         return False
     predicate = head.dep_ in ("attr", "oprd", "acomp", "appos") or framing_object(head)
     return not (predicate or (head.dep_ == "pobj" and head.head.lower_ == "as"))
-
-
-def _relative_object(anchor, kind: str):
-    """`demands that Russia had rejected, including the deployment of troops`, `the plan Kyiv rejected`:
-    a cue verb in a relative clause whose object is the antecedent is about the antecedent's phrase.
-    Returns (antecedent, its token ids outside the relative clause) or (None, empty set)."""
-    if kind != "verb" or anchor.dep_ not in ("relcl", "acl") or anchor.pos_ != "VERB":
-        return None, set()
-    kids = list(anchor.children)
-    own_subject = any(c.dep_ == "nsubj" and c.lower_ not in ("that", "which", "who") for c in kids)
-    objects = [c for c in kids if c.dep_ == "dobj"]
-    if not own_subject or any(o.lower_ not in ("that", "which") for o in objects):
-        return None, set()
-    antecedent = anchor.head
-    inner = {t.i for t in anchor.subtree}
-    clause = antecedent.head
-    if antecedent.dep_ in ("npadvmod", "appos") and clause.pos_ in ("VERB", "AUX") and _sums_up(antecedent):
-        # "Russia insisted that Kyiv withdraw from Donetsk, a demand Zelenskyy rejected": the noun sums up
-        # the clause it is attached to, whose content the relative clause's cue is about
-        subjects = {t.i for c in clause.children if c.dep_.startswith("nsubj") for t in c.subtree}
-        return clause, {t.i for t in clause.subtree} - {t.i for t in antecedent.subtree} - subjects
-    return antecedent, {t.i for t in antecedent.subtree} - inner
-
-
-# nouns that sum up a stated position ("..., a demand Kyiv rejected", "..., a position Tehran rejects")
-_SUMMARY_NOUNS = frozenset({"demand", "position", "stance", "view", "condition", "proposal", "idea", "offer"})
-
-
-def _sums_up(noun) -> bool:
-    return noun.lemma_.lower() in _SUMMARY_NOUNS
 
 
 def _reversed_noun(anchor, sc: SentenceCues) -> bool:
@@ -184,7 +116,18 @@ def _clause_subject(term, anchor) -> bool:
     return False
 
 
-def _candidate(match, kind, anchor, term, topic, holder, sc, ctx, negated) -> Candidate | None:
+# cues whose object is an event they make happen: only that event, not what a clause on it says
+_EVENT_CUES = frozenset({"host", "convene", "broker", "mediate"})
+
+
+def _through_clause(term, anchor) -> bool:
+    """A verb lies between the term and the cue: "hosted a fair that supplied drones"."""
+    return any(t.pos_ in ("VERB", "AUX") for t in term.ancestors if t.i != anchor.i and anchor in t.ancestors)
+
+
+def _candidate(match, kind, anchor, term, topic, holder, sc, ctx, negated, undone=None) -> Candidate | None:
+    if match.cue.words[0] in _EVENT_CUES and (term.pos_ == "VERB" or _through_clause(term, anchor)):
+        return None
     reported = kind == "attribution"
     path = path_polarity(term, anchor, match, topic, sc, ctx, reported=reported, holder=holder.actor)
     # a reported clause needs a polar word beyond the term itself: "a foreign contingent would be a target"
@@ -197,9 +140,13 @@ def _candidate(match, kind, anchor, term, topic, holder, sc, ctx, negated) -> Ca
     bare = not any(w.startswith("not ") or w in cues for w in path.words)
     if reported and bare and match.head.lemma_.lower() in _WARNINGS and _clause_subject(term, anchor):
         base = -1  # "Peskov warned that a Tomahawk delivery would mark a new escalation": against it
-    stance = base * path.polarity * (-1 if negated else 1)
-    cue = " ".join(["not"] * negated + [t.text for t in match.tokens] + list(path.words))
+    stance = base * path.polarity * (-1 if negated else 1) * (-1 if undone is not None else 1)
+    undo = [undone.text] if undone is not None else []
+    cue = " ".join(undo + ["not"] * negated + [t.text for t in match.tokens])
+    cue = " ".join([cue, *path.words])
     conf = ctx.lexicon.conf(kind) * holder.factor * context_factor(anchor, holder.actor, ctx)
+    if reported and any(w.startswith("not ") for w in path.words):
+        conf *= ctx.lexicon.conf("negated")  # a reported clause read through a negation is less sure
     return Candidate(holder.actor, topic, stance_name(stance), round(conf, 3), cue, depth(anchor))
 
 
@@ -216,10 +163,15 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
         return []
     if is_question(anchor) or (kind == "verb" and hedged(anchor)) or _reversed_noun(anchor, sc):
         return []
+    if negated and unfinished(anchor):
+        return []  # "Kyiv has not yet accepted the plan": undecided (item 9)
     if prescribed(anchor):
         return []  # "the EU should stop blocking": the speaker's demand on the EU (see attribution)
-    maker = _making_verb(match.head) if kind == "attitude" and match.head.pos_ == "NOUN" else None
-    at = maker or anchor  # "Moscow has made X a condition": the maker holds it
+    if kind == "verb" and agentless_passive(anchor):
+        return []  # "the agreement was never signed", "the plan was rejected": by whom is not said
+    maker = making_verb(match.head) if kind == "attitude" and match.head.pos_ == "NOUN" else None
+    undone = undoing_verb(anchor, sc)
+    at = maker or undone or anchor  # "Moscow has made X a condition": the maker holds it
     levels = _NOUN_LEVELS if at.pos_ in ("NOUN", "PROPN") else 8
     judged_subject = kind == "evaluative" and anchor.lemma_.lower() not in JUDGING_VERBS
     holder = find_holder(at, ctx, skip_subject=judged_subject, levels=levels)
@@ -227,9 +179,9 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
         return []
     holder = state_speaker(anchor, holder, ctx)
     scope = cue_scope(match, anchor, kind, ctx.lexicon)
-    linked, wide = _linked_scope(match, kind, ctx.lexicon)
+    linked, wide = linked_scope(match, kind, ctx.lexicon)
     if not wide:
-        linked, wide = _relative_object(anchor, kind)
+        linked, wide = relative_object(anchor, kind)
     out = []
     for topic, roots in terms.items():
         inside = sorted((r for r in roots if r.i in scope), key=depth)
@@ -238,7 +190,10 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
             inside, top = sorted((r for r in roots if r.i in wide), key=depth), linked
         if not inside:
             inside, top = _polar_objects(anchor, topic, scope, sc), anchor
-        cand = _candidate(match, kind, top, inside[0], topic, holder, sc, ctx, negated) if inside else None
+        # the nearest term first; a term the cue does not speak for leaves the next one ("would not sign any
+        # deal that cedes territory": "cedes" alone is a bare relative clause, its object "territory" is not)
+        reads = (_candidate(match, kind, top, r, topic, holder, sc, ctx, negated, undone) for r in inside)
+        cand = next((c for c in reads if c is not None), None)
         if cand is not None:
             out.append(cand)
     return shared(out, holder)

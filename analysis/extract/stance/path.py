@@ -1,184 +1,30 @@
-"""Reading a stance cue in the parse: its kind, anchor and scope, negation, and the polarity of the path
-from a topic term up to the cue ("does not want to give up any territory" = want x not x give up).
+"""The polarity of the path from a topic term up to a stance cue ("does not want to give up any
+territory" = want x not x give up), and what blocks it; the cue's kind, anchor and scope are read in
+`analysis.extract.stance.scope`.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from analysis.extract.nlp import doc_text, span_text
 from analysis.extract.stance.holder import Context, nominal_actor
 from analysis.extract.stance.lexicon import Lexicon, Match, match_phrases
-from analysis.extract.stance.modality import not_asserted
+from analysis.extract.stance.modality import agentless_passive, hedged, not_asserted, unfinished
 from analysis.extract.stance.negation import deontic, is_negated
-
-# Dependants that are not a verb's complement: they never carry what the cue is about.
-_NOT_SCOPE = frozenset(
-    {
-        "nsubj",
-        "csubj",
-        "csubjpass",
-        "advcl",
-        "conj",
-        "cc",
-        "punct",
-        "mark",
-        "aux",
-        "auxpass",
-        "neg",
-        "advmod",
-        "npadvmod",
-        "parataxis",
-        "intj",
-        "expl",
-        "agent",
-        "preconj",
-        "meta",
-    }
+from analysis.extract.stance.scope import (  # noqa: F401 (re-exported: the stance modules import them from here)
+    JUDGING_AS,
+    cue_anchor,
+    cue_role,
+    cue_scope,
+    framing_object,
+    judged_as,
+    judging_modifier,
+    locate_terms,
+    temporal_term,
 )
-_COPULA_DEPS = frozenset({"acomp", "attr", "oprd"})
+
 # marks of an adverbial clause that is a circumstance beside the cue's content, not part of it
 _CIRCUMSTANCE = frozenset({"while", "whereas", "although", "though", "because", "since", "as"})
-
-
-def cue_role(match: Match) -> str:
-    """The cue's kind, corrected by part of speech: an "offer" that is a noun is an attitude."""
-    kind, pos = match.cue.kind, match.head.pos_
-    if kind == "verb" and pos in ("NOUN", "PROPN", "ADJ"):
-        # a phrasal verb's noun is another word: "hold a call on the plan" is no "call on"
-        return "none" if len(match.cue.words) > 1 else "attitude"
-    if kind == "attitude" and pos == "VERB":
-        return "verb"
-    return kind
-
-
-def cue_anchor(match: Match, kind: str):
-    """The token whose clause the cue speaks for: the copula of an adjective, the verb of a particle."""
-    head = match.head
-    if head.pos_ == "ADP" and head.head.i != head.i:
-        return head.head
-    if kind in ("attitude", "evaluative") and head.pos_ == "ADJ" and head.dep_ in _COPULA_DEPS:
-        return head.head
-    if kind == "evaluative" and (head.dep_ in _COPULA_DEPS or framing_object(head)):
-        return head.head  # "sanctions are a mistake", "the plan could form the basis": the subject is judged
-    if kind == "evaluative" and head.dep_ == "appos" and head.head.dep_ == "dobj":
-        return head.head  # "called the sanctions regime a failure": the object is judged
-    if judging_modifier(head, kind):
-        return head.head.head  # "the sanctions were an unfriendly act"
-    judge = judged_as(head) if kind == "evaluative" else None
-    return judge if judge is not None else head
-
-
-# verbs that judge their object through "as": "Putin described the summit as useful"
-JUDGING_AS = frozenset({"describe", "see", "view", "regard", "characterise", "characterize", "portray"})
-
-
-def judged_as(head):
-    """The judging verb of `described the summit as timely and useful` (the small parser hangs the
-    adjectives on "as" in several ways, and coordinates them), else None."""
-    tok = head
-    while tok.dep_ == "conj" and tok.head.i != tok.i:
-        tok = tok.head
-    for _ in range(2):
-        if tok.lower_ == "as" and tok.dep_ == "prep":
-            verb = tok.head.head if tok.head.dep_ == "dobj" else tok.head  # "as" on the object or the verb
-            return verb if verb.pos_ == "VERB" and verb.lemma_.lower() in JUDGING_AS else None
-        if tok.head.i == tok.i:
-            return None
-        tok = tok.head
-    return None
-
-
-_FRAMING_VERBS = frozenset({"form", "constitute", "provide", "offer", "represent"})
-
-
-def framing_object(head) -> bool:
-    """`the draft could form the basis of a deal`: a judging noun as the object of a verb of being."""
-    return head.dep_ == "dobj" and head.head.lemma_.lower() in _FRAMING_VERBS
-
-
-def judging_modifier(head, kind: str) -> bool:
-    """An evaluative adjective on the predicate noun of a copula ("X was an unfriendly act") judges X."""
-    return kind == "evaluative" and head.dep_ == "amod" and head.head.dep_ in ("attr", "acomp")
-
-
-def _complement(child, lexicon: Lexicon) -> bool:
-    """A verb's prepositional phrase is in scope only when it says what the cue is about ("insist on")."""
-    if child.dep_ == "prep" and any(c.lower_ in ("instead", "rather") for c in child.children):
-        return False  # "instead of rejecting the plan, X proposed changes": the alternative not taken
-    return child.dep_ != "prep" or child.lower_ in lexicon.complement_preps
-
-
-def cue_scope(match: Match, anchor, kind: str, lexicon: Lexicon) -> set[int]:
-    """Token ids the cue is about: its complements (for nouns, the subtree; for judged subjects, all)."""
-    matched = {t.i for t in match.tokens}
-    if kind == "evaluative":
-        kids = [c for c in anchor.children if c.dep_ not in ("advcl", "conj", "cc", "agent", "parataxis")]
-    elif anchor.pos_ in ("NOUN", "PROPN") or (anchor.pos_ == "ADJ" and anchor is match.head):
-        kids = [c for c in anchor.children if c.dep_ not in ("poss", "conj", "cc", "appos", "relcl")]
-        kids = [c for c in kids if _complement(c, lexicon)]  # "a demand in every round of talks": where
-    else:
-        kids = [c for c in anchor.children if c.dep_ not in _NOT_SCOPE and _complement(c, lexicon)]
-        kids += [c for c in anchor.children if _gerund_object(c, match)]
-        # the cue's own particle ("balk at new sanctions") always introduces what it is about
-        kids += [c for c in anchor.children if c.dep_ == "prep" and c.i in matched and c not in kids]
-    ids = {t.i for kid in kids for t in kid.subtree}
-    if kind == "attitude" and match.head.pos_ == "ADJ" and match.head is not anchor:
-        ids |= {t.i for t in match.head.subtree}
-    return _same_block(ids - matched, match.head)
-
-
-def _gerund_object(child, match: Match) -> bool:
-    """`ruled out sending troops`, `opposes lifting sanctions`: a gerund right after the cue verb is its
-    object, though the parser often hangs it as an adverbial clause."""
-    last = max(t.i for t in match.tokens)
-    return (
-        child.dep_ == "advcl"
-        and child.tag_ == "VBG"
-        and child.i == last + 1
-        and not any(c.dep_ in ("mark", "nsubj", "nsubjpass") for c in child.children)
-    )
-
-
-def _same_block(ids: set[int], head) -> set[int]:
-    """Only tokens on the cue's own line: a headline glued to the first paragraph is not one clause."""
-    doc, sent = head.doc, head.sent
-    start = doc_text(doc).rfind("\n", sent.start_char, head.idx) + 1 or sent.start_char
-    end = doc_text(doc).find("\n", head.idx, sent.end_char)
-    end = sent.end_char if end < 0 else end
-    return {i for i in ids if start <= doc[i].idx < end}
-
-
-def _term_pattern(term: str) -> re.Pattern:
-    """Terms come normalised ("cease fire", "u s"): any run of non-word characters may stand for a space."""
-    words = [re.escape(w) for w in term.split()]
-    return re.compile(r"(?<!\w)" + r"[\W_]*".join(words) + r"(?!\w)", flags=re.IGNORECASE)
-
-
-def locate_terms(sent, terms: str) -> list:
-    """Root tokens of each occurrence of the topic's matched terms (`"a; b"`) in the sentence, in text order
-    (the order decides ties between candidates, so it must not depend on set iteration, which varies with
-    the process's hash seed)."""
-    found = []
-    text = span_text(sent)
-    for term in dict.fromkeys(t.strip() for t in str(terms or "").split(";") if t.strip()):
-        for hit in _term_pattern(term).finditer(text):
-            start, end = sent.start_char + hit.start(), sent.start_char + hit.end()
-            span = sent.doc.char_span(start, end, alignment_mode="expand")
-            if span is not None:
-                found.append((start, end, span.root))
-    return [root for _start, _end, root in sorted(found, key=lambda f: (f[0], f[1]))]
-
-
-def temporal_term(root, lexicon: Lexicon) -> bool:
-    """`troops would deploy after a ceasefire`, `a post-ceasefire force`: the term only says when."""
-    if root.dep_ == "pobj" and root.head.lower_ in lexicon.temporal_preps:
-        return True
-    before = root.doc[max(root.sent.start, root.i - 2) : root.i]
-    return any(
-        t.lower_ in lexicon.temporal_preps for t in before if t.head.i == root.head.i or t.i == root.i - 2
-    )
 
 
 @dataclass
@@ -227,12 +73,12 @@ def _step_polarity(tok, below, topic: str, sc: SentenceCues, lexicon: Lexicon) -
 
 
 def _subject_actor(tok, ctx: Context) -> str | None:
-    """The actor that is `tok`'s own subject, if any."""
-    for c in tok.children:
-        if c.dep_ == "nsubj":
-            found = nominal_actor(c, ctx)
-            if found is not None:
-                return found.actor
+    """The actor that is `tok`'s own subject or passive agent ("talks mediated by the US"), if any."""
+    agents = [o for c in tok.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
+    for c in [c for c in tok.children if c.dep_ == "nsubj"] + agents:
+        found = nominal_actor(c, ctx)
+        if found is not None:
+            return found.actor
     return None
 
 
@@ -274,6 +120,8 @@ class PathReading:
 
 
 def _committed(tok, lexicon: Lexicon, negated: bool) -> bool:
+    if negated and unfinished(tok):
+        return False  # "we have not yet found a compromise": a state of progress, not a refusal
     aux = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
     if any(c.lemma_.lower() in lexicon.modals or c.lower_ in lexicon.modals for c in aux):
         return True
@@ -302,6 +150,8 @@ def _blocked(tok, topic: str, sc: SentenceCues, ctx: Context, reported: bool, ho
         return True  # "refusing to join sanctions while supplying drones": another predication
     if tok.i in sc.anchored and not_asserted(tok):
         return True  # "said he would propose changes rather than reject the plan"
+    if tok.i in sc.anchored and agentless_passive(tok) and not _committed(tok, ctx.lexicon, False):
+        return True  # "recalled that the deal was never signed" ("it must/will be signed" is a position)
     if tok.dep_ in ("acl", "ccomp") and tok.head.lemma_.lower() in ctx.lexicon.content_nouns:
         return True  # "rejected the idea that the plan was a wish list": a claim, not a proposal
     if sc.term_roots.get(tok.i, topic) != topic:
@@ -312,10 +162,30 @@ def _blocked(tok, topic: str, sc: SentenceCues, ctx: Context, reported: bool, ho
     other = subject is not None and subject not in (holder, ctx.affiliation.get(holder))
     if other and tok.i in sc.anchored and not (reported and deontic(tok, ctx.lexicon)):
         return True  # that actor's own position, found from its own cue ("X should stop" is the speaker's)
+    if tok.i in sc.anchored and hedged(tok):
+        return True  # "said Russia might accept the plan": a possibility, no one's position
+    if reported and tok.i in sc.anchored and _unnamed_subject(tok, sc, ctx):
+        return True  # "said the two governments had agreed to talks": theirs, though they are not named
     # "Trump said Putin might negotiate" describes Putin; "Lavrov said Ukraine will never be a member of
     # NATO" (a state of affairs the speaker asserts) and "... Ukraine would need to" are the speaker's
     stative = tok.lemma_.lower() == "be" and tok.i not in sc.anchored
     return reported and other and not stative and not deontic(tok, ctx.lexicon)
+
+
+_FUTURE = frozenset({"will", "would", "shall", "'ll"})
+
+
+def _unnamed_subject(tok, sc: SentenceCues, ctx: Context) -> bool:
+    """A nested verb cue whose subject is a noun naming no actor ("the parties", "both governments"), or
+    the generic "you" ("you cannot be a mediator if ..."), is not the reporting speaker's position."""
+    if sc.anchored[tok.i].head.pos_ != "VERB" and not any(c.lower_ == "you" for c in tok.children):
+        return False
+    if deontic(tok, ctx.lexicon) or any(c.dep_ == "aux" and c.lower_ in _FUTURE for c in tok.children):
+        return False  # "said the allies must accept", "says the panel he leads will press for": the speaker's
+    for c in (c for c in tok.children if c.dep_ == "nsubj"):
+        if c.lower_ == "you" or (c.pos_ in ("NOUN", "PROPN") and nominal_actor(c, ctx) is None):
+            return True
+    return False
 
 
 def path_polarity(
@@ -331,6 +201,8 @@ def path_polarity(
     """
     polarity, words, committed, own, described, term_words = 1, [], False, 0, False, 0
     gov_ids = {t.i for t in gov.tokens}
+    if any(_dismissive(c, ctx.lexicon) for c in term.children):
+        return PathReading(polarity, (), True, committed, own)  # "does not want a wasted meeting"
     for tok, below in _path(term, anchor):
         if tok.i in gov_ids:
             continue
@@ -339,7 +211,8 @@ def path_polarity(
             polarity, words, own = polarity * (step or 1), words + [tok.text] * bool(step), own + bool(step)
             term_words += bool(step)
             continue
-        if _blocked(tok, topic, sc, ctx, reported, holder) or _bare_relative(below, len(words) - term_words):
+        bare = _bare_relative(below, len(words) - term_words, ctx.lexicon)
+        if _blocked(tok, topic, sc, ctx, reported, holder) or bare:
             return PathReading(polarity, tuple(words), True, committed, own)
         # "a foreign contingent would be a legitimate target": the term is described, not proposed
         described = described or _copula_subject(tok, below)
@@ -361,6 +234,21 @@ def path_polarity(
     return PathReading(polarity, tuple(words), False, committed, own if described else 0)
 
 
+_DISMISSIVE = frozenset({"mere", "wasted", "fake", "sham", "so-called", "bad", "empty"})
+
+
+def _dismissive(modifier, lexicon: Lexicon) -> bool:
+    """`does not want a wasted meeting`, `rather than a mere ceasefire`, `rejects an unfair deal`: a term
+    described as a bad instance of itself; the cue is about that kind, not the topic."""
+    if modifier.dep_ != "amod":
+        return False
+    words = {modifier.lemma_.lower(), modifier.lower_}
+    judged = [
+        c for w in words for c in lexicon.cues.get(w, ()) if c.kind == "evaluative" and len(c.words) == 1
+    ]
+    return bool(words & _DISMISSIVE) or any(c.polarity < 0 for c in judged)
+
+
 def _copula_subject(tok, below) -> bool:
     """`below` is the subject of a copula: "X would be a target", "X would have to be European"."""
     if below is None or below.dep_ != "nsubj":
@@ -377,7 +265,11 @@ def _passive_event(tok, below, step: int, negated: bool) -> bool:
     return passive and tok.pos_ == "VERB" and not step and not negated
 
 
-def _bare_relative(below, n_words: int) -> bool:
+def _bare_relative(below, n_words: int, lexicon: Lexicon) -> bool:
     """`veto any sanctions package that makes the negotiations harder`: a relative clause says what the
-    cue is about only through a polar word of its own ("any deal that forces Ukraine to give up land")."""
-    return below is not None and not isinstance(below, str) and below.dep_ == "relcl" and n_words == 0
+    cue is about only through a polar word of its own ("any deal that forces Ukraine to give up land") or
+    a verb of containing ("proposed a plan that included a ceasefire": the plan's content)."""
+    if below is None or isinstance(below, str) or below.dep_ != "relcl" or n_words:
+        return False
+    word = below.lemma_.lower()
+    return word == "be" or word not in lexicon.linking_verbs
