@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from analysis.datafile import load_yaml
 from analysis.extract.topics import Taxonomy, TaxonomyError, load_taxonomy
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "cues.yaml"
@@ -202,7 +203,7 @@ def load_lexicon(path: str | Path | None = None, taxonomy=None) -> Lexicon:
 
         taxonomy = load_taxonomy(taxonomy or settings.get_path("taxonomy_path"))
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise TaxonomyError(f"{path}: not valid YAML ({exc})") from None
     if not isinstance(data, dict) or not ({"support", "oppose"} <= set(data)):
