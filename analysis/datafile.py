@@ -9,6 +9,15 @@ from pathlib import Path
 
 import yaml
 
+# libyaml's C parser when PyYAML was built with it: the same data as the pure-Python SafeLoader, ~8x faster
+# (the knowledge base alone took ~0.2 s of every build to parse)
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str):
+    """`yaml.safe_load(text)`, with the C loader where available; raises `yaml.YAMLError` like it."""
+    return yaml.load(text, Loader=SAFE_LOADER)
+
 
 def write_atomic(path: Path, data: bytes) -> Path:
     """Write `data` to `path` through a hidden temporary file beside it, renamed over it: readers, and a
@@ -36,7 +45,7 @@ def read_yaml_list(path: Path, key: str, what: str) -> tuple[dict, list]:
     if not path.exists():
         raise FileNotFoundError(f"{what} not found: {path}")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise ValueError(f"{path}: not valid YAML ({exc})") from None
     if not isinstance(data, dict) or not isinstance(data.get(key), list):

@@ -9,6 +9,11 @@ Throughput is words of cleaned article text per wall-clock second, model loading
 (the baseline's load is reported separately). Usage:
     python bench/bench_build.py -n 1000 [--skip-cluster] [--json results.json]
     python bench/bench_build.py -n 10000 --incremental-only --workers 2   # first build, then incremental
+    python bench/bench_build.py -n 1000 --against /tmp/parley-before --repeat 3   # overhead, old vs new
+
+`--against DIR` compares the build overhead of this checkout with the code in DIR (a worktree of another
+commit) in the same run: each round times plain `nlp.pipe`, this checkout's build and DIR's build, each in a
+fresh process (`build_once.py`), in turn, so a busy machine weighs on all three alike.
 """
 
 from __future__ import annotations
@@ -169,6 +174,54 @@ def report(t: dict, inc: dict) -> None:
     report_incremental(t, inc)
 
 
+def _once(root: Path, *args: str) -> dict:
+    cmd = [sys.executable, str(ROOT / "bench" / "build_once.py"), str(root), *args]
+    done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def against(n: int, work: Path, other: Path, repeat: int) -> dict:
+    """Rounds of (plain nlp.pipe, this build, `other`'s build), each in a fresh process, on one corpus."""
+    corpus = work / "corpus"
+    if not (corpus / "corpus.jsonl").exists():
+        generate(n, corpus)
+    articles, _ = read_corpus(corpus)
+    rounds = []
+    for r in range(repeat):
+        row = {"pipe": _once(ROOT, "pipe", str(corpus))}
+        order = [("this", ROOT), ("other", other)] if r % 2 == 0 else [("other", other), ("this", ROOT)]
+        for name, root in order:
+            row[name] = _once(root, "build", str(corpus), str(work / f"out_{name}"))
+        rounds.append(row)
+        print(_round_line(r, row), flush=True)
+    return {"articles": len(articles), "words": int(articles["n_words"].sum()), "other": str(other),
+            "rounds": rounds}  # fmt: skip
+
+
+def _overheads(rounds: list[dict], name: str, unit: str) -> list[float]:
+    return [r[name][unit] / r["pipe"][unit] - 1 for r in rounds]
+
+
+def _round_line(r: int, row: dict) -> str:
+    parts = [f"round {r + 1}: pipe {row['pipe']['wall_s']:.1f} s"]
+    for name in ("this", "other"):
+        wall = row[name]["wall_s"] / row["pipe"]["wall_s"] - 1
+        cpu = row[name]["cpu_s"] / row["pipe"]["cpu_s"] - 1
+        parts.append(f"{name} build {row[name]['wall_s']:.1f} s (overhead wall {wall:+.1%}, CPU {cpu:+.1%})")
+    return ", ".join(parts)
+
+
+def report_against(t: dict) -> None:
+    import statistics
+
+    rounds = t["rounds"]
+    print(f"build overhead over plain nlp.pipe, median of {len(rounds)} rounds (target <= 25%):")
+    for name, label in (("this", str(ROOT)), ("other", t["other"])):
+        wall = statistics.median(_overheads(rounds, name, "wall_s"))
+        cpu = statistics.median(_overheads(rounds, name, "cpu_s"))
+        print(f"  {label}: wall {wall:+.1%}, CPU {cpu:+.1%}")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("-n", type=int, default=1000, help="articles in the generated corpus (default 1000)")
@@ -183,8 +236,26 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--workers", type=int, default=1, help="processes for the first build of --incremental-only"
     )
+    p.add_argument(
+        "--against",
+        type=Path,
+        metavar="DIR",
+        help="only the build overhead, of this checkout and of the checkout in DIR, in the same run",
+    )
+    p.add_argument("--repeat", type=int, default=3, help="rounds of --against (default 3)")
     args = p.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="parley-bench-"))
+    if args.against:
+        try:
+            t = against(args.n, work, args.against.resolve(), args.repeat)
+        finally:
+            if not args.work:
+                shutil.rmtree(work, ignore_errors=True)
+        print(f"corpus: {t['articles']:,} articles, {t['words']:,} words")
+        report_against(t)
+        if args.json:
+            args.json.write_text(json.dumps({"against": t}, indent=2, default=str))
+        return 0
     try:
         if args.incremental_only:
             t = first_build_only(args.n, work, args.workers)

@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from analysis import settings
+from analysis.datafile import load_yaml
 
 NON_ACTOR_LISTS = ("outlets", "places", "other", "demonyms", "outlet_words", "generic_org_words")
 
@@ -51,7 +52,7 @@ def read_layer(path: Path | None, what: str) -> dict:
         return {}
     text = path.read_text(encoding="utf-8")
     try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        data = json.loads(text) if path.suffix == ".json" else load_yaml(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise ValueError(
             f"{path}: the {what} is not valid {path.suffix.lstrip('.').upper()} ({exc})"

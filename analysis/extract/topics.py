@@ -25,6 +25,7 @@ from spacy.tokens import Doc
 from analysis.datafile import read_yaml_list
 from analysis.extract.nlp import span_text
 from analysis.extract.termregex import compile_terms, normalise
+from analysis.extract.termscan import blank_out, find_all
 from analysis.extract.topic_reference import repeated_heads
 
 DEFAULT_TAXONOMY = Path(__file__).resolve().parents[1] / "data" / "topics.yaml"
@@ -252,7 +253,7 @@ def topic_hits(topic: Topic, text: str, starts: list[int]) -> dict[int, list[str
     (no term pattern can match across the newline), but every regex runs once over the whole text.
     """
     if topic.mask is not None:
-        text = topic.mask.sub(lambda m: " " * len(m.group(0)), text)  # same length: offsets stay valid
+        text = blank_out(topic.mask, text)  # same length: offsets stay valid
     found: dict[int, list[str]] = {}
     for sid, terms in _hits(topic.terms, text, starts).items():
         found.setdefault(sid, []).extend(terms)
@@ -310,7 +311,7 @@ def _hits(rx: re.Pattern | None, text: str, starts: list[int]) -> dict[int, list
     out: dict[int, list[str]] = {}
     if rx is None:
         return out
-    for m in rx.finditer(text):
+    for m in find_all(rx, text):  # rx.finditer(text), tried only where a match can start
         out.setdefault(bisect_right(starts, m.start()) - 1, []).append(m.group(0))
     return out
 

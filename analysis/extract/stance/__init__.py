@@ -151,6 +151,8 @@ def _candidate(match, kind, anchor, term, topic, holder, sc, ctx, negated, undon
 
 
 def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx: Context) -> list[Candidate]:
+    if not any(terms.values()) and not any(sc.concessions.get(t) for t in terms):
+        return []  # speed: no term and no polar word of a topic in the sentence, nothing to take a side on
     kind = cue_role(match)
     if kind == "none" or _loose_judgement(match.head, kind):
         return []

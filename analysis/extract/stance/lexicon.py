@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from analysis.datafile import load_yaml
 from analysis.extract.topics import Taxonomy, TaxonomyError, load_taxonomy
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "cues.yaml"
@@ -202,7 +203,7 @@ def load_lexicon(path: str | Path | None = None, taxonomy=None) -> Lexicon:
 
         taxonomy = load_taxonomy(taxonomy or settings.get_path("taxonomy_path"))
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise TaxonomyError(f"{path}: not valid YAML ({exc})") from None
     if not isinstance(data, dict) or not ({"support", "oppose"} <= set(data)):
@@ -278,6 +279,13 @@ def token_forms(doc) -> tuple[list[str], list[str]]:
     return forms
 
 
+def _nearby(i: int, rest: tuple[str, ...], lemmas: list[str], lowers: list[str]) -> bool:
+    """Every word of `rest` is the lemma or lower form of a token within reach after token `i`: without
+    that neither `_adjacent` nor `_descendants` can find the phrase (a cheap test before the parse walk)."""
+    stop = min(len(lemmas), i + _WINDOW + len(rest) + 1)
+    return all(any(lemmas[j] == w or lowers[j] == w for j in range(i + 1, stop)) for w in rest)
+
+
 def match_phrases(span, index: dict[str, tuple[Cue, ...]]) -> list[Match]:
     """Every phrase of `index` found in `span` (a sentence), at most one per head token."""
     found: dict[int, Match] = {}
@@ -296,7 +304,7 @@ def match_phrases(span, index: dict[str, tuple[Cue, ...]]) -> list[Match]:
             cues = sorted(cues, key=lambda c: c.kind == "verb")
         for cue in cues:
             toks = [tok] if len(cue.words) == 1 else None
-            if toks is None:
+            if toks is None and _nearby(i, cue.words[1:], lemmas, lowers):
                 toks = _adjacent(tok, cue.words[1:], span.end) or _descendants(tok, cue.words[1:])
             if toks:
                 head = _head_of(toks)
