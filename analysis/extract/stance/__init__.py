@@ -39,7 +39,14 @@ from analysis.extract.stance.confidence import context_factor
 from analysis.extract.stance.siding import action_topic_rows, by_reference, in_context
 from analysis.extract.stance.holder import Context, find_holder, state_speaker
 from analysis.extract.stance.lexicon import Lexicon, Match, load_lexicon
-from analysis.extract.stance.modality import hedged, hypothetical, is_question, not_asserted
+from analysis.extract.stance.modality import (
+    agentless_passive,
+    hedged,
+    hypothetical,
+    is_question,
+    not_asserted,
+    unfinished,
+)
 from analysis.extract.stance.negation import governing_negated
 from analysis.extract.stance.path import (
     SentenceCues,
@@ -117,12 +124,16 @@ def _loose_judgement(head, kind: str) -> bool:
 
 
 def _relative_object(anchor, kind: str):
-    """`demands that Russia had rejected, including the deployment of troops`, `the plan Kyiv rejected`:
-    a cue verb in a relative clause whose object is the antecedent is about the antecedent's phrase.
+    """`demands that Russia had rejected, including the deployment of troops`, `the plan Kyiv rejected`,
+    `the loan, championed by Merz`: a cue verb in a relative clause whose object is the antecedent, or a
+    passive participle with its agent, is about the antecedent's phrase.
     Returns (antecedent, its token ids outside the relative clause) or (None, empty set)."""
     if kind != "verb" or anchor.dep_ not in ("relcl", "acl") or anchor.pos_ != "VERB":
         return None, set()
     kids = list(anchor.children)
+    if anchor.dep_ == "acl" and anchor.tag_ == "VBN" and any(c.dep_ == "agent" for c in kids):
+        # "the ceasefire, backed by Poland and Spain, ...": the participle's patient is the noun it modifies
+        return anchor.head, {t.i for t in anchor.head.subtree} - {t.i for t in anchor.subtree}
     own_subject = any(c.dep_ == "nsubj" and c.lower_ not in ("that", "which", "who") for c in kids)
     objects = [c for c in kids if c.dep_ == "dobj"]
     if not own_subject or any(o.lower_ not in ("that", "which") for o in objects):
@@ -157,6 +168,21 @@ def _reversed_noun(anchor, sc: SentenceCues) -> bool:
     return any(anc.i in sc.reversals for anc in list(anchor.ancestors)[:3])
 
 
+def _undone(anchor, sc: SentenceCues):
+    """`removed the clause barring foreign troops`, `repealed a rule that requires talks`: a cue describing a
+    text or rule that a reversal verb does away with; its holder takes the other side. Returns the
+    reversal verb or None."""
+    if anchor.pos_ != "VERB" or anchor.head.dep_ not in ("dobj", "nsubjpass"):
+        return None
+    relative = anchor.dep_ == "relcl" and any(
+        c.dep_ == "nsubj" and c.lower_ in ("that", "which") for c in anchor.children
+    )
+    if anchor.dep_ != "acl" and not relative:
+        return None
+    verb = anchor.head.head
+    return verb if verb.i in sc.reversals else None
+
+
 def _polar_objects(anchor, topic: str, scope: set[int], sc: SentenceCues) -> list:
     """`ruled out any withdrawal` in a sentence about territory: the cue's own object is a polar noun of a
     topic the sentence is about, so it stands for the topic though it is not one of its terms."""
@@ -184,7 +210,18 @@ def _clause_subject(term, anchor) -> bool:
     return False
 
 
-def _candidate(match, kind, anchor, term, topic, holder, sc, ctx, negated) -> Candidate | None:
+# cues whose object is an event they make happen: only that event, not what a clause on it says
+_EVENT_CUES = frozenset({"host", "convene", "broker", "mediate"})
+
+
+def _through_clause(term, anchor) -> bool:
+    """A verb lies between the term and the cue: "hosted a fair that supplied drones"."""
+    return any(t.pos_ in ("VERB", "AUX") for t in term.ancestors if t.i != anchor.i and anchor in t.ancestors)
+
+
+def _candidate(match, kind, anchor, term, topic, holder, sc, ctx, negated, undone=None) -> Candidate | None:
+    if match.cue.words[0] in _EVENT_CUES and (term.pos_ == "VERB" or _through_clause(term, anchor)):
+        return None
     reported = kind == "attribution"
     path = path_polarity(term, anchor, match, topic, sc, ctx, reported=reported, holder=holder.actor)
     # a reported clause needs a polar word beyond the term itself: "a foreign contingent would be a target"
@@ -197,8 +234,10 @@ def _candidate(match, kind, anchor, term, topic, holder, sc, ctx, negated) -> Ca
     bare = not any(w.startswith("not ") or w in cues for w in path.words)
     if reported and bare and match.head.lemma_.lower() in _WARNINGS and _clause_subject(term, anchor):
         base = -1  # "Peskov warned that a Tomahawk delivery would mark a new escalation": against it
-    stance = base * path.polarity * (-1 if negated else 1)
-    cue = " ".join(["not"] * negated + [t.text for t in match.tokens] + list(path.words))
+    stance = base * path.polarity * (-1 if negated else 1) * (-1 if undone is not None else 1)
+    undo = [undone.text] if undone is not None else []
+    cue = " ".join(undo + ["not"] * negated + [t.text for t in match.tokens])
+    cue = " ".join([cue, *path.words])
     conf = ctx.lexicon.conf(kind) * holder.factor * context_factor(anchor, holder.actor, ctx)
     return Candidate(holder.actor, topic, stance_name(stance), round(conf, 3), cue, depth(anchor))
 
@@ -216,10 +255,15 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
         return []
     if is_question(anchor) or (kind == "verb" and hedged(anchor)) or _reversed_noun(anchor, sc):
         return []
+    if negated and unfinished(anchor):
+        return []  # "Kyiv has not yet accepted the plan": undecided (item 9)
     if prescribed(anchor):
         return []  # "the EU should stop blocking": the speaker's demand on the EU (see attribution)
+    if kind == "verb" and agentless_passive(anchor):
+        return []  # "the agreement was never signed", "the plan was rejected": by whom is not said
     maker = _making_verb(match.head) if kind == "attitude" and match.head.pos_ == "NOUN" else None
-    at = maker or anchor  # "Moscow has made X a condition": the maker holds it
+    undone = _undone(anchor, sc)
+    at = maker or undone or anchor  # "Moscow has made X a condition": the maker holds it
     levels = _NOUN_LEVELS if at.pos_ in ("NOUN", "PROPN") else 8
     judged_subject = kind == "evaluative" and anchor.lemma_.lower() not in JUDGING_VERBS
     holder = find_holder(at, ctx, skip_subject=judged_subject, levels=levels)
@@ -238,7 +282,10 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
             inside, top = sorted((r for r in roots if r.i in wide), key=depth), linked
         if not inside:
             inside, top = _polar_objects(anchor, topic, scope, sc), anchor
-        cand = _candidate(match, kind, top, inside[0], topic, holder, sc, ctx, negated) if inside else None
+        # the nearest term first; a term the cue does not speak for leaves the next one ("would not sign any
+        # deal that cedes territory": "cedes" alone is a bare relative clause, its object "territory" is not)
+        reads = (_candidate(match, kind, top, r, topic, holder, sc, ctx, negated, undone) for r in inside)
+        cand = next((c for c in reads if c is not None), None)
         if cand is not None:
             out.append(cand)
     return shared(out, holder)

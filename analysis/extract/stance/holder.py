@@ -16,148 +16,27 @@ A non-actor subject stops the search: "the proposal calls for a ceasefire" has n
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from analysis.extract.nlp import doc_text, span_text
-from analysis.extract.stance.lexicon import Lexicon
+from analysis.extract.stance.context import (  # noqa: F401 (re-exported for the other stance modules)
+    GROUP_PRONOUNS,
+    PERSON_PRONOUNS,
+    SPEAKER_PRONOUNS,
+    Context,
+    Holder,
+    is_person,
+    mention_holder,
+    recent_state,
+    resolve_pronoun,
+    same_line,
+)
 
-PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers"})
-GROUP_PRONOUNS = frozenset({"it", "its", "they", "them", "their"})
-SPEAKER_PRONOUNS = frozenset({"i", "me", "my", "we", "us", "our"})
 RELATIVE_PRONOUNS = frozenset({"that", "who", "which", "whom"})
 # a quotation, closed in the sentence or running to its end (the closing mark often lands in the next one)
 _QUOTE = re.compile(r"[“\"«]([^”\"»]{2,})(?:[”\"»]|$)")
 _SUBORDINATORS = frozenset({"once", "when", "whenever", "after", "before", "until", "unless", "if"})
-_LOOKBACK = 2  # sentences searched back for a pronoun's antecedent
 _MAX_LEVELS = 8
 _TIME_NOUNS = frozenset({"time", "second", "minute", "hour", "day", "week", "month", "year", "decade"})
-
-
-@dataclass(frozen=True)
-class Holder:
-    """The actor holding a position, with how it was found and how far that lowers confidence."""
-
-    actor: str
-    factor: float
-    how: str
-    also: tuple[str, ...] = ()  # actors coordinated with it ("Starmer and Macron pledged")
-
-
-@dataclass
-class Context:
-    """Per-document lookups shared by every sentence."""
-
-    doc: object
-    sents: list
-    mentions: list[dict]
-    actor_at: dict[int, dict]
-    lexicon: Lexicon
-    gender: dict[str, str]
-    affiliation: dict[str, str]
-
-    @classmethod
-    def build(cls, doc, mentions: list[dict], lexicon: Lexicon, kb=None) -> Context:
-        ordered = sorted(mentions, key=lambda m: (int(m["start_char"]), -int(m["end_char"])))
-        actor_at: dict[int, dict] = {}
-        for m in ordered:
-            span = doc.char_span(int(m["start_char"]), int(m["end_char"]), alignment_mode="expand")
-            for tok in span or ():
-                actor_at.setdefault(tok.i, m)
-        gender = {}
-        for name in {str(m["actor"]) for m in ordered if _is_person(m)}:
-            entry = kb.get(name) if kb is not None and hasattr(kb, "get") else None
-            gender[name] = str(getattr(entry, "gender", "") or "")
-        affiliation = {str(m["actor"]): str(m.get("affiliation") or "") for m in ordered}
-        return cls(doc, list(doc.sents), ordered, actor_at, lexicon, gender, affiliation)
-
-
-def _mention_holder(m: dict, factor: float = 1.0, how: str = "subject") -> Holder:
-    return Holder(str(m["actor"]), factor, how)
-
-
-def _is_person(m: dict) -> bool:
-    return str(m.get("actor_type") or "") == "person"
-
-
-def _subject_mention(m: dict, ctx: Context) -> bool:
-    span = ctx.doc.char_span(int(m["start_char"]), int(m["end_char"]), alignment_mode="expand")
-    return bool(span) and span.root.dep_ in ("nsubj", "nsubjpass")
-
-
-def _compatible(m: dict, word: str, ctx: Context) -> bool:
-    if word in PERSON_PRONOUNS:
-        want = "f" if word in ("she", "her", "hers") else "m"
-        return _is_person(m) and ctx.gender.get(str(m["actor"]), "") in ("", want)
-    return not _is_person(m)
-
-
-def _governing_subject(tok, ctx: Context) -> Holder | None:
-    """`Trump told Macron that he believed ...`: a pronoun in a reported clause is first the reporter."""
-    for head in tok.ancestors:
-        for child in head.children:
-            if child.dep_ == "nsubj" and child.i < tok.i and child.i in ctx.actor_at:
-                m = ctx.actor_at[child.i]
-                if _compatible(m, tok.lower_, ctx):
-                    return _mention_holder(m, ctx.lexicon.conf("pronoun"), "pronoun")
-    return None
-
-
-def resolve_pronoun(tok, ctx: Context) -> Holder | None:
-    """The actor a personal pronoun refers to (person for he/she, matching gender when known; else a
-    state or organisation): the subject of a governing clause, else the nearest preceding actor in the
-    sentence, else the last subject (or last actor) of the previous sentences."""
-    word = tok.lower_
-    if word not in PERSON_PRONOUNS | GROUP_PRONOUNS:
-        return None
-    found = _governing_subject(tok, ctx)
-    if found:
-        return found
-    sid = tok.sent.start
-    first = ctx.sents[max(0, _sent_index(tok, ctx) - _LOOKBACK)].start
-    fits = [
-        m
-        for m in ctx.mentions
-        if _compatible(m, word, ctx) and int(m["end_char"]) <= tok.idx and _char_token(m, ctx) >= first
-    ]
-    if not fits:
-        return None
-    fits = [m for m in fits if not _in_participial(ctx.doc[_char_token(m, ctx)], tok)]
-    if not fits:
-        return None
-    same = [m for m in fits if _char_token(m, ctx) >= sid]
-    if same:
-        return _mention_holder(same[-1], ctx.lexicon.conf("pronoun"), "pronoun")
-    subjects = [m for m in fits if _subject_mention(m, ctx)]
-    best = subjects[-1] if subjects else fits[-1]
-    return _mention_holder(best, ctx.lexicon.conf("pronoun"), "pronoun")
-
-
-def _in_participial(mention_tok, pronoun) -> bool:
-    """`Asked whether Putin would meet Zelenskyy, he said ...`: a name inside a subjectless clause opening
-    the pronoun's sentence is not its antecedent (that clause's understood subject is the pronoun)."""
-    for anc in mention_tok.ancestors:
-        if (
-            anc.dep_ == "advcl"
-            and anc.i < pronoun.i
-            and not any(c.dep_.startswith("nsubj") for c in anc.children)
-        ):
-            return pronoun.i not in {t.i for t in anc.subtree}
-    return False
-
-
-def same_line(a, b) -> bool:
-    """True when two tokens sit on the same line: a headline glued to a paragraph is not one clause."""
-    lo, hi = sorted((a.idx, b.idx))
-    return "\n" not in doc_text(a.doc)[lo:hi]
-
-
-def _char_token(m: dict, ctx: Context) -> int:
-    span = ctx.doc.char_span(int(m["start_char"]), int(m["end_char"]), alignment_mode="expand")
-    return span.start if span else 0
-
-
-def _sent_index(tok, ctx: Context) -> int:
-    return next(i for i, s in enumerate(ctx.sents) if s.start <= tok.i < s.end)
 
 
 def quote_spans(sent) -> list[tuple[int, int]]:
@@ -188,13 +67,17 @@ def quote_speaker(tok, ctx: Context) -> Holder | None:
     return None
 
 
-def _group_actor(tok, ctx: Context) -> dict | None:
-    """`European allies`, `Ukrainian officials`: the actor named by a group noun's modifier."""
+def _group_actor(tok, ctx: Context) -> tuple[dict, object] | None:
+    """`European allies`, `Ukrainian officials`, `the leaders of France and Italy`: the actor named by a
+    group noun's modifier or its "of" phrase, with the token naming it (for its coordination)."""
     if tok.lemma_.lower() not in ctx.lexicon.group_nouns and tok.lower_ not in ctx.lexicon.group_nouns:
         return None
     for child in tok.children:
         if child.dep_ in ("amod", "compound", "nmod") and child.i in ctx.actor_at:
-            return ctx.actor_at[child.i]
+            return ctx.actor_at[child.i], child
+    for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):
+        for obj in (c for c in prep.children if c.dep_ == "pobj" and c.i in ctx.actor_at):
+            return ctx.actor_at[obj.i], obj
     return None
 
 
@@ -212,6 +95,10 @@ def owner(tok, ctx: Context, source: bool = False) -> Holder | None:
                 return Holder(found.actor, found.factor, "possessive", _coordinated(child, found, ctx))
     if not source or tok.pos_ != "NOUN":
         return None
+    for child in tok.children:  # "the Ukrainian proposal", "a U.S. offer", "American pressure"
+        if child.dep_ in ("amod", "compound") and child.i in ctx.actor_at and child.i < tok.i:
+            found = mention_holder(ctx.actor_at[child.i], 1.0, "possessive")
+            return Holder(found.actor, found.factor, "possessive", _coordinated(child, found, ctx))
     for child in tok.children:
         if child.dep_ == "prep" and child.lower_ in _SOURCE_PREPS:
             for obj in (c for c in child.children if c.dep_ == "pobj"):
@@ -222,20 +109,58 @@ def owner(tok, ctx: Context, source: bool = False) -> Holder | None:
 
 
 def _coordinated(tok, found: Holder, ctx: Context) -> tuple[str, ...]:
-    also = [nominal_actor(c, ctx) for c in tok.conjuncts]
+    also = [nominal_actor(c, ctx) for c in members(tok, ctx)]
     return tuple(dict.fromkeys(h.actor for h in also if h is not None and h.actor != found.actor))
+
+
+def members(tok, ctx: Context) -> list:
+    """The tokens coordinated with `tok`: its conjuncts, and the names of a list the parser hangs as
+    appositions ("Starmer, Macron and Merz": Macron an apposition of Starmer, Merz its conjunct). An
+    apposition counts only as another actor of the same kind that itself continues the list ("Russia's
+    envoy, Yuri Ushakov" renames; "Starmer, Macron and Merz" lists)."""
+    out = list(tok.conjuncts)
+    mine = ctx.actor_at.get(tok.i)
+    for child in tok.children:
+        other = ctx.actor_at.get(child.i)
+        if child.dep_ != "appos" or mine is None or other is None or other["actor"] == mine["actor"]:
+            continue
+        listed = any(c.dep_ in ("cc", "conj") for c in child.children)
+        if listed and other.get("actor_type") == mine.get("actor_type"):
+            out += [child, *child.conjuncts]
+    if mine is not None and any(c.dep_ == "conj" for c in tok.children):
+        out += _listed_before(tok, mine, ctx)
+    return list(dict.fromkeys(out))
+
+
+def _listed_before(tok, mine: dict, ctx: Context) -> list:
+    """`On Monday, Tusk, Sanchez and Merz called ...`: the small parser often hangs a list's first names
+    anywhere; names of the same kind joined by bare commas right before a coordinated name are its list."""
+    doc, out = ctx.doc, []
+    i = _start(mine, ctx)
+    while i - 2 >= tok.sent.start and doc[i - 1].text == ",":
+        prev = ctx.actor_at.get(i - 2)
+        if prev is None or prev.get("actor_type") != mine.get("actor_type") or prev["actor"] == mine["actor"]:
+            break
+        out.append(doc[i - 2])
+        i = _start(prev, ctx)
+    return out
+
+
+def _start(m: dict, ctx: Context) -> int:
+    span = ctx.doc.char_span(int(m["start_char"]), int(m["end_char"]), alignment_mode="expand")
+    return span.start if span is not None else 0
 
 
 def nominal_actor(tok, ctx: Context, quoted_ok: bool = True) -> Holder | None:
     """The actor a noun phrase (given by its head token) stands for, or None."""
     if tok.i in ctx.actor_at:
-        return _mention_holder(ctx.actor_at[tok.i])
+        return mention_holder(ctx.actor_at[tok.i])
     for child in tok.children:
         # "Russia's foreign affairs adviser, Yuri Ushakov": the named person
         if child.dep_ == "appos" and child.i in ctx.actor_at:
-            return _mention_holder(ctx.actor_at[child.i])
+            return mention_holder(ctx.actor_at[child.i])
     if tok.dep_ == "appos" and tok.head.i in ctx.actor_at:
-        return _mention_holder(ctx.actor_at[tok.head.i])  # "Türkiye, a NATO member that has refused ..."
+        return mention_holder(ctx.actor_at[tok.head.i])  # "Türkiye, a NATO member that has refused ..."
     word = tok.lower_
     if word in RELATIVE_PRONOUNS and tok.head.dep_ == "relcl":
         found = nominal_actor(tok.head.head, ctx)
@@ -247,10 +172,21 @@ def nominal_actor(tok, ctx: Context, quoted_ok: bool = True) -> Holder | None:
         return found or (None if in_quote(tok) else label_speaker(tok, ctx))
     if tok.pos_ == "PRON":
         return resolve_pronoun(tok, ctx)
+    if _definite_country(tok):
+        return recent_state(tok, ctx)
     group = _group_actor(tok, ctx)
     if group:
-        return _mention_holder(group, 1.0, "group")
+        found = mention_holder(group[0], 1.0, "group")
+        return Holder(found.actor, 1.0, "group", _coordinated(group[1], found, ctx))
     return None
+
+
+def _definite_country(tok) -> bool:
+    """A bare "the country" / "the nation" (no name, modifier or owner of its own) refers back."""
+    if tok.lemma_.lower() not in ("country", "nation") or tok.pos_ != "NOUN":
+        return False
+    kids = list(tok.children)
+    return any(c.lower_ == "the" for c in kids) and all(c.dep_ in ("det", "punct") for c in kids)
 
 
 def _agent(tok, ctx: Context) -> Holder | None:
@@ -259,7 +195,8 @@ def _agent(tok, ctx: Context) -> Holder | None:
             for obj in child.children:
                 if obj.dep_ == "pobj":
                     found = nominal_actor(obj, ctx)
-                    return Holder(found.actor, found.factor, "agent") if found else None
+                    also = _coordinated(obj, found, ctx) if found else ()
+                    return Holder(found.actor, found.factor, "agent", also) if found else None
     return None
 
 
@@ -297,11 +234,31 @@ def _subject_holder(subj, ctx: Context, factor: float) -> Holder | None:
     found = nominal_actor(subj, ctx)
     if found is None and subj.lemma_.lower() not in ctx.lexicon.relational_nouns:
         found = _state_of(owner(subj, ctx), subj, ctx)
+    if found is None and subj.lemma_.lower() in DOCUMENT_NOUNS:
+        found = document_source(subj, ctx)
     if found is None:
         return None
-    also = [nominal_actor(c, ctx) for c in subj.conjuncts]
-    names = tuple(dict.fromkeys(h.actor for h in also if h is not None and h.actor != found.actor))
+    names = tuple(dict.fromkeys(a for a in found.also + _coordinated(subj, found, ctx) if a != found.actor))
     return Holder(found.actor, found.factor * factor, found.how, names)
+
+
+# texts that speak for whoever issued or signed them ("a statement from the Kremlin said ...")
+DOCUMENT_NOUNS = frozenset(
+    {"statement", "declaration", "communique", "communiqué", "letter", "resolution", "memorandum"}
+)
+
+
+def document_source(noun, ctx: Context) -> Holder | None:
+    """`The joint statement issued by Paris and Berlin insisted ...`, `a letter from Kyiv`, `the declaration,
+    signed by Britain and France, commits ...`: a text's position is its issuers' or signatories'."""
+    found = owner(noun, ctx, source=True)
+    if found is not None:
+        return found
+    for acl in (c for c in noun.children if c.dep_ == "acl" and c.tag_ == "VBN"):
+        found = _agent(acl, ctx)
+        if found is not None:
+            return Holder(found.actor, found.factor, "document", found.also)
+    return None
 
 
 def _stops_climb(tok, ctx: Context) -> bool:
@@ -335,10 +292,13 @@ def find_holder(
             return None
         found = _agent(tok, ctx)
         if found:
-            return Holder(found.actor, found.factor * factor, found.how)
+            return Holder(found.actor, found.factor * factor, found.how, found.also)
         subjects = [c for c in tok.children if c.dep_ == "nsubj" and c is not came_from]
+        subjects.sort(key=lambda c: -c.i)  # two subjects (a misparse of "X, a demand Y rejected"): the nearer
+        if _own_clause(came_from):
+            subjects = []  # "X argued that A is B and that C would be a mistake": B's subject is not C's
         if subjects and not (skip_subject and level == 0):
-            return _subject_holder(subjects[0], ctx, factor)
+            return _with_others(_subject_holder(subjects[0], ctx, factor), subjects[1:], ctx)
         if tok.pos_ in ("NOUN", "PROPN") and (level > 0 or not skip_subject):
             found = owner(tok, ctx, source=level == 0)
             if found:
@@ -350,15 +310,36 @@ def find_holder(
     return quote_speaker(anchor, ctx)
 
 
+def _with_others(found: Holder | None, others: list, ctx: Context) -> Holder | None:
+    """`Congo, M23 sign declaration` (a headline's list parsed as two subjects): the other actor subjects
+    hold the position too."""
+    names = [h.actor for h in (nominal_actor(o, ctx) for o in others) if h is not None]
+    if found is None or not names:
+        return found
+    also = tuple(dict.fromkeys(a for a in (*found.also, *names) if a != found.actor))
+    return Holder(found.actor, found.factor, found.how, also)
+
+
+def _own_clause(tok) -> bool:
+    """A coordinated clause with a subject of its own does not share the first conjunct's subject."""
+    if tok is None or tok.dep_ != "conj":
+        return False
+    return any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+
+
 def state_speaker(anchor, holder: Holder, ctx: Context) -> Holder:
     """`Sharif said Pakistan had accepted the ceasefire`, `He said Kyiv's priority remained guarantees`: a
     state's position reported by a person who speaks for it is that person's statement (the state holds it
     only where it speaks through no one of its own). The nearest reporting verb decides."""
     if holder.actor in ctx.gender or holder.also:
         return holder
+    below = anchor
     for anc in anchor.ancestors:
+        coordinated, below = below.dep_ == "conj", anc
         if anc.pos_ not in ("VERB", "AUX") or anc.lemma_.lower() not in ctx.lexicon.attribution_words:
             continue
+        if coordinated:
+            continue  # "X maintains ties with Y, and the country has refused ...": no report of it
         speaker = find_holder(anc, ctx, levels=2)
         if speaker and speaker.actor in ctx.gender and ctx.affiliation.get(speaker.actor) == holder.actor:
             return Holder(speaker.actor, holder.factor * speaker.factor, "speaker")
@@ -379,9 +360,11 @@ def label_speaker(tok, ctx: Context) -> Holder | None:
     if not found:
         return None
     surname = found.group(1).split()[-1].lower()
-    people = {
-        str(m["actor"])
-        for m in ctx.mentions
-        if _is_person(m) and str(m["actor"]).split()[-1].lower() == surname
+    people = {  # the surname as the article spells it ("ZELENSKY:" for Volodymyr Zelenskyy)
+        str(m["actor"]) for m in ctx.mentions if is_person(m) and surname in _surnames(m)
     }
     return Holder(people.pop(), ctx.lexicon.conf("pronoun"), "label") if len(people) == 1 else None
+
+
+def _surnames(m: dict) -> tuple[str, str]:
+    return str(m["actor"]).split()[-1].lower(), (str(m.get("surface") or "").split() or [""])[-1].lower()

@@ -39,6 +39,22 @@ def hedged(anchor) -> bool:
     return any(c.dep_ == "aux" and c.lower_ in _HEDGES for c in anchor.children)
 
 
+def agentless_passive(verb) -> bool:
+    """A passive cue verb without its agent names no holder, and reports an event, not the speaker's
+    position ("We cannot forget that the last agreement was never signed", "the plan signed in May")."""
+    if verb.pos_ != "VERB" or verb.tag_ != "VBN":
+        return False
+    kids = list(verb.children)
+    acl = verb.dep_ == "acl" and not any(c.dep_ == "nsubj" for c in kids)
+    passive = acl or any(c.dep_ in ("auxpass", "nsubjpass") for c in kids)
+    return passive and not any(c.dep_ == "agent" for c in kids)
+
+
+def unfinished(verb) -> bool:
+    """`has not yet accepted`, `has yet to sign`: an open decision or unfinished business, not a refusal."""
+    return any(c.lower_ == "yet" and c.dep_ in ("advmod", "cc") for c in verb.children)
+
+
 _ALTERNATIVES = (("rather", "than"), ("instead", "of"))
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from analysis.extract.nlp import doc_text, span_text
 from analysis.extract.stance.holder import Context, nominal_actor
 from analysis.extract.stance.lexicon import Lexicon, Match, match_phrases
-from analysis.extract.stance.modality import not_asserted
+from analysis.extract.stance.modality import agentless_passive, hedged, not_asserted, unfinished
 from analysis.extract.stance.negation import deontic, is_negated
 
 # Dependants that are not a verb's complement: they never carry what the cue is about.
@@ -42,12 +42,16 @@ _COPULA_DEPS = frozenset({"acomp", "attr", "oprd"})
 _CIRCUMSTANCE = frozenset({"while", "whereas", "although", "though", "because", "since", "as"})
 
 
+_OTHER_NOUNS = frozenset({"host", "broker", "sign", "float", "convene", "mediate", "ratify"})
+
+
 def cue_role(match: Match) -> str:
     """The cue's kind, corrected by part of speech: an "offer" that is a noun is an attitude."""
     kind, pos = match.cue.kind, match.head.pos_
     if kind == "verb" and pos in ("NOUN", "PROPN", "ADJ"):
-        # a phrasal verb's noun is another word: "hold a call on the plan" is no "call on"
-        return "none" if len(match.cue.words) > 1 else "attitude"
+        # a phrasal verb's noun is another word: "hold a call on the plan" is no "call on", and some
+        # verbs' nouns name a person or a thing, not a position ("his host", "a sign that ...")
+        return "none" if len(match.cue.words) > 1 or match.cue.words[0] in _OTHER_NOUNS else "attitude"
     if kind == "attitude" and pos == "VERB":
         return "verb"
     return kind
@@ -107,6 +111,8 @@ def _complement(child, lexicon: Lexicon) -> bool:
     """A verb's prepositional phrase is in scope only when it says what the cue is about ("insist on")."""
     if child.dep_ == "prep" and any(c.lower_ in ("instead", "rather") for c in child.children):
         return False  # "instead of rejecting the plan, X proposed changes": the alternative not taken
+    if child.lower_ == "as" and any(c.lemma_.lower() == "part" for c in child.children):
+        return False  # "commit troops as part of the guarantees": the frame, not what is committed
     return child.dep_ != "prep" or child.lower_ in lexicon.complement_preps
 
 
@@ -227,12 +233,12 @@ def _step_polarity(tok, below, topic: str, sc: SentenceCues, lexicon: Lexicon) -
 
 
 def _subject_actor(tok, ctx: Context) -> str | None:
-    """The actor that is `tok`'s own subject, if any."""
-    for c in tok.children:
-        if c.dep_ == "nsubj":
-            found = nominal_actor(c, ctx)
-            if found is not None:
-                return found.actor
+    """The actor that is `tok`'s own subject or passive agent ("talks mediated by the US"), if any."""
+    agents = [o for c in tok.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
+    for c in [c for c in tok.children if c.dep_ == "nsubj"] + agents:
+        found = nominal_actor(c, ctx)
+        if found is not None:
+            return found.actor
     return None
 
 
@@ -274,6 +280,8 @@ class PathReading:
 
 
 def _committed(tok, lexicon: Lexicon, negated: bool) -> bool:
+    if negated and unfinished(tok):
+        return False  # "we have not yet found a compromise": a state of progress, not a refusal
     aux = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
     if any(c.lemma_.lower() in lexicon.modals or c.lower_ in lexicon.modals for c in aux):
         return True
@@ -302,6 +310,8 @@ def _blocked(tok, topic: str, sc: SentenceCues, ctx: Context, reported: bool, ho
         return True  # "refusing to join sanctions while supplying drones": another predication
     if tok.i in sc.anchored and not_asserted(tok):
         return True  # "said he would propose changes rather than reject the plan"
+    if tok.i in sc.anchored and agentless_passive(tok) and not _committed(tok, ctx.lexicon, False):
+        return True  # "recalled that the deal was never signed" ("it must/will be signed" is a position)
     if tok.dep_ in ("acl", "ccomp") and tok.head.lemma_.lower() in ctx.lexicon.content_nouns:
         return True  # "rejected the idea that the plan was a wish list": a claim, not a proposal
     if sc.term_roots.get(tok.i, topic) != topic:
@@ -312,10 +322,30 @@ def _blocked(tok, topic: str, sc: SentenceCues, ctx: Context, reported: bool, ho
     other = subject is not None and subject not in (holder, ctx.affiliation.get(holder))
     if other and tok.i in sc.anchored and not (reported and deontic(tok, ctx.lexicon)):
         return True  # that actor's own position, found from its own cue ("X should stop" is the speaker's)
+    if tok.i in sc.anchored and hedged(tok):
+        return True  # "said Russia might accept the plan": a possibility, no one's position
+    if reported and tok.i in sc.anchored and _unnamed_subject(tok, sc, ctx):
+        return True  # "said the two governments had agreed to talks": theirs, though they are not named
     # "Trump said Putin might negotiate" describes Putin; "Lavrov said Ukraine will never be a member of
     # NATO" (a state of affairs the speaker asserts) and "... Ukraine would need to" are the speaker's
     stative = tok.lemma_.lower() == "be" and tok.i not in sc.anchored
     return reported and other and not stative and not deontic(tok, ctx.lexicon)
+
+
+_FUTURE = frozenset({"will", "would", "shall", "'ll"})
+
+
+def _unnamed_subject(tok, sc: SentenceCues, ctx: Context) -> bool:
+    """A nested verb cue whose subject is a noun naming no actor ("the parties", "both governments"), or
+    the generic "you" ("you cannot be a mediator if ..."), is not the reporting speaker's position."""
+    if sc.anchored[tok.i].head.pos_ != "VERB" and not any(c.lower_ == "you" for c in tok.children):
+        return False
+    if deontic(tok, ctx.lexicon) or any(c.dep_ == "aux" and c.lower_ in _FUTURE for c in tok.children):
+        return False  # "said the allies must accept", "says the panel he leads will press for": the speaker's
+    for c in (c for c in tok.children if c.dep_ == "nsubj"):
+        if c.lower_ == "you" or (c.pos_ in ("NOUN", "PROPN") and nominal_actor(c, ctx) is None):
+            return True
+    return False
 
 
 def path_polarity(
@@ -331,6 +361,8 @@ def path_polarity(
     """
     polarity, words, committed, own, described, term_words = 1, [], False, 0, False, 0
     gov_ids = {t.i for t in gov.tokens}
+    if any(_dismissive(c, ctx.lexicon) for c in term.children):
+        return PathReading(polarity, (), True, committed, own)  # "does not want a wasted meeting"
     for tok, below in _path(term, anchor):
         if tok.i in gov_ids:
             continue
@@ -339,7 +371,8 @@ def path_polarity(
             polarity, words, own = polarity * (step or 1), words + [tok.text] * bool(step), own + bool(step)
             term_words += bool(step)
             continue
-        if _blocked(tok, topic, sc, ctx, reported, holder) or _bare_relative(below, len(words) - term_words):
+        bare = _bare_relative(below, len(words) - term_words, ctx.lexicon)
+        if _blocked(tok, topic, sc, ctx, reported, holder) or bare:
             return PathReading(polarity, tuple(words), True, committed, own)
         # "a foreign contingent would be a legitimate target": the term is described, not proposed
         described = described or _copula_subject(tok, below)
@@ -361,6 +394,21 @@ def path_polarity(
     return PathReading(polarity, tuple(words), False, committed, own if described else 0)
 
 
+_DISMISSIVE = frozenset({"mere", "wasted", "fake", "sham", "so-called", "bad", "empty"})
+
+
+def _dismissive(modifier, lexicon: Lexicon) -> bool:
+    """`does not want a wasted meeting`, `rather than a mere ceasefire`, `rejects an unfair deal`: a term
+    described as a bad instance of itself; the cue is about that kind, not the topic."""
+    if modifier.dep_ != "amod":
+        return False
+    words = {modifier.lemma_.lower(), modifier.lower_}
+    judged = [
+        c for w in words for c in lexicon.cues.get(w, ()) if c.kind == "evaluative" and len(c.words) == 1
+    ]
+    return bool(words & _DISMISSIVE) or any(c.polarity < 0 for c in judged)
+
+
 def _copula_subject(tok, below) -> bool:
     """`below` is the subject of a copula: "X would be a target", "X would have to be European"."""
     if below is None or below.dep_ != "nsubj":
@@ -377,7 +425,11 @@ def _passive_event(tok, below, step: int, negated: bool) -> bool:
     return passive and tok.pos_ == "VERB" and not step and not negated
 
 
-def _bare_relative(below, n_words: int) -> bool:
+def _bare_relative(below, n_words: int, lexicon: Lexicon) -> bool:
     """`veto any sanctions package that makes the negotiations harder`: a relative clause says what the
-    cue is about only through a polar word of its own ("any deal that forces Ukraine to give up land")."""
-    return below is not None and not isinstance(below, str) and below.dep_ == "relcl" and n_words == 0
+    cue is about only through a polar word of its own ("any deal that forces Ukraine to give up land") or
+    a verb of containing ("proposed a plan that included a ceasefire": the plan's content)."""
+    if below is None or isinstance(below, str) or below.dep_ != "relcl" or n_words:
+        return False
+    word = below.lemma_.lower()
+    return word == "be" or word not in lexicon.linking_verbs
