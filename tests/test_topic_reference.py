@@ -102,6 +102,10 @@ def test_a_weak_word_right_after_its_topic_needs_no_context(nlp, tax):
         ("Dublin pledged 50 million euros in non-lethal support.", "weapons_aid"),
         ("Both leaders initialled the text of a peace accord.", "peace_plan"),
         ("Brasilia wants an international peace conference.", "negotiations_summits"),
+        ("The Pope urged both sides to speak directly to each other.", "negotiations_summits"),
+        ("Ankara backs every effort towards a peaceful settlement.", "negotiations_summits"),
+        ("The Turkish president received Mr Sybiha in Istanbul on Friday.", "negotiations_summits"),
+        ("The Emir will host Keir Starmer in Doha next week.", "negotiations_summits"),
     ],
 )
 def test_general_vocabulary(nlp, tax, text, topic):
@@ -114,6 +118,9 @@ def test_general_vocabulary(nlp, tax, text, topic):
         ("Analysts doubt that a peace deal is near.", "peace_plan"),
         ("Drones struck a warehouse on the territory of Ukraine overnight.", "territory"),
         ("The referee told the players to stop firing complaints at him.", "ceasefire"),
+        ("The minister received a letter from the mayor.", "negotiations_summits"),
+        ("The city will host a jazz festival in June.", "negotiations_summits"),
+        ("The twins talk to each other in a language of their own, with a peaceful smile.", "ceasefire"),
     ],
 )
 def test_vocabulary_stays_specific(nlp, tax, text, topic):
