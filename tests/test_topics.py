@@ -205,6 +205,9 @@ def test_taxonomy_errors_name_the_problem(tmp_path, body, message):
         ("The funding of the museum was cut.", set(), {"weapons_aid"}),
         ("Any settlement must leave Ukraine able to defend itself.", {"military_limits"}, set()),
         ("The goalkeeper was able to defend his lead.", set(), {"military_limits"}),
+        ("The envoy urged both armies to silence the guns before Christmas.", {"ceasefire"}, set()),
+        ("Kyiv wants guarantees strong enough to deter Moscow.", {"security_guarantees"}, set()),
+        ("The coach said the new rules deter cheating.", set(), {"security_guarantees"}),
     ],
 )
 def test_recall_rules(nlp, tax, text, present, absent):
