@@ -129,3 +129,28 @@ def test_a_plural_pronoun_takes_the_topic_named_in_the_plural(run):
     rows = run("Europe offered security guarantees under the peace plan. Hungary rejected them.")
     taken = {(a, t, s) for a, t, s in polar(rows) if a == "Hungary"}
     assert taken == {("Hungary", "security_guarantees", "oppose")}
+
+
+# the topics' propositions in other words: their own polarity words give the direction
+
+
+def test_keeping_ukraine_in_the_fight_supports_aid(run):
+    rows = run("Boris Pistorius said Germany would keep Ukraine in the fight next year.")
+    assert ("Boris Pistorius", "weapons_aid", "support") in polar(rows)
+
+
+def test_stopping_funding_the_war_opposes_aid(run):
+    rows = run("Viktor Orban said Europe should stop funding the war.")
+    assert ("Viktor Orban", "weapons_aid", "oppose") in polar(rows)
+
+
+def test_an_army_able_to_defend_itself_opposes_limits(run):
+    rows = run("Mark Rutte said any settlement must leave Ukraine able to defend itself.")
+    assert ("Mark Rutte", "military_limits", "oppose") in polar(rows)
+    rows = run("Sergei Lavrov said Ukraine must not be able to defend itself.")
+    assert ("Sergei Lavrov", "military_limits", "oppose") not in polar(rows)
+
+
+def test_accepting_the_reality_on_the_ground_supports_cession(run):
+    rows = run("Viktor Orban said Kyiv must accept the reality on the ground.")
+    assert ("Viktor Orban", "territory", "support") in polar(rows)

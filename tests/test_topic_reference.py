@@ -102,6 +102,10 @@ def test_a_weak_word_right_after_its_topic_needs_no_context(nlp, tax):
         ("Dublin pledged 50 million euros in non-lethal support.", "weapons_aid"),
         ("Both leaders initialled the text of a peace accord.", "peace_plan"),
         ("Brasilia wants an international peace conference.", "negotiations_summits"),
+        ("The Pope urged both sides to speak directly to each other.", "negotiations_summits"),
+        ("Ankara backs every effort towards a peaceful settlement.", "negotiations_summits"),
+        ("The Turkish president received Mr Sybiha in Istanbul on Friday.", "negotiations_summits"),
+        ("The Emir will host Keir Starmer in Doha next week.", "negotiations_summits"),
     ],
 )
 def test_general_vocabulary(nlp, tax, text, topic):
@@ -114,6 +118,9 @@ def test_general_vocabulary(nlp, tax, text, topic):
         ("Analysts doubt that a peace deal is near.", "peace_plan"),
         ("Drones struck a warehouse on the territory of Ukraine overnight.", "territory"),
         ("The referee told the players to stop firing complaints at him.", "ceasefire"),
+        ("The minister received a letter from the mayor.", "negotiations_summits"),
+        ("The city will host a jazz festival in June.", "negotiations_summits"),
+        ("The twins talk to each other in a language of their own, with a peaceful smile.", "ceasefire"),
     ],
 )
 def test_vocabulary_stays_specific(nlp, tax, text, topic):
@@ -128,3 +135,41 @@ def test_a_bare_plural_refers_back_only_nearby(nlp, tax):
     )
     assert "security_guarantees" in by_sentence(nlp, tax, near).get(1, set())
     assert "security_guarantees" not in by_sentence(nlp, tax, far).get(4, set())
+
+
+def test_what_was_agreed_is_the_agreement_of_later_sentences(nlp, tax):
+    text = (
+        "The two armies agreed to a ceasefire on Sunday night. "
+        "Markets rose in both capitals. "
+        "The Norwegian prime minister welcomed the agreement."
+    )
+    assert "ceasefire" in by_sentence(nlp, tax, text).get(2, set())
+
+
+def test_an_agreed_term_described_by_its_broker_is_an_agreement(nlp, tax):
+    text = (
+        "Fighting stopped under a Qatari-brokered truce in the Russia-Ukraine war. "
+        "Aid convoys moved in the next morning. "
+        "Both governments said they would honour the agreement."
+    )
+    assert "ceasefire" in by_sentence(nlp, tax, text).get(2, set())
+
+
+def test_a_ceasefire_only_called_for_is_not_an_agreement(nlp, tax):
+    text = (
+        "The minister called for a ceasefire in the Russia-Ukraine war. "
+        "Markets rose in both capitals. "
+        "Farmers welcomed the agreement on grain prices."
+    )
+    assert "ceasefire" not in by_sentence(nlp, tax, text).get(2, set())
+    text = "The minister called for a ceasefire in the Russia-Ukraine war. Unions welcomed the agreement."
+    assert "ceasefire" not in by_sentence(nlp, tax, text).get(1, set())
+
+
+def test_an_accord_repeats_an_agreement(nlp, tax):
+    text = (
+        "The two presidents signed a peace agreement at the palace. "
+        "Crowds gathered outside. "
+        "The Kenyan president praised the accord."
+    )
+    assert "peace_plan" in by_sentence(nlp, tax, text).get(2, set())

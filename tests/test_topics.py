@@ -194,6 +194,20 @@ def test_taxonomy_errors_name_the_problem(tmp_path, body, message):
         ("Beijing said it was willing to play a constructive role.", {"china_role"}, set()),
         ("China could act as a guarantor of a settlement.", {"china_role"}, set()),
         ("Chinese exports rose in May.", set(), {"china_role"}),
+        # the propositions in other words
+        ("Nobody can hand the invader the towns our soldiers hold.", {"territory"}, set()),
+        ("The minister said Kyiv would have to accept the realities on the ground.", {"territory"}, set()),
+        ("The governor gave the cities more money for schools.", set(), {"territory"}),
+        ("The facts on the ground were disputed by the reporters.", set(), {"territory"}),
+        ("Allies pledged to keep Ukraine in the fight through the winter.", {"weapons_aid"}, set()),
+        ("The senator wants Congress to stop funding the war.", {"weapons_aid"}, set()),
+        ("They will not spend another euro on Kyiv's army.", {"weapons_aid"}, set()),
+        ("The funding of the museum was cut.", set(), {"weapons_aid"}),
+        ("Any settlement must leave Ukraine able to defend itself.", {"military_limits"}, set()),
+        ("The goalkeeper was able to defend his lead.", set(), {"military_limits"}),
+        ("The envoy urged both armies to silence the guns before Christmas.", {"ceasefire"}, set()),
+        ("Kyiv wants guarantees strong enough to deter Moscow.", {"security_guarantees"}, set()),
+        ("The coach said the new rules deter cheating.", set(), {"security_guarantees"}),
     ],
 )
 def test_recall_rules(nlp, tax, text, present, absent):

@@ -13,6 +13,10 @@ else does not refer back: a noun modifier of its own ("the trade agreement" afte
 or a complement naming its content ("the agreement on grain"). A head noun the article mostly uses
 outside the topic's terms ("the war" after a passing "trade war") is not taken as a reference. Only a
 topic already found in the article is repeated, so the article's topics do not change.
+
+What was agreed is "the agreement" of later sentences even without that noun ("India and Pakistan agreed
+to a ceasefire" ... "Lammy welcomed the agreement"; "a US-brokered truce"), and "the accord" repeats "a
+peace agreement".
 """
 
 from __future__ import annotations
@@ -26,6 +30,10 @@ from analysis.extract.nlp import span_text
 from analysis.extract.termregex import normalise
 
 DETERMINERS = frozenset({"the", "this", "that", "these", "those", "such"})
+SAME_HEAD = {"accord": "agreement", "accords": "agreement"}  # "the accord" repeats "a peace agreement"
+AGREEING_VERBS = frozenset({"agree", "accept", "reach", "sign"})  # "agreed to a truce", "accepted the truce"
+AGREED_FORMS = frozenset({"agreed", "brokered", "negotiated", "signed"})  # "a US-brokered truce"
+AGREED = "agreement"  # the head under which something agreed ("agreed to a truce") is repeated
 OWN_CONTENT = frozenset({"of", "on", "about", "over", "for"})  # "the agreement on grain": its own content
 _NOUNISH = frozenset({NOUN, PROPN})
 WINDOW = 12  # sentences back in which the phrase's antecedent must lie
@@ -54,11 +62,23 @@ def term_nouns(roots: list) -> list:
 
 
 def head_key(tok) -> str:
-    """The noun's dictionary form: "agreements" and a heading's "Agreements" (tagged a name) alike."""
+    """The noun's dictionary form: "agreements" and a heading's "Agreements" (tagged a name) alike; a
+    synonym of an agreement ("the accord") under the same key."""
     lemma = tok.lemma_.lower()
     if tok.pos_ == "PROPN" and lemma.endswith("s") and len(lemma) > 4 and not lemma.endswith("ss"):
-        return lemma[:-1]
-    return lemma
+        lemma = lemma[:-1]
+    return SAME_HEAD.get(lemma, lemma)
+
+
+def agreed(root) -> bool:
+    """A matched term that is something agreed: the object of "agree to", "accept", "reach" or "sign"
+    ("agreed to a ceasefire", "accepted the truce", "agree to stop all firing") or described as agreed
+    ("a US-brokered ceasefire"). What is agreed is "the agreement" of later sentences."""
+    if any(k.dep_ == "amod" and k.lower_.split("-")[-1] in AGREED_FORMS for k in root.children):
+        return True
+    gov = root.head.head if root.dep_ == "pobj" and root.head.lower_ == "to" else root.head
+    ok_dep = root.dep_ in ("dobj", "xcomp", "pobj")
+    return ok_dep and gov.pos_ in ("VERB", "AUX") and gov.lemma_.lower() in AGREEING_VERBS
 
 
 def referring(tok) -> bool:
@@ -116,8 +136,10 @@ def head_references(sents: list, roots_of, topic_ids: list[str]) -> dict[tuple[i
                 for topic in sorted(fresh):
                     out.setdefault((sid, topic), []).append(text)
         for topic, roots in own.items():
-            for root in term_nouns(roots):
-                lemma = head_key(root)
+            agreed_roots = [r for r in roots if agreed(r)]
+            for root, lemma in [(r, head_key(r)) for r in term_nouns(roots)] + [
+                (r, AGREED) for r in agreed_roots
+            ]:
                 words = {root.doc[i].lower_ for i in _phrase(root)}
                 entry = seen.get(lemma)
                 if entry is None or entry.sid != sid:
