@@ -37,7 +37,6 @@ from analysis.extract.stance.candidates import (
 )
 from analysis.extract.stance.clauses import linked_scope, making_verb, relative_object, undoing_verb
 from analysis.extract.stance.confidence import context_factor
-from analysis.extract.stance.siding import action_topic_rows, by_reference, in_context
 from analysis.extract.stance.holder import Context, find_holder, state_speaker
 from analysis.extract.stance.lexicon import Lexicon, Match, load_lexicon
 from analysis.extract.stance.modality import (
@@ -62,6 +61,7 @@ from analysis.extract.stance.path import (
     sentence_cues,
     temporal_term,
 )
+from analysis.extract.stance.siding import action_topic_rows, by_reference, in_context
 
 __all__ = ["find_statements", "load_lexicon", "Lexicon", "sentence_statements"]
 
