@@ -16,6 +16,7 @@ from __future__ import annotations
 from analysis.extract.stance.anaphora import OBJECT_PRONOUNS
 from analysis.extract.stance.candidates import Candidate, depth, shared
 from analysis.extract.stance.holder import Context, find_holder, nominal_actor
+from analysis.extract.stance.lexicon import token_forms
 from analysis.extract.stance.modality import hypothetical, is_question, not_asserted
 
 SIDING_VERBS = frozenset({"back", "endorse", "echo", "support", "second"})
@@ -194,7 +195,10 @@ def in_context(
     before = ctx.sents[sid - 1]
     previous = polar_rows(rows, sid - 1)
     sent_rows = with_siding(sent_rows, siding_rows(sent, sid, previous, span_text(before), ctx))
-    pronoun = any(t.lower_ in OBJECT_PRONOUNS and t.dep_ in ("dobj", "pobj") for t in sent)
+    doc, lowers = sent.doc, token_forms(sent.doc)[1]
+    pronoun = any(
+        lowers[i] in OBJECT_PRONOUNS and doc[i].dep_ in ("dobj", "pobj") for i in range(sent.start, sent.end)
+    )
     if pronoun and previous_topics and not any(r["stance"] != "neutral" for r in sent_rows):
         # "it" is a thing named, not a position taken: the one topic the sentence before names
         topics = _pronoun_topics(sent, before, previous_topics, ctx.lexicon)
@@ -242,9 +246,14 @@ def action_topic_rows(sents: list, by_sent: dict[int, list[dict]], ctx: Context)
         return by_sent
     cue_words = set(lexicon.cues)
     out = {sid: list(rows) for sid, rows in by_sent.items()}
+    lemmas, lowers = token_forms(sents[0].doc) if sents else ([], [])
     for sid, sent in enumerate(sents):
         named = {str(r["topic"]) for r in by_sent.get(sid, [])}
-        for tok in sent:
+        doc = sent.doc
+        for i in range(sent.start, sent.end):
+            if lemmas[i] not in verbs and lowers[i] not in verbs:
+                continue  # the cheap test on the Doc's word forms, before a Token is made
+            tok = doc[i]
             topic = verbs.get(tok.lemma_.lower()) if tok.pos_ == "VERB" else None
             if topic is None or topic in named or tok.dep_ not in ("xcomp", "ccomp"):
                 continue
@@ -256,8 +265,20 @@ def action_topic_rows(sents: list, by_sent: dict[int, list[dict]], ctx: Context)
     return out
 
 
+_OWNERS: dict[int, tuple[object, dict[str, str]]] = {}  # id(lexicon) -> (lexicon, word -> its one topic)
+
+
 def _unique_verbs(lexicon, found: set[str]) -> dict[str, str]:
     """Single polarity words of exactly one topic with a proposition, for the topics without deeds."""
+    held = _OWNERS.get(id(lexicon))
+    if held is None or held[0] is not lexicon:
+        held = _OWNERS[id(lexicon)] = (lexicon, _word_owners(lexicon))
+    usable = found - set(lexicon.action_topics)
+    return {w: t for w, t in held[1].items() if t in usable}
+
+
+def _word_owners(lexicon) -> dict[str, str]:
+    """Each single polarity word of exactly one topic (not a general cue or reversal), once per lexicon."""
     owners: dict[str, set[str]] = {}
     for topic, index in lexicon.concessions.items():
         if topic in lexicon.topic_only:
@@ -267,11 +288,7 @@ def _unique_verbs(lexicon, found: set[str]) -> dict[str, str]:
                 if len(cue.words) == 1:
                     owners.setdefault(cue.words[0], set()).add(topic)
     general = set(lexicon.cues) | set(lexicon.reversals)
-    return {
-        w: next(iter(t))
-        for w, t in owners.items()
-        if len(t) == 1 and w not in general and next(iter(t)) in found - set(lexicon.action_topics)
-    }
+    return {w: next(iter(t)) for w, t in owners.items() if len(t) == 1 and w not in general}
 
 
 def by_reference(sent_rows: list[dict], topic_rows: list[dict], lexicon) -> list[dict]:
