@@ -89,6 +89,21 @@ class Lexicon:
         """The first words of the attribution verbs ("say", "tell", ...)."""
         return frozenset(c.words[0] for cues in self.cues.values() for c in cues if c.kind == "attribution")
 
+    @cached_property
+    def topic_words(self) -> dict[str, str]:
+        """Each single polarity word of exactly one topic with a proposition (not a general cue or
+        reversal), and that topic."""
+        owners: dict[str, set[str]] = {}
+        for topic, index in self.concessions.items():
+            if topic in self.topic_only:
+                continue
+            for cues in index.values():
+                for cue in cues:
+                    if len(cue.words) == 1:
+                        owners.setdefault(cue.words[0], set()).add(topic)
+        general = set(self.cues) | set(self.reversals)
+        return {w: next(iter(t)) for w, t in owners.items() if len(t) == 1 and w not in general}
+
     def conf(self, name: str) -> float:
         return float(self.confidence.get(name, 0.7))
 

@@ -103,18 +103,7 @@ def siding_rows(sent, sid: int, previous_rows: list[dict], previous_text: str, c
     for c in siding_candidates(sent, previous_rows, ctx):
         best.setdefault((c.actor, c.topic), c)
     evidence = f"{previous_text.strip()} {span_text(sent).strip()}"
-    return [
-        {
-            "sentence_id": sid,
-            "actor": c.actor,
-            "topic": c.topic,
-            "stance": c.stance,
-            "confidence": float(c.confidence),
-            "cue": c.cue,
-            "evidence": evidence,
-        }
-        for c in best.values()
-    ]
+    return [_row(sid, c, evidence) for c in best.values()]
 
 
 def polar_rows(rows: list[dict], sid: int) -> list[dict]:
@@ -150,7 +139,7 @@ def _pronoun_rows(sent, sid: int, topics: list[str], ctx: Context) -> list[dict]
 def _pronoun_topics(sent, before, previous_topics: list[dict], lexicon) -> list[str]:
     """The topics an object pronoun may stand for: those the sentence before names, and when it names
     several, the ones whose term agrees in number ("them" the guarantees, not the framework)."""
-    from analysis.extract.stance.path import locate_terms
+    from analysis.extract.stance.scope import locate_terms
 
     rows = [t for t in previous_topics if str(t["topic"]) not in lexicon.topic_only]
     topics = list(dict.fromkeys(str(t["topic"]) for t in rows))
@@ -265,30 +254,10 @@ def action_topic_rows(sents: list, by_sent: dict[int, list[dict]], ctx: Context)
     return out
 
 
-_OWNERS: dict[int, tuple[object, dict[str, str]]] = {}  # id(lexicon) -> (lexicon, word -> its one topic)
-
-
 def _unique_verbs(lexicon, found: set[str]) -> dict[str, str]:
     """Single polarity words of exactly one topic with a proposition, for the topics without deeds."""
-    held = _OWNERS.get(id(lexicon))
-    if held is None or held[0] is not lexicon:
-        held = _OWNERS[id(lexicon)] = (lexicon, _word_owners(lexicon))
     usable = found - set(lexicon.action_topics)
-    return {w: t for w, t in held[1].items() if t in usable}
-
-
-def _word_owners(lexicon) -> dict[str, str]:
-    """Each single polarity word of exactly one topic (not a general cue or reversal), once per lexicon."""
-    owners: dict[str, set[str]] = {}
-    for topic, index in lexicon.concessions.items():
-        if topic in lexicon.topic_only:
-            continue
-        for cues in index.values():
-            for cue in cues:
-                if len(cue.words) == 1:
-                    owners.setdefault(cue.words[0], set()).add(topic)
-    general = set(lexicon.cues) | set(lexicon.reversals)
-    return {w: next(iter(t)) for w, t in owners.items() if len(t) == 1 and w not in general}
+    return {w: t for w, t in lexicon.topic_words.items() if t in usable}
 
 
 def by_reference(sent_rows: list[dict], topic_rows: list[dict], lexicon) -> list[dict]:
