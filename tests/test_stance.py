@@ -439,7 +439,7 @@ def test_lexicon_errors_name_the_file(tmp_path):
 
 def test_locate_terms_returns_roots_in_text_order(nlp):
     """Ties between candidates follow this order: it must not depend on the terms' order or set iteration."""
-    from analysis.extract.stance.path import locate_terms
+    from analysis.extract.stance.scope import locate_terms
 
     sent = list(nlp("Kyiv is ready to discuss security pacts but wants guarantees first.").sents)[0]
     forward = [t.i for t in locate_terms(sent, "security pacts; guarantees")]

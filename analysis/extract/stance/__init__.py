@@ -48,8 +48,8 @@ from analysis.extract.stance.modality import (
     unfinished,
 )
 from analysis.extract.stance.negation import governing_negated
-from analysis.extract.stance.path import (
-    SentenceCues,
+from analysis.extract.stance.path import SentenceCues, path_polarity, sentence_cues
+from analysis.extract.stance.scope import (
     cue_anchor,
     cue_role,
     cue_scope,
@@ -57,8 +57,6 @@ from analysis.extract.stance.path import (
     judged_as,
     judging_modifier,
     locate_terms,
-    path_polarity,
-    sentence_cues,
     temporal_term,
 )
 from analysis.extract.stance.siding import action_topic_rows, by_reference, in_context

@@ -20,7 +20,8 @@ from analysis.extract.stance.holder import Context, find_holder
 from analysis.extract.stance.lexicon import Lexicon, Match
 from analysis.extract.stance.modality import hedged, hypothetical, is_question, not_asserted
 from analysis.extract.stance.negation import governing_negated
-from analysis.extract.stance.path import JUDGING_AS, SentenceCues, cue_anchor, cue_role
+from analysis.extract.stance.path import SentenceCues
+from analysis.extract.stance.scope import JUDGING_AS, cue_anchor, cue_role
 
 MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "nn"})
 # verbs whose subject judges their object ("Putin called the guarantees a mistake"), unlike a copula's
@@ -175,7 +176,7 @@ def _same_word(lemma: str, anaphor: str) -> bool:
 def antecedent_finder(sents: list, topic_rows: dict[int, list[dict]], lexicon: Lexicon) -> Antecedents:
     """The topics of the phrase an anaphoric noun repeats: the nearest earlier sentence with the same noun
     (or its verb) whose phrase holds a topic term ("the ceasefire agreement", "agreed to a ceasefire")."""
-    from analysis.extract.stance.path import locate_terms
+    from analysis.extract.stance.scope import locate_terms
 
     index = {s.start: i for i, s in enumerate(sents)}
 

@@ -11,17 +11,7 @@ from analysis.extract.stance.holder import Context, nominal_actor
 from analysis.extract.stance.lexicon import Lexicon, Match, match_phrases
 from analysis.extract.stance.modality import agentless_passive, hedged, not_asserted, unfinished
 from analysis.extract.stance.negation import deontic, is_negated
-from analysis.extract.stance.scope import (  # noqa: F401 (re-exported: the stance modules import them from here)
-    JUDGING_AS,
-    cue_anchor,
-    cue_role,
-    cue_scope,
-    framing_object,
-    judged_as,
-    judging_modifier,
-    locate_terms,
-    temporal_term,
-)
+from analysis.extract.stance.scope import cue_anchor, cue_role
 
 # marks of an adverbial clause that is a circumstance beside the cue's content, not part of it
 _CIRCUMSTANCE = frozenset({"while", "whereas", "although", "though", "because", "since", "as"})
