@@ -165,7 +165,10 @@ def test_an_article_date_correction_survives_a_rebuild(page, review_server, tmp_
     page.locator('[data-testid="stExpander"] summary').filter(has_text="Correct this article").click()
     field = page.locator(f".st-key-art_fix_{art['article_id']}_published input")  # this article's form
     form = page.locator('[data-testid="stForm"]').filter(has=field)
+    expect(field).to_be_editable()
     field.fill("2025-08-25")
+    expect(field).to_have_value("2025-08-25")  # the value is in before the save is clicked
+    idle(page)
     form.get_by_role("button", name="Save the article correction").click()
     entry = wait_log(data / "corrections.jsonl", n_log + 1)[-1]
     assert entry["action"] == "article" and entry["article_id"] == art["article_id"]
