@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from analysis.extract.stance.lexicon import Lexicon, Match
 
-__all__ = ["deontic", "governing_negated", "is_negated"]
+__all__ = ["argument_of", "deontic", "governing_negated", "is_negated", "negation_reading"]
 
 
 def _has_no(tok, lexicon: Lexicon) -> bool:
@@ -89,3 +89,86 @@ def governing_negated(match: Match, anchor, lexicon: Lexicon) -> bool:
         or _lacking(head, lexicon)
         or (anchor is not head and is_negated(anchor, lexicon))
     )
+
+
+# Verbs that only link: "could not become a substitute for a ceasefire", "a truce is not the same as peace".
+# Negated, they say nothing of a term in their clause unless it is what the subject would be part of.
+COPULAS = frozenset({"be", "become", "seem", "remain", "look", "sound"})
+# Verbs of needing or imagining: "does not need Ukraine inside NATO", "does not require troops to be there",
+# "I can't imagine the meeting without a truce". Negated, they speak only for their own object ("does not
+# need a ceasefire"); below it they still turn a polar word ("can't imagine ... without a ceasefire" is for
+# one).
+NECESSITY = frozenset({"need", "require", "necessary", "go", "imagine", "think", "mean"})
+# Cues of asking: a demand not made is no opposition ("did not call for a ceasefire"), like an opposition
+# not voiced is no support ("did not oppose the plan", "would not block the sanctions").
+_ASKING = frozenset({"demand", "insist", "request", "ask", "call", "urge", "press", "push", "appeal"})
+# Nouns through which a linking verb still speaks for its term: "would not be part of any force", "will
+# never be a member of NATO", "would not be a party to the deal".
+_MEMBERSHIP = frozenset({"part", "member", "party", "participant"})
+_INSIDE = frozenset({"in", "inside", "into"})
+_NOMINAL = ("NOUN", "PRON", "DET", "NUM")
+_MEANS = frozenset({"through", "via"})  # "not to conduct diplomacy through the press": the means is denied
+_ARGUMENTS = frozenset({"dobj", "pobj", "attr", "oprd", "dative", "nsubj", "nsubjpass"})
+_PREDICATES = frozenset({"attr", "acomp", "prep", "xcomp", "oprd", "advmod", "dobj"})
+
+
+def argument_of(term, tok):
+    """The phrase through which `tok` takes `term` as its argument: the term itself, the noun it
+    complements ("a single metre of land", "the threat of sanctions"), or a coordination it is part of;
+    None when the term lies deeper ("a framework for the force", "Ukraine to be in NATO")."""
+    x = term
+    while True:
+        if x.dep_ == "conj" and x.head.i != x.i:
+            x = x.head
+        elif x.dep_ == "pobj" and x.head.lower_ == "of" and x.head.head.pos_ in _NOMINAL:
+            x = x.head.head
+        else:
+            break
+    if x.head.i == tok.i and x.dep_ in _ARGUMENTS:
+        return x
+    prep = x.head  # "will not put a cent into the army": the object of the verb's own preposition
+    if x.dep_ == "pobj" and prep.dep_ in ("prep", "agent") and prep.head.i == tok.i:
+        return x
+    return None
+
+
+def negation_reading(tok, below, term, polar: int, opposing: bool, cue: str = "") -> str:
+    """What a negation on `tok`, met on the way up from `term` to a cue, does to the reading.
+
+    Returns "flip" (it reverses the direction and is itself a polar word: "will not send troops"),
+    "silent" (it reverses whatever polar word lies below but says nothing of the term by itself: "does not
+    need Ukraine inside NATO", "can't imagine talks without a ceasefire" = for the ceasefire) or "block"
+    (the clause takes no side: "did not oppose the plan" is no support, "not to conduct diplomacy through
+    the press" denies a means, "some are, some are not" is a clause of its own).
+
+    Args:
+        below: the token the path came from (None when `tok` is the term itself).
+        polar: the polarity `tok` itself carries (a cue or a topic word), 0 when none.
+        opposing: `tok` is a general cue against something ("oppose", "block"), not a topic word.
+        cue: the lemma of the cue `tok` stands for ("necessary" for "was not necessary"), if any.
+    """
+    if opposing and (polar < 0 or cue in _ASKING):
+        return "block"  # no opposition is not support, no demand is not opposition
+    kids = [c for c in tok.children if below is None or c.i != below.i]
+    lemma = tok.lemma_.lower()
+    if not polar:
+        if any(c.dep_ == "prep" and c.lower_ in _MEANS for c in kids):
+            return "block"
+        clause_below = below is not None and below.dep_ in ("ccomp", "parataxis", "advcl")
+        if lemma == "be" and clause_below and not any(c.dep_ in _PREDICATES for c in kids):
+            return "block"  # "some are acceptable, some are not": an elliptical clause beside the other
+    if any(c.dep_ == "nsubj" and c.lower_ == "you" for c in tok.children):
+        return "silent"  # "you cannot be a mediator if ...": a maxim, no one's position
+    if below is None:
+        return "flip"  # the term itself: "no troops", "not to negotiate"
+    copula, needing = lemma in COPULAS, lemma in NECESSITY or cue in NECESSITY
+    if (copula or needing) and below.dep_ == "advcl" and not polar:
+        return "block"  # "I'm not here to negotiate for them": the purpose is what is denied
+    direct = argument_of(term, tok) is not None
+    if polar:  # a cue or topic word of its own: "will not accept", "must not be eased", "not ready for"
+        return "flip" if direct or not needing else "silent"
+    if copula:
+        member = below.lemma_.lower() in _MEMBERSHIP and below.dep_ in ("attr", "dobj")
+        inside = below.dep_ == "prep" and below.lower_ in _INSIDE
+        return "flip" if member or inside else "silent"
+    return "flip" if direct else "silent"

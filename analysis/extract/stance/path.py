@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from analysis.extract.stance.holder import Context, nominal_actor
 from analysis.extract.stance.lexicon import Lexicon, Match, match_phrases
 from analysis.extract.stance.modality import agentless_passive, hedged, not_asserted, unfinished
-from analysis.extract.stance.negation import deontic, is_negated
+from analysis.extract.stance.negation import argument_of, deontic, is_negated, negation_reading
 from analysis.extract.stance.scope import cue_anchor, cue_role
 
 # marks of an adverbial clause that is a circumstance beside the cue's content, not part of it
@@ -208,20 +208,38 @@ def path_polarity(
         described = described or _copula_subject(tok, below)
         if below is not None and below.dep_ == "conj":
             continue  # a coordinated sibling ("withdrawal ... and recognition"), not a governor
-        if reported and deontic(tok, ctx.lexicon):
-            # "any deal must include guarantees": a demand
-            words, committed = words + [tok.text] * (not step), True
         negated = is_negated(tok, ctx.lexicon)
+        role = _negation(tok, below, term, step, topic, sc, ctx) if negated else ""
+        if role == "block":
+            return PathReading(polarity, tuple(words), True, committed, own)
+        if reported and deontic(tok, ctx.lexicon) and not (negated and not step):
+            # "any deal must include guarantees": a demand ("does not need ..." is none)
+            words, committed = words + [tok.text] * (not step), True
         if _passive_event(tok, below, step, negated) and tok.i not in sc.anchored:
             return PathReading(polarity, tuple(words), True, committed, own)
         committed = committed or tok.i in sc.anchored or _committed(tok, ctx.lexicon, negated)
         if step or negated:
             polarity *= (step or 1) * (-1 if negated else 1)
             text = sc.anchored[tok.i].head.text if tok.i in sc.anchored else tok.text  # "ready", not "was"
-            words.append(f"not {text}" if negated else text)
+            words += [f"not {text}" if negated else text] * (role != "silent")
             own += below is None and not negated and tok.pos_ in ("NOUN", "PROPN")
             term_words += below is None
     return PathReading(polarity, tuple(words), False, committed, own if described else 0)
+
+
+def _negation(tok, below, term, step: int, topic: str, sc: SentenceCues, ctx: Context) -> str:
+    """How a negation on `tok` reads (see `negation_reading`); an object of a verb whose subject is a
+    thing, not an actor, is an effect described ("guns have not brought peace"), not a refusal."""
+    own = sc.concessions.get(topic, {})
+    general = tok.i in sc.anchored and tok.i not in sc.reversals and tok.i not in own
+    cue = sc.anchored[tok.i].cue.words[0] if tok.i in sc.anchored else ""
+    role = negation_reading(tok, below, term, step, general, cue)
+    if role != "flip" or step or below is None:
+        return role
+    arg = argument_of(term, tok)
+    subjects = [c for c in tok.children if c.dep_ == "nsubj" and (arg is None or c.i != arg.i)]
+    thing = any(c.pos_ == "NOUN" and nominal_actor(c, ctx) is None for c in subjects)
+    return "silent" if thing else role
 
 
 _DISMISSIVE = frozenset({"mere", "wasted", "fake", "sham", "so-called", "bad", "empty"})
