@@ -47,7 +47,7 @@ from analysis.extract.stance.modality import (
     not_asserted,
     unfinished,
 )
-from analysis.extract.stance.negation import governing_negated
+from analysis.extract.stance.negation import denied_position, governing_negated
 from analysis.extract.stance.path import SentenceCues, path_polarity, sentence_cues
 from analysis.extract.stance.scope import (
     cue_anchor,
@@ -139,6 +139,7 @@ def _candidate(match, kind, anchor, term, topic, holder, sc, ctx, negated, undon
     if reported and bare and match.head.lemma_.lower() in _WARNINGS and _clause_subject(term, anchor):
         base = -1  # "Peskov warned that a Tomahawk delivery would mark a new escalation": against it
     stance = base * path.polarity * (-1 if negated else 1) * (-1 if undone is not None else 1)
+    stance *= not denied_position(match, negated)  # "did not oppose X": no side, nor do cues inside it
     undo = [undone.text] if undone is not None else []
     cue = " ".join(undo + ["not"] * negated + [t.text for t in match.tokens])
     cue = " ".join([cue, *path.words])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from analysis.extract.stance.lexicon import Lexicon, Match
 
-__all__ = ["argument_of", "deontic", "governing_negated", "is_negated", "negation_reading"]
+__all__ = ["argument_of", "denied_position", "deontic", "governing_negated", "is_negated", "negation_reading"]
 
 
 def _has_no(tok, lexicon: Lexicon) -> bool:
@@ -172,3 +172,9 @@ def negation_reading(tok, below, term, polar: int, opposing: bool, cue: str = ""
         inside = below.dep_ == "prep" and below.lower_ in _INSIDE
         return "flip" if member or inside else "silent"
     return "flip" if direct else "silent"
+
+
+def denied_position(match: Match, negated: bool) -> bool:
+    """`did not oppose the plan`, `would not block the sanctions`, `did not call for a ceasefire`: a cue of
+    opposing or of asking, negated, states no position (no opposition is not support)."""
+    return negated and (match.cue.polarity < 0 or match.cue.words[0] in _ASKING)
