@@ -327,6 +327,19 @@ def _own_clause(tok) -> bool:
     return any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
 
 
+def fronted_clause(tok, lexicon) -> bool:
+    """`tok` is a clause before a reporting verb that reports a clause of its own after it: the writer's
+    clause, hung on the verb by the parser ("X will not send troops either: Tusk said its role is ...")."""
+    verb = tok.head
+    if (
+        tok.dep_ not in ("ccomp", "parataxis")
+        or tok.i > verb.i
+        or verb.lemma_.lower() not in lexicon.attribution_words
+    ):
+        return False
+    return any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children)
+
+
 def state_speaker(anchor, holder: Holder, ctx: Context) -> Holder:
     """`Sharif said Pakistan had accepted the ceasefire`, `He said Kyiv's priority remained guarantees`: a
     state's position reported by a person who speaks for it is that person's statement (the state holds it
@@ -335,11 +348,14 @@ def state_speaker(anchor, holder: Holder, ctx: Context) -> Holder:
         return holder
     below = anchor
     for anc in anchor.ancestors:
-        coordinated, below = below.dep_ == "conj", anc
+        child, below = below, anc
+        coordinated = child.dep_ == "conj"
         if anc.pos_ not in ("VERB", "AUX") or anc.lemma_.lower() not in ctx.lexicon.attribution_words:
             continue
         if coordinated:
             continue  # "X maintains ties with Y, and the country has refused ...": no report of it
+        if fronted_clause(child, ctx.lexicon):
+            return holder
         speaker = find_holder(anc, ctx, levels=2)
         if speaker and speaker.actor in ctx.gender and ctx.affiliation.get(speaker.actor) == holder.actor:
             return Holder(speaker.actor, holder.factor * speaker.factor, "speaker")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analysis.extract.stance.holder import Context, nominal_actor
+from analysis.extract.stance.holder import Context, fronted_clause, nominal_actor
 from analysis.extract.stance.lexicon import Lexicon, Match, match_phrases
 from analysis.extract.stance.modality import agentless_passive, hedged, not_asserted, unfinished
 from analysis.extract.stance.negation import argument_of, deontic, is_negated, negation_reading
@@ -144,6 +144,8 @@ def _blocked(tok, topic: str, sc: SentenceCues, ctx: Context, reported: bool, ho
         return True  # "recalled that the deal was never signed" ("it must/will be signed" is a position)
     if tok.dep_ in ("acl", "ccomp") and tok.head.lemma_.lower() in ctx.lexicon.content_nouns:
         return True  # "rejected the idea that the plan was a wish list": a claim, not a proposal
+    if reported and fronted_clause(tok, ctx.lexicon):
+        return True  # "Poland will not send troops either: Tusk has said Poland's role is ...": not his words
     if sc.term_roots.get(tok.i, topic) != topic:
         return True  # the cue is about the other topic; this term only qualifies it
     subject = _subject_actor(tok, ctx)
