@@ -125,6 +125,16 @@ def _embedded(verb, ctx: Context) -> bool:
     return not (clause.dep_ == "ccomp" and clause.head.lemma_.lower() in attribution and speaker)
 
 
+_ABILITY = frozenset({"can", "could", "ca"})
+
+
+def _assessed(verb) -> bool:
+    """`Ukraine cannot give up the towns`, unquoted and reported by no one: the writer says what the actor
+    is able to do, which is no refusal of the actor's ("will not give up" or a quoted "we cannot" is)."""
+    able = any(c.dep_ == "aux" and c.lower_ in _ABILITY for c in verb.children)
+    return able and _main_clause(verb) is not None and not in_quote(verb)
+
+
 def concession_candidates(topic: str, roots: list, sc: SentenceCues, ctx: Context) -> list[Candidate]:
     """`Ukraine will not cede land`: a negated topic word whose own subject is an actor."""
     out = []
@@ -133,6 +143,8 @@ def concession_candidates(topic: str, roots: list, sc: SentenceCues, ctx: Contex
         subj = next((c for c in head.children if c.dep_ == "nsubj"), None)
         if subj is None or not is_negated(head, ctx.lexicon) or _past(head) or _embedded(head, ctx):
             continue
+        if _assessed(head):
+            continue  # "First, Ukraine cannot give up the towns without a vote": the writer's assessment
         holder = find_holder(head, ctx)
         inside = [r for r in roots if r.i in {t.i for t in head.subtree}]
         if holder is None or not inside:
