@@ -151,6 +151,8 @@ def negation_reading(tok, below, term, polar: int, opposing: bool, cue: str = ""
         return "block"  # no opposition is not support, no demand is not opposition
     kids = [c for c in tok.children if below is None or c.i != below.i]
     lemma = tok.lemma_.lower()
+    if tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in kids):
+        return "block"  # "could take place to sign documents, not to negotiate them": a purpose denied
     if not polar:
         if any(c.dep_ == "prep" and c.lower_ in _MEANS for c in kids):
             return "block"
