@@ -166,7 +166,9 @@ def negation_reading(tok, below, term, polar: int, opposing: bool, cue: str = ""
     copula, needing = lemma in COPULAS, lemma in NECESSITY or cue in NECESSITY
     if (copula or needing) and below.dep_ == "advcl" and not polar:
         return "block"  # "I'm not here to negotiate for them": the purpose is what is denied
-    direct = argument_of(term, tok) is not None
+    # "does not require our boys to be in Donbas": the object is the subject of what is (not) required
+    clause = needing and any(c.dep_ in ("xcomp", "ccomp") for c in kids)
+    direct = argument_of(term, tok) is not None and not clause
     if polar:  # a cue or topic word of its own: "will not accept", "must not be eased", "not ready for"
         return "flip" if direct or not needing else "silent"
     if copula:
