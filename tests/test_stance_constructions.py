@@ -324,7 +324,9 @@ def test_transcript_label_matches_the_surname_as_the_article_spells_it(nlp, lexi
 
 
 def test_reported_negation_is_less_certain(nlp, lexicon):  # noqa: F811
-    """A reported clause read through a negation (cues.yaml confidence `negated`) ranks below one without."""
+    """A reported clause reversed by a negation that is no polar word of its own ("could not be forced to")
+    ranks below one without (cues.yaml confidence `negated`; a refusal, "would not send", does not: see
+    tests/test_stance_negation_reading.py)."""
 
     def conf(text):
         doc = nlp(text)
@@ -333,4 +335,6 @@ def test_reported_negation_is_less_certain(nlp, lexicon):  # noqa: F811
             r["confidence"] for r in rows if r["actor"] == "Emmanuel Macron" and r["stance"] != "neutral"
         )
 
-    assert conf("Macron said France would not send troops.") < conf("Macron said France would send troops.")
+    assert conf("Macron said France could not be forced to send troops.") < conf(
+        "Macron said France would send troops."
+    )

@@ -144,8 +144,8 @@ def _candidate(match, kind, anchor, term, topic, holder, sc, ctx, negated, undon
     cue = " ".join(undo + ["not"] * negated + [t.text for t in match.tokens])
     cue = " ".join([cue, *path.words])
     conf = ctx.lexicon.conf(kind) * holder.factor * context_factor(anchor, holder.actor, ctx)
-    if reported and any(w.startswith("not ") for w in path.words):
-        conf *= ctx.lexicon.conf("negated")  # a reported clause read through a negation is less sure
+    if reported and path.loose:
+        conf *= ctx.lexicon.conf("negated")  # reversed by a negation that is no polar word: less sure
     return Candidate(holder.actor, topic, stance_name(stance), round(conf, 3), cue, depth(anchor))
 
 

@@ -94,11 +94,13 @@ def governing_negated(match: Match, anchor, lexicon: Lexicon) -> bool:
 # Verbs that only link: "could not become a substitute for a ceasefire", "a truce is not the same as peace".
 # Negated, they say nothing of a term in their clause unless it is what the subject would be part of.
 COPULAS = frozenset({"be", "become", "seem", "remain", "look", "sound"})
-# Verbs of needing or imagining: "does not need Ukraine inside NATO", "does not require troops to be there",
-# "I can't imagine the meeting without a truce". Negated, they speak only for their own object ("does not
-# need a ceasefire"); below it they still turn a polar word ("can't imagine ... without a ceasefire" is for
-# one).
-NECESSITY = frozenset({"need", "require", "necessary", "go", "imagine", "think", "mean"})
+# Verbs of needing: "does not need Ukraine inside NATO", "does not require troops to be there". Negated,
+# they speak only for their own object ("does not need a ceasefire" is against one).
+NECESSITY = frozenset({"need", "require", "necessary"})
+# Verbs of going, imagining or meaning: negated, they take no side on a term of their own ("can't imagine
+# the talks without allies", "not going to conduct talks through the press") but still turn a polar word
+# below them ("can't imagine a deal without a ceasefire" is for one, "not going to give up land" against).
+PASSING = frozenset({"go", "imagine", "think", "mean", "see"})
 # Cues of asking: a demand not made is no opposition ("did not call for a ceasefire"), like an opposition
 # not voiced is no support ("did not oppose the plan", "would not block the sanctions").
 _ASKING = frozenset({"demand", "insist", "request", "ask", "call", "urge", "press", "push", "appeal"})
@@ -154,7 +156,8 @@ def negation_reading(tok, below, term, polar: int, opposing: bool, cue: str = ""
     if tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in kids):
         return "block"  # "could take place to sign documents, not to negotiate them": a purpose denied
     if not polar:
-        if any(c.dep_ == "prep" and c.lower_ in _MEANS for c in kids):
+        objects = [o for c in tok.children if c.dep_ == "dobj" for o in c.children]
+        if any(c.dep_ == "prep" and c.lower_ in _MEANS for c in kids + objects):
             return "block"
         clause_below = below is not None and below.dep_ in ("ccomp", "parataxis", "advcl")
         if lemma == "be" and clause_below and not any(c.dep_ in _PREDICATES for c in kids):
@@ -164,6 +167,9 @@ def negation_reading(tok, below, term, polar: int, opposing: bool, cue: str = ""
     if below is None:
         return "flip"  # the term itself: "no troops", "not to negotiate"
     copula, needing = lemma in COPULAS, lemma in NECESSITY or cue in NECESSITY
+    if lemma in PASSING and not polar:  # "can't imagine the talks without allies": only imagined
+        arg = argument_of(term, tok)
+        return "block" if arg is not None and arg.head.i == tok.i else "silent"
     if (copula or needing) and below.dep_ == "advcl" and not polar:
         return "block"  # "I'm not here to negotiate for them": the purpose is what is denied
     # "does not require our boys to be in Donbas": the object is the subject of what is (not) required
@@ -171,10 +177,11 @@ def negation_reading(tok, below, term, polar: int, opposing: bool, cue: str = ""
     direct = argument_of(term, tok) is not None and not clause
     if polar:  # a cue or topic word of its own: "will not accept", "must not be eased", "not ready for"
         return "flip" if direct or not needing else "silent"
-    if copula:
+    if copula:  # "would not be part of any force", "will never be in NATO", "our troops will not be part of"
         member = below.lemma_.lower() in _MEMBERSHIP and below.dep_ in ("attr", "dobj")
         inside = below.dep_ == "prep" and below.lower_ in _INSIDE
-        return "flip" if member or inside else "silent"
+        subject = below.dep_ == "nsubj" and any(_membership(c) for c in kids)
+        return "flip" if member or inside or subject else "silent"
     return "flip" if direct else "silent"
 
 
@@ -182,3 +189,7 @@ def denied_position(match: Match, negated: bool) -> bool:
     """`did not oppose the plan`, `would not block the sanctions`, `did not call for a ceasefire`: a cue of
     opposing or of asking, negated, states no position (no opposition is not support)."""
     return negated and (match.cue.polarity < 0 or match.cue.words[0] in _ASKING)
+
+
+def _membership(tok) -> bool:
+    return tok.dep_ == "attr" and tok.lemma_.lower() in _MEMBERSHIP

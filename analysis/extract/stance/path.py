@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from analysis.extract.stance.holder import Context, fronted_clause, nominal_actor
 from analysis.extract.stance.lexicon import Lexicon, Match, match_phrases
 from analysis.extract.stance.modality import agentless_passive, hedged, not_asserted, unfinished
-from analysis.extract.stance.negation import argument_of, deontic, is_negated, negation_reading
+from analysis.extract.stance.negation import COPULAS, argument_of, deontic, is_negated, negation_reading
 from analysis.extract.stance.scope import cue_anchor, cue_role
 
 # marks of an adverbial clause that is a circumstance beside the cue's content, not part of it
@@ -107,6 +107,7 @@ class PathReading:
     blocked: bool
     committed: bool
     own: int = 0  # how many of `words` are only the term itself, as the subject described by a copula
+    loose: bool = False  # a negation reversed the reading without being a polar word of its own
 
 
 def _committed(tok, lexicon: Lexicon, negated: bool) -> bool:
@@ -191,7 +192,7 @@ def path_polarity(
             state the speaker acts for ("Macron said France could send troops").
         holder: the actor the cue belongs to.
     """
-    polarity, words, committed, own, described, term_words = 1, [], False, 0, False, 0
+    polarity, words, committed, own, described, term_words, loose = 1, [], False, 0, False, 0, False
     gov_ids = {t.i for t in gov.tokens}
     if any(_dismissive(c, ctx.lexicon) for c in term.children):
         return PathReading(polarity, (), True, committed, own)  # "does not want a wasted meeting"
@@ -224,9 +225,10 @@ def path_polarity(
             polarity *= (step or 1) * (-1 if negated else 1)
             text = sc.anchored[tok.i].head.text if tok.i in sc.anchored else tok.text  # "ready", not "was"
             words += [f"not {text}" if negated else text] * (role != "silent")
+            loose = loose or role == "silent"
             own += below is None and not negated and tok.pos_ in ("NOUN", "PROPN")
             term_words += below is None
-    return PathReading(polarity, tuple(words), False, committed, own if described else 0)
+    return PathReading(polarity, tuple(words), False, committed, own if described else 0, loose)
 
 
 def _negation(tok, below, term, step: int, topic: str, sc: SentenceCues, ctx: Context) -> str:
@@ -236,8 +238,8 @@ def _negation(tok, below, term, step: int, topic: str, sc: SentenceCues, ctx: Co
     general = tok.i in sc.anchored and tok.i not in sc.reversals and tok.i not in own
     cue = sc.anchored[tok.i].cue.words[0] if tok.i in sc.anchored else ""
     role = negation_reading(tok, below, term, step, general, cue)
-    if role != "flip" or step or below is None:
-        return role
+    if role != "flip" or step or below is None or tok.lemma_.lower() in COPULAS:
+        return role  # "soldiers would not be part of the force": the subject is who would take part
     arg = argument_of(term, tok)
     subjects = [c for c in tok.children if c.dep_ == "nsubj" and (arg is None or c.i != arg.i)]
     thing = any(c.pos_ == "NOUN" and nominal_actor(c, ctx) is None for c in subjects)
