@@ -111,6 +111,8 @@ KEPT = [
     ),
     # a thing that has not worked: the subject is judged
     ("Lavrov said the sanctions have never brought results.", SANCTIONS, ("Sergei Lavrov", "oppose")),
+    # an option not excluded is kept open
+    ("Macron said France would not rule out sending troops.", TROOPS, ("Emmanuel Macron", "support")),
     # the actor's own voice, or a quoted one, refuses
     ("Ukraine will not give up its land.", TERRITORY, ("Ukraine", "oppose")),
     ('"We cannot give up our land," Zelenskyy said.', TERRITORY, ("Volodymyr Zelenskyy", "oppose")),

@@ -104,6 +104,8 @@ PASSING = frozenset({"go", "imagine", "think", "mean", "see"})
 # Cues of asking: a demand not made is no opposition ("did not call for a ceasefire"), like an opposition
 # not voiced is no support ("did not oppose the plan", "would not block the sanctions").
 _ASKING = frozenset({"demand", "insist", "request", "ask", "call", "urge", "press", "push", "appeal"})
+# ... but an option not excluded is kept open: "did not rule out sending troops" leans toward it
+_EXCLUDING = frozenset({("rule", "out"), ("take", "off", "the", "table")})
 # Nouns through which a linking verb still speaks for its term: "would not be part of any force", "will
 # never be a member of NATO", "would not be a party to the deal".
 _MEMBERSHIP = frozenset({"part", "member", "party", "participant"})
@@ -134,7 +136,7 @@ def argument_of(term, tok):
     return None
 
 
-def negation_reading(tok, below, term, polar: int, opposing: bool, cue: str = "") -> str:
+def negation_reading(tok, below, term, polar: int, opposing: bool, cue: tuple[str, ...] = ("",)) -> str:
     """What a negation on `tok`, met on the way up from `term` to a cue, does to the reading.
 
     Returns "flip" (it reverses the direction and is itself a polar word: "will not send troops"),
@@ -147,9 +149,9 @@ def negation_reading(tok, below, term, polar: int, opposing: bool, cue: str = ""
         below: the token the path came from (None when `tok` is the term itself).
         polar: the polarity `tok` itself carries (a cue or a topic word), 0 when none.
         opposing: `tok` is a general cue against something ("oppose", "block"), not a topic word.
-        cue: the lemma of the cue `tok` stands for ("necessary" for "was not necessary"), if any.
+        cue: the lemmas of the cue `tok` stands for (("necessary",) for "was not necessary"), if any.
     """
-    if opposing and (polar < 0 or cue in _ASKING):
+    if opposing and _denied(polar, cue):
         return "block"  # no opposition is not support, no demand is not opposition
     kids = [c for c in tok.children if below is None or c.i != below.i]
     lemma = tok.lemma_.lower()
@@ -166,7 +168,7 @@ def negation_reading(tok, below, term, polar: int, opposing: bool, cue: str = ""
         return "silent"  # "you cannot be a mediator if ...": a maxim, no one's position
     if below is None:
         return "flip"  # the term itself: "no troops", "not to negotiate"
-    copula, needing = lemma in COPULAS, lemma in NECESSITY or cue in NECESSITY
+    copula, needing = lemma in COPULAS, lemma in NECESSITY or cue[0] in NECESSITY
     if lemma in PASSING and not polar:  # "can't imagine the talks without allies": only imagined
         arg = argument_of(term, tok)
         return "block" if arg is not None and arg.head.i == tok.i else "silent"
@@ -188,7 +190,11 @@ def negation_reading(tok, below, term, polar: int, opposing: bool, cue: str = ""
 def denied_position(match: Match, negated: bool) -> bool:
     """`did not oppose the plan`, `would not block the sanctions`, `did not call for a ceasefire`: a cue of
     opposing or of asking, negated, states no position (no opposition is not support)."""
-    return negated and (match.cue.polarity < 0 or match.cue.words[0] in _ASKING)
+    return negated and _denied(match.cue.polarity, match.cue.words)
+
+
+def _denied(polarity: int, words: tuple[str, ...]) -> bool:
+    return (polarity < 0 and words not in _EXCLUDING) or words[0] in _ASKING
 
 
 def _membership(tok) -> bool:

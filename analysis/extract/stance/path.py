@@ -236,7 +236,7 @@ def _negation(tok, below, term, step: int, topic: str, sc: SentenceCues, ctx: Co
     thing, not an actor, is an effect described ("guns have not brought peace"), not a refusal."""
     own = sc.concessions.get(topic, {})
     general = tok.i in sc.anchored and tok.i not in sc.reversals and tok.i not in own
-    cue = sc.anchored[tok.i].cue.words[0] if tok.i in sc.anchored else ""
+    cue = sc.anchored[tok.i].cue.words if tok.i in sc.anchored else ("",)
     role = negation_reading(tok, below, term, step, general, cue)
     if role != "flip" or step or below is None or tok.lemma_.lower() in COPULAS:
         return role  # "soldiers would not be part of the force": the subject is who would take part
