@@ -111,6 +111,13 @@ KEPT = [
     ),
     # a thing that has not worked: the subject is judged
     ("Lavrov said the sanctions have never brought results.", SANCTIONS, ("Sergei Lavrov", "oppose")),
+    # "a substitute for", "an alternative to" stands in place of it: denied, it is for the thing
+    (
+        "Zelenskyy said the grain deal could not become a substitute for a ceasefire.",
+        CEASEFIRE,
+        ("Volodymyr Zelenskyy", "support"),
+    ),
+    ("Meloni said there is no alternative to sanctions.", SANCTIONS, ("Giorgia Meloni", "support")),
     # an option not excluded is kept open
     ("Macron said France would not rule out sending troops.", TROOPS, ("Emmanuel Macron", "support")),
     # the actor's own voice, or a quoted one, refuses
@@ -131,7 +138,7 @@ NEUTRAL = [
     ("Meloni said a guarantee does not require troops to be on the ground.", TROOPS),
     ("Starmer said he could not imagine the talks without his allies.", TALKS),
     # a negated copula: the term is described, not taken a side on
-    ("Ushakov said the deal could not become a substitute for a ceasefire.", CEASEFIRE),
+    ("Ushakov said the deal could not become a model for a ceasefire.", CEASEFIRE),
     ("Ushakov said a ceasefire on paper is not the same as a ceasefire on the ground.", CEASEFIRE),
     ('"You cannot be a mediator if you take sides," Lavrov said.', TALKS),
     ('"I am not here to negotiate for Kyiv," Trump said.', TALKS),

@@ -40,10 +40,18 @@ def is_negated(tok, lexicon: Lexicon) -> bool:
         c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON" and _has_no(c, lexicon) for c in tok.children
     ):
         return True
-    if tok.lower_ in ("without", "against"):
+    if tok.lower_ in ("without", "against") or _in_place_of(tok):
         return True
     prev = tok.doc[tok.i - 1] if tok.i > 0 else None
     return prev is not None and (tok.lower_, prev.lower_) in (("than", "rather"), ("of", "instead"))
+
+
+_PLACE_NOUNS = frozenset({"substitute", "alternative", "replacement"})
+
+
+def _in_place_of(tok) -> bool:
+    """`a substitute for a ceasefire`, `an alternative to sanctions`: in place of it, like "instead of"."""
+    return tok.lower_ in ("for", "to") and tok.dep_ == "prep" and tok.head.lemma_.lower() in _PLACE_NOUNS
 
 
 def deontic(tok, lexicon: Lexicon) -> bool:

@@ -193,6 +193,7 @@ def path_polarity(
         holder: the actor the cue belongs to.
     """
     polarity, words, committed, own, described, term_words, loose = 1, [], False, 0, False, 0, False
+    below_negated = False
     gov_ids = {t.i for t in gov.tokens}
     if any(_dismissive(c, ctx.lexicon) for c in term.children):
         return PathReading(polarity, (), True, committed, own)  # "does not want a wasted meeting"
@@ -220,7 +221,13 @@ def path_polarity(
             words, committed = words + [tok.text] * (not step), True
         if _passive_event(tok, below, step, negated) and tok.i not in sc.anchored:
             return PathReading(polarity, tuple(words), True, committed, own)
-        committed = committed or tok.i in sc.anchored or _committed(tok, ctx.lexicon, negated)
+        # "is no substitute for", "there is no alternative to": a present copula with a negated predicate
+        # ("there is no ceasefire" itself reports a state of affairs)
+        denied = negated or (
+            below is not None and below.dep_ == "attr" and below_negated and below.i != term.i
+        )
+        committed = committed or tok.i in sc.anchored or _committed(tok, ctx.lexicon, denied)
+        below_negated = negated
         if step or negated:
             polarity *= (step or 1) * (-1 if negated else 1)
             text = sc.anchored[tok.i].head.text if tok.i in sc.anchored else tok.text  # "ready", not "was"
