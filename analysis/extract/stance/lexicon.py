@@ -141,12 +141,17 @@ def _phrases(words: list[str], polarity: int, kind: str) -> list[Cue]:
 
 def _general_cues(data: dict, path: Path) -> list[Cue]:
     cues: list[Cue] = []
-    for side, polarity in (("support", 1), ("oppose", -1)):
-        block = data.get(side) or {}
-        if not isinstance(block, dict) or set(block) - set(CUE_KINDS):
-            raise TaxonomyError(f"{path}: '{side}' must map {', '.join(CUE_KINDS)} to word lists")
-        for kind in CUE_KINDS:
-            cues += _phrases(_strings(block.get(kind), path, f"{side}.{kind}"), polarity, kind)
+    judgements = data.get("judgements") or {}
+    if not isinstance(judgements, dict) or set(judgements) - {"support", "oppose"}:
+        raise TaxonomyError(f"{path}: 'judgements' must map support and oppose to cue kinds")
+    for section, where in ((data, ""), (judgements, "judgements.")):
+        for side, polarity in (("support", 1), ("oppose", -1)):
+            block = section.get(side) or {}
+            if not isinstance(block, dict) or set(block) - set(CUE_KINDS):
+                raise TaxonomyError(f"{path}: '{where}{side}' must map {', '.join(CUE_KINDS)} to word lists")
+            for kind in CUE_KINDS:
+                words = _strings(block.get(kind), path, f"{where}{side}.{kind}")
+                cues += _phrases(words, polarity, kind)
     cues += _phrases(_strings(data.get("attribution"), path, "attribution"), 0, "attribution")
     return cues
 
@@ -155,7 +160,9 @@ def _general_cues(data: dict, path: Path) -> list[Cue]:
 WORD_SETS = tuple(
     f.name for f in fields(Lexicon) if f.type == "frozenset[str]" and f.name not in TOPIC_FIELDS
 )
-CUE_KEYS = frozenset({"support", "oppose", "attribution", "reversal_verbs", "confidence", *WORD_SETS})
+CUE_KEYS = frozenset(
+    {"support", "oppose", "judgements", "attribution", "reversal_verbs", "confidence", *WORD_SETS}
+)
 
 
 def with_taxonomy(lexicon: Lexicon, taxonomy) -> Lexicon:

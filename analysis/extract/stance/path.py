@@ -191,6 +191,7 @@ def path_polarity(
     """
     polarity, words, committed, own, described, term_words = 1, [], False, 0, False, 0
     gov_ids = {t.i for t in gov.tokens}
+    gov_ids |= {t.i for m in sc.cues.values() for t in m.tokens if t.i != m.head.i}  # "vote against"
     if any(_dismissive(c, ctx.lexicon) for c in term.children):
         return PathReading(polarity, (), True, committed, own)  # "does not want a wasted meeting"
     for tok, below in _path(term, anchor):

@@ -88,7 +88,7 @@ def judged_as(head):
     return None
 
 
-_FRAMING_VERBS = frozenset({"form", "constitute", "provide", "offer", "represent"})
+_FRAMING_VERBS = frozenset({"form", "constitute", "provide", "offer", "represent", "have"})
 
 
 def framing_object(head) -> bool:
