@@ -38,6 +38,7 @@ from analysis.extract.stance.candidates import (
 from analysis.extract.stance.clauses import linked_scope, making_verb, relative_object, undoing_verb
 from analysis.extract.stance.confidence import context_factor
 from analysis.extract.stance.holder import Context, find_holder, state_speaker
+from analysis.extract.stance.judgement import experiencer, partial_term
 from analysis.extract.stance.lexicon import Lexicon, Match, load_lexicon
 from analysis.extract.stance.modality import (
     agentless_passive,
@@ -127,6 +128,8 @@ def _candidate(match, kind, anchor, term, topic, holder, sc, ctx, negated, undon
     if match.cue.words[0] in _EVENT_CUES and (term.pos_ == "VERB" or _through_clause(term, anchor)):
         return None
     reported = kind == "attribution"
+    if kind in ("attribution", "evaluative") and partial_term(term, anchor):
+        return None  # "some of the proposals are acceptable": a part of the topic is judged
     path = path_polarity(term, anchor, match, topic, sc, ctx, reported=reported, holder=holder.actor)
     # a reported clause needs a polar word beyond the term itself: "a foreign contingent would be a target"
     if path.blocked or (reported and not (len(path.words) > path.own and path.committed)):
@@ -174,7 +177,8 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
     at = maker or undone or anchor  # "Moscow has made X a condition": the maker holds it
     levels = _NOUN_LEVELS if at.pos_ in ("NOUN", "PROPN") else 8
     judged_subject = kind == "evaluative" and anchor.lemma_.lower() not in JUDGING_VERBS
-    holder = find_holder(at, ctx, skip_subject=judged_subject, levels=levels)
+    judge = experiencer(match.head, ctx) if kind == "evaluative" else None  # "unacceptable for us"
+    holder = judge or find_holder(at, ctx, skip_subject=judged_subject, levels=levels)
     if holder is None or quoted_other(anchor, holder, ctx):
         return []
     holder = state_speaker(anchor, holder, ctx)
