@@ -38,7 +38,7 @@ from analysis.extract.stance.candidates import (
 from analysis.extract.stance.clauses import linked_scope, making_verb, relative_object, undoing_verb
 from analysis.extract.stance.confidence import context_factor
 from analysis.extract.stance.holder import Context, find_holder, state_speaker
-from analysis.extract.stance.judgement import experiencer, partial_term
+from analysis.extract.stance.judgement import experiencer, free_relative, partial_term
 from analysis.extract.stance.lexicon import Lexicon, Match, load_lexicon
 from analysis.extract.stance.modality import (
     agentless_passive,
@@ -186,6 +186,9 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
     linked, wide = linked_scope(match, kind, ctx.lexicon)
     if not wide:
         linked, wide = relative_object(anchor, kind)
+    if not wide:  # "a truce that lets them rearm is not what we want" (judgement.py)
+        linked, wide, reversed_ = free_relative(anchor, kind, ctx.lexicon)
+        negated = negated != reversed_
     out = []
     for topic, roots in terms.items():
         inside = sorted((r for r in roots if r.i in scope), key=depth)

@@ -3,12 +3,16 @@
 - the experiencer of an evaluative adjective holds the judgement: "troops on our soil are unacceptable
   for us", "the plan is acceptable to Moscow" (the subject is the thing judged, "for us" the judge);
 - a judgement of a part is no judgement of the whole: "some of the proposals are acceptable, some are
-  not" takes no position on the proposals.
+  not" takes no position on the proposals;
+- a free relative in a copula's predicate is about the copula's subject: "a truce that lets them rearm
+  is not what we are looking for" (against the truce).
 """
 
 from __future__ import annotations
 
 from analysis.extract.stance.holder import Context, Holder, nominal_actor
+from analysis.extract.stance.lexicon import Lexicon
+from analysis.extract.stance.negation import is_negated
 
 _EXPERIENCER_PREPS = frozenset({"to", "for"})
 
@@ -56,3 +60,38 @@ def _judged_subject(tok, anchor) -> bool:
             return False
         tok = tok.head
     return False
+
+
+def free_relative(anchor, kind: str, lexicon: Lexicon):
+    """`A truce that lets them rearm is not what we are looking for`, `a ceasefire is exactly what we want`,
+    `what Russia wants is a ceasefire`: a cue verb whose object is "what", in the predicate (or the
+    subject) of a copula, is about the copula's other side (and the copula's negation reverses it).
+    Returns (copula, that side's token ids, negated) or (None, empty set, False)."""
+    if kind != "verb" or not free_clause(anchor):
+        return None, set(), False
+    copula = anchor.head
+    other = ("attr", "acomp") if anchor.dep_ == "csubj" else ("nsubj",)
+    sides = [c for c in copula.children if c.dep_ in other and c.i != anchor.i]
+    ids = {t.i for s in sides for t in s.subtree}
+    return (copula, ids, is_negated(copula, lexicon)) if ids else (None, set(), False)
+
+
+# what a copula's subject may be when its "what" clause asks rather than states ("the question is what")
+_OPEN_NOUNS = frozenset(
+    {"question", "issue", "unknown", "puzzle", "mystery", "challenge", "test", "problem", "dilemma", "debate"}
+)
+
+
+def free_clause(verb) -> bool:
+    """`what we want` as one side of a copula ("X is what we want", "what we want is X"): a free relative
+    clause, a statement, not an indirect question ("the question is what Europe can promise")."""
+    if verb.pos_ != "VERB" or verb.dep_ not in ("ccomp", "attr", "xcomp", "csubj"):
+        return False
+    copula = verb.head
+    if copula.lemma_.lower() not in _COPULAS or (verb.dep_ != "csubj" and verb.i < copula.i):
+        return False
+    if any(c.dep_ == "nsubj" and c.lemma_.lower() in _OPEN_NOUNS for c in copula.children):
+        return False
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    objects += [o for p in verb.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"]
+    return any(o.lower_ == "what" and o.i < verb.i for o in objects)

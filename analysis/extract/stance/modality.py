@@ -96,8 +96,11 @@ def _counterfactual(tok, lexicon: Lexicon) -> bool:
 
 
 def _indirect_question(tok, lexicon: Lexicon) -> bool:
-    """`what Europe can actually promise Kyiv`: a wh-word object before the verb asks, it does not state."""
-    return tok.dep_ != "relcl" and any(
+    """`what Europe can actually promise Kyiv`: a wh-word object before the verb asks, it does not state
+    ("a ceasefire is what we want" states: a free relative beside a copula)."""
+    from analysis.extract.stance.judgement import free_clause
+
+    return tok.dep_ != "relcl" and not free_clause(tok) and any(
         c.dep_ in ("dobj", "advmod") and c.i < tok.i and c.lower_ in lexicon.question_words
         for c in tok.children
     )
