@@ -38,7 +38,7 @@ from analysis.extract.stance.candidates import (
 from analysis.extract.stance.clauses import linked_scope, making_verb, relative_object, undoing_verb
 from analysis.extract.stance.confidence import context_factor
 from analysis.extract.stance.holder import Context, find_holder, state_speaker
-from analysis.extract.stance.judgement import experiencer, free_relative, partial_term
+from analysis.extract.stance.judgement import dispreferred, experiencer, free_relative, partial_term
 from analysis.extract.stance.lexicon import Lexicon, Match, load_lexicon
 from analysis.extract.stance.modality import (
     agentless_passive,
@@ -199,7 +199,12 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
             inside, top = _polar_objects(anchor, topic, scope, sc), anchor
         # the nearest term first; a term the cue does not speak for leaves the next one ("would not sign any
         # deal that cedes territory": "cedes" alone is a bare relative clause, its object "territory" is not)
-        reads = (_candidate(match, kind, top, r, topic, holder, sc, ctx, negated, undone) for r in inside)
+        reads = (
+            _candidate(
+                match, kind, top, r, topic, holder, sc, ctx, negated != dispreferred(r, match, top), undone
+            )
+            for r in inside
+        )
         cand = next((c for c in reads if c is not None), None)
         if cand is not None:
             out.append(cand)

@@ -95,3 +95,23 @@ def free_clause(verb) -> bool:
     objects = [c for c in verb.children if c.dep_ == "dobj"]
     objects += [o for p in verb.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"]
     return any(o.lower_ == "what" and o.i < verb.i for o in objects)
+
+
+# verbs of choosing between two things: "prefers talks to sanctions", "chose a deal over more fighting"
+PREFERENCE_VERBS = frozenset({"prefer", "choose", "favour", "favor", "pick", "opt"})
+_AGAINST_PREPS = frozenset({"over", "to", "above"})
+
+
+def dispreferred(term, match, anchor) -> bool:
+    """`prefers a deal to sanctions`, `favours talks over a ceasefire`: the term sits in what the holder
+    prefers the object to, so the cue holds the other way for it."""
+    if match.cue.words[0] not in PREFERENCE_VERBS or anchor.pos_ != "VERB":
+        return False
+    objects = {c.i for c in anchor.children if c.dep_ in ("dobj", "pobj", "prep")}
+    tok = term
+    while tok.i != anchor.i and tok.head.i != tok.i:
+        head = tok.head
+        if tok.dep_ == "pobj" and head.lower_ in _AGAINST_PREPS and head.dep_ == "prep":
+            return head.head.i == anchor.i or head.head.i in objects or head.head.head.i in objects
+        tok = head
+    return False

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analysis.extract.stance.holder import Context, nominal_actor
+from analysis.extract.stance.judgement import PREFERENCE_VERBS
 from analysis.extract.stance.lexicon import Lexicon, Match, match_phrases
 from analysis.extract.stance.modality import agentless_passive, hedged, not_asserted, unfinished
 from analysis.extract.stance.negation import deontic, is_negated
@@ -126,7 +127,9 @@ def conditional(tok, lexicon: Lexicon) -> bool:
     )
 
 
-def _blocked(tok, topic: str, sc: SentenceCues, ctx: Context, reported: bool, holder: str) -> bool:
+def _blocked(
+    tok, topic: str, sc: SentenceCues, ctx: Context, reported: bool, holder: str, below=None
+) -> bool:
     """True when the cue does not speak for what lies below `tok` (see `path_polarity`)."""
     own = sc.cues.get(tok.i)  # "asked for observer status at the talks" is a cue, not talk
     phrasal = own is not None and len(own.cue.words) > 1
@@ -144,7 +147,7 @@ def _blocked(tok, topic: str, sc: SentenceCues, ctx: Context, reported: bool, ho
         return True  # "recalled that the deal was never signed" ("it must/will be signed" is a position)
     if tok.dep_ in ("acl", "ccomp") and tok.head.lemma_.lower() in ctx.lexicon.content_nouns:
         return True  # "rejected the idea that the plan was a wish list": a claim, not a proposal
-    if sc.term_roots.get(tok.i, topic) != topic:
+    if sc.term_roots.get(tok.i, topic) != topic and not _alternative(tok, below):
         return True  # the cue is about the other topic; this term only qualifies it
     subject = _subject_actor(tok, ctx)
     if conditional(tok, ctx.lexicon) and subject != holder:
@@ -160,6 +163,14 @@ def _blocked(tok, topic: str, sc: SentenceCues, ctx: Context, reported: bool, ho
     # NATO" (a state of affairs the speaker asserts) and "... Ukraine would need to" are the speaker's
     stative = tok.lemma_.lower() == "be" and tok.i not in sc.anchored
     return reported and other and not stative and not deontic(tok, ctx.lexicon)
+
+
+def _alternative(tok, below) -> bool:
+    """`prefers talks over a ceasefire`: the term below is what the other topic is preferred to (see
+    stance/judgement.py `dispreferred`), not a qualifier of it."""
+    if below is None or below.dep_ != "prep" or below.lower_ not in ("over", "to", "above"):
+        return False
+    return tok.head.lemma_.lower() in PREFERENCE_VERBS
 
 
 _FUTURE = frozenset({"will", "would", "shall", "'ll"})
@@ -203,7 +214,7 @@ def path_polarity(
             term_words += bool(step)
             continue
         bare = _bare_relative(below, len(words) - term_words, ctx.lexicon)
-        if _blocked(tok, topic, sc, ctx, reported, holder) or bare:
+        if _blocked(tok, topic, sc, ctx, reported, holder, below) or bare:
             return PathReading(polarity, tuple(words), True, committed, own)
         # "a foreign contingent would be a legitimate target": the term is described, not proposed
         described = described or _copula_subject(tok, below)
