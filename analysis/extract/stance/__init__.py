@@ -38,7 +38,7 @@ from analysis.extract.stance.candidates import (
 from analysis.extract.stance.clauses import linked_scope, making_verb, relative_object, undoing_verb
 from analysis.extract.stance.confidence import context_factor
 from analysis.extract.stance.holder import Context, find_holder, state_speaker
-from analysis.extract.stance.judgement import dispreferred, experiencer, free_relative, partial_term
+from analysis.extract.stance.judgement import dispreferred, equated, experiencer, free_relative, partial_term
 from analysis.extract.stance.lexicon import Lexicon, Match, load_lexicon
 from analysis.extract.stance.modality import (
     agentless_passive,
@@ -184,8 +184,9 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
     holder = state_speaker(anchor, holder, ctx)
     scope = cue_scope(match, anchor, kind, ctx.lexicon)
     linked, wide = linked_scope(match, kind, ctx.lexicon)
-    if not wide:
-        linked, wide = relative_object(anchor, kind)
+    if not wide:  # "X was one of the points Kyiv pushed back on" (judgement.py)
+        linked, wide, reversed_ = equated(*relative_object(anchor, kind), ctx.lexicon)
+        negated = negated != reversed_
     if not wide:  # "a truce that lets them rearm is not what we want" (judgement.py)
         linked, wide, reversed_ = free_relative(anchor, kind, ctx.lexicon)
         negated = negated != reversed_

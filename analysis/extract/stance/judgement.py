@@ -115,3 +115,22 @@ def dispreferred(term, match, anchor) -> bool:
             return head.head.i == anchor.i or head.head.i in objects or head.head.head.i in objects
         tok = head
     return False
+
+
+def equated(top, ids: set[int], lexicon: Lexicon):
+    """`The limit on troops was one of the points Kyiv pushed back on`: a relative clause's antecedent that
+    is the predicate of a copula ("one of the points", "the point") stands for the copula's subject, so
+    the cue is about that subject too ("X was not one of the demands Moscow rejected" says nothing of
+    where Moscow stands on X). Returns (top, ids, negated)."""
+    if top is None or not ids:
+        return top, ids, False
+    noun = top
+    if noun.dep_ == "pobj" and noun.head.lower_ in ("of", "among") and noun.head.head.dep_ == "attr":
+        noun = noun.head.head  # "one of the points", "among the demands"
+    copula = noun.head
+    if noun.dep_ != "attr" or copula.lemma_.lower() not in _COPULAS:
+        return top, ids, False
+    subjects = [c for c in copula.children if c.dep_ == "nsubj" and c.i < noun.i]
+    if not subjects or is_negated(copula, lexicon):
+        return top, ids, False
+    return copula, ids | {t.i for s in subjects for t in s.subtree}, False

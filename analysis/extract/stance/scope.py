@@ -42,6 +42,8 @@ _OTHER_NOUNS = frozenset({"host", "broker", "sign", "float", "convene", "mediate
 def cue_role(match: Match) -> str:
     """The cue's kind, corrected by part of speech: an "offer" that is a noun is an attitude."""
     kind, pos = match.cue.kind, match.head.pos_
+    if kind == "verb" and pos in ("ADV", "ADP", "PART", "DET"):
+        return "none"  # "pushed back on": the adverb "back" is no verb "back"
     if kind == "verb" and pos in ("NOUN", "PROPN", "ADJ"):
         # a phrasal verb's noun is another word: "hold a call on the plan" is no "call on", and some
         # verbs' nouns name a person or a thing, not a position ("his host", "a sign that ...")
