@@ -44,6 +44,8 @@ def cue_role(match: Match) -> str:
     kind, pos = match.cue.kind, match.head.pos_
     if kind == "verb" and pos in ("ADV", "ADP", "PART", "DET"):
         return "none"  # "pushed back on": the adverb "back" is no verb "back"
+    if pos == "VERB" and len(match.cue.words) == 1 and _particle(match.head):
+        return "none"  # "pushed back the talks", "backed down": another verb than "push", "back"
     if kind == "verb" and pos in ("NOUN", "PROPN", "ADJ"):
         # a phrasal verb's noun is another word: "hold a call on the plan" is no "call on", and some
         # verbs' nouns name a person or a thing, not a position ("his host", "a sign that ...")
@@ -51,6 +53,15 @@ def cue_role(match: Match) -> str:
     if kind == "attitude" and pos == "VERB":
         return "verb"
     return kind
+
+
+_PARTICLES = frozenset({"back", "down", "away"})
+
+
+def _particle(verb) -> bool:
+    return any(
+        c.dep_ in ("prt", "advmod") and c.lower_ in _PARTICLES and c.i == verb.i + 1 for c in verb.children
+    )
 
 
 def cue_anchor(match: Match, kind: str):
