@@ -115,6 +115,17 @@ POSITIONS = [
         {**PLAN, **SANCTIONS},
         {("Vladimir Putin", "peace_plan", "support"), ("Vladimir Putin", "sanctions", "oppose")},
     ),
+    # a threat opposes what its condition names
+    (
+        "Russia will retaliate if the EU imposes new sanctions.",
+        SANCTIONS,
+        {("Russia", "sanctions", "oppose")},
+    ),
+    (
+        "Moscow would respond if Kyiv violates the ceasefire.",
+        CEASEFIRE,
+        {("Russia", "ceasefire", "support")},
+    ),
     # phrasal verbs
     (
         "Starmer said he would vote against the sanctions.",
@@ -150,6 +161,9 @@ NEUTRAL = [
     ("The question is what Europe can promise on security guarantees.", GUARANTEES),
     # not among the rejected is no position either way
     ("A ceasefire was not one of the demands Moscow rejected.", CEASEFIRE),
+    # a response is no threat without a condition, nor a threat whose condition names no deed of the topic
+    ("Kyiv responded to the peace plan on Monday.", PLAN),
+    ("Moscow would respond if Kyiv says anything about the ceasefire.", CEASEFIRE),
     # "pushed back" the adverb is no "back" the verb
     ("Kyiv pushed back the talks by a week.", TALKS),
 ]

@@ -51,6 +51,7 @@ from analysis.extract.stance.modality import (
 from analysis.extract.stance.negation import governing_negated
 from analysis.extract.stance.path import SentenceCues, path_polarity, sentence_cues
 from analysis.extract.stance.scope import (
+    condition_clauses,
     cue_anchor,
     cue_role,
     cue_scope,
@@ -134,6 +135,8 @@ def _candidate(match, kind, anchor, term, topic, holder, sc, ctx, negated, undon
     # a reported clause needs a polar word beyond the term itself: "a foreign contingent would be a target"
     if path.blocked or (reported and not (len(path.words) > path.own and path.committed)):
         return None
+    if kind == "threat" and not path.words:
+        return None  # "will respond if Hamas violates the ceasefire": what it threatens is not said
     own = sc.concessions.get(topic, {}).get(match.head.i)  # "freeze the conflict" for a ceasefire
     base = 1 if reported else own.cue.polarity if own is not None else match.cue.polarity
     cues = {m.head.text for m in sc.anchored.values()}
@@ -184,6 +187,8 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
     holder = state_speaker(anchor, holder, ctx)
     scope = cue_scope(match, anchor, kind, ctx.lexicon)
     linked, wide = linked_scope(match, kind, ctx.lexicon)
+    if kind == "threat":  # "would respond if troops were sent": against what the condition names
+        linked, wide = anchor, {t.i for c in condition_clauses(anchor) for t in c.subtree}
     if not wide:  # "X was one of the points Kyiv pushed back on" (judgement.py)
         linked, wide, reversed_ = equated(*relative_object(anchor, kind), ctx.lexicon)
         negated = negated != reversed_

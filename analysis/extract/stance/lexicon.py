@@ -22,7 +22,7 @@ from analysis.datafile import load_yaml
 from analysis.extract.topics import Taxonomy, TaxonomyError, load_taxonomy
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "cues.yaml"
-CUE_KINDS = ("verb", "attitude", "evaluative")
+CUE_KINDS = ("verb", "attitude", "evaluative", "threat")
 # topic knowledge: read from the taxonomy, never from the cue file (where these keys used to live)
 TOPIC_FIELDS = frozenset({"concessions", "topic_only", "action_topics"})
 MOVED = {"topic_polarity": "polarity", "action_topics": "deeds", "topic_only": "proposition"}
@@ -36,7 +36,7 @@ class Cue:
     Attributes:
         words: the phrase's lemmas, lower case.
         polarity: +1 (support / the proposition happens), -1 (oppose / reversed), 0 (attribution).
-        kind: verb | attitude | evaluative | attribution | concession | reversal.
+        kind: verb | attitude | evaluative | threat | attribution | concession | reversal.
         topic: the topic a concession (topic polarity) phrase belongs to, else "".
         deed: a concession phrase an actor doing takes the topic's side (the taxonomy's `deeds`).
     """

@@ -150,7 +150,8 @@ def _blocked(
     if sc.term_roots.get(tok.i, topic) != topic and not _alternative(tok, below):
         return True  # the cue is about the other topic; this term only qualifies it
     subject = _subject_actor(tok, ctx)
-    if conditional(tok, ctx.lexicon) and subject != holder:
+    threat = tok.head.i in sc.cues and sc.cues[tok.head.i].cue.kind == "threat"  # "respond if X"
+    if conditional(tok, ctx.lexicon) and subject != holder and not threat:
         return True  # a condition or a time, not what the cue is about ("if we can get this done" is)
     other = subject is not None and subject not in (holder, ctx.affiliation.get(holder))
     if other and tok.i in sc.anchored and not (reported and deontic(tok, ctx.lexicon)):

@@ -46,6 +46,8 @@ def cue_role(match: Match) -> str:
         return "none"  # "pushed back on": the adverb "back" is no verb "back"
     if pos == "VERB" and len(match.cue.words) == 1 and _particle(match.head):
         return "none"  # "pushed back the talks", "backed down": another verb than "push", "back"
+    if kind == "threat":  # "would respond if troops were sent"; "responded to the plan" is no threat
+        return kind if pos == "VERB" and condition_clauses(match.head) else "none"
     if kind == "verb" and pos in ("NOUN", "PROPN", "ADJ"):
         # a phrasal verb's noun is another word: "hold a call on the plan" is no "call on", and some
         # verbs' nouns name a person or a thing, not a position ("his host", "a sign that ...")
@@ -56,6 +58,17 @@ def cue_role(match: Match) -> str:
 
 
 _PARTICLES = frozenset({"back", "down", "away"})
+_THREAT_MARKS = frozenset({"if", "when", "once", "should", "unless"})
+
+
+def condition_clauses(verb) -> list:
+    """The conditions of a verb: `respond [if troops were sent]`."""
+    return [
+        c
+        for c in verb.children
+        if c.dep_ == "advcl"
+        and any(m.dep_ in ("mark", "advmod") and m.lower_ in _THREAT_MARKS for m in c.children)
+    ]
 
 
 def _particle(verb) -> bool:
