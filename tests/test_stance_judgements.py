@@ -77,7 +77,27 @@ POSITIONS = [
         {("Emmanuel Macron", "negotiations_summits", "support")},
     ),
     ("Kallas described the sanctions as a good start.", SANCTIONS, {("Kaja Kallas", "sanctions", "support")}),
-    # a judgement in a reported clause is the speaker's
+    (
+        "Lavrov said Moscow would take the peace plan as a basis for talks.",
+        PLAN,
+        {("Sergei Lavrov", "peace_plan", "support")},
+    ),
+    (
+        "Kallas described the summit as a triumph.",
+        TALKS,
+        {("Kaja Kallas", "negotiations_summits", "support")},
+    ),
+    # a judgement in a reported clause is the speaker's, and composes with the topic's words
+    (
+        "Macron said the summit was an important step.",
+        TALKS,
+        {("Emmanuel Macron", "negotiations_summits", "support")},
+    ),
+    (
+        "Starmer said lifting the sanctions would send the wrong signal.",
+        SANCTIONS,
+        {("Keir Starmer", "sanctions", "support")},
+    ),
     ("Starmer said the peace plan had serious problems.", PLAN, {("Keir Starmer", "peace_plan", "oppose")}),
     ("Lavrov said the peace plan was a sham.", PLAN, {("Sergei Lavrov", "peace_plan", "oppose")}),
     (
@@ -148,6 +168,7 @@ def test_judgement_positions(nlp, lexicon, text, topics, expected):  # noqa: F81
 NEUTRAL = [
     # a judging noun that is no predicate describes
     ("Macron said the problem of the summit was its venue.", TALKS),
+    ("Macron sent a message to Lavrov about the summit.", TALKS),
     # questions ask
     ("Did Lavrov call the peace plan a farce?", PLAN),
     ("Is the peace plan a capitulation, Macron asked?", PLAN),

@@ -13,6 +13,7 @@ from __future__ import annotations
 from analysis.extract.stance.holder import Context, Holder, nominal_actor
 from analysis.extract.stance.lexicon import Lexicon
 from analysis.extract.stance.negation import is_negated
+from analysis.extract.stance.scope import framing_object
 
 _EXPERIENCER_PREPS = frozenset({"to", "for"})
 
@@ -134,3 +135,11 @@ def equated(top, ids: set[int], lexicon: Lexicon):
     if not subjects or is_negated(copula, lexicon):
         return top, ids, False
     return copula, ids | {t.i for s in subjects for t in s.subtree}, False
+
+
+def predicate_noun(head, kind: str) -> bool:
+    """An evaluative noun as a copula's or framing verb's predicate ("would send the wrong signal", "was a
+    mistake"): it speaks for its verb's clause as an adjective does, so a reported clause composes it."""
+    if kind != "evaluative" or head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    return head.dep_ in ("attr", "oprd") or framing_object(head)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analysis.extract.stance.holder import Context, nominal_actor
-from analysis.extract.stance.judgement import PREFERENCE_VERBS
+from analysis.extract.stance.judgement import PREFERENCE_VERBS, predicate_noun
 from analysis.extract.stance.lexicon import Lexicon, Match, match_phrases
 from analysis.extract.stance.modality import agentless_passive, hedged, not_asserted, unfinished
 from analysis.extract.stance.negation import deontic, is_negated
@@ -36,7 +36,7 @@ def sentence_cues(sent, lexicon: Lexicon, terms: dict[str, list]) -> SentenceCue
     anchored = {}
     for m in cues.values():
         kind = cue_role(m)
-        if kind != "attribution" and m.head.pos_ in ("VERB", "AUX", "ADJ"):
+        if kind != "attribution" and (m.head.pos_ in ("VERB", "AUX", "ADJ") or predicate_noun(m.head, kind)):
             anchored.setdefault(cue_anchor(m, kind).i, m)
     roots = {r.i: t for t, rs in terms.items() for r in rs}
     reversals = {m.head.i: m for m in match_phrases(sent, lexicon.reversals)}

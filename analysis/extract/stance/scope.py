@@ -95,7 +95,9 @@ def cue_anchor(match: Match, kind: str):
 
 
 # verbs that judge their object through "as": "Putin described the summit as useful"
-JUDGING_AS = frozenset({"describe", "see", "view", "regard", "characterise", "characterize", "portray"})
+JUDGING_AS = frozenset(
+    {"describe", "see", "view", "regard", "characterise", "characterize", "portray", "take", "treat"}
+)
 
 
 def judged_as(head):
@@ -114,7 +116,8 @@ def judged_as(head):
     return None
 
 
-_FRAMING_VERBS = frozenset({"form", "constitute", "provide", "offer", "represent", "have"})
+# "the plan could form the basis", "the draft has serious problems", "it sends the wrong signal"
+_FRAMING_VERBS = frozenset({"form", "constitute", "provide", "offer", "represent", "have", "send"})
 
 
 def framing_object(head) -> bool:
