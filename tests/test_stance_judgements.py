@@ -129,6 +129,17 @@ POSITIONS = [
         LIMITS,
         {("Ukraine", "military_limits", "oppose")},
     ),
+    # a judgement that is a claim someone rejects (or endorses)
+    (
+        "Lavrov rejected claims that the sanctions were a failure.",
+        SANCTIONS,
+        {("Sergei Lavrov", "sanctions", "support")},
+    ),
+    (
+        "Starmer welcomed the view that the peace plan was a good basis.",
+        PLAN,
+        {("Keir Starmer", "peace_plan", "support")},
+    ),
     # preferring one thing to another opposes the other
     (
         "Putin prefers a peace plan to sanctions.",
@@ -169,6 +180,9 @@ NEUTRAL = [
     # a judging noun that is no predicate describes
     ("Macron said the problem of the summit was its venue.", TALKS),
     ("Macron sent a message to Lavrov about the summit.", TALKS),
+    # a claim neither rejected nor endorsed, or one that is no judgement
+    ("Lavrov did not dispute claims that the sanctions were a failure.", SANCTIONS),
+    ("Lavrov dismissed reports that troops had crossed the border.", TROOPS),
     # questions ask
     ("Did Lavrov call the peace plan a farce?", PLAN),
     ("Is the peace plan a capitulation, Macron asked?", PLAN),

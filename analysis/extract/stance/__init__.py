@@ -38,7 +38,14 @@ from analysis.extract.stance.candidates import (
 from analysis.extract.stance.clauses import linked_scope, making_verb, relative_object, undoing_verb
 from analysis.extract.stance.confidence import context_factor
 from analysis.extract.stance.holder import Context, find_holder, state_speaker
-from analysis.extract.stance.judgement import dispreferred, equated, experiencer, free_relative, partial_term
+from analysis.extract.stance.judgement import (
+    contested_claim,
+    dispreferred,
+    equated,
+    experiencer,
+    free_relative,
+    partial_term,
+)
 from analysis.extract.stance.lexicon import Lexicon, Match, load_lexicon
 from analysis.extract.stance.modality import (
     agentless_passive,
@@ -182,6 +189,9 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
     judged_subject = kind == "evaluative" and anchor.lemma_.lower() not in JUDGING_VERBS
     judge = experiencer(match.head, ctx) if kind == "evaluative" else None  # "unacceptable for us"
     holder = judge or find_holder(at, ctx, skip_subject=judged_subject, levels=levels)
+    claim = contested_claim(anchor, ctx, sc.cues) if holder is None and kind == "evaluative" else None
+    if claim is not None:  # "pushed back on the idea that the plan was a wish list" (judgement.py)
+        holder, undone = claim
     if holder is None or quoted_other(anchor, holder, ctx):
         return []
     holder = state_speaker(anchor, holder, ctx)

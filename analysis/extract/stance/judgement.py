@@ -5,15 +5,17 @@
 - a judgement of a part is no judgement of the whole: "some of the proposals are acceptable, some are
   not" takes no position on the proposals;
 - a free relative in a copula's predicate is about the copula's subject: "a truce that lets them rearm
-  is not what we are looking for" (against the truce).
+  is not what we are looking for" (against the truce);
+- a judgement that is a claim someone rejects is reversed: "pushed back on the idea that the plan was a
+  wish list" (for the plan).
 """
 
 from __future__ import annotations
 
-from analysis.extract.stance.holder import Context, Holder, nominal_actor
+from analysis.extract.stance.holder import Context, Holder, find_holder, nominal_actor
 from analysis.extract.stance.lexicon import Lexicon
-from analysis.extract.stance.negation import is_negated
-from analysis.extract.stance.scope import framing_object
+from analysis.extract.stance.negation import governing_negated, is_negated
+from analysis.extract.stance.scope import cue_role, framing_object
 
 _EXPERIENCER_PREPS = frozenset({"to", "for"})
 
@@ -143,3 +145,23 @@ def predicate_noun(head, kind: str) -> bool:
     if kind != "evaluative" or head.pos_ not in ("NOUN", "PROPN"):
         return False
     return head.dep_ in ("attr", "oprd") or framing_object(head)
+
+
+def contested_claim(anchor, ctx: Context, cues: dict):
+    """`pushed back on the idea that the plan was a wish list`, `rejected claims that the sanctions were a
+    failure`: a judgement that is the content of a claim noun (idea, claim, view ...) which a cue verb
+    rejects (or endorses) is the cue's holder's judgement, reversed (or kept). Returns (holder, the
+    rejecting verb or None) or None; a negated governor ("did not dispute the claim") decides nothing."""
+    if anchor.dep_ not in ("acl", "ccomp") or anchor.head.lemma_.lower() not in ctx.lexicon.content_nouns:
+        return None
+    noun = anchor.head
+    verb = noun.head if noun.dep_ == "dobj" else noun.head.head if noun.dep_ == "pobj" else None
+    gov = cues.get(verb.i) if verb is not None else None
+    if gov is None or cue_role(gov) != "verb" or verb.pos_ != "VERB":
+        return None
+    if governing_negated(gov, verb, ctx.lexicon) or any(t.dep_ == "neg" for t in verb.children):
+        return None
+    holder = find_holder(verb, ctx)
+    if holder is None:
+        return None
+    return holder, (verb if gov.cue.polarity < 0 else None)
