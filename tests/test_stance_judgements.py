@@ -140,6 +140,12 @@ POSITIONS = [
         PLAN,
         {("Keir Starmer", "peace_plan", "support")},
     ),
+    # a coordinated verb shares the term as its subject ("... and should be dropped")
+    (
+        "Lavrov insisted the sanctions were hurting Europe and should be dropped.",
+        SANCTIONS,
+        {("Sergei Lavrov", "sanctions", "oppose")},
+    ),
     # preferring one thing to another opposes the other
     (
         "Putin prefers a peace plan to sanctions.",

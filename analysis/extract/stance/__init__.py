@@ -45,6 +45,7 @@ from analysis.extract.stance.judgement import (
     experiencer,
     free_relative,
     partial_term,
+    shared_predicates,
 )
 from analysis.extract.stance.lexicon import Lexicon, Match, load_lexicon
 from analysis.extract.stance.modality import (
@@ -213,6 +214,9 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
             inside, top = sorted((r for r in roots if r.i in wide), key=depth), linked
         if not inside:
             inside, top = _polar_objects(anchor, topic, scope, sc), anchor
+        inside += [
+            v for r in inside for v in shared_predicates(r, topic, sc.concessions)
+        ]  # "and should be dropped"
         # the nearest term first; a term the cue does not speak for leaves the next one ("would not sign any
         # deal that cedes territory": "cedes" alone is a bare relative clause, its object "territory" is not)
         reads = (

@@ -165,3 +165,20 @@ def contested_claim(anchor, ctx: Context, cues: dict):
     if holder is None:
         return None
     return holder, (verb if gov.cue.polarity < 0 else None)
+
+
+def shared_predicates(term, topic: str, concessions: dict) -> list:
+    """`insisted sanctions were hurting America and should be dropped`: the parser gives the term as
+    subject to the first verb only; a coordinated verb without a subject of its own that is a polar word
+    of the term's topic ("dropped") is said of the term too, and read in its place."""
+    if term.dep_ not in ("nsubj", "nsubjpass"):
+        return []
+    polar = concessions.get(topic, {})
+    return [
+        c
+        for c in term.head.conjuncts
+        if c.pos_ == "VERB"
+        and c.i in polar
+        and c.i > term.i
+        and not any(k.dep_ in ("nsubj", "nsubjpass") for k in c.children)
+    ]
