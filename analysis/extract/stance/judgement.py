@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from analysis.extract.stance.holder import Context, Holder, find_holder, nominal_actor
-from analysis.extract.stance.lexicon import Lexicon
+from analysis.extract.stance.lexicon import Lexicon, token_forms
 from analysis.extract.stance.negation import governing_negated, is_negated
 from analysis.extract.stance.scope import cue_role, framing_object
 
@@ -39,6 +39,9 @@ def partial_term(term, anchor) -> bool:
     """`Some of the proposals are acceptable`, `parts of the plan are useful`, `certain points are
     unacceptable`: the term sits in a subject that names a part of it, so the judgement is not the
     topic's. Read from the term up to the cue's anchor."""
+    _lemmas, lowers = token_forms(term.doc)
+    if _PARTIAL.isdisjoint(lowers[term.sent.start : term.sent.end]):
+        return False  # speed: no word of a part in the sentence
     tok = term
     while tok.i != anchor.i:
         partial = tok.lower_ in _PARTIAL and any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children)

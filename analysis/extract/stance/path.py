@@ -27,6 +27,9 @@ class SentenceCues:
     reversals: dict[int, Match]
     anchored: dict[int, Match]  # predicate cues (verbs, adjectives) by the token they speak for
     term_roots: dict[int, str]  # topic term roots -> topic
+    particles: frozenset[int] = (
+        frozenset()
+    )  # a phrasal cue's words but its head ("against" of "vote against")
 
 
 def sentence_cues(sent, lexicon: Lexicon, terms: dict[str, list]) -> SentenceCues:
@@ -40,7 +43,8 @@ def sentence_cues(sent, lexicon: Lexicon, terms: dict[str, list]) -> SentenceCue
             anchored.setdefault(cue_anchor(m, kind).i, m)
     roots = {r.i: t for t, rs in terms.items() for r in rs}
     reversals = {m.head.i: m for m in match_phrases(sent, lexicon.reversals)}
-    return SentenceCues(cues, conc, reversals, anchored, roots)
+    particles = frozenset(t.i for m in cues.values() for t in m.tokens if t.i != m.head.i)
+    return SentenceCues(cues, conc, reversals, anchored, roots, particles)
 
 
 def _step_polarity(tok, below, topic: str, sc: SentenceCues, lexicon: Lexicon) -> int:
@@ -203,7 +207,7 @@ def path_polarity(
     """
     polarity, words, committed, own, described, term_words = 1, [], False, 0, False, 0
     gov_ids = {t.i for t in gov.tokens}
-    gov_ids |= {t.i for m in sc.cues.values() for t in m.tokens if t.i != m.head.i}  # "vote against"
+    gov_ids |= sc.particles  # "said he would vote against": the particle is no negation
     if any(_dismissive(c, ctx.lexicon) for c in term.children):
         return PathReading(polarity, (), True, committed, own)  # "does not want a wasted meeting"
     for tok, below in _path(term, anchor):

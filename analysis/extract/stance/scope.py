@@ -72,9 +72,11 @@ def condition_clauses(verb) -> list:
 
 
 def _particle(verb) -> bool:
-    return any(
-        c.dep_ in ("prt", "advmod") and c.lower_ in _PARTICLES and c.i == verb.i + 1 for c in verb.children
-    )
+    """`pushed back`, `backed down`: a particle right after the verb, hung on it."""
+    if verb.i + 1 >= len(verb.doc):
+        return False
+    nxt = verb.doc[verb.i + 1]
+    return nxt.lower_ in _PARTICLES and nxt.head.i == verb.i and nxt.dep_ in ("prt", "advmod")
 
 
 def cue_anchor(match: Match, kind: str):
