@@ -21,6 +21,7 @@ ACTORS = {
     "Putin": ("Vladimir Putin", "person"),
     "Lavrov": ("Sergei Lavrov", "person"),
     "Macron": ("Emmanuel Macron", "person"),
+    "Zelenskyy": ("Volodymyr Zelenskyy", "person"),
     "Starmer": ("Keir Starmer", "person"),
     "Meloni": ("Giorgia Meloni", "person"),
     "Kallas": ("Kaja Kallas", "person"),
@@ -89,6 +90,11 @@ POSITIONS = [
     ),
     # a judgement in a reported clause is the speaker's, and composes with the topic's words
     (
+        "Macron said it would be a mistake to lift the sanctions.",
+        SANCTIONS,
+        {("Emmanuel Macron", "sanctions", "support")},
+    ),
+    (
         "Macron said the summit was an important step.",
         TALKS,
         {("Emmanuel Macron", "negotiations_summits", "support")},
@@ -140,6 +146,15 @@ POSITIONS = [
         PLAN,
         {("Keir Starmer", "peace_plan", "support")},
     ),
+    # a verb of saying beside the judgement is no belief judged
+    (
+        "Zelenskyy said the summit was a good compromise, while stressing that Kyiv would not cede land.",
+        {**TALKS, **TERRITORY},
+        {
+            ("Volodymyr Zelenskyy", "negotiations_summits", "support"),
+            ("Volodymyr Zelenskyy", "territory", "oppose"),
+        },
+    ),
     # a coordinated verb shares the term as its subject ("... and should be dropped")
     (
         "Lavrov insisted the sanctions were hurting Europe and should be dropped.",
@@ -189,6 +204,9 @@ NEUTRAL = [
     # a claim neither rejected nor endorsed, or one that is no judgement
     ("Lavrov did not dispute claims that the sanctions were a failure.", SANCTIONS),
     ("Lavrov dismissed reports that troops had crossed the border.", TROOPS),
+    # a judgement of expecting or thinking, not of the term beneath it
+    ("Lavrov said it was not realistic to expect a ceasefire soon.", CEASEFIRE),
+    ("Macron said it is reasonable to think that the talks will fail.", TALKS),
     # questions ask
     ("Did Lavrov call the peace plan a farce?", PLAN),
     ("Is the peace plan a capitulation, Macron asked?", PLAN),

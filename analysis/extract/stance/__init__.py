@@ -44,6 +44,7 @@ from analysis.extract.stance.judgement import (
     equated,
     experiencer,
     free_relative,
+    judged_belief,
     partial_term,
     shared_predicates,
 )
@@ -139,6 +140,8 @@ def _candidate(match, kind, anchor, term, topic, holder, sc, ctx, negated, undon
     reported = kind == "attribution"
     if kind in ("attribution", "evaluative") and partial_term(term, anchor):
         return None  # "some of the proposals are acceptable": a part of the topic is judged
+    if kind in ("attribution", "evaluative") and judged_belief(term, anchor, sc, ctx.lexicon):
+        return None  # "it is not realistic to expect a ceasefire": the expecting is judged
     path = path_polarity(term, anchor, match, topic, sc, ctx, reported=reported, holder=holder.actor)
     # a reported clause needs a polar word beyond the term itself: "a foreign contingent would be a target"
     if path.blocked or (reported and not (len(path.words) > path.own and path.committed)):

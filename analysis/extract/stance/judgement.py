@@ -185,3 +185,28 @@ def shared_predicates(term, topic: str, concessions: dict) -> list:
         and c.i > term.i
         and not any(k.dep_ in ("nsubj", "nsubjpass") for k in c.children)
     ]
+
+
+_BELIEF_VERBS = frozenset(
+    {"expect", "think", "believe", "assume", "imagine", "hope", "predict", "anticipate", "suppose", "presume"}
+)
+
+
+def judged_belief(term, anchor, sc, lexicon: Lexicon) -> bool:
+    """`it is not realistic to expect a ceasefire soon`, `it would be absurd to claim that talks failed`: an
+    evaluative judges the expecting or the saying, not the term beneath it."""
+    tok, belief = term, False
+    words = _BELIEF_VERBS | lexicon.attribution_words
+    while tok.head.i != tok.i:
+        if belief and tok.i in sc.anchored and sc.anchored[tok.i].cue.kind == "evaluative":
+            return True
+        if tok.i == anchor.i:
+            return False
+        belief = belief or (
+            tok.pos_ == "VERB"
+            and tok.dep_ in ("xcomp", "ccomp", "csubj")  # what is judged ("..., while stressing that" is not)
+            and tok.lemma_.lower() in words
+            and tok is not term
+        )
+        tok = tok.head
+    return belief and tok.i in sc.anchored and sc.anchored[tok.i].cue.kind == "evaluative"
