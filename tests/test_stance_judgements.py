@@ -88,6 +88,11 @@ POSITIONS = [
         TALKS,
         {("Kaja Kallas", "negotiations_summits", "support")},
     ),
+    (
+        "Macron said the sanctions brought Putin to the table.",
+        SANCTIONS,
+        {("Emmanuel Macron", "sanctions", "support")},
+    ),
     # a judgement in a reported clause is the speaker's, and composes with the topic's words
     (
         "Macron said it would be a mistake to lift the sanctions.",
