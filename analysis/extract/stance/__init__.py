@@ -41,12 +41,10 @@ from analysis.extract.stance.holder import Context, find_holder, state_speaker
 from analysis.extract.stance.judgement import (
     contested_claim,
     dispreferred,
-    equated,
     experiencer,
-    free_relative,
-    judged_belief,
-    partial_term,
+    misjudged,
     shared_predicates,
+    wider_scope,
 )
 from analysis.extract.stance.lexicon import Lexicon, Match, load_lexicon
 from analysis.extract.stance.modality import (
@@ -60,7 +58,6 @@ from analysis.extract.stance.modality import (
 from analysis.extract.stance.negation import governing_negated
 from analysis.extract.stance.path import SentenceCues, path_polarity, sentence_cues
 from analysis.extract.stance.scope import (
-    condition_clauses,
     cue_anchor,
     cue_role,
     cue_scope,
@@ -138,10 +135,9 @@ def _candidate(match, kind, anchor, term, topic, holder, sc, ctx, negated, undon
     if match.cue.words[0] in _EVENT_CUES and (term.pos_ == "VERB" or _through_clause(term, anchor)):
         return None
     reported = kind == "attribution"
-    if kind in ("attribution", "evaluative") and partial_term(term, anchor):
-        return None  # "some of the proposals are acceptable": a part of the topic is judged
-    if kind in ("attribution", "evaluative") and judged_belief(term, anchor, sc, ctx.lexicon):
-        return None  # "it is not realistic to expect a ceasefire": the expecting is judged
+    negated = negated != dispreferred(term, match, anchor)  # "prefers a deal to sanctions"
+    if kind in ("attribution", "evaluative") and misjudged(term, anchor, sc, ctx.lexicon):
+        return None  # "some of the proposals are acceptable", "not realistic to expect a ceasefire"
     path = path_polarity(term, anchor, match, topic, sc, ctx, reported=reported, holder=holder.actor)
     # a reported clause needs a polar word beyond the term itself: "a foreign contingent would be a target"
     if path.blocked or (reported and not (len(path.words) > path.own and path.committed)):
@@ -193,22 +189,14 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
     judged_subject = kind == "evaluative" and anchor.lemma_.lower() not in JUDGING_VERBS
     judge = experiencer(match.head, ctx) if kind == "evaluative" else None  # "unacceptable for us"
     holder = judge or find_holder(at, ctx, skip_subject=judged_subject, levels=levels)
-    claim = contested_claim(anchor, ctx, sc.cues) if holder is None and kind == "evaluative" else None
-    if claim is not None:  # "pushed back on the idea that the plan was a wish list" (judgement.py)
-        holder, undone = claim
+    holder, undone = contested_claim(holder, undone, anchor, kind, ctx, sc.cues)  # "pushed back on the idea"
     if holder is None or quoted_other(anchor, holder, ctx):
         return []
     holder = state_speaker(anchor, holder, ctx)
     scope = cue_scope(match, anchor, kind, ctx.lexicon)
     linked, wide = linked_scope(match, kind, ctx.lexicon)
-    if kind == "threat":  # "would respond if troops were sent": against what the condition names
-        linked, wide = anchor, {t.i for c in condition_clauses(anchor) for t in c.subtree}
-    if not wide:  # "X was one of the points Kyiv pushed back on" (judgement.py)
-        linked, wide, reversed_ = equated(*relative_object(anchor, kind), ctx.lexicon)
-        negated = negated != reversed_
-    if not wide:  # "a truce that lets them rearm is not what we want" (judgement.py)
-        linked, wide, reversed_ = free_relative(anchor, kind, ctx.lexicon)
-        negated = negated != reversed_
+    if not wide or kind == "threat":  # "respond if X", "X is what we want" (judgement.py)
+        linked, wide, negated = wider_scope(anchor, kind, relative_object(anchor, kind), negated, ctx.lexicon)
     out = []
     for topic, roots in terms.items():
         inside = sorted((r for r in roots if r.i in scope), key=depth)
@@ -217,17 +205,10 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
             inside, top = sorted((r for r in roots if r.i in wide), key=depth), linked
         if not inside:
             inside, top = _polar_objects(anchor, topic, scope, sc), anchor
-        inside += [
-            v for r in inside for v in shared_predicates(r, topic, sc.concessions)
-        ]  # "and should be dropped"
+        inside += shared_predicates(inside, topic, sc.concessions)  # "... and should be dropped"
         # the nearest term first; a term the cue does not speak for leaves the next one ("would not sign any
         # deal that cedes territory": "cedes" alone is a bare relative clause, its object "territory" is not)
-        reads = (
-            _candidate(
-                match, kind, top, r, topic, holder, sc, ctx, negated != dispreferred(r, match, top), undone
-            )
-            for r in inside
-        )
+        reads = (_candidate(match, kind, top, r, topic, holder, sc, ctx, negated, undone) for r in inside)
         cand = next((c for c in reads if c is not None), None)
         if cand is not None:
             out.append(cand)

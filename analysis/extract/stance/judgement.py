@@ -15,7 +15,7 @@ from __future__ import annotations
 from analysis.extract.stance.holder import Context, Holder, find_holder, nominal_actor
 from analysis.extract.stance.lexicon import Lexicon, token_forms
 from analysis.extract.stance.negation import governing_negated, is_negated
-from analysis.extract.stance.scope import cue_role, framing_object
+from analysis.extract.stance.scope import condition_clauses, cue_role, framing_object
 
 _EXPERIENCER_PREPS = frozenset({"to", "for"})
 
@@ -150,11 +150,17 @@ def predicate_noun(head, kind: str) -> bool:
     return head.dep_ in ("attr", "oprd") or framing_object(head)
 
 
-def contested_claim(anchor, ctx: Context, cues: dict):
+def contested_claim(holder, undone, anchor, kind: str, ctx: Context, cues: dict):
     """`pushed back on the idea that the plan was a wish list`, `rejected claims that the sanctions were a
-    failure`: a judgement that is the content of a claim noun (idea, claim, view ...) which a cue verb
-    rejects (or endorses) is the cue's holder's judgement, reversed (or kept). Returns (holder, the
-    rejecting verb or None) or None; a negated governor ("did not dispute the claim") decides nothing."""
+    failure`: an evaluative with no holder of its own that is the content of a claim noun (idea, claim,
+    view ...) a cue verb rejects (or endorses) is the cue's holder's judgement, reversed (or kept).
+    Returns (holder, the reversing verb or `undone`), unchanged when nothing applies; a negated governor
+    ("did not dispute the claim") decides nothing."""
+    found = _claim(anchor, ctx, cues) if holder is None and kind == "evaluative" else None
+    return found if found is not None else (holder, undone)
+
+
+def _claim(anchor, ctx: Context, cues: dict):
     if anchor.dep_ not in ("acl", "ccomp") or anchor.head.lemma_.lower() not in ctx.lexicon.content_nouns:
         return None
     noun = anchor.head
@@ -170,15 +176,15 @@ def contested_claim(anchor, ctx: Context, cues: dict):
     return holder, (verb if gov.cue.polarity < 0 else None)
 
 
-def shared_predicates(term, topic: str, concessions: dict) -> list:
-    """`insisted sanctions were hurting America and should be dropped`: the parser gives the term as
+def shared_predicates(terms: list, topic: str, concessions: dict) -> list:
+    """`insisted sanctions were hurting America and should be dropped`: the parser gives a term as
     subject to the first verb only; a coordinated verb without a subject of its own that is a polar word
-    of the term's topic ("dropped") is said of the term too, and read in its place."""
-    if term.dep_ not in ("nsubj", "nsubjpass"):
-        return []
+    of the term's topic ("dropped") is said of the term too, and read after the terms."""
     polar = concessions.get(topic, {})
     return [
         c
+        for term in terms
+        if term.dep_ in ("nsubj", "nsubjpass") and polar
         for c in term.head.conjuncts
         if c.pos_ == "VERB"
         and c.i in polar
@@ -210,3 +216,36 @@ def judged_belief(term, anchor, sc, lexicon: Lexicon) -> bool:
         )
         tok = tok.head
     return belief and tok.i in sc.anchored and sc.anchored[tok.i].cue.kind == "evaluative"
+
+
+def alternative(tok, below) -> bool:
+    """`prefers talks over a ceasefire`: the term below `tok` (another topic's term) is what `tok` is
+    preferred to, not a qualifier of it (see `dispreferred`)."""
+    if below is None or below.dep_ != "prep" or below.lower_ not in _AGAINST_PREPS:
+        return False
+    return tok.head.lemma_.lower() in PREFERENCE_VERBS
+
+
+def threatened(tok, sc) -> bool:
+    """`tok` is the condition of a threat cue: "respond [if troops were sent]"."""
+    gov = sc.cues.get(tok.head.i)
+    return gov is not None and gov.cue.kind == "threat"
+
+
+def misjudged(term, anchor, sc, lexicon: Lexicon) -> bool:
+    """The judgement at `anchor` is not the term's: a part of it is judged, or an expectation of it."""
+    return partial_term(term, anchor) or judged_belief(term, anchor, sc, lexicon)
+
+
+def wider_scope(anchor, kind: str, relative, negated: bool, lexicon: Lexicon):
+    """Where a cue's content lies beyond its complements, for the judgement frames: a threat's conditions
+    ("respond if troops were sent"), a relative clause's antecedent equated with a copula's subject ("X was
+    one of the points Kyiv pushed back on"; `relative` is `clauses.relative_object`'s answer), a free
+    relative beside a copula ("X is not what we want", its negation reversing the cue). Returns (top,
+    token ids, negated)."""
+    if kind == "threat":
+        return anchor, {t.i for c in condition_clauses(anchor) for t in c.subtree}, negated
+    top, ids, reversed_ = equated(*relative, lexicon)
+    if not ids:
+        top, ids, reversed_ = free_relative(anchor, kind, lexicon)
+    return top, ids, negated != reversed_

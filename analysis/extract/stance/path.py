@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analysis.extract.stance.holder import Context, nominal_actor
-from analysis.extract.stance.judgement import PREFERENCE_VERBS, predicate_noun
+from analysis.extract.stance.judgement import alternative, predicate_noun, threatened
 from analysis.extract.stance.lexicon import Lexicon, Match, match_phrases
 from analysis.extract.stance.modality import agentless_passive, hedged, not_asserted, unfinished
 from analysis.extract.stance.negation import deontic, is_negated
@@ -27,9 +27,7 @@ class SentenceCues:
     reversals: dict[int, Match]
     anchored: dict[int, Match]  # predicate cues (verbs, adjectives) by the token they speak for
     term_roots: dict[int, str]  # topic term roots -> topic
-    particles: frozenset[int] = (
-        frozenset()
-    )  # a phrasal cue's words but its head ("against" of "vote against")
+    particles: frozenset[int] = frozenset()  # phrasal cues' words but their heads ("vote [against]")
 
 
 def sentence_cues(sent, lexicon: Lexicon, terms: dict[str, list]) -> SentenceCues:
@@ -151,11 +149,10 @@ def _blocked(
         return True  # "recalled that the deal was never signed" ("it must/will be signed" is a position)
     if tok.dep_ in ("acl", "ccomp") and tok.head.lemma_.lower() in ctx.lexicon.content_nouns:
         return True  # "rejected the idea that the plan was a wish list": a claim, not a proposal
-    if sc.term_roots.get(tok.i, topic) != topic and not _alternative(tok, below):
+    if sc.term_roots.get(tok.i, topic) != topic and not alternative(tok, below):
         return True  # the cue is about the other topic; this term only qualifies it
     subject = _subject_actor(tok, ctx)
-    threat = tok.head.i in sc.cues and sc.cues[tok.head.i].cue.kind == "threat"  # "respond if X"
-    if conditional(tok, ctx.lexicon) and subject != holder and not threat:
+    if conditional(tok, ctx.lexicon) and subject != holder and not threatened(tok, sc):  # "respond if X"
         return True  # a condition or a time, not what the cue is about ("if we can get this done" is)
     other = subject is not None and subject not in (holder, ctx.affiliation.get(holder))
     if other and tok.i in sc.anchored and not (reported and deontic(tok, ctx.lexicon)):
@@ -168,14 +165,6 @@ def _blocked(
     # NATO" (a state of affairs the speaker asserts) and "... Ukraine would need to" are the speaker's
     stative = tok.lemma_.lower() == "be" and tok.i not in sc.anchored
     return reported and other and not stative and not deontic(tok, ctx.lexicon)
-
-
-def _alternative(tok, below) -> bool:
-    """`prefers talks over a ceasefire`: the term below is what the other topic is preferred to (see
-    stance/judgement.py `dispreferred`), not a qualifier of it."""
-    if below is None or below.dep_ != "prep" or below.lower_ not in ("over", "to", "above"):
-        return False
-    return tok.head.lemma_.lower() in PREFERENCE_VERBS
 
 
 _FUTURE = frozenset({"will", "would", "shall", "'ll"})
