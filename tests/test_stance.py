@@ -220,8 +220,13 @@ CASES = [
     ("Macron is ready to send troops after a ceasefire.", CEASEFIRE, set()),
     ("European leaders agreed to speed up work on a post-ceasefire force.", CEASEFIRE, set()),
     ("European leaders agreed to a ceasefire.", CEASEFIRE, {("Europe", "ceasefire", "support")}),
-    # a term inside a condition, a counterfactual cue
-    ("Lavrov said Russia would respond if troops were sent to Ukraine.", TROOPS, set()),
+    # a term inside a condition, a counterfactual cue; a threat opposes what its condition names
+    # (tests/test_stance_judgements.py)
+    (
+        "Lavrov said Russia would respond if troops were sent to Ukraine.",
+        TROOPS,
+        {("Sergei Lavrov", "troop_deployment", "oppose")},
+    ),
     ("If it were serious, Russia would agree to a ceasefire today.", CEASEFIRE, set()),
     ("Russia agreed to a ceasefire on Monday.", CEASEFIRE, {("Russia", "ceasefire", "support")}),
     # a reported clause that only describes the term ("a legitimate target" is a threat: test_stance_rules)

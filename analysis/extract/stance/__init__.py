@@ -38,6 +38,14 @@ from analysis.extract.stance.candidates import (
 from analysis.extract.stance.clauses import linked_scope, making_verb, relative_object, undoing_verb
 from analysis.extract.stance.confidence import context_factor
 from analysis.extract.stance.holder import Context, find_holder, state_speaker
+from analysis.extract.stance.judgement import (
+    contested_claim,
+    dispreferred,
+    experiencer,
+    misjudged,
+    shared_predicates,
+    wider_scope,
+)
 from analysis.extract.stance.lexicon import Lexicon, Match, load_lexicon
 from analysis.extract.stance.modality import (
     agentless_passive,
@@ -127,10 +135,15 @@ def _candidate(match, kind, anchor, term, topic, holder, sc, ctx, negated, undon
     if match.cue.words[0] in _EVENT_CUES and (term.pos_ == "VERB" or _through_clause(term, anchor)):
         return None
     reported = kind == "attribution"
+    negated = negated != dispreferred(term, match, anchor)  # "prefers a deal to sanctions"
+    if kind in ("attribution", "evaluative") and misjudged(term, anchor, sc, ctx.lexicon):
+        return None  # "some of the proposals are acceptable", "not realistic to expect a ceasefire"
     path = path_polarity(term, anchor, match, topic, sc, ctx, reported=reported, holder=holder.actor)
     # a reported clause needs a polar word beyond the term itself: "a foreign contingent would be a target"
     if path.blocked or (reported and not (len(path.words) > path.own and path.committed)):
         return None
+    if kind == "threat" and not path.words:
+        return None  # "will respond if Hamas violates the ceasefire": what it threatens is not said
     own = sc.concessions.get(topic, {}).get(match.head.i)  # "freeze the conflict" for a ceasefire
     base = 1 if reported else own.cue.polarity if own is not None else match.cue.polarity
     cues = {m.head.text for m in sc.anchored.values()}
@@ -175,14 +188,16 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
     at = maker or undone or anchor  # "Moscow has made X a condition": the maker holds it
     levels = _NOUN_LEVELS if at.pos_ in ("NOUN", "PROPN") else 8
     judged_subject = kind == "evaluative" and anchor.lemma_.lower() not in JUDGING_VERBS
-    holder = find_holder(at, ctx, skip_subject=judged_subject, levels=levels)
+    judge = experiencer(match.head, ctx) if kind == "evaluative" else None  # "unacceptable for us"
+    holder = judge or find_holder(at, ctx, skip_subject=judged_subject, levels=levels)
+    holder, undone = contested_claim(holder, undone, anchor, kind, ctx, sc.cues)  # "pushed back on the idea"
     if holder is None or quoted_other(anchor, holder, ctx):
         return []
     holder = state_speaker(anchor, holder, ctx)
     scope = cue_scope(match, anchor, kind, ctx.lexicon)
     linked, wide = linked_scope(match, kind, ctx.lexicon)
-    if not wide:
-        linked, wide = relative_object(anchor, kind)
+    if not wide or kind == "threat":  # "respond if X", "X is what we want" (judgement.py)
+        linked, wide, negated = wider_scope(anchor, kind, relative_object(anchor, kind), negated, ctx.lexicon)
     out = []
     for topic, roots in terms.items():
         inside = sorted((r for r in roots if r.i in scope), key=depth)
@@ -191,6 +206,7 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
             inside, top = sorted((r for r in roots if r.i in wide), key=depth), linked
         if not inside:
             inside, top = _polar_objects(anchor, topic, scope, sc), anchor
+        inside += shared_predicates(inside, topic, sc.concessions)  # "... and should be dropped"
         # the nearest term first; a term the cue does not speak for leaves the next one ("would not sign any
         # deal that cedes territory": "cedes" alone is a bare relative clause, its object "territory" is not)
         reads = (_candidate(match, kind, top, r, topic, holder, sc, ctx, negated, undone) for r in inside)

@@ -22,7 +22,7 @@ from analysis.datafile import load_yaml
 from analysis.extract.topics import Taxonomy, TaxonomyError, load_taxonomy
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "cues.yaml"
-CUE_KINDS = ("verb", "attitude", "evaluative")
+CUE_KINDS = ("verb", "attitude", "evaluative", "threat")
 # topic knowledge: read from the taxonomy, never from the cue file (where these keys used to live)
 TOPIC_FIELDS = frozenset({"concessions", "topic_only", "action_topics"})
 MOVED = {"topic_polarity": "polarity", "action_topics": "deeds", "topic_only": "proposition"}
@@ -36,7 +36,7 @@ class Cue:
     Attributes:
         words: the phrase's lemmas, lower case.
         polarity: +1 (support / the proposition happens), -1 (oppose / reversed), 0 (attribution).
-        kind: verb | attitude | evaluative | attribution | concession | reversal.
+        kind: verb | attitude | evaluative | threat | attribution | concession | reversal.
         topic: the topic a concession (topic polarity) phrase belongs to, else "".
         deed: a concession phrase an actor doing takes the topic's side (the taxonomy's `deeds`).
     """
@@ -141,12 +141,17 @@ def _phrases(words: list[str], polarity: int, kind: str) -> list[Cue]:
 
 def _general_cues(data: dict, path: Path) -> list[Cue]:
     cues: list[Cue] = []
-    for side, polarity in (("support", 1), ("oppose", -1)):
-        block = data.get(side) or {}
-        if not isinstance(block, dict) or set(block) - set(CUE_KINDS):
-            raise TaxonomyError(f"{path}: '{side}' must map {', '.join(CUE_KINDS)} to word lists")
-        for kind in CUE_KINDS:
-            cues += _phrases(_strings(block.get(kind), path, f"{side}.{kind}"), polarity, kind)
+    judgements = data.get("judgements") or {}
+    if not isinstance(judgements, dict) or set(judgements) - {"support", "oppose"}:
+        raise TaxonomyError(f"{path}: 'judgements' must map support and oppose to cue kinds")
+    for section, where in ((data, ""), (judgements, "judgements.")):
+        for side, polarity in (("support", 1), ("oppose", -1)):
+            block = section.get(side) or {}
+            if not isinstance(block, dict) or set(block) - set(CUE_KINDS):
+                raise TaxonomyError(f"{path}: '{where}{side}' must map {', '.join(CUE_KINDS)} to word lists")
+            for kind in CUE_KINDS:
+                words = _strings(block.get(kind), path, f"{where}{side}.{kind}")
+                cues += _phrases(words, polarity, kind)
     cues += _phrases(_strings(data.get("attribution"), path, "attribution"), 0, "attribution")
     return cues
 
@@ -155,7 +160,9 @@ def _general_cues(data: dict, path: Path) -> list[Cue]:
 WORD_SETS = tuple(
     f.name for f in fields(Lexicon) if f.type == "frozenset[str]" and f.name not in TOPIC_FIELDS
 )
-CUE_KEYS = frozenset({"support", "oppose", "attribution", "reversal_verbs", "confidence", *WORD_SETS})
+CUE_KEYS = frozenset(
+    {"support", "oppose", "judgements", "attribution", "reversal_verbs", "confidence", *WORD_SETS}
+)
 
 
 def with_taxonomy(lexicon: Lexicon, taxonomy) -> Lexicon:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from analysis.extract.nlp import doc_text
+from analysis.extract.stance.judgement import free_clause
 from analysis.extract.stance.lexicon import Lexicon
 
 
@@ -87,17 +88,24 @@ def _doubt(tok, lexicon: Lexicon) -> bool:
 
 
 def _counterfactual(tok, lexicon: Lexicon) -> bool:
-    """`If it were serious, Russia would agree to a ceasefire`: "would" under an if-clause."""
+    """`If it were serious, Russia would agree to a ceasefire`: "would" under an if-clause ("would respond
+    if troops were sent" is a threat: the condition is what it is about)."""
     modal = any(c.dep_ == "aux" and c.lower_ in ("would", "could", "might") for c in tok.children)
-    return modal and any(
+    conditioned = modal and any(
         c.dep_ == "advcl" and any(m.lower_ in lexicon.hypothetical_marks for m in c.children)
         for c in tok.children
     )
+    return conditioned and not any(c.kind == "threat" for c in lexicon.cues.get(tok.lemma_.lower(), ()))
 
 
 def _indirect_question(tok, lexicon: Lexicon) -> bool:
-    """`what Europe can actually promise Kyiv`: a wh-word object before the verb asks, it does not state."""
-    return tok.dep_ != "relcl" and any(
-        c.dep_ in ("dobj", "advmod") and c.i < tok.i and c.lower_ in lexicon.question_words
-        for c in tok.children
+    """`what Europe can actually promise Kyiv`: a wh-word object before the verb asks, it does not state
+    ("a ceasefire is what we want" states: a free relative beside a copula)."""
+    return (
+        tok.dep_ != "relcl"
+        and any(
+            c.dep_ in ("dobj", "advmod") and c.i < tok.i and c.lower_ in lexicon.question_words
+            for c in tok.children
+        )
+        and not free_clause(tok)
     )

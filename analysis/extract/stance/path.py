@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analysis.extract.stance.holder import Context, fronted_clause, nominal_actor
+from analysis.extract.stance.judgement import alternative, predicate_noun, threatened
 from analysis.extract.stance.lexicon import Lexicon, Match, match_phrases
 from analysis.extract.stance.modality import agentless_passive, hedged, not_asserted, unfinished
 from analysis.extract.stance.negation import COPULAS, argument_of, deontic, is_negated, negation_reading
@@ -26,6 +27,7 @@ class SentenceCues:
     reversals: dict[int, Match]
     anchored: dict[int, Match]  # predicate cues (verbs, adjectives) by the token they speak for
     term_roots: dict[int, str]  # topic term roots -> topic
+    particles: frozenset[int] = frozenset()  # phrasal cues' words but their heads ("vote [against]")
 
 
 def sentence_cues(sent, lexicon: Lexicon, terms: dict[str, list]) -> SentenceCues:
@@ -35,11 +37,12 @@ def sentence_cues(sent, lexicon: Lexicon, terms: dict[str, list]) -> SentenceCue
     anchored = {}
     for m in cues.values():
         kind = cue_role(m)
-        if kind != "attribution" and m.head.pos_ in ("VERB", "AUX", "ADJ"):
+        if kind != "attribution" and (m.head.pos_ in ("VERB", "AUX", "ADJ") or predicate_noun(m.head, kind)):
             anchored.setdefault(cue_anchor(m, kind).i, m)
     roots = {r.i: t for t, rs in terms.items() for r in rs}
     reversals = {m.head.i: m for m in match_phrases(sent, lexicon.reversals)}
-    return SentenceCues(cues, conc, reversals, anchored, roots)
+    particles = frozenset(t.i for m in cues.values() for t in m.tokens if t.i != m.head.i)
+    return SentenceCues(cues, conc, reversals, anchored, roots, particles)
 
 
 def _step_polarity(tok, below, topic: str, sc: SentenceCues, lexicon: Lexicon) -> int:
@@ -127,7 +130,9 @@ def conditional(tok, lexicon: Lexicon) -> bool:
     )
 
 
-def _blocked(tok, topic: str, sc: SentenceCues, ctx: Context, reported: bool, holder: str) -> bool:
+def _blocked(
+    tok, topic: str, sc: SentenceCues, ctx: Context, reported: bool, holder: str, below=None
+) -> bool:
     """True when the cue does not speak for what lies below `tok` (see `path_polarity`)."""
     own = sc.cues.get(tok.i)  # "asked for observer status at the talks" is a cue, not talk
     phrasal = own is not None and len(own.cue.words) > 1
@@ -147,10 +152,10 @@ def _blocked(tok, topic: str, sc: SentenceCues, ctx: Context, reported: bool, ho
         return True  # "rejected the idea that the plan was a wish list": a claim, not a proposal
     if reported and fronted_clause(tok, ctx.lexicon):
         return True  # "Poland will not send troops either: Tusk has said Poland's role is ...": not his words
-    if sc.term_roots.get(tok.i, topic) != topic:
+    if sc.term_roots.get(tok.i, topic) != topic and not alternative(tok, below):
         return True  # the cue is about the other topic; this term only qualifies it
     subject = _subject_actor(tok, ctx)
-    if conditional(tok, ctx.lexicon) and subject != holder:
+    if conditional(tok, ctx.lexicon) and subject != holder and not threatened(tok, sc):  # "respond if X"
         return True  # a condition or a time, not what the cue is about ("if we can get this done" is)
     other = subject is not None and subject not in (holder, ctx.affiliation.get(holder))
     if other and tok.i in sc.anchored and not (reported and deontic(tok, ctx.lexicon)):
@@ -195,6 +200,7 @@ def path_polarity(
     polarity, words, committed, own, described, term_words, loose = 1, [], False, 0, False, 0, False
     below_negated = False
     gov_ids = {t.i for t in gov.tokens}
+    gov_ids |= sc.particles  # "said he would vote against": the particle is no negation
     if any(_dismissive(c, ctx.lexicon) for c in term.children):
         return PathReading(polarity, (), True, committed, own)  # "does not want a wasted meeting"
     for tok, below in _path(term, anchor):
@@ -206,7 +212,7 @@ def path_polarity(
             term_words += bool(step)
             continue
         bare = _bare_relative(below, len(words) - term_words, ctx.lexicon)
-        if _blocked(tok, topic, sc, ctx, reported, holder) or bare:
+        if _blocked(tok, topic, sc, ctx, reported, holder, below) or bare:
             return PathReading(polarity, tuple(words), True, committed, own)
         # "a foreign contingent would be a legitimate target": the term is described, not proposed
         described = described or _copula_subject(tok, below)

@@ -42,6 +42,12 @@ _OTHER_NOUNS = frozenset({"host", "broker", "sign", "float", "convene", "mediate
 def cue_role(match: Match) -> str:
     """The cue's kind, corrected by part of speech: an "offer" that is a noun is an attitude."""
     kind, pos = match.cue.kind, match.head.pos_
+    if kind == "verb" and pos in ("ADV", "ADP", "PART", "DET"):
+        return "none"  # "pushed back on": the adverb "back" is no verb "back"
+    if pos == "VERB" and len(match.cue.words) == 1 and _particle(match.head):
+        return "none"  # "pushed back the talks", "backed down": another verb than "push", "back"
+    if kind == "threat":  # "would respond if troops were sent"; "responded to the plan" is no threat
+        return kind if pos == "VERB" and condition_clauses(match.head) else "none"
     if kind == "verb" and pos in ("NOUN", "PROPN", "ADJ"):
         # a phrasal verb's noun is another word: "hold a call on the plan" is no "call on", and some
         # verbs' nouns name a person or a thing, not a position ("his host", "a sign that ...")
@@ -49,6 +55,28 @@ def cue_role(match: Match) -> str:
     if kind == "attitude" and pos == "VERB":
         return "verb"
     return kind
+
+
+_PARTICLES = frozenset({"back", "down", "away"})
+_THREAT_MARKS = frozenset({"if", "when", "once", "should", "unless"})
+
+
+def condition_clauses(verb) -> list:
+    """The conditions of a verb: `respond [if troops were sent]`."""
+    return [
+        c
+        for c in verb.children
+        if c.dep_ == "advcl"
+        and any(m.dep_ in ("mark", "advmod") and m.lower_ in _THREAT_MARKS for m in c.children)
+    ]
+
+
+def _particle(verb) -> bool:
+    """`pushed back`, `backed down`: a particle right after the verb, hung on it."""
+    if verb.i + 1 >= len(verb.doc):
+        return False
+    nxt = verb.doc[verb.i + 1]
+    return nxt.lower_ in _PARTICLES and nxt.head.i == verb.i and nxt.dep_ in ("prt", "advmod")
 
 
 def cue_anchor(match: Match, kind: str):
@@ -69,7 +97,9 @@ def cue_anchor(match: Match, kind: str):
 
 
 # verbs that judge their object through "as": "Putin described the summit as useful"
-JUDGING_AS = frozenset({"describe", "see", "view", "regard", "characterise", "characterize", "portray"})
+JUDGING_AS = frozenset(
+    {"describe", "see", "view", "regard", "characterise", "characterize", "portray", "take", "treat"}
+)
 
 
 def judged_as(head):
@@ -88,7 +118,8 @@ def judged_as(head):
     return None
 
 
-_FRAMING_VERBS = frozenset({"form", "constitute", "provide", "offer", "represent"})
+# "the plan could form the basis", "the draft has serious problems", "it sends the wrong signal"
+_FRAMING_VERBS = frozenset({"form", "constitute", "provide", "offer", "represent", "have", "send"})
 
 
 def framing_object(head) -> bool:
