@@ -164,6 +164,8 @@ def nominal_actor(tok, ctx: Context, quoted_ok: bool = True) -> Holder | None:
     word = tok.lower_
     if word in RELATIVE_PRONOUNS and tok.head.dep_ == "relcl":
         found = nominal_actor(tok.head.head, ctx)
+        if found is None and tok.head.head.lemma_.lower() in DOCUMENT_NOUNS:
+            found = document_source(tok.head.head, ctx)  # "adopted Resolution 2773, which demanded ..."
         person = found is not None and ctx.gender.get(found.actor) is not None
         # "which" never stands for a person ("the plan Trump unveiled with Netanyahu, which calls for")
         return None if word == "which" and person else found
@@ -258,7 +260,15 @@ def document_source(noun, ctx: Context) -> Holder | None:
         found = _agent(acl, ctx)
         if found is not None:
             return Holder(found.actor, found.factor, "document", found.also)
+    if noun.dep_ == "dobj" and noun.head.lemma_.lower() in _ISSUING:  # "the Council adopted a resolution"
+        subj = next((c for c in noun.head.children if c.dep_ == "nsubj"), None)
+        found = nominal_actor(subj, ctx) if subj is not None else None
+        if found is not None:
+            return Holder(found.actor, found.factor, "document", _coordinated(subj, found, ctx))
     return None
+
+
+_ISSUING = frozenset({"adopt", "pass", "issue", "sign", "approve", "release", "publish", "draft", "circulate"})
 
 
 def _stops_climb(tok, ctx: Context) -> bool:
