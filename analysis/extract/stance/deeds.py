@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from analysis.extract.stance.anaphora import OBJECT_PRONOUNS
 from analysis.extract.stance.candidates import (
     Candidate,
     _deed_clause,
@@ -64,21 +65,34 @@ def _objects(verb, preps: frozenset[str]) -> list:
     return found + [c for o in found for c in o.conjuncts]
 
 
-def _object_terms(verb, preps: frozenset[str], sc: SentenceCues) -> list:
-    """Topic terms that are the verb's object, or the object of the object's "of" / "to" / "for"."""
+def _object_terms(verb, preps: frozenset[str], sc: SentenceCues) -> list[tuple]:
+    """(term, pronoun) pairs: topic terms that are the verb's object or the object of the object's "of" /
+    "to" / "for" (pronoun None), and the term an object pronoun stands for (`_antecedent_term`)."""
     out = []
     for obj in _objects(verb, preps):
+        if obj.lower_ in OBJECT_PRONOUNS:
+            out += [(t, obj) for t in _antecedent_term(obj, sc)]
         if obj.i in sc.term_roots:
-            out.append(obj)
+            out.append((obj, None))
             continue
         out += [
-            o
+            (o, None)
             for p in obj.children
             if p.dep_ == "prep" and p.lower_ in OBJECT_PREPS
             for o in p.children
             if o.dep_ == "pobj" and o.i in sc.term_roots
         ]
     return out
+
+
+def _antecedent_term(pronoun, sc: SentenceCues) -> list:
+    """`... backed a scheme to buy weapons for Ukraine, and Norway has paid into it`: an object pronoun
+    stands for the nearest term before it in its own sentence when all the terms before it are of one
+    topic."""
+    before = sorted(i for i in sc.term_roots if pronoun.sent.start <= i < pronoun.i)
+    if not before or len({sc.term_roots[i] for i in before}) != 1:
+        return []
+    return [pronoun.doc[before[-1]]]
 
 
 def _own_deed(verb, ctx: Context) -> bool:
@@ -113,20 +127,35 @@ def _candidate(verb, term, topic, holder, sign, sc, ctx) -> Candidate | None:
     return Candidate(holder.actor, topic, stance_name(sign * path.polarity), round(conf, 3), cue, depth(verb))
 
 
+def _referred(verb, pronoun, topic: str, holder, ctx: Context) -> Candidate:
+    """The deed on what an object pronoun stands for: a reading of two phrases, at the `anaphor` factor."""
+    factor = ctx.lexicon.conf("action") * ctx.lexicon.conf("anaphor")
+    conf = factor * holder.factor * context_factor(verb, holder.actor, ctx)
+    words = [verb.text] + [pronoun.head.text] * (pronoun.dep_ == "pobj") + [pronoun.text]
+    return Candidate(holder.actor, topic, "support", round(conf, 3), " ".join(words), depth(verb))
+
+
 def _enacted(verb, preps, sc: SentenceCues, ctx: Context) -> list[Candidate]:
     """`Washington doubled tariffs on Indian goods`: a deed verb with a term as its object."""
     if _cue(verb, sc) or not _own_deed(verb, ctx):
         return []  # a general cue ("approve") is read as a cue
-    terms = [t for t in _object_terms(verb, preps, sc) if _topic_word(verb, sc.term_roots[t.i], sc) is None]
-    if not terms:
+    pairs = [
+        (t, p) for t, p in _object_terms(verb, preps, sc) if _topic_word(verb, sc.term_roots[t.i], sc) is None
+    ]
+    if not pairs:
         return []
     holder = find_holder(verb, ctx, levels=1 + _participle_levels(verb))
     if holder is None:
         return []
     out = {}
-    for term in sorted(terms, key=depth):
+    for term, pronoun in sorted(pairs, key=lambda tp: depth(tp[0])):
         topic = sc.term_roots[term.i]
-        cand = None if topic in out else _candidate(verb, term, topic, holder, 1, sc, ctx)
+        if topic in out:
+            continue
+        if pronoun is None:
+            cand = _candidate(verb, term, topic, holder, 1, sc, ctx)
+        else:
+            cand = _referred(verb, pronoun, topic, holder, ctx)
         if cand is not None:
             out[topic] = cand
     return shared(list(out.values()), holder)
