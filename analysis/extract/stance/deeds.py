@@ -122,8 +122,11 @@ def _candidate(verb, term, topic, holder, sign, sc, ctx) -> Candidate | None:
     path = path_polarity(term, verb, match, topic, sc, ctx, holder=holder.actor)
     if path.blocked:
         return None
+    # a position noun as the object says which way: "announced its opposition to sanctions"
+    nouns = [sc.cues[t.i] for t in term.ancestors if t.i in sc.cues and t.i != verb.i and verb in t.ancestors]
+    sign *= -1 if any(m.cue.polarity < 0 for m in nouns) else 1
     conf = ctx.lexicon.conf("action") * holder.factor * context_factor(verb, holder.actor, ctx)
-    cue = " ".join([verb.text, *path.words])
+    cue = " ".join([verb.text, *[m.head.text for m in nouns], *path.words])
     return Candidate(holder.actor, topic, stance_name(sign * path.polarity), round(conf, 3), cue, depth(verb))
 
 
@@ -253,9 +256,19 @@ def hosting_rows(verb, sid: int, topics: set[str], ctx: Context) -> list[dict]:
     """Topic rows for a hosting deed in a sentence that does not name the topic it hosts ("Putin received
     the envoys" in an article about talks): the verb stands for each of `topics` (see
     `siding.action_topic_rows`)."""
+    if topics and _sent_envoy(verb, ctx):  # "agreed to send a delegation": the delegation stands for it
+        return [{"sentence_id": sid, "topic": t, "terms": verb.text.lower()} for t in sorted(topics)]
     if not topics or verb.pos_ != "VERB" or not _guests(verb, ctx) or not _own_deed(verb, ctx):
         return []
     return [{"sentence_id": sid, "topic": t, "terms": verb.text.lower()} for t in sorted(topics)]
+
+
+def _sent_envoy(noun, ctx: Context) -> bool:
+    """An envoy noun that is the object of a verb of sending ("send a delegation to Luanda")."""
+    lexicon = ctx.lexicon
+    if noun.pos_ != "NOUN" or noun.lemma_.lower() not in lexicon.envoy_nouns or noun.dep_ != "dobj":
+        return False
+    return noun.head.lemma_.lower() in lexicon.sending_verbs
 
 
 def _hosted(verb, sc: SentenceCues, ctx: Context) -> list[Candidate]:

@@ -84,6 +84,8 @@ class Lexicon:
     response_verbs: frozenset[str] = frozenset()
     deed_verbs: frozenset[str] = frozenset()  # actions as positions (stance/deeds.py)
     hosting_verbs: frozenset[str] = frozenset()
+    envoy_nouns: frozenset[str] = frozenset()
+    sending_verbs: frozenset[str] = frozenset()
     confidence: dict[str, float] = field(default_factory=dict)
 
     @cached_property

@@ -244,6 +244,8 @@ def action_topic_rows(sents: list, by_sent: dict[int, list[dict]], ctx: Context)
         for i in range(sent.start, sent.end):
             if hosting and lemmas[i] in lexicon.hosting_verbs:
                 out[sid] = out.get(sid, []) + hosting_rows(doc[i], sid, hosting - named, ctx)
+            elif hosting and lemmas[i] in lexicon.envoy_nouns:  # a term of its own, even beside others
+                out[sid] = out.get(sid, []) + hosting_rows(doc[i], sid, hosting, ctx)
                 named |= {str(r["topic"]) for r in out[sid]}
             if lemmas[i] not in verbs and lowers[i] not in verbs:
                 continue  # the cheap test on the Doc's word forms, before a Token is made
