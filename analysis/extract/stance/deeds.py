@@ -54,6 +54,11 @@ def _verb_preps(words: frozenset[str]) -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+@lru_cache(maxsize=8)
+def _starts(deeds: frozenset[str], hosting: frozenset[str]) -> frozenset[str]:
+    return frozenset(_verb_preps(deeds)) | hosting
+
+
 def _objects(verb, preps: frozenset[str]) -> list:
     """The verb's objects: its direct object ("" in `preps`) or the object of its own preposition
     ("added them to its list"), with the nouns coordinated with them."""
@@ -123,7 +128,11 @@ def _candidate(verb, term, topic, holder, sign, sc, ctx) -> Candidate | None:
     if path.blocked:
         return None
     # a position noun as the object says which way: "announced its opposition to sanctions"
-    nouns = [sc.cues[t.i] for t in term.ancestors if t.i in sc.cues and t.i != verb.i and verb in t.ancestors]
+    nouns, tok = [], term
+    while tok.head.i not in (tok.i, verb.i):
+        tok = tok.head
+        if tok.i in sc.cues:
+            nouns.append(sc.cues[tok.i])
     sign *= -1 if any(m.cue.polarity < 0 for m in nouns) else 1
     conf = ctx.lexicon.conf("action") * holder.factor * context_factor(verb, holder.actor, ctx)
     cue = " ".join([verb.text, *[m.head.text for m in nouns], *path.words])
@@ -140,13 +149,11 @@ def _referred(verb, pronoun, topic: str, holder, ctx: Context) -> Candidate:
 
 def _enacted(verb, preps, sc: SentenceCues, ctx: Context) -> list[Candidate]:
     """`Washington doubled tariffs on Indian goods`: a deed verb with a term as its object."""
-    if _cue(verb, sc) or not _own_deed(verb, ctx):
-        return []  # a general cue ("approve") is read as a cue
     pairs = [
         (t, p) for t, p in _object_terms(verb, preps, sc) if _topic_word(verb, sc.term_roots[t.i], sc) is None
     ]
-    if not pairs:
-        return []
+    if not pairs or _cue(verb, sc) or not _own_deed(verb, ctx):
+        return []  # a general cue ("approve") is read as a cue
     holder = find_holder(verb, ctx, levels=1 + _participle_levels(verb))
     if holder is None:
         return []
@@ -274,10 +281,8 @@ def _sent_envoy(noun, ctx: Context) -> bool:
 def _hosted(verb, sc: SentenceCues, ctx: Context) -> list[Candidate]:
     """`The President received the two envoys in the Kremlin`: hosting an actor."""
     topics = sorted(hosted_topics(ctx.lexicon, sc.term_roots.values()))
-    if not topics or not _own_deed(verb, ctx):
-        return []
-    guests = _guests(verb, ctx)
-    if not guests:
+    guests = _guests(verb, ctx) if topics else []
+    if not guests or not _own_deed(verb, ctx):
         return []
     holder = find_holder(verb, ctx, levels=1 + _participle_levels(verb))
     if holder is None or any(getattr(nominal_actor(g, ctx), "actor", None) == holder.actor for g in guests):
@@ -302,23 +307,24 @@ def deed_candidates(sent, terms: dict[str, list], sc: SentenceCues, ctx: Context
         return []
     lexicon = ctx.lexicon
     verbs = _verb_preps(lexicon.deed_verbs)
-    lemmas, lowers = token_forms(sent.doc)
+    lemmas = token_forms(sent.doc)[0]
+    # the cheap test on the Doc's word forms, before a Token is made
+    polar = {i for words in sc.concessions.values() for i in words}
+    heads = polar | set(sc.term_roots)
+    starts = _starts(lexicon.deed_verbs, lexicon.hosting_verbs)
+    if not starts.isdisjoint(lemmas[sent.start : sent.end]):
+        heads.update(i for i in range(sent.start, sent.end) if lemmas[i] in starts)
     doc, out = sent.doc, []
-    for i in range(sent.start, sent.end):
-        lemma = lemmas[i]
-        preps = verbs.get(lemma)
-        hosting = lemma in lexicon.hosting_verbs
-        polar = any(i in words for words in sc.concessions.values())
-        if preps is None and not hosting and not polar and i not in sc.term_roots:
-            continue  # the cheap test on the Doc's word forms, before a Token is made
+    for i in sorted(heads):
         verb = doc[i]
         if verb.pos_ != "VERB":
             continue
+        preps = verbs.get(lemmas[i])
         if preps is not None:
             out += _enacted(verb, preps, sc, ctx)
         out += _by_agent(verb, preps is not None and "" in preps, sc, ctx)
         if i in sc.term_roots:
             out += _term_verb(verb, sc, ctx)
-        if hosting:
+        if lemmas[i] in lexicon.hosting_verbs:
             out += _hosted(verb, sc, ctx)
     return out
