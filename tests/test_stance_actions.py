@@ -144,7 +144,8 @@ def test_a_body_led_by_states_acts_for_them(run):
 
 def test_sending_a_delegation_stands_for_the_talks(run):
     rows = run(
-        "Peace talks on the war are expected in Istanbul. Ukraine has agreed to send a delegation to Istanbul."
+        "Peace talks on the war are expected in Istanbul. "
+        "Ukraine has agreed to send a delegation to Istanbul."
     )
     assert ("Ukraine", "negotiations_summits", "support") in polar(rows)
 
