@@ -37,6 +37,7 @@ from analysis.extract.stance.candidates import (
 )
 from analysis.extract.stance.clauses import linked_scope, making_verb, relative_object, undoing_verb
 from analysis.extract.stance.confidence import context_factor
+from analysis.extract.stance.deeds import deed_candidates
 from analysis.extract.stance.holder import Context, find_holder, state_speaker
 from analysis.extract.stance.judgement import (
     contested_claim,
@@ -272,6 +273,7 @@ def sentence_statements(
         cands = [c for m in sc.cues.values() for c in _cue_candidates(m, terms, sc, ctx)]
         cands += [c for t, roots in terms.items() for c in concession_candidates(t, roots, sc, ctx)]
         cands += [c for t, roots in terms.items() for c in action_candidates(t, roots, sc, ctx)]
+        cands += deed_candidates(sent, terms, sc, ctx)  # actions as positions (stance/deeds.py)
         best = _spokesman_credit({k: c for k, c in _best(cands).items() if c.stance != "neutral"}, ctx)
     if parsed and not best and (previous or antecedents):
         best = _best(anaphor_candidates(sc, list(previous), ctx, antecedents))

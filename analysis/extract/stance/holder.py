@@ -164,6 +164,8 @@ def nominal_actor(tok, ctx: Context, quoted_ok: bool = True) -> Holder | None:
     word = tok.lower_
     if word in RELATIVE_PRONOUNS and tok.head.dep_ == "relcl":
         found = nominal_actor(tok.head.head, ctx)
+        if found is None and tok.head.head.lemma_.lower() in DOCUMENT_NOUNS:
+            found = document_source(tok.head.head, ctx)  # "adopted Resolution 2773, which demanded ..."
         person = found is not None and ctx.gender.get(found.actor) is not None
         # "which" never stands for a person ("the plan Trump unveiled with Netanyahu, which calls for")
         return None if word == "which" and person else found
@@ -208,11 +210,14 @@ def _object_control(tok, ctx: Context) -> bool:
     ):
         return False  # "Putin urged Trump to hold off": the one urging (named right there) holds it
     return tok.dep_ == "xcomp" and any(
-        c.dep_ in ("dobj", "dative")
-        and c.ent_type_ not in ("DATE", "TIME")
-        and c.lemma_.lower() not in _TIME_NOUNS
-        for c in tok.head.children
+        c.dep_ in ("dobj", "dative") and not _time_span(c) for c in tok.head.children
     )
+
+
+def _time_span(noun) -> bool:
+    """`weeks`, `the year`, `most of 2025`: a span of time."""
+    spans = [noun] + [o for p in noun.children if p.lower_ == "of" for o in p.children]
+    return any(t.ent_type_ in ("DATE", "TIME") or t.lemma_.lower() in _TIME_NOUNS for t in spans)
 
 
 def _state_of(found: Holder | None, noun, ctx: Context) -> Holder | None:
@@ -231,7 +236,7 @@ def _subject_holder(subj, ctx: Context, factor: float) -> Holder | None:
     country" is nobody."""
     if any(c.dep_ in ("det", "neg") and c.lower_ in ("no", "neither") for c in subj.children):
         return None
-    found = nominal_actor(subj, ctx)
+    found = _leaders(subj, ctx) or nominal_actor(subj, ctx)
     if found is None and subj.lemma_.lower() not in ctx.lexicon.relational_nouns:
         found = _state_of(owner(subj, ctx), subj, ctx)
     if found is None and subj.lemma_.lower() in DOCUMENT_NOUNS:
@@ -242,9 +247,18 @@ def _subject_holder(subj, ctx: Context, factor: float) -> Holder | None:
     return Holder(found.actor, found.factor * factor, found.how, names)
 
 
+def _leaders(noun, ctx: Context) -> Holder | None:
+    """`The coalition, led by France and the UK, has planned a force`: a body's deed is its leaders'."""
+    for acl in (c for c in noun.children if c.dep_ == "acl" and c.lemma_.lower() in ("lead", "head")):
+        found = _agent(acl, ctx)
+        if found is not None:
+            return found
+    return None
+
+
 # texts that speak for whoever issued or signed them ("a statement from the Kremlin said ...")
 DOCUMENT_NOUNS = frozenset(
-    {"statement", "declaration", "communique", "communiqué", "letter", "resolution", "memorandum"}
+    {"statement", "declaration", "communique", "communiqué", "letter", "resolution", "memorandum", "draft"}
 )
 
 
@@ -258,7 +272,18 @@ def document_source(noun, ctx: Context) -> Holder | None:
         found = _agent(acl, ctx)
         if found is not None:
             return Holder(found.actor, found.factor, "document", found.also)
+    if noun.dep_ == "dobj" and noun.head.lemma_.lower() in _ISSUING:  # "the Council adopted a resolution"
+        subj = next((c for c in noun.head.children if c.dep_ == "nsubj"), None)
+        found = nominal_actor(subj, ctx) if subj is not None else None
+        if found is not None:
+            return Holder(found.actor, found.factor, "document", _coordinated(subj, found, ctx))
     return None
+
+
+# verbs whose subject issues the text that is their object ("the Council adopted a resolution")
+_ISSUING = frozenset(
+    {"adopt", "pass", "issue", "sign", "approve", "release", "publish", "draft", "table", "circulate"}
+)
 
 
 def _stops_climb(tok, ctx: Context) -> bool:

@@ -82,6 +82,10 @@ class Lexicon:
     causative_verbs: frozenset[str] = frozenset()
     content_nouns: frozenset[str] = frozenset()
     response_verbs: frozenset[str] = frozenset()
+    deed_verbs: frozenset[str] = frozenset()  # actions as positions (stance/deeds.py)
+    hosting_verbs: frozenset[str] = frozenset()
+    envoy_nouns: frozenset[str] = frozenset()
+    sending_verbs: frozenset[str] = frozenset()
     confidence: dict[str, float] = field(default_factory=dict)
 
     @cached_property

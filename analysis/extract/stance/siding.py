@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from analysis.extract.stance.anaphora import OBJECT_PRONOUNS
 from analysis.extract.stance.candidates import Candidate, depth, shared
+from analysis.extract.stance.deeds import hosted_topics, hosting_rows
 from analysis.extract.stance.holder import Context, find_holder, nominal_actor
 from analysis.extract.stance.lexicon import token_forms
 from analysis.extract.stance.modality import hypothetical, is_question, not_asserted
@@ -231,17 +232,26 @@ def action_topic_rows(sents: list, by_sent: dict[int, list[dict]], ctx: Context)
     lexicon = ctx.lexicon
     found = {str(r["topic"]) for rows in by_sent.values() for r in rows}
     verbs = _unique_verbs(lexicon, found)
-    if not verbs:
+    hosting = hosted_topics(lexicon, found)  # "the President received the envoys": hosting talks
+    if not verbs and not hosting:
         return by_sent
     cue_words = set(lexicon.cues)
     out = {sid: list(rows) for sid, rows in by_sent.items()}
     lemmas, lowers = token_forms(sents[0].doc) if sents else ([], [])
+    wanted = set(verbs) | (lexicon.hosting_verbs | lexicon.envoy_nouns if hosting else set())
     for sid, sent in enumerate(sents):
         named = {str(r["topic"]) for r in by_sent.get(sid, [])}
         doc = sent.doc
         for i in range(sent.start, sent.end):
-            if lemmas[i] not in verbs and lowers[i] not in verbs:
+            if lemmas[i] not in wanted and lowers[i] not in verbs:
                 continue  # the cheap test on the Doc's word forms, before a Token is made
+            if hosting and lemmas[i] in lexicon.hosting_verbs:
+                out[sid] = out.get(sid, []) + hosting_rows(doc[i], sid, hosting - named, ctx)
+            elif hosting and lemmas[i] in lexicon.envoy_nouns:  # a term of its own, even beside others
+                out[sid] = out.get(sid, []) + hosting_rows(doc[i], sid, hosting, ctx)
+                named |= {str(r["topic"]) for r in out[sid]}
+            if lemmas[i] not in verbs and lowers[i] not in verbs:
+                continue
             tok = doc[i]
             topic = verbs.get(tok.lemma_.lower()) if tok.pos_ == "VERB" else None
             if topic is None or topic in named or tok.dep_ not in ("xcomp", "ccomp"):
