@@ -21,12 +21,11 @@ peace agreement".
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from spacy.symbols import NOUN, PROPN
 
-from analysis.extract.nlp import span_text
+from analysis.extract.general_reference import general_references, term_roots
 from analysis.extract.termregex import normalise
 
 DETERMINERS = frozenset({"the", "this", "that", "these", "those", "such"})
@@ -104,14 +103,18 @@ def _modifiers_fit(tok, words: set[str]) -> bool:
     return all(m.lower_ in words or m.lemma_.lower() in words for m in mods)
 
 
-def head_references(sents: list, roots_of, topic_ids: list[str]) -> dict[tuple[int, str], list[str]]:
+def head_references(
+    sents: list, roots_of, topic_ids: list[str], antecedent: dict | None = None
+) -> dict[tuple[int, str], list[str]]:
     """(sentence id, topic id) -> the referring phrases of that sentence that repeat the topic.
 
     Args:
         sents: the doc's sentences (with a dependency parse).
         roots_of: sid -> {topic id: root tokens of the topic's own matched terms in that sentence}.
         topic_ids: the topics that may be repeated (topics with a proposition or tags alike).
+        antecedent: filled with (sentence id, topic id) -> the sentence id of the phrase repeated.
     """
+    antecedent = {} if antecedent is None else antecedent
     seen: dict[str, _Seen] = {}
     out: dict[tuple[int, str], list[str]] = {}
     allowed = set(topic_ids)
@@ -130,6 +133,8 @@ def head_references(sents: list, roots_of, topic_ids: list[str]) -> dict[tuple[i
             entry.total += 1
             if fresh and usable and referring(tok) and _modifiers_fit(tok, entry.words):
                 entry.inside += 1
+                for topic in fresh:
+                    antecedent.setdefault((sid, topic), entry.sid)
                 entry.sid = sid  # a chain of references: "the agreement" ... "this agreement"
                 start = min([k.i for k in tok.children if k.dep_ == "det"] + [tok.i])
                 text = tok.doc[start : tok.i + 1].text.lower()
@@ -170,9 +175,15 @@ def _names(topic, term: str) -> bool:
     return bool(topic.patterns) or any(rx is not None and rx.search(text) for rx in rules)
 
 
-def repeated_heads(sents: list, own: dict, taxonomy) -> dict[tuple[int, int], list[str]]:
-    """(sid, topic index) -> definite phrases repeating a topic's matched noun ("the agreement"), see
-    `analysis.extract.topic_reference`."""
+def repeated_heads(sents: list, own: dict, taxonomy, found: dict | None = None) -> dict:
+    """(sid, topic index) -> (phrases referring back to the topic, the sentence id of their antecedent):
+    definite phrases repeating a topic's matched noun ("the agreement") and general anaphors ("the step",
+    "them"), see `analysis.extract.topic_reference` and `analysis.extract.general_reference`.
+
+    Args:
+        own: (sid, topic index) -> terms the topic's own rules matched.
+        found: the same with the taxonomy's own anaphora and weak repeats (default `own`).
+    """
     ids = taxonomy.ids
     by_sid: dict[int, dict[str, list[str]]] = {}
     for (sid, k), terms in own.items():
@@ -181,26 +192,16 @@ def repeated_heads(sents: list, own: dict, taxonomy) -> dict[tuple[int, int], li
             by_sid.setdefault(sid, {})[ids[k]] = named
 
     def roots_of(sid: int) -> dict[str, list]:
-        return {t: _term_roots(sents[sid], terms) for t, terms in by_sid.get(sid, {}).items()}
+        return {t: term_roots(sents[sid], terms) for t, terms in by_sid.get(sid, {}).items()}
 
-    refs = head_references(sents, roots_of, ids)
+    antecedent: dict[tuple[int, str], int] = {}
+    refs = head_references(sents, roots_of, ids, antecedent)
     index = {t: k for k, t in enumerate(ids)}
-    return {(sid, index[t]): texts for (sid, t), texts in refs.items()}
-
-
-def _term_roots(sent, terms: list[str]) -> list:
-    """The root tokens of the matched terms' occurrences in the sentence (terms come normalised: any run of
-    non-word characters may stand for a space, "ukraine s" for "Ukraine's")."""
-    text, roots = span_text(sent), []
-    for term in dict.fromkeys(terms):
-        words = [re.escape(w) for w in term.split()]
-        if not words:
-            continue
-        rx = re.compile(r"(?<!\w)" + r"[\W_]*".join(words) + r"(?!\w)", flags=re.IGNORECASE)
-        for hit in rx.finditer(text):
-            span = sent.doc.char_span(
-                sent.start_char + hit.start(), sent.start_char + hit.end(), alignment_mode="expand"
-            )
-            if span is not None:
-                roots.append(span.root)
-    return roots
+    out = {(sid, index[t]): (texts, antecedent[(sid, t)]) for (sid, t), texts in refs.items()}
+    known = dict(found if found is not None else own)
+    for key, (texts, _) in out.items():
+        known.setdefault(key, texts)
+    stance = {k for k, topic in enumerate(taxonomy.topics) if not topic.topic_only}
+    for key, value in general_references(sents, known, stance).items():
+        out.setdefault(key, value)
+    return out
