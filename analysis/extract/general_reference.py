@@ -186,6 +186,7 @@ def general_references(sents: list, known: dict, stance: set[int]) -> dict:
             if found is None or found[0] in by_sid.get(sid, {}):
                 continue
             topic, prev = found
+            prev = out[(prev, topic)][1] if (prev, topic) in out else prev  # the chain's first antecedent
             texts, _ = out.setdefault((sid, topic), ([], prev))
             texts.append(text)
             by_sid.setdefault(sid, {})[topic] = [text]  # a chain: "them" ... "them"
