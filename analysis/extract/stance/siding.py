@@ -154,7 +154,8 @@ def _pronoun_topics(sent, before, previous_topics: list[dict], lexicon) -> list[
     plural = pronouns == {"them"}
 
     def number(row) -> set[bool]:
-        return {r.tag_ in ("NNS", "NNPS") for r in locate_terms(before, row.get("terms", ""))}
+        roots = locate_terms(before, row.get("terms", ""))  # a noun: "it" is not "give up land"
+        return {r.tag_ in ("NNS", "NNPS") for r in roots if r.pos_ in ("NOUN", "PROPN")}
 
     return list(dict.fromkeys(str(t["topic"]) for t in rows if plural in number(t)))
 
