@@ -28,7 +28,8 @@ from analysis.extract.nlp import span_text
 
 # nouns for an action or a text taken: they repeat what the sentence before reported
 GENERAL_NOUNS = frozenset(
-    {"step", "move", "measure", "decision", "vote", "bill", "text", "draft", "proposal", "action"}
+    "step move measure decision vote bill text draft proposal action deal offer initiative scheme package "
+    "plan".split()
 )
 DETERMINERS = frozenset({"the", "this", "that", "these", "those", "such"})
 FORWARD = frozenset({"next", "first", "second", "third", "last", "final", "further", "following", "previous"})
