@@ -26,11 +26,10 @@ import re
 
 from analysis.extract.nlp import span_text
 
-# nouns for an action or a text taken: they repeat what the sentence before reported
-GENERAL_NOUNS = frozenset(
-    "step move measure decision vote bill text draft proposal action deal offer initiative scheme package "
-    "plan".split()
-)
+# nouns for what was done or put forward: they repeat what the sentence before reported
+_ACTS = {"step", "move", "measure", "decision", "vote", "action"}
+_TEXTS = {"bill", "text", "draft", "proposal", "deal", "offer", "initiative", "scheme", "package", "plan"}
+GENERAL_NOUNS = frozenset(_ACTS | _TEXTS)
 DETERMINERS = frozenset({"the", "this", "that", "these", "those", "such"})
 FORWARD = frozenset({"next", "first", "second", "third", "last", "final", "further", "following", "previous"})
 CONTENT_PREPS = frozenset({"of", "on", "about", "over", "for", "to", "toward", "towards", "into"})
