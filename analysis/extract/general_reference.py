@@ -23,6 +23,7 @@ before holds another plural it could stand for ("leaders", "Paris and Berlin").
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from analysis.extract.nlp import span_text
 
@@ -169,26 +170,52 @@ def general_references(sents: list, known: dict, stance: set[int]) -> dict:
             cache[sid] = {k: term_roots(sents[sid], t) for k, t in by_sid.get(sid, {}).items()}
         return cache[sid]
 
-    for sid, sent in enumerate(sents):
-        if sid == 0:
-            continue
+    for sid, i in _candidate_tokens(sents):
+        tok, lower = sents[sid].doc[i], lowers_of(sents[sid].doc)[i]
         covered = " ".join(t for terms in by_sid.get(sid, {}).values() for t in terms)
-        for tok in sent:
-            lower = tok.lower_
-            if lower == PLURAL_PRONOUN and plural_pronoun(tok):
-                found, text = _plural_antecedent(sid, sents, topics_at), lower
-            elif tok.lemma_.lower() in GENERAL_NOUNS and general_anaphor(tok) and lower not in covered:
-                found = _antecedent(sid, topics_at, BACK)
-                start = min([k.i for k in tok.children if k.dep_ in ("det", "predet")] + [tok.i])
-                text = tok.doc[start : tok.i + 1].text.lower()
-            else:
+        if lower == PLURAL_PRONOUN:
+            if not plural_pronoun(tok):
                 continue
-            if found is None or found[0] in by_sid.get(sid, {}):
-                continue
-            topic, prev = found
-            prev = out[(prev, topic)][1] if (prev, topic) in out else prev  # the chain's first antecedent
-            texts, _ = out.setdefault((sid, topic), ([], prev))
-            texts.append(text)
-            by_sid.setdefault(sid, {})[topic] = [text]  # a chain: "them" ... "them"
-            cache.pop(sid, None)
+            found, text = _plural_antecedent(sid, sents, topics_at), lower
+        elif general_anaphor(tok) and lower not in covered:
+            found = _antecedent(sid, topics_at, BACK)
+            start = min([k.i for k in tok.children if k.dep_ in ("det", "predet")] + [tok.i])
+            text = tok.doc[start : tok.i + 1].text.lower()
+        else:
+            continue
+        if found is None or found[0] in by_sid.get(sid, {}):
+            continue
+        topic, prev = found
+        prev = out[(prev, topic)][1] if (prev, topic) in out else prev  # the chain's first antecedent
+        texts, _ = out.setdefault((sid, topic), ([], prev))
+        texts.append(text)
+        by_sid.setdefault(sid, {})[topic] = [text]  # a chain: "them" ... "them"
+        cache.pop(sid, None)
     return out
+
+
+def token_forms(doc) -> tuple[list[str], list[str]]:
+    """Every token's lemma and lower form, read once per Doc and kept for the stance rules."""
+    from analysis.extract.stance.lexicon import token_forms as forms  # the stance package imports topics
+
+    return forms(doc)
+
+
+def lowers_of(doc) -> list[str]:
+    return token_forms(doc)[1]
+
+
+def _candidate_tokens(sents: list) -> list[tuple[int, int]]:
+    """(sid, token index) of every "them" and general noun after the first sentence, read from the Doc's
+    word forms (one pass, no Token made for the other words)."""
+    if len(sents) < 2:
+        return []
+    doc = sents[0].doc
+    lemmas, lowers = token_forms(doc)
+    hits = [
+        i
+        for i in range(sents[1].start, len(lemmas))
+        if lowers[i] == PLURAL_PRONOUN or lemmas[i] in GENERAL_NOUNS
+    ]
+    starts = [s.start for s in sents]
+    return [(bisect_right(starts, i) - 1, i) for i in hits]
