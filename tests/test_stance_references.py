@@ -80,11 +80,13 @@ def test_the_reference_is_recorded_on_the_topic_row(topics_of):
     assert ref["reference"] is True and ref["antecedent"] == 0 and "the decision" in ref["terms"]
 
 
-def test_a_general_noun_looks_two_sentences_back_but_no_further(topics_of):
-    near = topics_of("Moscow demanded a ceasefire. It rained all day. Kyiv rejected the proposal.")
-    assert "ceasefire" in near.get(2, {})
-    far = topics_of("Moscow demanded a ceasefire. It rained. Snow fell. Kyiv rejected the proposal.")
-    assert "ceasefire" not in far.get(3, {})
+def test_a_general_noun_looks_three_sentences_back_but_no_further(topics_of):
+    near = topics_of("Moscow demanded a ceasefire. It rained all day. Snow fell. Kyiv rejected the proposal.")
+    assert "ceasefire" in near.get(3, {})
+    far = topics_of(
+        "Moscow demanded a ceasefire. It rained. Snow fell. Rivers froze. Kyiv rejected the proposal."
+    )
+    assert "ceasefire" not in far.get(4, {})
 
 
 def test_no_antecedent_no_position(run):

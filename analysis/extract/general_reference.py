@@ -10,8 +10,9 @@ and an object pronoun "them" to the one plural term of the sentence before:
 
     Security guarantees are the crux.  Kyiv has made them its first condition.   -> security guarantees
 
-The antecedent is the topic of the sentence right before (or, when it names none, the one before that),
-found by the taxonomy's own rules or by a reference, so the rule works for any taxonomy. Two topics there
+The antecedent is the topic of the sentence right before (or, when it names none, of the nearest of the
+two before that), found by the taxonomy's own rules or by a reference, so the rule works for any
+taxonomy. Two topics there
 compete, unless one is what the sentence reports (its main verb or that verb's object: "blacklisted two
 firms ... to curb oil revenue"); then the phrase refers to that one. Otherwise, or with no antecedent,
 nothing is found. Only topics with a proposition are antecedents (a tag-only topic takes no position).
@@ -36,7 +37,7 @@ FORWARD = frozenset({"next", "first", "second", "third", "last", "final", "furth
 CONTENT_PREPS = frozenset({"of", "on", "about", "over", "for", "to", "toward", "towards", "into"})
 CONTENT_DEPS = frozenset({"acl", "ccomp", "appos", "poss", "nmod"})
 PLURAL_PRONOUN = "them"
-BACK = 2  # sentences back a general noun looks for its antecedent ("them": the sentence right before)
+BACK = 3  # sentences back a general noun looks for its antecedent ("them": the sentence right before)
 ACTION_DEPTH = 6  # how far below the main verb the reported topic's term may sit
 REPORTED_DEPS = frozenset({"dobj", "pobj", "prep", "xcomp", "ccomp", "dative", "attr", "oprd", "agent"})
 
