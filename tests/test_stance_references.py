@@ -186,3 +186,23 @@ def test_general_references_work_from_another_taxonomy(parts):
     run_drc = _runner(parts, load_taxonomy(DRC_TAXONOMY))
     rows = run_drc("The M23 agreed to withdraw from Goma on Tuesday. Kinshasa welcomed the decision.")
     assert ("Democratic Republic of the Congo", "m23_withdrawal", "support") in polar(rows)
+
+
+def test_a_text_whose_content_was_given_earlier_is_about_that_topic(run):
+    rows = run(
+        "Senators tabled a bill to impose tariffs on buyers of Russian oil. Weeks passed. "
+        "Snow fell in Washington. Markets shrugged. The Kremlin dismissed the bill."
+    )
+    assert ("Russia", "sanctions", "oppose") in polar(rows)
+    rows = run(
+        "The council adopted a resolution calling for an immediate ceasefire. Moscow rejected the resolution."
+    )
+    assert ("Russia", "ceasefire", "oppose") in polar(rows)
+
+
+def test_a_noun_the_article_gave_a_content_of_its_own_is_not_the_next_topic(topics_of):
+    rows = topics_of(
+        "Senators tabled a bill to fund new schools. Weeks passed. The EU imposed new sanctions on Moscow. "
+        "The Kremlin dismissed the bill."
+    )
+    assert "sanctions" not in rows.get(3, {})

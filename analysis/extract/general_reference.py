@@ -38,6 +38,7 @@ CONTENT_PREPS = frozenset({"of", "on", "about", "over", "for", "to", "toward", "
 CONTENT_DEPS = frozenset({"acl", "ccomp", "appos", "poss", "nmod"})
 PLURAL_PRONOUN = "them"
 BACK = 3  # sentences back a general noun looks for its antecedent ("them": the sentence right before)
+OWN_WINDOW = 12  # sentences after "a bill to fund schools" in which "the bill" is that bill
 ACTION_DEPTH = 6  # how far below the main verb the reported topic's term may sit
 REPORTED_DEPS = frozenset({"dobj", "pobj", "prep", "xcomp", "ccomp", "dative", "attr", "oprd", "agent"})
 
@@ -171,8 +172,9 @@ def general_references(sents: list, known: dict, stance: set[int]) -> dict:
             cache[sid] = {k: term_roots(sents[sid], t) for k, t in by_sid.get(sid, {}).items()}
         return cache[sid]
 
+    own_mention: dict[str, int] = {}  # general noun -> the latest sentence naming one of its own
     for sid, i in _candidate_tokens(sents):
-        tok, lower = sents[sid].doc[i], lowers_of(sents[sid].doc)[i]
+        tok, (lemma, lower) = sents[sid].doc[i], (f[i] for f in token_forms(sents[sid].doc))
         covered = " ".join(t for terms in by_sid.get(sid, {}).values() for t in terms)
         if lower == PLURAL_PRONOUN:
             if not plural_pronoun(tok):
@@ -182,7 +184,13 @@ def general_references(sents: list, known: dict, stance: set[int]) -> dict:
             found = _antecedent(sid, topics_at, BACK)
             start = min([k.i for k in tok.children if k.dep_ in ("det", "predet")] + [tok.i])
             text = tok.doc[start : tok.i + 1].text.lower()
+            earlier = own_mention.get(lemma, -OWN_WINDOW)
+            if found is not None and sid - earlier < OWN_WINDOW and earlier != found[1]:
+                found = None  # "a bill to fund schools ... the bill": that bill, not the topic
+            if found is None:
+                own_mention[lemma] = sid  # "the bill" of something else: later ones too
         else:
+            own_mention[lemma] = sid  # "a bill to fund schools" names a bill of its own
             continue
         if found is None or found[0] in by_sid.get(sid, {}):
             continue
@@ -207,15 +215,15 @@ def lowers_of(doc) -> list[str]:
 
 
 def _candidate_tokens(sents: list) -> list[tuple[int, int]]:
-    """(sid, token index) of every "them" and general noun after the first sentence, read from the Doc's
-    word forms (one pass, no Token made for the other words)."""
+    """(sid, token index) of every "them" and general noun, read from the Doc's word forms (one pass, no
+    Token made for the other words)."""
     if len(sents) < 2:
         return []
     doc = sents[0].doc
     lemmas, lowers = token_forms(doc)
     hits = [
         i
-        for i in range(sents[1].start, len(lemmas))
+        for i in range(sents[0].start, len(lemmas))
         if lowers[i] == PLURAL_PRONOUN or lemmas[i] in GENERAL_NOUNS
     ]
     starts = [s.start for s in sents]

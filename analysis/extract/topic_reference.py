@@ -57,7 +57,46 @@ def term_nouns(roots: list) -> list:
     modifies ("bill" of "the sanctions bill", "agreement" of "a ceasefire agreement")."""
     nouns = [r for r in roots if r.pos_ in ("NOUN", "PROPN")]
     heads = [r.head for r in nouns if r.dep_ in ("compound", "nmod") and r.head.pos_ == "NOUN"]
-    return nouns + [h for h in heads if h not in nouns]
+    heads += [h for h in map(content_head, roots) if h is not None]
+    return nouns + list(dict.fromkeys(h for h in heads if h not in nouns))
+
+
+TEXT_NOUNS = frozenset(
+    {"bill", "resolution", "declaration", "text", "draft", "proposal", "law", "legislation", "motion"}
+    | {"amendment", "decree", "initiative", "offer", "package", "deal"}
+)
+_INSIDE = frozenset({"dobj", "pobj", "prep", "xcomp", "conj", "nsubjpass", "compound", "amod"})
+
+
+def _purpose_of(verb):
+    """`tabled a bill to impose tariffs` (parsed as the verb's purpose): the text the purpose is of."""
+    if verb.dep_ != "advcl" or not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return None
+    texts = [c for c in verb.head.children if c.dep_ == "dobj" and c.lemma_.lower() in TEXT_NOUNS]
+    return texts[0] if texts else None
+
+
+def content_head(root):
+    """The text a term is the content of: "bill" of "a bill to impose tariffs on buyers of Russian oil",
+    "resolution" of "a resolution calling for a ceasefire", "law" of "a law on sanctions"; later "the
+    bill" repeats it (not "a statement", "a document": often about several things). None when the term
+    is not inside such a noun's clause or content complement."""
+    tok = root
+    for _ in range(4):  # a few arcs up: "tariffs" -> "impose" -> "bill"
+        head = tok.head
+        if head.i == tok.i:
+            return None
+        clause = tok.pos_ in ("VERB", "AUX") and tok.dep_ in ("acl", "relcl")
+        content = tok.dep_ == "prep" and tok.lower_ in OWN_CONTENT
+        if (clause or content) and head.pos_ == "NOUN" and head.lemma_.lower() in TEXT_NOUNS:
+            return head
+        text = _purpose_of(tok)
+        if text is not None:
+            return text
+        if tok.dep_ not in _INSIDE and not clause:
+            return None
+        tok = head
+    return None
 
 
 def head_key(tok) -> str:
