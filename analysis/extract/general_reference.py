@@ -26,6 +26,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+import numpy
+from spacy.attrs import LEMMA, LOWER
+from spacy.strings import hash_string
+
 from analysis.extract.nlp import span_text
 
 # nouns for what was done or put forward: they repeat what the sentence before reported
@@ -174,13 +178,13 @@ def general_references(sents: list, known: dict, stance: set[int]) -> dict:
 
     own_mention: dict[str, int] = {}  # general noun -> the latest sentence naming one of its own
     for sid, i in _candidate_tokens(sents):
-        tok, (lemma, lower) = sents[sid].doc[i], (f[i] for f in token_forms(sents[sid].doc))
-        covered = " ".join(t for terms in by_sid.get(sid, {}).values() for t in terms)
+        tok = sents[sid].doc[i]
+        lemma, lower = tok.lemma_.lower(), tok.lower_
         if lower == PLURAL_PRONOUN:
             if not plural_pronoun(tok):
                 continue
             found, text = _plural_antecedent(sid, sents, topics_at), lower
-        elif general_anaphor(tok) and lower not in covered:
+        elif general_anaphor(tok) and lower not in _covered(by_sid.get(sid, {})):
             found = _antecedent(sid, topics_at, BACK)
             start = min([k.i for k in tok.children if k.dep_ in ("det", "predet")] + [tok.i])
             text = tok.doc[start : tok.i + 1].text.lower()
@@ -203,28 +207,22 @@ def general_references(sents: list, known: dict, stance: set[int]) -> dict:
     return out
 
 
-def token_forms(doc) -> tuple[list[str], list[str]]:
-    """Every token's lemma and lower form, read once per Doc and kept for the stance rules."""
-    from analysis.extract.stance.lexicon import token_forms as forms  # the stance package imports topics
-
-    return forms(doc)
+_NOUN_IDS = numpy.array(sorted(hash_string(w) for w in GENERAL_NOUNS), dtype=numpy.uint64)
+_THEM_ID = hash_string(PLURAL_PRONOUN)
 
 
-def lowers_of(doc) -> list[str]:
-    return token_forms(doc)[1]
+def _covered(found: dict[int, list[str]]) -> str:
+    """The terms the sentence's topics were already found by ("the step" of a taxonomy's anaphora)."""
+    return " ".join(t for terms in found.values() for t in terms)
 
 
 def _candidate_tokens(sents: list) -> list[tuple[int, int]]:
-    """(sid, token index) of every "them" and general noun, read from the Doc's word forms (one pass, no
+    """(sid, token index) of every "them" and general noun, found in the Doc's arrays of word ids (no
     Token made for the other words)."""
     if len(sents) < 2:
         return []
     doc = sents[0].doc
-    lemmas, lowers = token_forms(doc)
-    hits = [
-        i
-        for i in range(sents[0].start, len(lemmas))
-        if lowers[i] == PLURAL_PRONOUN or lemmas[i] in GENERAL_NOUNS
-    ]
+    words = doc.to_array([LOWER, LEMMA])
+    hits = numpy.nonzero((words[:, 0] == _THEM_ID) | numpy.isin(words[:, 1], _NOUN_IDS))[0]
     starts = [s.start for s in sents]
-    return [(bisect_right(starts, i) - 1, i) for i in hits]
+    return [(bisect_right(starts, int(i)) - 1, int(i)) for i in hits]

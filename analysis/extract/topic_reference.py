@@ -23,6 +23,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy
+from spacy.attrs import LEMMA
+from spacy.strings import hash_string
 from spacy.symbols import NOUN, PROPN
 
 from analysis.extract.general_reference import general_references, term_roots
@@ -51,13 +54,14 @@ class _Seen:
     heads: set[int] = field(default_factory=set)
 
 
-def term_nouns(roots: list) -> list:
+def term_nouns(roots: list, texts: frozenset[int] = frozenset()) -> list:
     """The matched terms' root tokens that are nouns ("agreement" of "peace agreement"; a capitalised
     heading's "Peace Agreement" is tagged a name), not verbs ("end" of "end the war"), and the noun a term
     modifies ("bill" of "the sanctions bill", "agreement" of "a ceasefire agreement")."""
     nouns = [r for r in roots if r.pos_ in ("NOUN", "PROPN")]
     heads = [r.head for r in nouns if r.dep_ in ("compound", "nmod") and r.head.pos_ == "NOUN"]
-    heads += [h for h in map(content_head, roots) if h is not None]
+    if texts:  # the doc's text nouns ("a bill to impose tariffs"): only then can a term be one's content
+        heads += [h for h in (content_head(r) for r in roots) if h is not None and h.i in texts]
     return nouns + list(dict.fromkeys(h for h in heads if h not in nouns))
 
 
@@ -66,6 +70,15 @@ TEXT_NOUNS = frozenset(
     | {"amendment", "decree", "initiative", "offer", "package", "deal"}
 )
 _INSIDE = frozenset({"dobj", "pobj", "prep", "xcomp", "conj", "nsubjpass", "compound", "amod"})
+
+
+_TEXT_IDS = frozenset(hash_string(w) for w in TEXT_NOUNS)
+
+
+def text_nouns(doc) -> frozenset[int]:
+    """Indices of the doc's tokens whose lemma is a text noun, from its array of lemma ids."""
+    lemmas = doc.to_array([LEMMA])
+    return frozenset(int(i) for i in numpy.nonzero(numpy.isin(lemmas, list(_TEXT_IDS)))[0])
 
 
 def _purpose_of(verb):
@@ -157,9 +170,12 @@ def head_references(
     seen: dict[str, _Seen] = {}
     out: dict[tuple[int, str], list[str]] = {}
     allowed = set(topic_ids)
+    texts = text_nouns(sents[0].doc) if sents else frozenset()
     for sid, sent in enumerate(sents):
         own = roots_of(sid)
-        in_terms = {r.i: t for t, roots in own.items() for r in term_nouns(roots)}
+        here = frozenset(i for i in texts if sent.start <= i < sent.end)
+        nouns = {t: term_nouns(roots, here) for t, roots in own.items()}
+        in_terms = {r.i: t for t, found in nouns.items() for r in found}
         for tok in sent if seen else ():
             if tok.pos not in _NOUNISH or tok.i in in_terms:
                 continue
@@ -181,9 +197,7 @@ def head_references(
                     out.setdefault((sid, topic), []).append(text)
         for topic, roots in own.items():
             agreed_roots = [r for r in roots if agreed(r)]
-            for root, lemma in [(r, head_key(r)) for r in term_nouns(roots)] + [
-                (r, AGREED) for r in agreed_roots
-            ]:
+            for root, lemma in [(r, head_key(r)) for r in nouns[topic]] + [(r, AGREED) for r in agreed_roots]:
                 words = {root.doc[i].lower_ for i in _phrase(root)}
                 entry = seen.get(lemma)
                 if entry is None or entry.sid != sid:
