@@ -21,12 +21,14 @@ peace agreement".
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
+import numpy
+from spacy.attrs import LEMMA
+from spacy.strings import hash_string
 from spacy.symbols import NOUN, PROPN
 
-from analysis.extract.nlp import span_text
+from analysis.extract.general_reference import general_references, term_roots
 from analysis.extract.termregex import normalise
 
 DETERMINERS = frozenset({"the", "this", "that", "these", "those", "such"})
@@ -52,13 +54,62 @@ class _Seen:
     heads: set[int] = field(default_factory=set)
 
 
-def term_nouns(roots: list) -> list:
+def term_nouns(roots: list, texts: frozenset[int] = frozenset()) -> list:
     """The matched terms' root tokens that are nouns ("agreement" of "peace agreement"; a capitalised
     heading's "Peace Agreement" is tagged a name), not verbs ("end" of "end the war"), and the noun a term
     modifies ("bill" of "the sanctions bill", "agreement" of "a ceasefire agreement")."""
     nouns = [r for r in roots if r.pos_ in ("NOUN", "PROPN")]
     heads = [r.head for r in nouns if r.dep_ in ("compound", "nmod") and r.head.pos_ == "NOUN"]
-    return nouns + [h for h in heads if h not in nouns]
+    if texts:  # the doc's text nouns ("a bill to impose tariffs"): only then can a term be one's content
+        heads += [h for h in (content_head(r) for r in roots) if h is not None and h.i in texts]
+    return nouns + list(dict.fromkeys(h for h in heads if h not in nouns))
+
+
+TEXT_NOUNS = frozenset(
+    {"bill", "resolution", "declaration", "text", "draft", "proposal", "law", "legislation", "motion"}
+    | {"amendment", "decree", "initiative", "offer", "package", "deal"}
+)
+_INSIDE = frozenset({"dobj", "pobj", "prep", "xcomp", "conj", "nsubjpass", "compound", "amod"})
+
+
+_TEXT_IDS = frozenset(hash_string(w) for w in TEXT_NOUNS)
+
+
+def text_nouns(doc) -> frozenset[int]:
+    """Indices of the doc's tokens whose lemma is a text noun, from its array of lemma ids."""
+    lemmas = doc.to_array([LEMMA])
+    return frozenset(int(i) for i in numpy.nonzero(numpy.isin(lemmas, list(_TEXT_IDS)))[0])
+
+
+def _purpose_of(verb):
+    """`tabled a bill to impose tariffs` (parsed as the verb's purpose): the text the purpose is of."""
+    if verb.dep_ != "advcl" or not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return None
+    texts = [c for c in verb.head.children if c.dep_ == "dobj" and c.lemma_.lower() in TEXT_NOUNS]
+    return texts[0] if texts else None
+
+
+def content_head(root):
+    """The text a term is the content of: "bill" of "a bill to impose tariffs on buyers of Russian oil",
+    "resolution" of "a resolution calling for a ceasefire", "law" of "a law on sanctions"; later "the
+    bill" repeats it (not "a statement", "a document": often about several things). None when the term
+    is not inside such a noun's clause or content complement."""
+    tok = root
+    for _ in range(4):  # a few arcs up: "tariffs" -> "impose" -> "bill"
+        head = tok.head
+        if head.i == tok.i:
+            return None
+        clause = tok.pos_ in ("VERB", "AUX") and tok.dep_ in ("acl", "relcl")
+        content = tok.dep_ == "prep" and tok.lower_ in OWN_CONTENT
+        if (clause or content) and head.pos_ == "NOUN" and head.lemma_.lower() in TEXT_NOUNS:
+            return head
+        text = _purpose_of(tok)
+        if text is not None:
+            return text
+        if tok.dep_ not in _INSIDE and not clause:
+            return None
+        tok = head
+    return None
 
 
 def head_key(tok) -> str:
@@ -104,20 +155,27 @@ def _modifiers_fit(tok, words: set[str]) -> bool:
     return all(m.lower_ in words or m.lemma_.lower() in words for m in mods)
 
 
-def head_references(sents: list, roots_of, topic_ids: list[str]) -> dict[tuple[int, str], list[str]]:
+def head_references(
+    sents: list, roots_of, topic_ids: list[str], antecedent: dict | None = None
+) -> dict[tuple[int, str], list[str]]:
     """(sentence id, topic id) -> the referring phrases of that sentence that repeat the topic.
 
     Args:
         sents: the doc's sentences (with a dependency parse).
         roots_of: sid -> {topic id: root tokens of the topic's own matched terms in that sentence}.
         topic_ids: the topics that may be repeated (topics with a proposition or tags alike).
+        antecedent: filled with (sentence id, topic id) -> the sentence id of the phrase repeated.
     """
+    antecedent = {} if antecedent is None else antecedent
     seen: dict[str, _Seen] = {}
     out: dict[tuple[int, str], list[str]] = {}
     allowed = set(topic_ids)
+    texts = text_nouns(sents[0].doc) if sents else frozenset()
     for sid, sent in enumerate(sents):
         own = roots_of(sid)
-        in_terms = {r.i: t for t, roots in own.items() for r in term_nouns(roots)}
+        here = frozenset(i for i in texts if sent.start <= i < sent.end)
+        nouns = {t: term_nouns(roots, here) for t, roots in own.items()}
+        in_terms = {r.i: t for t, found in nouns.items() for r in found}
         for tok in sent if seen else ():
             if tok.pos not in _NOUNISH or tok.i in in_terms:
                 continue
@@ -130,6 +188,8 @@ def head_references(sents: list, roots_of, topic_ids: list[str]) -> dict[tuple[i
             entry.total += 1
             if fresh and usable and referring(tok) and _modifiers_fit(tok, entry.words):
                 entry.inside += 1
+                for topic in fresh:
+                    antecedent.setdefault((sid, topic), entry.sid)
                 entry.sid = sid  # a chain of references: "the agreement" ... "this agreement"
                 start = min([k.i for k in tok.children if k.dep_ == "det"] + [tok.i])
                 text = tok.doc[start : tok.i + 1].text.lower()
@@ -137,9 +197,7 @@ def head_references(sents: list, roots_of, topic_ids: list[str]) -> dict[tuple[i
                     out.setdefault((sid, topic), []).append(text)
         for topic, roots in own.items():
             agreed_roots = [r for r in roots if agreed(r)]
-            for root, lemma in [(r, head_key(r)) for r in term_nouns(roots)] + [
-                (r, AGREED) for r in agreed_roots
-            ]:
+            for root, lemma in [(r, head_key(r)) for r in nouns[topic]] + [(r, AGREED) for r in agreed_roots]:
                 words = {root.doc[i].lower_ for i in _phrase(root)}
                 entry = seen.get(lemma)
                 if entry is None or entry.sid != sid:
@@ -170,9 +228,15 @@ def _names(topic, term: str) -> bool:
     return bool(topic.patterns) or any(rx is not None and rx.search(text) for rx in rules)
 
 
-def repeated_heads(sents: list, own: dict, taxonomy) -> dict[tuple[int, int], list[str]]:
-    """(sid, topic index) -> definite phrases repeating a topic's matched noun ("the agreement"), see
-    `analysis.extract.topic_reference`."""
+def repeated_heads(sents: list, own: dict, taxonomy, found: dict | None = None) -> dict:
+    """(sid, topic index) -> (phrases referring back to the topic, the sentence id of their antecedent):
+    definite phrases repeating a topic's matched noun ("the agreement") and general anaphors ("the step",
+    "them"), see `analysis.extract.topic_reference` and `analysis.extract.general_reference`.
+
+    Args:
+        own: (sid, topic index) -> terms the topic's own rules matched.
+        found: the same with the taxonomy's own anaphora and weak repeats (default `own`).
+    """
     ids = taxonomy.ids
     by_sid: dict[int, dict[str, list[str]]] = {}
     for (sid, k), terms in own.items():
@@ -181,26 +245,16 @@ def repeated_heads(sents: list, own: dict, taxonomy) -> dict[tuple[int, int], li
             by_sid.setdefault(sid, {})[ids[k]] = named
 
     def roots_of(sid: int) -> dict[str, list]:
-        return {t: _term_roots(sents[sid], terms) for t, terms in by_sid.get(sid, {}).items()}
+        return {t: term_roots(sents[sid], terms) for t, terms in by_sid.get(sid, {}).items()}
 
-    refs = head_references(sents, roots_of, ids)
+    antecedent: dict[tuple[int, str], int] = {}
+    refs = head_references(sents, roots_of, ids, antecedent)
     index = {t: k for k, t in enumerate(ids)}
-    return {(sid, index[t]): texts for (sid, t), texts in refs.items()}
-
-
-def _term_roots(sent, terms: list[str]) -> list:
-    """The root tokens of the matched terms' occurrences in the sentence (terms come normalised: any run of
-    non-word characters may stand for a space, "ukraine s" for "Ukraine's")."""
-    text, roots = span_text(sent), []
-    for term in dict.fromkeys(terms):
-        words = [re.escape(w) for w in term.split()]
-        if not words:
-            continue
-        rx = re.compile(r"(?<!\w)" + r"[\W_]*".join(words) + r"(?!\w)", flags=re.IGNORECASE)
-        for hit in rx.finditer(text):
-            span = sent.doc.char_span(
-                sent.start_char + hit.start(), sent.start_char + hit.end(), alignment_mode="expand"
-            )
-            if span is not None:
-                roots.append(span.root)
-    return roots
+    out = {(sid, index[t]): (texts, antecedent[(sid, t)]) for (sid, t), texts in refs.items()}
+    known = dict(found if found is not None else own)
+    for key, (texts, _) in out.items():
+        known.setdefault(key, texts)
+    stance = {k for k, topic in enumerate(taxonomy.topics) if not topic.topic_only}
+    for key, value in general_references(sents, known, stance).items():
+        out.setdefault(key, value)
+    return out

@@ -350,12 +350,15 @@ def tag_topics(doc: Doc, taxonomy: Taxonomy) -> list[dict]:
         for sid, terms in weak_repeats(topic, text, starts, direct).items():
             found.setdefault((sid, k), terms)
     ids = taxonomy.ids
+    antecedent: dict[tuple[int, int], int] = {}  # a reference's sentence -> its antecedent's
     if doc.has_annotation("DEP") and len(sents) > 1:
-        for (sid, k), terms in repeated_heads(sents, own, taxonomy).items():
-            found.setdefault((sid, k), terms)
+        for key, (terms, before) in repeated_heads(sents, own, taxonomy, found).items():
+            if key not in found:
+                found[key], antecedent[key] = terms, before
     return [
         {"sentence_id": sid, "topic": ids[k], "terms": "; ".join(dict.fromkeys(found[(sid, k)]))}
         | ({"reference": True} if (sid, k) not in own else {})
+        | ({"antecedent": antecedent[(sid, k)]} if (sid, k) in antecedent else {})
         for sid, k in sorted(found)
     ]
 

@@ -342,7 +342,7 @@ def find_statements(doc, mentions: list[dict], topics: list[dict], lexicon: Lexi
         )
         if parsed and sid:  # what the sentence takes from the one before (stance/siding.py)
             sent_rows = in_context(sent, sid, sent_rows, rows, by_sent.get(sid - 1, []), ctx)
-        sent_rows = by_reference(sent_rows, by_sent.get(sid, []), lexicon)
+        sent_rows = by_reference(sent_rows, by_sent.get(sid, []), lexicon, ctx.sents)
         rows += sent_rows
         refs = referents(sent_rows, by_sent.get(sid, []), lexicon)
         recent, age = (refs, 1) if refs else (recent, age + 1)

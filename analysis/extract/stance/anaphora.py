@@ -26,6 +26,7 @@ from analysis.extract.stance.scope import JUDGING_AS, cue_anchor, cue_role
 MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "nn"})
 # verbs whose subject judges their object ("Putin called the guarantees a mistake"), unlike a copula's
 JUDGING_VERBS = JUDGING_AS | {"call", "consider", "deem", "term", "label", "brand", "find", "declare"}
+QUOTE_GAP = 1  # sentences between a reference and its antecedent that its evidence quotes in full
 WINDOW = 2  # how many sentences back "the idea" / "it" may look for the positions it refers to
 
 # (anaphoric noun token) -> the topics its antecedent is about, [] when none is found
@@ -209,3 +210,87 @@ def referents(sent_rows: list[dict], topic_rows: list[dict], lexicon: Lexicon) -
     named = [str(t["topic"]) for t in topic_rows if str(t["topic"]) not in lexicon.topic_only]
     named = list(dict.fromkeys(named))
     return named if len(named) == 1 else []
+
+
+def quoting_antecedent(row: dict, antecedent: int | None, sents) -> str:
+    """A position found through a reference quotes the sentence of the reference's antecedent before its
+    own ("The Treasury blacklisted two firms. Bessent defended the step."): the sentences between them
+    too when they are `QUOTE_GAP` or fewer, else "…" for those left out. Evidence already quoting the
+    antecedent stays as it is."""
+    sid = row["sentence_id"]
+    if antecedent is None or not 0 <= antecedent < sid or sid > len(sents):
+        return row["evidence"]
+    from analysis.extract.nlp import span_text
+
+    before = span_text(sents[antecedent]).strip()
+    if before in row["evidence"]:
+        return row["evidence"]
+    if sid - antecedent <= QUOTE_GAP + 1:
+        return " ".join(span_text(sents[i]).strip() for i in range(antecedent, sid + 1))
+    return f"{before} … {span_text(sents[sid]).strip()}"
+
+
+AGREEING = frozenset({"align", "agree", "concur", "unite", "aligned", "united", "agreed", "unanimous"})
+POINT_NOUNS = frozenset({"point", "issue", "question", "matter", "subject", "score", "front"})
+_THIS = frozenset({"this", "that"})
+
+
+def _on_this_point(tok) -> bool:
+    """`on this point`, `on that issue`, `on this`: a prep naming what was just said."""
+    if tok.dep_ != "prep" or tok.lower_ not in ("on", "over"):
+        return False
+    objs = [c for c in tok.children if c.dep_ == "pobj"]
+    return any(
+        (o.lower_ in _THIS and o.pos_ == "PRON")
+        or (o.lemma_.lower() in POINT_NOUNS and any(d.lower_ in _THIS for d in o.children))
+        for o in objs
+    )
+
+
+def _agreeing_anchor(tok):
+    """The clause of `are fully aligned`, `agree`, `are united` (an adjective's copula), else None."""
+    if tok.lower_ not in AGREEING and tok.lemma_.lower() not in AGREEING:
+        return None
+    if tok.pos_ == "VERB":
+        return tok
+    return tok.head if tok.pos_ == "ADJ" and tok.dep_ == "acomp" else None
+
+
+def point_candidates(sent, previous_rows: list[dict], ctx: Context) -> list[Candidate]:
+    """`Kallas said a cap on the army would be a gift to the aggressor. On this point, Brussels and Kyiv
+    are fully aligned.`: the actors agreeing "on this point" share the one position the sentence before
+    stated (both oppose the cap). Agreeing *with* someone is siding (`stance/siding.py`); a negated or
+    hedged agreement, or a sentence before with positions on several topics, gives nothing."""
+    stances = {(r["topic"], r["stance"]) for r in previous_rows if r["stance"] != "neutral"}
+    if len({t for t, _ in stances}) != 1 or len(stances) != 1:
+        return []
+    (topic, stance), out = next(iter(stances)), []
+    for tok in sent:
+        anchor = _agreeing_anchor(tok)
+        if anchor is None:
+            continue
+        kids = list(anchor.children) + ([] if anchor is tok else list(tok.children))
+        if not any(_on_this_point(k) for k in kids) or any(k.lower_ == "with" for k in kids):
+            continue
+        if any(k.dep_ == "neg" for k in kids) or hypothetical(anchor, ctx.lexicon) or is_question(anchor):
+            continue
+        if not_asserted(anchor):
+            continue
+        for holder in _agreeing_holders(anchor, ctx):
+            conf = ctx.lexicon.conf("verb") * ctx.lexicon.conf("anaphor") * holder.factor
+            cue = f"{tok.text} on this point"
+            cand = Candidate(holder.actor, topic, stance, round(conf, 3), cue, depth(anchor))
+            out += shared([cand], holder)
+    return out
+
+
+def _agreeing_holders(anchor, ctx: Context) -> list:
+    """The subject of `agree`, or each actor of a passive subject ("Brussels and Kyiv are aligned")."""
+    from analysis.extract.stance.holder import nominal_actor
+
+    passive = [k for k in anchor.children if k.dep_ == "nsubjpass"]
+    if not passive:
+        holder = find_holder(anchor, ctx)
+        return [holder] if holder is not None else []
+    found = [nominal_actor(t, ctx) for t in [passive[0], *passive[0].conjuncts]]
+    return [h for h in found if h is not None]

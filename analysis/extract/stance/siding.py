@@ -13,7 +13,7 @@ and the statements carry the lower `anaphor` confidence: they rest on a reading 
 
 from __future__ import annotations
 
-from analysis.extract.stance.anaphora import OBJECT_PRONOUNS
+from analysis.extract.stance.anaphora import OBJECT_PRONOUNS, point_candidates, quoting_antecedent
 from analysis.extract.stance.candidates import Candidate, depth, shared
 from analysis.extract.stance.deeds import hosted_topics, hosting_rows
 from analysis.extract.stance.holder import Context, find_holder, nominal_actor
@@ -96,12 +96,15 @@ def siding_candidates(sent, previous_rows: list[dict], ctx: Context) -> list[Can
     return out
 
 
-def siding_rows(sent, sid: int, previous_rows: list[dict], previous_text: str, ctx: Context) -> list[dict]:
-    """Statement rows of `siding_candidates`, one per (actor, topic), the evidence naming both sentences."""
+def siding_rows(
+    sent, sid: int, previous_rows: list[dict], previous_text: str, ctx: Context, find=None
+) -> list[dict]:
+    """Statement rows of `siding_candidates` (or `find`), one per (actor, topic), the evidence naming both
+    sentences."""
     from analysis.extract.nlp import span_text
 
     best: dict[tuple[str, str], Candidate] = {}
-    for c in siding_candidates(sent, previous_rows, ctx):
+    for c in (find or siding_candidates)(sent, previous_rows, ctx):
         best.setdefault((c.actor, c.topic), c)
     evidence = f"{previous_text.strip()} {span_text(sent).strip()}"
     return [_row(sid, c, evidence) for c in best.values()]
@@ -152,7 +155,8 @@ def _pronoun_topics(sent, before, previous_topics: list[dict], lexicon) -> list[
     plural = pronouns == {"them"}
 
     def number(row) -> set[bool]:
-        return {r.tag_ in ("NNS", "NNPS") for r in locate_terms(before, row.get("terms", ""))}
+        roots = locate_terms(before, row.get("terms", ""))  # a noun: "it" is not "give up land"
+        return {r.tag_ in ("NNS", "NNPS") for r in roots if r.pos_ in ("NOUN", "PROPN")}
 
     return list(dict.fromkeys(str(t["topic"]) for t in rows if plural in number(t)))
 
@@ -185,6 +189,8 @@ def in_context(
     before = ctx.sents[sid - 1]
     previous = polar_rows(rows, sid - 1)
     sent_rows = with_siding(sent_rows, siding_rows(sent, sid, previous, span_text(before), ctx))
+    points = siding_rows(sent, sid, previous, span_text(before), ctx, point_candidates)  # "on this point"
+    sent_rows = with_siding(sent_rows, points)
     doc, lowers = sent.doc, token_forms(sent.doc)[1]
     pronoun = any(
         lowers[i] in OBJECT_PRONOUNS and doc[i].dep_ in ("dobj", "pobj") for i in range(sent.start, sent.end)
@@ -270,14 +276,16 @@ def _unique_verbs(lexicon, found: set[str]) -> dict[str, str]:
     return {w: t for w, t in lexicon.topic_words.items() if t in usable}
 
 
-def by_reference(sent_rows: list[dict], topic_rows: list[dict], lexicon) -> list[dict]:
+def by_reference(sent_rows: list[dict], topic_rows: list[dict], lexicon, sents=()) -> list[dict]:
     """Positions on a topic the sentence only refers back to ("welcomed the agreement", "monitor the
-    truce", see `analysis.extract.topic_reference`) rest on that reading: they get the `anaphor` factor."""
-    referred = {str(t["topic"]) for t in topic_rows if t.get("reference")}
+    truce", see `analysis.extract.topic_reference`) rest on that reading: they get the `anaphor` factor,
+    and their evidence quotes the antecedent's sentence too (`quoting_antecedent`)."""
+    referred = {str(t["topic"]): t.get("antecedent") for t in topic_rows if t.get("reference")}
     if not referred:
         return sent_rows
     factor = lexicon.conf("anaphor")
     for r in sent_rows:
         if r["stance"] != "neutral" and r["topic"] in referred:
             r["confidence"] = round(float(r["confidence"]) * factor, 3)
+            r["evidence"] = quoting_antecedent(r, referred[r["topic"]], sents)
     return sent_rows
