@@ -78,3 +78,17 @@ def test_actor_ruler_uses_it():
     assert isinstance(ruler.matcher, AnchoredMatcher)
     doc = nlp("Qatari mediators and the U.S.-brokered deal were discussed in Doha.")
     assert any(e.text == "U.S.-brokered" for e in doc.ents)
+
+
+def test_windows_need_every_anchored_token():
+    """A pattern is tried only where each of its anchored tokens has its value, the first as the last."""
+    patterns = {
+        "FIRST": [[{"LOWER": "the"}, {"IS_ALPHA": True}]],
+        "BOTH": [[{"ORTH": "Egyptian"}, {"IS_ALPHA": True}, {"LOWER": "talks"}]],
+    }
+    nlp, plain, fast = both(patterns)
+    for text in [*TEXTS, "The Egyptian peace talks and the talks.", "Egyptian talks talks", "the"]:
+        doc = nlp(text)
+        assert fast(doc) == sorted(set(plain(doc)), key=lambda m: (m[1], m[2], m[0])), text
+    assert fast._windows(nlp("officials hold talks and more talks")) == []
+    assert fast._windows(nlp("Egyptian peace talks")) == [(0, 3)]
