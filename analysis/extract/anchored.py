@@ -64,6 +64,30 @@ def _gate(pattern: list[dict]) -> str | None:
     return re.sub(r"\\(.)", r"\1", match.group(1)) if match else None
 
 
+def first_opening(doc, patterns: list[list[dict]]) -> int:
+    """The first token of `doc` at which a match of `patterns` can start: each must open with a token that
+    has one of a few LOWER/ORTH/TEXT values (no "OP" that lets it be skipped), else 0; len(doc) when no token
+    opens one. A `Matcher` run on `doc[first:]` finds the matches it finds on `doc`, in the same order: no
+    match starts before, and no partial match is pending there."""
+    openings: dict[int, set[str]] = {}
+    for pattern in patterns:
+        first = _upper(pattern[0]) if pattern else {}
+        values = _values(first) if first.get("OP", "+") == "+" else None
+        if values is None:
+            return 0
+        openings.setdefault(values[0], set()).update(values[1])
+    if not openings or not len(doc):
+        return 0
+    attrs = sorted(openings)
+    columns = doc.to_array(attrs).reshape(len(doc), len(attrs))
+    hits = np.zeros(len(doc), dtype=bool)
+    for j, attr in enumerate(attrs):
+        hashes = np.array([doc.vocab.strings.add(v) for v in openings[attr]], dtype=np.uint64)
+        hits |= np.isin(columns[:, j], hashes)
+    found = np.flatnonzero(hits)
+    return int(found[0]) if len(found) else len(doc)
+
+
 class AnchoredMatcher:
     """Drop-in for the `Matcher` of an `EntityRuler`: `add(key, patterns)` and `matcher(doc)` -> (key, start,
     end) tuples (in another order than spaCy's; the entity ruler sorts them)."""
