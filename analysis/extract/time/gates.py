@@ -10,6 +10,7 @@ a text the phrase matches always holds every piece: the gate never skips a patte
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from analysis.extract.time import kinds as temporal_kinds
 from analysis.extract.time import rules as temporal_rules
@@ -92,11 +93,15 @@ _TESTS = [
 ]
 
 
-def closed(lower: str) -> set:
+def closed(lower: str) -> frozenset:
     """The readers whose pattern the gate says `lower` (a lower-cased text) cannot match."""
-    present = {p for p in _PIECES_OF_ALL if p in lower}
-    return {
+    return _closed_by(frozenset([p for p in _PIECES_OF_ALL if p in lower]))
+
+
+@lru_cache(maxsize=4096)  # sentences share few sets of pieces: most hold none or a handful
+def _closed_by(present: frozenset[str]) -> frozenset:
+    return frozenset(
         reader
         for reader, singles, multis in _TESTS
         if present.isdisjoint(singles) and not any(m <= present for m in multis)
-    }
+    )
