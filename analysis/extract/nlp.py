@@ -36,6 +36,13 @@ def doc_text(doc) -> str:
     return text
 
 
+def given_text(doc, text: str):
+    """`doc`, with `text` (the string it was made from: spaCy's tokenizer keeps every character, so it is
+    `doc.text`) as its `doc_text`, so the tokens are never joined."""
+    doc.user_data[DOC_TEXT] = text
+    return doc
+
+
 def span_text(span) -> str:
     """`span.text` (a sentence, a token), sliced from `doc_text` instead of joined token by token."""
     return doc_text(span.doc)[span.start_char : span.end_char]
