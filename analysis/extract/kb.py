@@ -376,4 +376,5 @@ def _outlets_with_actor_names(kb: KnowledgeBase) -> list[str]:
     """Outlets whose name contains an actor name or metonym ("Kyiv Post"); others stay out of the ruler so
     that "The Atlantic" cannot hide "Atlantic Council"."""
     names = {f" {a.casefold()} " for e in kb.entries.values() for a in (e.name, *e.aliases, *e.metonyms)}
-    return [o for o in kb.outlet_names if " " in o and any(n in f" {o.casefold()} " for n in names)]
+    padded = ((o, f" {o.casefold()} ") for o in kb.outlet_names if " " in o)
+    return [o for o, words in padded if any(n in words for n in names)]
