@@ -5,7 +5,7 @@ from __future__ import annotations
 import spacy
 from spacy.matcher import Matcher
 
-from analysis.extract.anchored import AnchoredMatcher, _anchor, _gate
+from analysis.extract.anchored import AnchoredMatcher, _anchor, _gate, first_opening
 from analysis.extract.nlp import RULER_NAME, load_nlp
 
 PATTERNS = {
@@ -78,3 +78,32 @@ def test_actor_ruler_uses_it():
     assert isinstance(ruler.matcher, AnchoredMatcher)
     doc = nlp("Qatari mediators and the U.S.-brokered deal were discussed in Doha.")
     assert any(e.text == "U.S.-brokered" for e in doc.ents)
+
+
+def test_windows_need_every_anchored_token():
+    """A pattern is tried only where each of its anchored tokens has its value, the first as the last."""
+    patterns = {
+        "FIRST": [[{"LOWER": "the"}, {"IS_ALPHA": True}]],
+        "BOTH": [[{"ORTH": "Egyptian"}, {"IS_ALPHA": True}, {"LOWER": "talks"}]],
+    }
+    nlp, plain, fast = both(patterns)
+    for text in [*TEXTS, "The Egyptian peace talks and the talks.", "Egyptian talks talks", "the"]:
+        doc = nlp(text)
+        assert fast(doc) == sorted(set(plain(doc)), key=lambda m: (m[1], m[2], m[0])), text
+    assert fast._windows(nlp("officials hold talks and more talks")) == []
+    assert fast._windows(nlp("Egyptian peace talks")) == [(0, 3)]
+
+
+def test_matching_from_the_first_opening_token():
+    """A Matcher run from `first_opening` finds what it finds on the whole Doc, in the same order."""
+    hosting = [{"LOWER": {"IN": ["hosted", "received"]}}, {"IS_TITLE": True, "OP": "*"}, {"LOWER": "today"}]
+    nlp = spacy.blank("en")
+    matcher = Matcher(nlp.vocab)
+    matcher.add("HOSTING", [hosting])
+    doc = nlp("Talks went on. Oman hosted Prime Minister Ali today and Qatar received Envoys today.")
+    first = first_opening(doc, [hosting])
+    assert doc[first].text == "hosted"
+    shifted = [(k, first + s, first + e) for k, s, e in matcher(doc[first:])]
+    assert shifted == matcher(doc) and len(shifted) == 2
+    assert first_opening(nlp("Nobody came today."), [hosting]) == 4  # no token opens a match: len(doc)
+    assert first_opening(doc, [hosting, [{"LOWER": "oman", "OP": "?"}, {"LOWER": "hosted"}]]) == 0

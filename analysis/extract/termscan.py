@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate
 
 try:
     from re import _constants as C
@@ -27,6 +28,7 @@ except ImportError:  # Python before 3.11
     import sre_parse as _parser
 
 _WORDS = re.compile(r"\w+")
+_SPLIT = re.compile(r"(\W+)")
 _WORD_CHAR = re.compile(r"\w")
 _KEY = 3  # words are indexed by their first three characters
 _MAX_STATES = 256  # literal prefixes followed at once; more: the pattern runs as finditer
@@ -94,6 +96,10 @@ def _one_word(prefix: str) -> bool:
 # (index key, the key is the whole word) -> the literals a match can begin with
 Starts = dict[tuple[str, bool], tuple[str, ...]]
 _STARTS: dict[tuple[str, int], Starts | None] = {}
+# `Starts` as `find_all` looks them up: {index key: literals} for the keys whose words the index files
+# under the key itself, and (key, literals) for the short keys that longer words begin with
+Plan = tuple[dict[str, tuple[str, ...]], tuple[tuple[str, tuple[str, ...]], ...]]
+_PLANS: dict[tuple[str, int], Plan | None] = {}
 
 
 def literal_starts(rx: re.Pattern) -> Starts | None:
@@ -103,6 +109,22 @@ def literal_starts(rx: re.Pattern) -> Starts | None:
     if key not in _STARTS:
         _STARTS[key] = _starts(rx)
     return _STARTS[key]
+
+
+def _plan(rx: re.Pattern) -> Plan | None:
+    key = (rx.pattern, rx.flags)
+    if key not in _PLANS:
+        starts = literal_starts(rx)
+        words: dict[str, set[str]] = {}
+        prefixes = []
+        for (word, whole), literals in (starts or {}).items():
+            if len(word) >= _KEY or whole:  # filed under the key itself (`WordIndex.positions`)
+                words.setdefault(word, set()).update(literals)
+            else:
+                prefixes.append((word, literals))
+        plan = {w: tuple(sorted(v)) for w, v in words.items()}, tuple(prefixes)
+        _PLANS[key] = plan if starts is not None else None
+    return _PLANS[key]
 
 
 def _starts(rx: re.Pattern) -> Starts | None:
@@ -128,10 +150,13 @@ class WordIndex:
 
     def __init__(self, text: str, by_key: dict[str, list[int]] | None = None, masked=()):
         self.text = text
-        if by_key is None:
+        if by_key is None:  # split, not finditer: no match object per word, twice as fast
             by_key = {}
-            for m in _WORDS.finditer(text):
-                by_key.setdefault(m.group(0)[:_KEY], []).append(m.start())
+            pieces = _SPLIT.split(text)  # words at the even places, what separates them at the odd
+            starts = list(accumulate(map(len, pieces), initial=0))[::2]
+            for word, start in zip(pieces[::2], starts, strict=True):
+                if word:
+                    by_key.setdefault(word[:_KEY], []).append(start)
         self.by_key = by_key
         self.masked = list(masked)
         self._short: dict[str, list[int]] = {}
@@ -179,13 +204,19 @@ def _remember(index: WordIndex) -> WordIndex:
 
 def find_all(rx: re.Pattern, text: str) -> list[re.Match]:
     """`list(rx.finditer(text))`, trying only the word starts where a match can begin."""
-    starts = literal_starts(rx)
-    if starts is None:
+    plan = _plan(rx)
+    if plan is None:
         return list(rx.finditer(text))
+    words, prefixes = plan
     index = word_index(text)
     candidates = set()
-    for (key, whole), literals in starts.items():
-        candidates.update(p for p in index.positions(key, whole) if text.startswith(literals, p))
+    for key in index.by_key.keys() & words.keys():  # the few keys of the pattern that the text holds
+        literals = words[key]
+        candidates.update(p for p in index.by_key[key] if text.startswith(literals, p))
+    for key, literals in prefixes:
+        candidates.update(p for p in index.positions(key, False) if text.startswith(literals, p))
+    if index.masked and candidates:
+        candidates = {p for p in candidates if not _inside(p, index.masked)}
     out, end = [], 0
     for p in sorted(candidates):
         if p >= end:

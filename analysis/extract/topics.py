@@ -23,6 +23,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from analysis.datafile import read_yaml_list
+from analysis.extract.anchored import first_opening
 from analysis.extract.nlp import span_text
 from analysis.extract.termregex import compile_terms, normalise
 from analysis.extract.termscan import blank_out, find_all
@@ -368,13 +369,16 @@ def _matcher_terms(doc: Doc, sents: list, taxonomy: Taxonomy) -> dict[tuple[int,
     matcher = taxonomy.matcher(doc.vocab)
     if matcher is None:
         return {}
+    first = first_opening(doc, [p for t in taxonomy.topics for p in t.patterns])
+    if first == len(doc):
+        return {}
     sent_of = {}
     for i, sent in enumerate(sents):
         sent_of.update(dict.fromkeys(range(sent.start, sent.end), i))
     out: dict[tuple[int, str], list[str]] = {}
-    for match_id, start, _end in matcher(doc):
-        key = (sent_of[start], doc.vocab.strings[match_id])
-        out.setdefault(key, []).append(doc[start:_end].text.lower())
+    for match_id, start, end in matcher(doc[first:]):  # span offsets
+        key = (sent_of[first + start], doc.vocab.strings[match_id])
+        out.setdefault(key, []).append(doc[first + start : first + end].text.lower())
     return out
 
 

@@ -13,14 +13,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from analysis.datafile import load_yaml
 from analysis.settings import DATA_FILES
 
 MAX_FURNITURE_LINE = 300  # furniture is short; longer lines are never matched (keeps regexes cheap)
 TAIL_FRACTION = 0.5  # an end marker in the last half of the page starts its tail
 
-_QUOTES = str.maketrans(
+# typographic quotes -> ASCII; replaced one by one (str.translate with a mapping takes a dictionary lookup
+# per character: 0.04 s per 300 articles, against under a millisecond)
+_QUOTES = tuple(
     {
         "\u2018": "'",
         "\u2019": "'",
@@ -34,7 +35,7 @@ _QUOTES = str.maketrans(
         "\u2033": '"',
         "\u02bc": "'",  # modifier letter apostrophe: "Putinʼs" (Ukrainian and other sites)
         "\uff07": "'",  # fullwidth apostrophe
-    }
+    }.items()
 )
 _ACUTE_APOSTROPHE = re.compile(r"(?<=[^\W\d_])\u00b4(?=[^\W\d_])")  # "Putin´s": an acute accent typed as one
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
@@ -79,7 +80,7 @@ class CleanResult:
 @lru_cache(maxsize=12)  # three keys of up to four files
 def _rules(path: str | None, key: str) -> tuple[re.Pattern, ...]:
     """The compiled patterns under `key` of the furniture file."""
-    data = yaml.safe_load(Path(path or DATA_FILES / "furniture.yaml").read_text(encoding="utf-8"))
+    data = load_yaml(Path(path or DATA_FILES / "furniture.yaml").read_text(encoding="utf-8"))
     return tuple(re.compile(p, re.I) for p in data.get(key, []))
 
 
@@ -96,7 +97,9 @@ def title_rules(path: str | None = None) -> tuple[re.Pattern, ...]:
 def normalise(text: str) -> str:
     """NFC, typographic quotes to ASCII, invisible and control characters out, spaces folded."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _INVISIBLE.sub("", _ACUTE_APOSTROPHE.sub("'", text.translate(_QUOTES)))
+    for curly, straight in _QUOTES:
+        text = text.replace(curly, straight)
+    text = _INVISIBLE.sub("", _ACUTE_APOSTROPHE.sub("'", text))
     text = _SURROGATE.sub("\ufffd", _CONTROL.sub(" ", text))
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
@@ -168,10 +171,11 @@ def drop_trailing_teasers(paragraphs: list[str], tail_furniture: int = 0) -> tup
     return paragraphs, []
 
 
-def _tail_furniture(paragraphs: list[str], line_rules: tuple[re.Pattern, ...]) -> int:
-    """How many furniture lines end the page (a newsletter prompt after the teasers of other stories)."""
+def _tail_furniture(furniture: list[bool]) -> int:
+    """How many furniture lines (True in `furniture`, one per paragraph) end the page (a newsletter prompt
+    after the teasers of other stories)."""
     n = 0
-    while n < len(paragraphs) and is_furniture(paragraphs[-1 - n], line_rules):
+    while n < len(furniture) and furniture[-1 - n]:
         n += 1
     return n
 
@@ -255,9 +259,10 @@ def clean_text(raw: str, *, furniture_path: str | None = None) -> CleanResult:
     line_rules, end_markers = furniture_rules(furniture_path)
     paragraphs = split_paragraphs(normalise(raw))
     paragraphs, removed = cut_tail(paragraphs, end_markers)
-    furniture = [p for p in paragraphs if is_furniture(p, line_rules)]
-    tail = _tail_furniture(paragraphs, line_rules)
-    paragraphs = [p for p in paragraphs if not is_furniture(p, line_rules)]
+    flags = [is_furniture(p, line_rules) for p in paragraphs]
+    furniture = [p for p, flag in zip(paragraphs, flags, strict=True) if flag]
+    tail = _tail_furniture(flags)
+    paragraphs = [p for p, flag in zip(paragraphs, flags, strict=True) if not flag]
     paragraphs, teasers = drop_trailing_teasers(paragraphs, tail)
     paragraphs, byline, source = extract_byline(paragraphs)
     paragraphs, published_text = _date_line(paragraphs)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from analysis.datafile import write_atomic
+from analysis.datafile import load_yaml, write_atomic
 from analysis.extract.kb import ACTOR_TYPES, KnowledgeBase
 
 HEADER = (
@@ -187,7 +187,7 @@ def read_knowledge(path: Path) -> dict:
     if not path.exists():
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise ValueError(f"{path}: the knowledge file is not valid YAML ({exc})") from None
     if not isinstance(data, dict):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis import settings
+from analysis.extract.nlp import given_text
 from analysis.extract.pipeline import Resources, analyse_article
 from analysis.store import cache
 
@@ -85,7 +86,7 @@ def analyse_records(
     out = []
     for record, doc in zip(records, docs, strict=True):
         try:
-            doc = doc if doc is not None else res.nlp(record["text"])
+            doc = given_text(doc if doc is not None else res.nlp(record["text"]), record["text"])
             out.append((analyse_article(doc, record, res), None))
         except Exception as exc:
             log.exception("analysis failed for %s", record.get("file"))

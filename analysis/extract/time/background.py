@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from analysis.extract.nlp import span_text
+from analysis.extract.nlp import doc_text, span_text
 
 # A period counted from a start ("since February 2022") or a date named as a past anniversary.
 _SINCE = re.compile(r"\b(?:since|ever\s+since|dating\s+back\s+to|as\s+far\s+back\s+as)\s*$", re.I)
@@ -27,7 +27,7 @@ def background_reason(doc, found, anchors) -> str | None:
         found: the expression, with document offsets.
         anchors: known start dates (`analysis.extract.time.dating.load_anchors()`).
     """
-    text = doc.text
+    text = doc_text(doc)
     before = text[max(0, found.start - 24) : found.start]
     if _SINCE.search(before):
         return "a period counted from it ('since ...')"

@@ -20,8 +20,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from analysis.datafile import load_yaml
 from analysis.extract.nlp import doc_text
 from analysis.extract.time.background import is_background
 from analysis.extract.time.expressions import choose_year
@@ -48,7 +47,7 @@ _ELAPSED = [
 def load_anchors(path: str | None = None) -> tuple[dict, ...]:
     """The known start dates of `anchors.yaml` (or the file at `path`), with `date` parsed."""
     file = Path(path) if path else ANCHORS_PATH
-    data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    data = load_yaml(file.read_text(encoding="utf-8")) or {}
     anchors = []
     for entry in data.get("anchors", []):
         if "id" not in entry or "date" not in entry:

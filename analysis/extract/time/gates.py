@@ -84,19 +84,16 @@ GATES = {
 
 
 _PIECES_OF_ALL = tuple(sorted({p for gate in GATES.values() for pieces in gate for p in pieces}))
-# per reader: the one-piece alternatives as a set, the others as sets of pieces
-_TESTS = [
-    (reader, frozenset(a[0] for a in gate if len(a) == 1), tuple(frozenset(a) for a in gate if len(a) > 1))
-    for reader, gate in GATES.items()
-    if gate
-]
+_GATED = frozenset(reader for reader, gate in GATES.items() if gate)  # no gate: never closed
+# piece -> (reader, alternative) for every alternative of a gate, filed under its first piece: an alternative
+# the text holds has that piece too, so only the alternatives of the pieces present need a look
+_OPENS: dict[str, list[tuple[object, frozenset[str]]]] = {}
+for _reader, _gate in GATES.items():
+    for _pieces in _gate:
+        _OPENS.setdefault(_pieces[0], []).append((_reader, frozenset(_pieces)))
 
 
-def closed(lower: str) -> set:
+def closed(lower: str) -> frozenset:
     """The readers whose pattern the gate says `lower` (a lower-cased text) cannot match."""
-    present = {p for p in _PIECES_OF_ALL if p in lower}
-    return {
-        reader
-        for reader, singles, multis in _TESTS
-        if present.isdisjoint(singles) and not any(m <= present for m in multis)
-    }
+    present = frozenset([p for p in _PIECES_OF_ALL if p in lower])
+    return _GATED - {reader for p in present for reader, pieces in _OPENS.get(p, ()) if pieces <= present}

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from analysis.datafile import load_yaml
 
 LEXICON_PATH = Path(__file__).resolve().parents[2] / "data" / "timex.yaml"
 
@@ -20,8 +20,7 @@ LEXICON_PATH = Path(__file__).resolve().parents[2] / "data" / "timex.yaml"
 @lru_cache(maxsize=1)
 def lexicon() -> dict:
     """The parsed vocabulary (keys: numbers, units, references, sets, parts_of_day, seasons, ...)."""
-    with open(LEXICON_PATH, encoding="utf-8") as f:
-        data = yaml.safe_load(f)
+    data = load_yaml(LEXICON_PATH.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise ValueError(f"{LEXICON_PATH}: expected a mapping of vocabulary lists")
     return data
