@@ -57,24 +57,24 @@ def lexicon():
     return load_lexicon()
 
 
-def mentions_of(doc) -> list[dict]:
-    """Every occurrence of an ACTORS surface (longest first, no overlaps), as actors.find_mentions gives."""
+def mentions_of(doc, actors: dict = ACTORS, affiliation: dict = AFFILIATION) -> list[dict]:
+    """Every occurrence of an `actors` surface (longest first, no overlaps), as actors.find_mentions gives."""
     sents = list(doc.sents)
     rows, taken = [], set()
-    for surface in sorted(ACTORS, key=len, reverse=True):
+    for surface in sorted(actors, key=len, reverse=True):
         start = doc.text.find(surface)
         while start >= 0:
             end = start + len(surface)
             if not taken & set(range(start, end)):
                 taken |= set(range(start, end))
-                actor, kind = ACTORS[surface]
+                actor, kind = actors[surface]
                 sid = next(i for i, s in enumerate(sents) if s.start_char <= start < s.end_char)
                 rows.append(
                     {
                         "sentence_id": sid,
                         "actor": actor,
                         "actor_type": kind,
-                        "affiliation": AFFILIATION.get(actor, actor),
+                        "affiliation": affiliation.get(actor, actor),
                         "surface": surface,
                         "start_char": start,
                         "end_char": end,
