@@ -1,6 +1,7 @@
 """One timed step in a fresh process, for `bench_build.py --against` (not a test; prints one JSON line).
 
     python bench/build_once.py ROOT pipe CORPUS_DIR            # plain nlp.pipe of the model (load excluded)
+    python bench/build_once.py ROOT parse CORPUS_DIR           # nlp.pipe of Parley's pipeline (load excluded)
     python bench/build_once.py ROOT build CORPUS_DIR OUT_DIR   # a fresh 1-process build (load included)
 
 ROOT is the checkout whose `analysis` package runs, so two versions of the code can be timed the same way
@@ -38,13 +39,22 @@ def main(argv: list[str]) -> int:
         batch = settings.get_int("batch_size")
         wall, cpu = time.perf_counter(), _cpu()
         sum(1 for _ in nlp.pipe(texts, batch_size=batch))
+    elif step == "parse":
+        from analysis.extract.nlp import load_nlp
+
+        articles, _ = read_corpus(corpus)
+        texts = articles["text"].tolist()
+        nlp = load_nlp(settings.get("model"))[0]
+        batch = settings.get_int("batch_size")
+        wall, cpu = time.perf_counter(), _cpu()
+        sum(1 for _ in nlp.pipe(texts, batch_size=batch))
     elif step == "build":
         out = Path(argv[3])
         shutil.rmtree(out, ignore_errors=True)
         wall, cpu = time.perf_counter(), _cpu()
         build([corpus], out)
     else:
-        raise SystemExit(f"unknown step {step!r}: pipe or build")
+        raise SystemExit(f"unknown step {step!r}: pipe, parse or build")
     print(json.dumps({"wall_s": time.perf_counter() - wall, "cpu_s": _cpu() - cpu}))
     return 0
 

@@ -165,7 +165,9 @@ def review_card(row: pd.Series, ctx: state.Context, *, position: str) -> None:
     with st.container(border=True, key="review_card"):
         conf = "—" if pd.isna(row["confidence"]) else f"{float(row['confidence']):.2f}"
         cue = f" · cue “{ui.md(row['cue'])}”" if isinstance(row["cue"], str) and row["cue"] else " · no cue"
-        st.caption(f"{position} · confidence {conf}{cue}")
+        rule = row.get("rule")
+        rule = f" · rule {ui.md(rule)}" if isinstance(rule, str) and rule else ""
+        st.caption(f"{position} · confidence {conf}{cue}{rule}")
         topic = ctx.labels.get(row["topic"], row["topic"])
         st.markdown(f"**{ui.md(row['actor'])}** · {ui.md(topic)} · **{ui.md(stance)}**")
         st.text(str(row["evidence"] or ""))

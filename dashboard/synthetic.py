@@ -98,6 +98,7 @@ def _rows(art: dict, sents: list[dict], day: str) -> dict[str, list[dict]]:
                 "stance": s["stance"],
                 "confidence": 0.8,
                 "cue": CUES[s["stance"]],
+                "rule": "verb/subject" if s["stance"] != "neutral" else "",
                 "evidence": text,
                 "origin": "auto",
                 "note": "",

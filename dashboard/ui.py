@@ -162,6 +162,7 @@ EVIDENCE_COLUMNS = (
     "topics",
     "stance",
     "cue",
+    "rule",
     "origin",
     "evidence",
     "text",

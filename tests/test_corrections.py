@@ -105,6 +105,7 @@ def test_delete_and_add(log):
     added = out[out["origin"] == "added"].iloc[0]
     assert added["statement_id"] == statement_id("a2", 5, "Europe", "ceasefire")
     assert (added["actor"], added["stance"], added["note"]) == ("Europe", "support", "missed")
+    assert added["rule"] == "analyst"  # no rule of the machine's read it
     assert corrections["id"].iloc[-1] == new_id
 
 

@@ -212,6 +212,25 @@ CASES = [
     ("Lavrov repeated Moscow's view that a ceasefire would let Kyiv regroup.", CEASEFIRE, set()),
     ("Trump set a deadline for Kyiv to accept the ceasefire.", CEASEFIRE, set()),
     ("Zelenskyy said he would seek changes rather than reject the peace plan.", PLAN, set()),
+    # a position or judging noun as the subject of a copula names what its predicate is
+    (
+        "Macron said the way forward was a ceasefire.",
+        CEASEFIRE,
+        {("Emmanuel Macron", "ceasefire", "support")},
+    ),
+    ("The priority is a ceasefire, Putin said.", CEASEFIRE, {("Vladimir Putin", "ceasefire", "support")}),
+    (
+        "Kyiv's priority remains security guarantees.",
+        GUARANTEES,
+        {("Ukraine", "security_guarantees", "support")},
+    ),
+    ("Russia's goal is to block a ceasefire.", CEASEFIRE, {("Russia", "ceasefire", "oppose")}),
+    # ... not a noun with a complement of its own: the decision is what is judged
+    (
+        "The decision to impose sanctions was a mistake, Trump said.",
+        {"sanctions": "sanctions"},
+        {("Donald Trump", "sanctions", "oppose")},
+    ),
 ]
 
 
@@ -292,3 +311,60 @@ def test_precision_by_band_counts_each_triple_once_at_its_highest_confidence():
     assert table.loc[">= 0.80", "statements"] == 1 and table.loc[">= 0.80", "precision"] == 1.0
     assert table.loc["< 0.80", "statements"] == 1 and table.loc["< 0.80", "precision"] == 0.0
     assert bands.band_of(0.79, [0.8, 0.6]) == ">= 0.60"
+
+
+SANCTIONS = {"sanctions": "sanctions"}
+LONG = (
+    "Putin rejected a ceasefire on Thursday in a long and combative speech at the Kremlin, before the"
+    " Russian delegation left for the capital to discuss the details of prisoner exchanges, grain"
+    " shipments and the return of children with the other side next week."
+)
+
+
+def test_long_sentence_position_is_less_certain(nlp, lexicon):  # noqa: F811
+    short = _confidence(nlp, lexicon, "Putin rejected a ceasefire on Thursday.", "Vladimir Putin", CEASEFIRE)
+    assert _confidence(nlp, lexicon, LONG, "Vladimir Putin", CEASEFIRE) < short
+
+
+def test_sentence_run_over_a_line_break_is_less_certain(nlp, lexicon):  # noqa: F811
+    from analysis.extract.stance.confidence import sentence_factor
+
+    glued = next(nlp("Putin rejects truce\nMOSCOW - Putin rejected a ceasefire on Friday.").sents)
+    plain = next(nlp("MOSCOW - Putin rejected a ceasefire on Friday.").sents)
+    assert "\n" in glued.text  # the segmenter glued the heading to the sentence
+    assert sentence_factor(glued, lexicon) < sentence_factor(plain, lexicon) == 1.0
+
+
+def test_sentence_factor_scales_positions_not_neutral_rows():
+    from analysis.extract.stance.confidence import scaled
+
+    rows = [{"stance": "oppose", "confidence": 0.8}, {"stance": "neutral", "confidence": 0.5}]
+    assert [r["confidence"] for r in scaled(rows, 0.5)] == [0.4, 0.5]
+    assert scaled(rows, 1.0) is rows
+
+
+def test_deed_named_in_passing_is_less_certain_than_a_reported_deed(nlp, lexicon):  # noqa: F811
+    done = _confidence(nlp, lexicon, "The EU imposed new sanctions on Russia.", "European Union", SANCTIONS)
+    text = "The sanctions imposed by the EU last year hurt Russia."
+    assert _confidence(nlp, lexicon, text, "European Union", SANCTIONS) < done
+
+
+@pytest.mark.parametrize(
+    ("text", "topics", "actor", "rule"),
+    [
+        ("Russia rejected direct talks with Ukraine.", TALKS, "Russia", "verb/subject"),
+        ("Moscow's demand for a ceasefire was heard.", CEASEFIRE, "Russia", "attitude/possessive"),
+        ("The EU imposed new sanctions on Russia.", SANCTIONS, "European Union", "action/subject"),
+        (
+            "The sanctions imposed by the EU last year hurt Russia.",
+            SANCTIONS,
+            "European Union",
+            "deed-agent/agent",
+        ),
+        ("Trump said Putin had agreed to a ceasefire.", CEASEFIRE, "Vladimir Putin", "verb/subject"),
+    ],
+)
+def test_each_statement_names_the_rule_that_fired(nlp, lexicon, text, topics, actor, rule):  # noqa: F811
+    rows = statements(nlp, lexicon, text, topics)
+    assert {r["rule"] for r in rows if r["actor"] == actor and r["stance"] != "neutral"} == {rule}
+    assert all(r["rule"] == "" for r in rows if r["stance"] == "neutral")

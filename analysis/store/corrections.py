@@ -302,6 +302,7 @@ def _added_row(entry: pd.Series, columns) -> dict:
     row = {c: None for c in columns}
     row.update({k: f.get(k) for k in ADD_REQUIRED + ADD_OPTIONAL if k in f})
     row.update(statement_id=entry["statement_id"], origin="added", note=entry["note"], cue=f.get("cue") or "")
+    row["rule"] = "analyst"
     row["confidence"] = float(f.get("confidence", 1.0))
     return row
 

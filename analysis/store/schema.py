@@ -77,6 +77,13 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _c("stance", "string", "support | oppose | neutral, toward the topic's proposition"),
         _c("confidence", "float64", "0..1, how sure the rule is"),
         _c("cue", "string", "the word(s) that decided the stance (empty for neutral)"),
+        _c(
+            "rule",
+            "string",
+            "the rule family that read the position / how its holder was found, e.g. `verb/subject`,"
+            " `attitude/possessive`, `deed-agent/agent` (docs/positions.md); empty for neutral, `analyst` for"
+            " an added statement",
+        ),
         _c("evidence", "string", "the sentence"),
         _c("origin", "string", "auto | confirmed | corrected | added (analyst review and corrections)"),
         _c("note", "string", "analyst note from the corrections file"),

@@ -32,11 +32,13 @@ from analysis.extract.stance.candidates import (
     depth,
     prescribed,
     quoted_other,
+    rule,
     shared,
     stance_name,
+    statement_row,
 )
 from analysis.extract.stance.clauses import linked_scope, making_verb, relative_object, undoing_verb
-from analysis.extract.stance.confidence import context_factor
+from analysis.extract.stance.confidence import context_factor, scaled, sentence_factor
 from analysis.extract.stance.deeds import deed_candidates
 from analysis.extract.stance.holder import Context, find_holder, state_speaker
 from analysis.extract.stance.judgement import (
@@ -160,7 +162,9 @@ def _candidate(match, kind, anchor, term, topic, holder, sc, ctx, negated, undon
     conf = ctx.lexicon.conf(kind) * holder.factor * context_factor(anchor, holder.actor, ctx)
     if reported and path.loose:
         conf *= ctx.lexicon.conf("negated")  # reversed by a negation that is no polar word: less sure
-    return Candidate(holder.actor, topic, stance_name(stance), round(conf, 3), cue, depth(anchor))
+    return Candidate(
+        holder.actor, topic, stance_name(stance), round(conf, 3), cue, depth(anchor), rule(kind, holder)
+    )
 
 
 def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx: Context) -> list[Candidate]:
@@ -278,25 +282,15 @@ def sentence_statements(
     if parsed and not best and (previous or antecedents):
         best = _best(anaphor_candidates(sc, list(previous), ctx, antecedents))
     evidence = span_text(sent)
-    rows = [_row(sid, c.actor, c.topic, c.stance, c.confidence, c.cue, evidence) for c in best.values()]
+    rows = [statement_row(sid, c, evidence) for c in best.values()]
     conf = ctx.lexicon.conf("neutral")
     for actor in dict.fromkeys(str(m["actor"]) for m in sent_mentions):
         rows += [
-            _row(sid, actor, t, "neutral", conf, "", evidence) for t in topic_ids if (actor, t) not in best
+            statement_row(sid, Candidate(actor, t, "neutral", conf, "", 0, ""), evidence)
+            for t in topic_ids
+            if (actor, t) not in best
         ]
     return rows
-
-
-def _row(sid: int, actor: str, topic: str, stance: str, confidence: float, cue: str, evidence: str) -> dict:
-    return {
-        "sentence_id": sid,
-        "actor": actor,
-        "topic": topic,
-        "stance": stance,
-        "confidence": float(confidence),
-        "cue": cue,
-        "evidence": evidence,
-    }
 
 
 def find_statements(doc, mentions: list[dict], topics: list[dict], lexicon: Lexicon | None = None, kb=None):
@@ -343,6 +337,7 @@ def find_statements(doc, mentions: list[dict], topics: list[dict], lexicon: Lexi
         if parsed and sid:  # what the sentence takes from the one before (stance/siding.py)
             sent_rows = in_context(sent, sid, sent_rows, rows, by_sent.get(sid - 1, []), ctx)
         sent_rows = by_reference(sent_rows, by_sent.get(sid, []), lexicon, ctx.sents)
+        sent_rows = scaled(sent_rows, sentence_factor(sent, lexicon))
         rows += sent_rows
         refs = referents(sent_rows, by_sent.get(sid, []), lexicon)
         recent, age = (refs, 1) if refs else (recent, age + 1)

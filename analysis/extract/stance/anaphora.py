@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from analysis.extract.stance.candidates import Candidate, depth, shared, stance_name
+from analysis.extract.stance.candidates import Candidate, depth, rule, shared, stance_name
 from analysis.extract.stance.holder import Context, find_holder
 from analysis.extract.stance.lexicon import Lexicon, Match
 from analysis.extract.stance.modality import hedged, hypothetical, is_question, not_asserted
@@ -143,7 +143,19 @@ def anaphor_candidates(
         referent = [anaphoric[0].text] if anaphoric else []
         cue = " ".join(["not"] * negated + [t.text for t in match.tokens] + referent)
         out += shared(
-            [Candidate(holder.actor, t, stance, round(conf, 3), cue, depth(anchor)) for t in topics], holder
+            [
+                Candidate(
+                    holder.actor,
+                    t,
+                    stance,
+                    round(conf, 3),
+                    cue,
+                    depth(anchor),
+                    rule(f"anaphor-{kind}", holder),
+                )
+                for t in topics
+            ],
+            holder,
         )
     return out
 
@@ -279,7 +291,9 @@ def point_candidates(sent, previous_rows: list[dict], ctx: Context) -> list[Cand
         for holder in _agreeing_holders(anchor, ctx):
             conf = ctx.lexicon.conf("verb") * ctx.lexicon.conf("anaphor") * holder.factor
             cue = f"{tok.text} on this point"
-            cand = Candidate(holder.actor, topic, stance, round(conf, 3), cue, depth(anchor))
+            cand = Candidate(
+                holder.actor, topic, stance, round(conf, 3), cue, depth(anchor), rule("point", holder)
+            )
             out += shared([cand], holder)
     return out
 

@@ -39,11 +39,29 @@ class Candidate:
     confidence: float
     cue: str
     depth: int
+    rule: str  # the rule family and how its holder was found, as `statements.rule` ("verb/subject")
 
 
 def shared(cands: list[Candidate], holder) -> list[Candidate]:
     """The same candidates for each actor coordinated with the holder ("Starmer and Macron pledged")."""
     return cands + [replace(c, actor=other) for other in holder.also for c in cands]
+
+
+def statement_row(sid: int, c: Candidate, evidence: str) -> dict:
+    """A `statements` row of candidate `c` in sentence `sid`."""
+    keys = ("actor", "topic", "stance", "cue", "rule")
+    return {
+        "sentence_id": sid,
+        **{k: getattr(c, k) for k in keys},
+        "confidence": float(c.confidence),
+        "evidence": evidence,
+    }
+
+
+def rule(family: str, holder) -> str:
+    """The `statements.rule` of a candidate: the rule family that read the position, then how its holder
+    was found ("verb/subject", "attitude/possessive", "deed-agent/agent"); see docs/positions.md."""
+    return f"{family}/{holder.how}"
 
 
 def stance_name(polarity: int) -> str:
@@ -155,7 +173,18 @@ def concession_candidates(topic: str, roots: list, sc: SentenceCues, ctx: Contex
         cue = " ".join(["not", head.text] + list(path.words))
         conf = ctx.lexicon.conf("concession") * holder.factor * context_factor(head, holder.actor, ctx)
         out += shared(
-            [Candidate(holder.actor, topic, stance_name(stance), round(conf, 3), cue, depth(head))], holder
+            [
+                Candidate(
+                    holder.actor,
+                    topic,
+                    stance_name(stance),
+                    round(conf, 3),
+                    cue,
+                    depth(head),
+                    rule("concession", holder),
+                )
+            ],
+            holder,
         )
     return out
 
@@ -190,6 +219,7 @@ def action_candidates(topic: str, roots: list, sc: SentenceCues, ctx: Context) -
             round(conf, 3),
             " ".join([head.text, *path.words]),
             depth(head),
+            rule("action", holder),
         )
         out += shared([cand], holder)
     return out

@@ -6,6 +6,11 @@ holder was found (pronoun, climbed clauses, anaphor) and the context factors her
   compressed grammar ("Zelenskiy offers to drop NATO bid") the parser often misreads;
 - `reported`: the cue sits in a clause someone else reports ("Trump said the Russian leader had agreed to
   meet"): the holder's position is second-hand.
+And the factors of the sentence as a whole (`sentence_factor`), for every position read in it:
+- `long_sentence`: more than `LONG_SENTENCE` words: parsers err more the longer the sentence, and a long
+  sentence holds more actors and clauses for a holder or a scope to be misattached to;
+- `run_on`: the sentence runs over a line break: a heading, byline or dateline the segmenter glued to the
+  first sentence of a paragraph ("Trump shelves summit\n\nWASHINGTON, Oct 21 (Reuters) - ...").
 Measured by `scripts/confidence_bands.py`: statements at >= 0.8 should be more precise than the rest.
 """
 
@@ -14,6 +19,7 @@ from __future__ import annotations
 from analysis.extract.nlp import doc_text
 
 _FINAL = (".", "!", "?", '"', "”", "’", "'", ")", ":", ";", "»")
+LONG_SENTENCE = 40  # words (tokens that are not punctuation); news sentences average 20 to 25
 
 
 def line_of(tok) -> str:
@@ -48,3 +54,21 @@ def context_factor(anchor, holder: str, ctx) -> float:
     if reported_by_other(anchor, holder, ctx):
         factor *= ctx.lexicon.conf("reported")
     return factor
+
+
+def sentence_factor(sent, lexicon) -> float:
+    """The factor of every position read in `sent`: lower for a long sentence and for one that runs over a
+    line break (see the module)."""
+    words = sum(1 for t in sent if not (t.is_punct or t.is_space))
+    factor = lexicon.conf("long_sentence") if words > LONG_SENTENCE else 1.0
+    return factor * (lexicon.conf("run_on") if "\n" in sent.text.strip() else 1.0)
+
+
+def scaled(rows: list[dict], factor: float) -> list[dict]:
+    """`rows` with the confidence of each position (not of neutral rows) times `factor`."""
+    if factor == 1.0:
+        return rows
+    return [
+        {**r, "confidence": round(float(r["confidence"]) * factor, 3)} if r["stance"] != "neutral" else r
+        for r in rows
+    ]

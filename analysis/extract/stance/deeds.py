@@ -30,6 +30,7 @@ from analysis.extract.stance.candidates import (
     _participle_levels,
     depth,
     prescribed,
+    rule,
     shared,
     stance_name,
 )
@@ -136,7 +137,8 @@ def _candidate(verb, term, topic, holder, sign, sc, ctx) -> Candidate | None:
     sign *= -1 if any(m.cue.polarity < 0 for m in nouns) else 1
     conf = ctx.lexicon.conf("action") * holder.factor * context_factor(verb, holder.actor, ctx)
     cue = " ".join([verb.text, *[m.head.text for m in nouns], *path.words])
-    return Candidate(holder.actor, topic, stance_name(sign * path.polarity), round(conf, 3), cue, depth(verb))
+    stance = stance_name(sign * path.polarity)
+    return Candidate(holder.actor, topic, stance, round(conf, 3), cue, depth(verb), rule("deed", holder))
 
 
 def _referred(verb, pronoun, topic: str, holder, ctx: Context) -> Candidate:
@@ -144,7 +146,10 @@ def _referred(verb, pronoun, topic: str, holder, ctx: Context) -> Candidate:
     factor = ctx.lexicon.conf("action") * ctx.lexicon.conf("anaphor")
     conf = factor * holder.factor * context_factor(verb, holder.actor, ctx)
     words = [verb.text] + [pronoun.head.text] * (pronoun.dep_ == "pobj") + [pronoun.text]
-    return Candidate(holder.actor, topic, "support", round(conf, 3), " ".join(words), depth(verb))
+    cue = " ".join(words)
+    return Candidate(
+        holder.actor, topic, "support", round(conf, 3), cue, depth(verb), rule("deed-anaphor", holder)
+    )
 
 
 def _enacted(verb, preps, sc: SentenceCues, ctx: Context) -> list[Candidate]:
@@ -182,7 +187,10 @@ def _term_verb(verb, sc: SentenceCues, ctx: Context) -> list[Candidate]:
     if holder is None:
         return []
     conf = ctx.lexicon.conf("action") * holder.factor * context_factor(verb, holder.actor, ctx)
-    return shared([Candidate(holder.actor, topic, "support", round(conf, 3), verb.text, depth(verb))], holder)
+    cand = Candidate(
+        holder.actor, topic, "support", round(conf, 3), verb.text, depth(verb), rule("deed-verb", holder)
+    )
+    return shared([cand], holder)
 
 
 def _passive(verb) -> bool:
@@ -233,7 +241,12 @@ def _by_agent(verb, general: bool, sc: SentenceCues, ctx: Context) -> list[Candi
         return []
     topic, sign = reading
     conf = lexicon.conf("action") * holder.factor * context_factor(verb, holder.actor, ctx)
-    cand = Candidate(holder.actor, topic, stance_name(sign), round(conf, 3), verb.text, depth(verb))
+    if verb.dep_ == "acl":
+        conf *= lexicon.conf("in_passing")  # "the sanctions imposed by Washington": named, not reported
+    stance = stance_name(sign)
+    cand = Candidate(
+        holder.actor, topic, stance, round(conf, 3), verb.text, depth(verb), rule("deed-agent", holder)
+    )
     return shared([cand], holder)
 
 
@@ -288,7 +301,10 @@ def _hosted(verb, sc: SentenceCues, ctx: Context) -> list[Candidate]:
     if holder is None or any(getattr(nominal_actor(g, ctx), "actor", None) == holder.actor for g in guests):
         return []
     conf = ctx.lexicon.conf("action") * holder.factor * context_factor(verb, holder.actor, ctx)
-    cands = [Candidate(holder.actor, t, "support", round(conf, 3), verb.text, depth(verb)) for t in topics]
+    how = rule("hosting", holder)
+    cands = [
+        Candidate(holder.actor, t, "support", round(conf, 3), verb.text, depth(verb), how) for t in topics
+    ]
     return shared(cands, holder)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from analysis.extract.stance.holder import Context, Holder, find_holder, nominal_actor
 from analysis.extract.stance.lexicon import Lexicon, token_forms
 from analysis.extract.stance.negation import governing_negated, is_negated
-from analysis.extract.stance.scope import condition_clauses, cue_role, framing_object
+from analysis.extract.stance.scope import condition_clauses, cue_role, framing_object, specifying_subject
 
 _EXPERIENCER_PREPS = frozenset({"to", "for"})
 
@@ -145,6 +145,8 @@ def equated(top, ids: set[int], lexicon: Lexicon):
 def predicate_noun(head, kind: str) -> bool:
     """An evaluative noun as a copula's or framing verb's predicate ("would send the wrong signal", "was a
     mistake"): it speaks for its verb's clause as an adjective does, so a reported clause composes it."""
+    if specifying_subject(head, kind):
+        return True  # "said the way forward was a ceasefire"
     if kind != "evaluative" or head.pos_ not in ("NOUN", "PROPN"):
         return False
     return head.dep_ in ("attr", "oprd") or framing_object(head)

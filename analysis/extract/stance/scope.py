@@ -79,9 +79,27 @@ def _particle(verb) -> bool:
     return nxt.lower_ in _PARTICLES and nxt.head.i == verb.i and nxt.dep_ in ("prt", "advmod")
 
 
+_OWN_COMPLEMENTS = frozenset({"prep", "acl", "relcl", "ccomp", "xcomp", "appos"})
+
+
+def specifying_subject(head, kind: str) -> bool:
+    """`the way forward is a ceasefire`, `Kyiv's priority remains security guarantees`: a bare attitude or
+    evaluative noun as the subject of a copula says what its predicate is (a specificational sentence), so it
+    speaks for the predicate as "a ceasefire is the way forward" does. Not a noun with a complement of its
+    own ("the decision to impose sanctions was a mistake": the decision is judged)."""
+    if kind not in ("attitude", "evaluative") or head.pos_ != "NOUN" or head.dep_ != "nsubj":
+        return False
+    verb = head.head
+    if verb.lemma_.lower() not in ("be", "remain") or not any(c.dep_ == "attr" for c in verb.children):
+        return False
+    return not any(c.dep_ in _OWN_COMPLEMENTS for c in head.children)
+
+
 def cue_anchor(match: Match, kind: str):
     """The token whose clause the cue speaks for: the copula of an adjective, the verb of a particle."""
     head = match.head
+    if specifying_subject(head, kind):
+        return head.head  # "the priority is a ceasefire": the copula, whose predicate is in scope
     if head.pos_ == "ADP" and head.head.i != head.i:
         return head.head
     if kind in ("attitude", "evaluative") and head.pos_ == "ADJ" and head.dep_ in _COPULA_DEPS:

@@ -14,7 +14,7 @@ and the statements carry the lower `anaphor` confidence: they rest on a reading 
 from __future__ import annotations
 
 from analysis.extract.stance.anaphora import OBJECT_PRONOUNS, point_candidates, quoting_antecedent
-from analysis.extract.stance.candidates import Candidate, depth, shared
+from analysis.extract.stance.candidates import Candidate, depth, rule, shared, statement_row
 from analysis.extract.stance.deeds import hosted_topics, hosting_rows
 from analysis.extract.stance.holder import Context, find_holder, nominal_actor
 from analysis.extract.stance.lexicon import token_forms
@@ -88,6 +88,7 @@ def siding_candidates(sent, previous_rows: list[dict], ctx: Context) -> list[Can
                 round(conf, 3),
                 f"{verb.text} {r['actor']}",
                 depth(verb),
+                rule("siding", holder),
             )
             for r in rows
             if r["actor"] != holder.actor
@@ -107,7 +108,7 @@ def siding_rows(
     for c in (find or siding_candidates)(sent, previous_rows, ctx):
         best.setdefault((c.actor, c.topic), c)
     evidence = f"{previous_text.strip()} {span_text(sent).strip()}"
-    return [_row(sid, c, evidence) for c in best.values()]
+    return [statement_row(sid, c, evidence) for c in best.values()]
 
 
 def polar_rows(rows: list[dict], sid: int) -> list[dict]:
@@ -137,7 +138,7 @@ def _pronoun_rows(sent, sid: int, topics: list[str], ctx: Context) -> list[dict]
     ):
         best.setdefault((c.actor, c.topic), c)
     evidence = f"{span_text(sent.doc[sent.start - 1].sent).strip()} {span_text(sent).strip()}"
-    return [_row(sid, c, evidence) for c in best.values()]
+    return [statement_row(sid, c, evidence) for c in best.values()]
 
 
 def _pronoun_topics(sent, before, previous_topics: list[dict], lexicon) -> list[str]:
@@ -159,18 +160,6 @@ def _pronoun_topics(sent, before, previous_topics: list[dict], lexicon) -> list[
         return {r.tag_ in ("NNS", "NNPS") for r in roots if r.pos_ in ("NOUN", "PROPN")}
 
     return list(dict.fromkeys(str(t["topic"]) for t in rows if plural in number(t)))
-
-
-def _row(sid: int, c: Candidate, evidence: str) -> dict:
-    return {
-        "sentence_id": sid,
-        "actor": c.actor,
-        "topic": c.topic,
-        "stance": c.stance,
-        "confidence": float(c.confidence),
-        "cue": c.cue,
-        "evidence": evidence,
-    }
 
 
 def in_context(
