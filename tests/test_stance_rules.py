@@ -225,6 +225,31 @@ CASES = [
         {("Ukraine", "security_guarantees", "support")},
     ),
     ("Russia's goal is to block a ceasefire.", CEASEFIRE, {("Russia", "ceasefire", "oppose")}),
+    # an object pronoun stands for the one topic's term earlier in its sentence
+    (
+        "Lavrov called the ceasefire a trap and said Moscow would block it.",
+        CEASEFIRE,
+        {("Sergei Lavrov", "ceasefire", "oppose")},
+    ),
+    (
+        "Lavrov discussed the ceasefire with Macron and urged him to reject it.",
+        CEASEFIRE,
+        {("Sergei Lavrov", "ceasefire", "oppose")},
+    ),
+    # ... but the object of a verb of control is the actor urged, not the term
+    (
+        "The EU discussed sanctions with China and urged it to stop buying oil.",
+        {"sanctions": "sanctions"},
+        set(),
+    ),
+    # initialling a text agrees to it, as signing does; "initial" as an adjective is no cue
+    (
+        "The leaders of Russia and Ukraine initialled the text of a peace plan.",
+        PLAN,
+        {("Russia", "peace_plan", "support"), ("Ukraine", "peace_plan", "support")},
+    ),
+    ("Russia criticised the initial draft of the peace plan.", PLAN, {("Russia", "peace_plan", "oppose")}),
+    ("Russia studied the initial peace plan.", PLAN, set()),
     # ... not a noun with a complement of its own: the decision is what is judged
     (
         "The decision to impose sanctions was a mistake, Trump said.",

@@ -14,6 +14,8 @@ Example:
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from analysis.extract.nlp import span_text
 from analysis.extract.stance.anaphora import (
     JUDGING_VERBS,
@@ -23,6 +25,7 @@ from analysis.extract.stance.anaphora import (
     anaphor_candidates,
     antecedent_finder,
     may_refer,
+    pronoun_objects,
     referents,
 )
 from analysis.extract.stance.candidates import (
@@ -167,6 +170,21 @@ def _candidate(match, kind, anchor, term, topic, holder, sc, ctx, negated, undon
     )
 
 
+def _pronoun_candidate(
+    match, kind, anchor, topic, scope, holder, sc, ctx, negated, undone
+) -> Candidate | None:
+    """A cue on an object pronoun that stands for a term of `topic` earlier in the sentence: read as on
+    the term, at the `anaphor` factor (a reading of two phrases)."""
+    for pronoun in pronoun_objects(anchor, topic, scope, sc):
+        cand = _candidate(match, kind, anchor, pronoun, topic, holder, sc, ctx, negated, undone)
+        if cand is not None:
+            conf = round(cand.confidence * ctx.lexicon.conf("anaphor"), 3)
+            return replace(
+                cand, confidence=conf, cue=f"{cand.cue} {pronoun.text}", rule=f"anaphor-{cand.rule}"
+            )
+    return None
+
+
 def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx: Context) -> list[Candidate]:
     if not any(terms.values()) and not any(sc.concessions.get(t) for t in terms):
         return []  # speed: no term and no polar word of a topic in the sentence, nothing to take a side on
@@ -211,6 +229,10 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
             inside, top = sorted((r for r in roots if r.i in wide), key=depth), linked
         if not inside:
             inside, top = _polar_objects(anchor, topic, scope, sc), anchor
+        if not inside:  # "called the bill a trap and said he would vote against it"
+            cand = _pronoun_candidate(match, kind, anchor, topic, scope, holder, sc, ctx, negated, undone)
+            out += [cand] if cand is not None else []
+            continue
         inside += shared_predicates(inside, topic, sc.concessions)  # "... and should be dropped"
         # the nearest term first; a term the cue does not speak for leaves the next one ("would not sign any
         # deal that cedes territory": "cedes" alone is a bare relative clause, its object "territory" is not)

@@ -106,6 +106,26 @@ def _pronoun(tok) -> bool:
     return tok.lower_ in OBJECT_PRONOUNS and tok.dep_ in ("dobj", "pobj")
 
 
+def antecedent_term(pronoun, sc: SentenceCues) -> list:
+    """`... backed a scheme to buy weapons for Ukraine, and Norway has paid into it`, `called the bill a
+    trap and said he would vote against it`: an object pronoun stands for the nearest term before it in
+    its own sentence when all the terms before it are of one topic; not the object of a verb of control
+    ("urged it to stop buying oil": the one urged is an actor)."""
+    if pronoun.dep_ == "dobj" and any(c.dep_ in ("xcomp", "ccomp") for c in pronoun.head.children):
+        return []
+    before = sorted(i for i in sc.term_roots if pronoun.sent.start <= i < pronoun.i)
+    if not before or len({sc.term_roots[i] for i in before}) != 1:
+        return []
+    return [pronoun.doc[before[-1]]]
+
+
+def pronoun_objects(anchor, topic: str, scope: set[int], sc: SentenceCues) -> list:
+    """The object pronouns in a cue's scope ("would vote against it") that stand for a term of `topic`
+    earlier in the sentence (`antecedent_term`)."""
+    pronouns = [t for t in anchor.subtree if t.i in scope and _pronoun(t)]
+    return [t for t in pronouns if any(sc.term_roots[a.i] == topic for a in antecedent_term(t, sc))]
+
+
 def anaphor_candidates(
     sc: SentenceCues,
     previous: list[str],

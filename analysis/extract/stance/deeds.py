@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from analysis.extract.stance.anaphora import OBJECT_PRONOUNS
+from analysis.extract.stance.anaphora import OBJECT_PRONOUNS, antecedent_term
 from analysis.extract.stance.candidates import (
     Candidate,
     _deed_clause,
@@ -73,11 +73,11 @@ def _objects(verb, preps: frozenset[str]) -> list:
 
 def _object_terms(verb, preps: frozenset[str], sc: SentenceCues) -> list[tuple]:
     """(term, pronoun) pairs: topic terms that are the verb's object or the object of the object's "of" /
-    "to" / "for" (pronoun None), and the term an object pronoun stands for (`_antecedent_term`)."""
+    "to" / "for" (pronoun None), and the term an object pronoun stands for (`anaphora.antecedent_term`)."""
     out = []
     for obj in _objects(verb, preps):
         if obj.lower_ in OBJECT_PRONOUNS:
-            out += [(t, obj) for t in _antecedent_term(obj, sc)]
+            out += [(t, obj) for t in antecedent_term(obj, sc)]
         if obj.i in sc.term_roots:
             out.append((obj, None))
             continue
@@ -89,16 +89,6 @@ def _object_terms(verb, preps: frozenset[str], sc: SentenceCues) -> list[tuple]:
             if o.dep_ == "pobj" and o.i in sc.term_roots
         ]
     return out
-
-
-def _antecedent_term(pronoun, sc: SentenceCues) -> list:
-    """`... backed a scheme to buy weapons for Ukraine, and Norway has paid into it`: an object pronoun
-    stands for the nearest term before it in its own sentence when all the terms before it are of one
-    topic."""
-    before = sorted(i for i in sc.term_roots if pronoun.sent.start <= i < pronoun.i)
-    if not before or len({sc.term_roots[i] for i in before}) != 1:
-        return []
-    return [pronoun.doc[before[-1]]]
 
 
 def _own_deed(verb, ctx: Context) -> bool:

@@ -282,7 +282,19 @@ def document_source(noun, ctx: Context) -> Holder | None:
 
 # verbs whose subject issues the text that is their object ("the Council adopted a resolution")
 _ISSUING = frozenset(
-    {"adopt", "pass", "issue", "sign", "approve", "release", "publish", "draft", "table", "circulate"}
+    {
+        "adopt",
+        "pass",
+        "issue",
+        "sign",
+        "initial",
+        "approve",
+        "release",
+        "publish",
+        "draft",
+        "table",
+        "circulate",
+    }
 )
 
 

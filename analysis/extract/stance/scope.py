@@ -36,7 +36,9 @@ _NOT_SCOPE = frozenset(
 _COPULA_DEPS = frozenset({"acomp", "attr", "oprd"})
 
 
-_OTHER_NOUNS = frozenset({"host", "broker", "sign", "float", "convene", "mediate", "ratify"})
+_OTHER_NOUNS = frozenset(
+    {"host", "broker", "sign", "initial", "countersign", "float", "convene", "mediate", "ratify"}
+)
 
 
 def cue_role(match: Match) -> str:
