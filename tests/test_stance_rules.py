@@ -250,6 +250,30 @@ CASES = [
     ),
     ("Russia criticised the initial draft of the peace plan.", PLAN, {("Russia", "peace_plan", "oppose")}),
     ("Russia studied the initial peace plan.", PLAN, set()),
+    # a verb of saying set into the clause it reports
+    (
+        "The sanctions, Putin insisted, must be lifted completely.",
+        {"sanctions": "sanctions"},
+        {("Vladimir Putin", "sanctions", "oppose")},
+    ),
+    (
+        "A ceasefire, Zelenskyy said, would be a mistake.",
+        CEASEFIRE,
+        {("Volodymyr Zelenskyy", "ceasefire", "oppose")},
+    ),
+    ("The ceasefire, Putin said, was signed on Monday.", CEASEFIRE, set()),
+    # a meeting speaks for its members, also when the parser hangs the verb on a long subject as a modifier
+    (
+        "A joint summit of the EU and Russia in Geneva on 8 February called for an immediate and"
+        " unconditional ceasefire.",
+        CEASEFIRE,
+        {("European Union", "ceasefire", "support"), ("Russia", "ceasefire", "support")},
+    ),
+    (
+        "A meeting of the EU and Russia endorsed the ceasefire.",
+        CEASEFIRE,
+        {("European Union", "ceasefire", "support"), ("Russia", "ceasefire", "support")},
+    ),
     # ... not a noun with a complement of its own: the decision is what is judged
     (
         "The decision to impose sanctions was a mistake, Trump said.",

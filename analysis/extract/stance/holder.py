@@ -336,6 +336,8 @@ def find_holder(
             subjects = []  # "X argued that A is B and that C would be a mistake": B's subject is not C's
         if subjects and not (skip_subject and level == 0):
             return _with_others(_subject_holder(subjects[0], ctx, factor), subjects[1:], ctx)
+        if finite_modifier(tok) and not skip_subject:
+            return _subject_holder(tok.head, ctx, factor)  # "A summit of A and B ... called for a truce"
         if tok.pos_ in ("NOUN", "PROPN") and (level > 0 or not skip_subject):
             found = owner(tok, ctx, source=level == 0)
             if found:
@@ -345,6 +347,16 @@ def find_holder(
         came_from, tok = tok, tok.head
         factor *= ctx.lexicon.conf("climbed")
     return quote_speaker(anchor, ctx)
+
+
+_FINITE = frozenset({"VBD", "VBZ", "VBP"})
+
+
+def finite_modifier(tok) -> bool:
+    """`A joint summit of A and B in Dar es Salaam on 8 February called for a ceasefire`: a finite verb
+    the parser hung on a sentence's root noun as a modifier (`acl`) is the sentence's predicate, and that
+    noun its subject; a reduced relative is a participle ("the sanctions imposed by Washington")."""
+    return tok.dep_ == "acl" and tok.tag_ in _FINITE and tok.head.dep_ == "ROOT" and tok.head.pos_ == "NOUN"
 
 
 def _with_others(found: Holder | None, others: list, ctx: Context) -> Holder | None:

@@ -164,6 +164,9 @@ def _complement(child, lexicon: Lexicon) -> bool:
 def cue_scope(match: Match, anchor, kind: str, lexicon: Lexicon) -> set[int]:
     """Token ids the cue is about: its complements (for nouns, the subtree; for judged subjects, all)."""
     matched = {t.i for t in match.tokens}
+    if parenthetical(anchor, kind):
+        own = {t.i for t in anchor.subtree}
+        return _same_block({t.i for t in anchor.head.subtree} - own, match.head)
     if kind == "evaluative":
         kids = [c for c in anchor.children if c.dep_ not in ("advcl", "conj", "cc", "agent", "parataxis")]
     elif anchor.pos_ in ("NOUN", "PROPN") or (anchor.pos_ == "ADJ" and anchor is match.head):
@@ -178,6 +181,13 @@ def cue_scope(match: Match, anchor, kind: str, lexicon: Lexicon) -> set[int]:
     if kind == "attitude" and match.head.pos_ == "ADJ" and match.head is not anchor:
         ids |= {t.i for t in match.head.subtree}
     return _same_block(ids - matched, match.head)
+
+
+def parenthetical(anchor, kind: str) -> bool:
+    """`The sanctions, Putin insisted, must be lifted`, `That, he said, was a mistake`: a verb of saying set
+    into the clause it reports (the parser hangs it on that clause's verb as `parataxis`); the path from a
+    term then runs up through that verb (`path._path` walks on to the root when the anchor is not above)."""
+    return kind == "attribution" and anchor.dep_ == "parataxis" and anchor.head.pos_ in ("VERB", "AUX")
 
 
 def _gerund_object(child, match: Match) -> bool:
