@@ -274,6 +274,18 @@ CASES = [
         CEASEFIRE,
         {("European Union", "ceasefire", "support"), ("Russia", "ceasefire", "support")},
     ),
+    # a verb of harm judges its subject; what it harms gets no position
+    (
+        "Lavrov said the sanctions would jeopardise the talks.",
+        {"sanctions": "sanctions", **TALKS},
+        {("Sergei Lavrov", "sanctions", "oppose")},
+    ),
+    (
+        "Trump argued that a vote on sanctions now could derail talks with Moscow.",
+        {"sanctions": "sanctions", **TALKS},
+        {("Donald Trump", "sanctions", "oppose")},
+    ),
+    ("Russia undermined the ceasefire.", CEASEFIRE, set()),
     # ... not a noun with a complement of its own: the decision is what is judged
     (
         "The decision to impose sanctions was a mistake, Trump said.",

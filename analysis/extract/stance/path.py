@@ -12,7 +12,7 @@ from analysis.extract.stance.judgement import alternative, predicate_noun, threa
 from analysis.extract.stance.lexicon import Lexicon, Match, match_phrases
 from analysis.extract.stance.modality import agentless_passive, hedged, not_asserted, unfinished
 from analysis.extract.stance.negation import COPULAS, argument_of, deontic, is_negated, negation_reading
-from analysis.extract.stance.scope import cue_anchor, cue_role
+from analysis.extract.stance.scope import cue_anchor, cue_role, subject_judging_verb
 
 # marks of an adverbial clause that is a circumstance beside the cue's content, not part of it
 _CIRCUMSTANCE = frozenset({"while", "whereas", "although", "though", "because", "since", "as"})
@@ -144,6 +144,8 @@ def _blocked(
         and tok.lemma_.lower() not in ctx.lexicon.attribution_words  # "..., while stressing that ..."
     ):
         return True  # "refusing to join sanctions while supplying drones": another predication
+    if _harmed(tok, below, sc):
+        return True  # "argued that a vote could derail talks": what the vote would harm, no position on it
     if tok.i in sc.anchored and not_asserted(tok):
         return True  # "said he would propose changes rather than reject the plan"
     if tok.i in sc.anchored and agentless_passive(tok) and not _committed(tok, ctx.lexicon, False):
@@ -168,6 +170,14 @@ def _blocked(
     # NATO" (a state of affairs the speaker asserts) and "... Ukraine would need to" are the speaker's
     stative = tok.lemma_.lower() == "be" and tok.i not in sc.anchored
     return reported and other and not stative and not deontic(tok, ctx.lexicon)
+
+
+def _harmed(tok, below, sc: SentenceCues) -> bool:
+    """The way up passes an evaluative verb from below its object side (`scope.subject_judging_verb`)."""
+    m = sc.anchored.get(tok.i)
+    if m is None or below is None or below.dep_ in ("nsubj", "csubj") or cue_role(m) != "evaluative":
+        return False
+    return subject_judging_verb(m, tok)
 
 
 _FUTURE = frozenset({"will", "would", "shall", "'ll"})

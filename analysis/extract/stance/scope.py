@@ -167,7 +167,9 @@ def cue_scope(match: Match, anchor, kind: str, lexicon: Lexicon) -> set[int]:
     if parenthetical(anchor, kind):
         own = {t.i for t in anchor.subtree}
         return _same_block({t.i for t in anchor.head.subtree} - own, match.head)
-    if kind == "evaluative":
+    if kind == "evaluative" and subject_judging_verb(match, anchor):
+        kids = [c for c in anchor.children if c.dep_ in ("nsubj", "csubj")]  # "the vote would derail talks"
+    elif kind == "evaluative":
         kids = [c for c in anchor.children if c.dep_ not in ("advcl", "conj", "cc", "agent", "parataxis")]
     elif anchor.pos_ in ("NOUN", "PROPN") or (anchor.pos_ == "ADJ" and anchor is match.head):
         kids = [c for c in anchor.children if c.dep_ not in ("poss", "conj", "cc", "appos", "relcl")]
@@ -181,6 +183,12 @@ def cue_scope(match: Match, anchor, kind: str, lexicon: Lexicon) -> set[int]:
     if kind == "attitude" and match.head.pos_ == "ADJ" and match.head is not anchor:
         ids |= {t.i for t in match.head.subtree}
     return _same_block(ids - matched, match.head)
+
+
+def subject_judging_verb(match: Match, anchor) -> bool:
+    """`a vote now could derail the talks`, `the plan would reward aggression`: an evaluative verb judges its
+    subject; its object is what it harms or serves, on which it states no position."""
+    return anchor.i == match.head.i and anchor.pos_ == "VERB"
 
 
 def parenthetical(anchor, kind: str) -> bool:
