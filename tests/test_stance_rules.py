@@ -286,6 +286,16 @@ CASES = [
         {("Donald Trump", "sanctions", "oppose")},
     ),
     ("Russia undermined the ceasefire.", CEASEFIRE, set()),
+    # what has not reached the holder is no side; what it received or studies is someone else's
+    ("Russia says it has not received the new peace plan.", PLAN, set()),
+    ("Lavrov said Moscow had not received any proposal to give up Crimea.", TERRITORY, set()),
+    ("Russia is studying a proposal for a ceasefire.", CEASEFIRE, set()),
+    (
+        "Russia is studying Trump's proposal for a ceasefire.",
+        CEASEFIRE,
+        {("Donald Trump", "ceasefire", "support")},
+    ),
+    ("Russia made a proposal for a ceasefire.", CEASEFIRE, {("Russia", "ceasefire", "support")}),
     # ... not a noun with a complement of its own: the decision is what is judged
     (
         "The decision to impose sanctions was a mistake, Trump said.",

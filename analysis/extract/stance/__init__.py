@@ -61,7 +61,7 @@ from analysis.extract.stance.modality import (
     not_asserted,
     unfinished,
 )
-from analysis.extract.stance.negation import denied_position, governing_negated
+from analysis.extract.stance.negation import RECEIPT, denied_position, governing_negated
 from analysis.extract.stance.path import SentenceCues, path_polarity, sentence_cues
 from analysis.extract.stance.scope import (
     cue_anchor,
@@ -79,6 +79,13 @@ __all__ = ["find_statements", "load_lexicon", "Lexicon", "sentence_statements"]
 
 
 _NOUN_LEVELS = 3  # a noun cue's holder: its owner, its verb's subject, or one clause further
+# verbs whose object is someone else's: "Moscow has received / is studying a proposal to ..." (the
+# proposal's holder is its owner, "Washington's proposal", not the one who received it)
+_RECEIVING = RECEIPT | {"study", "consider", "review", "examine", "await", "see", "discuss"}
+
+
+def _received(noun) -> bool:
+    return noun.pos_ == "NOUN" and noun.dep_ == "dobj" and noun.head.lemma_.lower() in _RECEIVING
 
 
 def _loose_judgement(head, kind: str) -> bool:
@@ -209,7 +216,7 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
     maker = making_verb(match.head) if kind == "attitude" and match.head.pos_ == "NOUN" else None
     undone = undoing_verb(anchor, sc)
     at = maker or undone or anchor  # "Moscow has made X a condition": the maker holds it
-    levels = _NOUN_LEVELS if at.pos_ in ("NOUN", "PROPN") else 8
+    levels = (1 if _received(at) else _NOUN_LEVELS) if at.pos_ in ("NOUN", "PROPN") else 8
     judged_subject = kind == "evaluative" and anchor.lemma_.lower() not in JUDGING_VERBS
     judge = experiencer(match.head, ctx) if kind == "evaluative" else None  # "unacceptable for us"
     holder = judge or find_holder(at, ctx, skip_subject=judged_subject, levels=levels)

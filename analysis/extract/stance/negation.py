@@ -109,6 +109,9 @@ NECESSITY = frozenset({"need", "require", "necessary"})
 # the talks without allies", "not going to conduct talks through the press") but still turn a polar word
 # below them ("can't imagine a deal without a ceasefire" is for one, "not going to give up land" against).
 PASSING = frozenset({"go", "imagine", "think", "mean", "see"})
+# Verbs of receiving and learning: negated, they report what has not reached the holder ("Russia says it
+# has not received the new text", "has not heard of any proposal to cede land"), no side on anything.
+RECEIPT = frozenset({"receive", "get", "hear", "read", "obtain", "learn"})
 # Cues of asking: a demand not made is no opposition ("did not call for a ceasefire"), like an opposition
 # not voiced is no support ("did not oppose the plan", "would not block the sanctions").
 _ASKING = frozenset({"demand", "insist", "request", "ask", "call", "urge", "press", "push", "appeal"})
@@ -177,6 +180,8 @@ def negation_reading(tok, below, term, polar: int, opposing: bool, cue: tuple[st
     if below is None:
         return "flip"  # the term itself: "no troops", "not to negotiate"
     copula, needing = lemma in COPULAS, lemma in NECESSITY or cue[0] in NECESSITY
+    if lemma in RECEIPT and not polar:
+        return "block"
     if lemma in PASSING and not polar:  # "can't imagine the talks without allies": only imagined
         arg = argument_of(term, tok)
         return "block" if arg is not None and arg.head.i == tok.i else "silent"
