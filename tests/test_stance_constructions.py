@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from analysis.extract.stance import find_statements
-from tests.test_stance import ACTORS, AFFILIATION, lexicon, nlp, polar, topics_of  # noqa: F401
+from tests.test_stance import ACTORS, AFFILIATION, lexicon, mentions_of, nlp, polar, topics_of  # noqa: F401
 
 MORE_ACTORS = {
     **ACTORS,
@@ -35,29 +35,7 @@ TALKS = {"negotiations_summits": "talks"}
 
 
 def _mentions(doc) -> list[dict]:
-    sents = list(doc.sents)
-    rows, taken = [], set()
-    for surface in sorted(MORE_ACTORS, key=len, reverse=True):
-        start = doc.text.find(surface)
-        while start >= 0:
-            end = start + len(surface)
-            if not taken & set(range(start, end)):
-                taken |= set(range(start, end))
-                actor, kind = MORE_ACTORS[surface]
-                sid = next(i for i, s in enumerate(sents) if s.start_char <= start < s.end_char)
-                rows.append(
-                    {
-                        "sentence_id": sid,
-                        "actor": actor,
-                        "actor_type": kind,
-                        "affiliation": AFFILIATION.get(actor, actor),
-                        "surface": surface,
-                        "start_char": start,
-                        "end_char": end,
-                    }
-                )
-            start = doc.text.find(surface, end)
-    return sorted(rows, key=lambda r: r["start_char"])
+    return mentions_of(doc, MORE_ACTORS, AFFILIATION)
 
 
 def stances(nlp, lexicon, text, topics):  # noqa: F811

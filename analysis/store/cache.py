@@ -36,6 +36,7 @@ DOWNSTREAM = frozenset(
         "cli.py",
         "settings.py",
         "ingest/uploads.py",
+        "ingest/upload_admin.py",
         "knowledge/",
         "query/",
         "store/",
