@@ -91,7 +91,7 @@ class Taxonomy:
 
     def matcher(self, vocab) -> Matcher | None:
         """A spaCy Matcher for the topics' token patterns (built once per vocab), or None without any."""
-        key = id(vocab)
+        key = id(vocab)  # the Matcher holds its vocab alive, so the id cannot be reused while cached
         if key not in self._matchers:
             self._matchers[key] = _build_matcher(self.topics, vocab)
         return self._matchers[key]
