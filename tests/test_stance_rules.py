@@ -296,6 +296,18 @@ CASES = [
         {("Donald Trump", "ceasefire", "support")},
     ),
     ("Russia made a proposal for a ceasefire.", CEASEFIRE, {("Russia", "ceasefire", "support")}),
+    # an actor's stated position before a colon states the clause after it
+    (
+        "Ukraine's position is equally firm: any peace deal must include security guarantees.",
+        GUARANTEES,
+        {("Ukraine", "security_guarantees", "support")},
+    ),
+    (
+        "Moscow's message was clear: the sanctions must be lifted.",
+        {"sanctions": "sanctions"},
+        {("Russia", "sanctions", "oppose")},
+    ),
+    ("Moscow's message was clear: the sanctions were lifted in May.", {"sanctions": "sanctions"}, set()),
     # ... not a noun with a complement of its own: the decision is what is judged
     (
         "The decision to impose sanctions was a mistake, Trump said.",

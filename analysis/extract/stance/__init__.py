@@ -43,7 +43,7 @@ from analysis.extract.stance.candidates import (
 from analysis.extract.stance.clauses import linked_scope, making_verb, relative_object, undoing_verb
 from analysis.extract.stance.confidence import context_factor, scaled, sentence_factor
 from analysis.extract.stance.deeds import deed_candidates
-from analysis.extract.stance.holder import Context, find_holder, state_speaker
+from analysis.extract.stance.holder import Context, find_holder, owner, state_speaker
 from analysis.extract.stance.judgement import (
     contested_claim,
     dispreferred,
@@ -52,7 +52,7 @@ from analysis.extract.stance.judgement import (
     shared_predicates,
     wider_scope,
 )
-from analysis.extract.stance.lexicon import Lexicon, Match, load_lexicon
+from analysis.extract.stance.lexicon import Cue, Lexicon, Match, load_lexicon
 from analysis.extract.stance.modality import (
     agentless_passive,
     hedged,
@@ -175,6 +175,43 @@ def _candidate(match, kind, anchor, term, topic, holder, sc, ctx, negated, undon
     return Candidate(
         holder.actor, topic, stance_name(stance), round(conf, 3), cue, depth(anchor), rule(kind, holder)
     )
+
+
+_COLONS = frozenset({":", "—", "–"})
+
+
+def _stated_clause(cop, ctx: Context):
+    """(holder, statement noun) of `Ukraine's position is equally firm: any deal must include guarantees`:
+    a copula clause the parser hangs on the next clause's verb, ended by a colon, whose subject is an
+    actor's statement noun (`cues.yaml` `statement_nouns`); else None."""
+    if cop.lemma_.lower() != "be" or cop.dep_ != "ccomp" or cop.head.dep_ != "ROOT" or cop.i > cop.head.i:
+        return None
+    end = max(t.i for t in cop.subtree) + 1
+    if end >= cop.sent.end or cop.doc[end].text not in _COLONS:
+        return None
+    nouns = [c for c in cop.children if c.dep_ == "nsubj" and c.lemma_.lower() in ctx.lexicon.statement_nouns]
+    found = owner(nouns[0], ctx) if nouns else None
+    return (found, nouns[0]) if found is not None else None
+
+
+def stated_candidates(sent, terms: dict[str, list], sc: SentenceCues, ctx: Context) -> list[Candidate]:
+    """What an actor's stated position before a colon says (`_stated_clause`), read as a clause the
+    actor reports: "said that any deal must include guarantees"."""
+    out = []
+    for cop in sent:
+        stated = _stated_clause(cop, ctx) if any(terms.values()) else None
+        if stated is None:
+            continue
+        holder, noun = stated
+        match = Match(Cue((noun.lemma_.lower(),), 0, "attribution"), cop, (noun,))
+        scope = {t.i for t in cop.head.subtree} - {t.i for t in cop.subtree}
+        for topic, roots in terms.items():
+            inside = sorted((r for r in roots if r.i in scope), key=depth)
+            reads = (_candidate(match, "attribution", cop, r, topic, holder, sc, ctx, False) for r in inside)
+            cand = next((c for c in reads if c is not None), None)
+            if cand is not None:
+                out += shared([replace(cand, rule=rule("statement", holder))], holder)
+    return out
 
 
 def _pronoun_candidate(
@@ -307,6 +344,7 @@ def sentence_statements(
         cands += [c for t, roots in terms.items() for c in concession_candidates(t, roots, sc, ctx)]
         cands += [c for t, roots in terms.items() for c in action_candidates(t, roots, sc, ctx)]
         cands += deed_candidates(sent, terms, sc, ctx)  # actions as positions (stance/deeds.py)
+        cands += stated_candidates(sent, terms, sc, ctx)  # "Kyiv's position is firm: ..."
         best = _spokesman_credit({k: c for k, c in _best(cands).items() if c.stance != "neutral"}, ctx)
     if parsed and not best and (previous or antecedents):
         best = _best(anaphor_candidates(sc, list(previous), ctx, antecedents))

@@ -81,6 +81,7 @@ class Lexicon:
     action_topics: frozenset[str] = frozenset()
     causative_verbs: frozenset[str] = frozenset()
     content_nouns: frozenset[str] = frozenset()
+    statement_nouns: frozenset[str] = frozenset()  # "Kyiv's position is firm: ..." (a stated position)
     response_verbs: frozenset[str] = frozenset()
     deed_verbs: frozenset[str] = frozenset()  # actions as positions (stance/deeds.py)
     hosting_verbs: frozenset[str] = frozenset()
