@@ -99,7 +99,7 @@ def test_queue_is_least_confident_first_and_confirmed_leave_it(log):
     add_correction(log, action="change", statement_id=_sid(1), stance="oppose")
     out = review.queue(q)
     assert list(out["actor"]) == ["NATO", "Russia"] and out.attrs["remaining"] == 2
-    assert set(out.columns) >= {"confidence", "cue", "evidence", "title", "source", "published"}
+    assert set(out.columns) >= {"confidence", "cue", "rule", "evidence", "title", "source", "published"}
     assert review.progress(q) == {"checked": 2, "total": 4, "unchecked": 2}
 
 

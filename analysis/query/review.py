@@ -22,12 +22,12 @@ from analysis.query.results import check_level, to_filters
 
 UNCHECKED = "coalesce(s.origin, 'auto') = 'auto'"
 QUEUE_COLUMNS = "s.statement_id, s.article_id, s.sentence_id, s.actor, s.topic, s.stance, s.confidence, " \
-                "s.cue, s.evidence, a.title, a.url"  # fmt: skip
+                "s.cue, s.rule, s.evidence, a.title, a.url"  # fmt: skip
 
 
 def queue(source: Source, *, limit: int = 50, sides_only: bool = False, **filters) -> pd.DataFrame:
     """The unchecked statements the filters keep, least confident first (ties in table order): columns
-    statement_id, article_id, sentence_id, actor, topic, stance, confidence, cue, evidence, title, url,
+    statement_id, article_id, sentence_id, actor, topic, stance, confidence, cue, rule, evidence, title, url,
     source, published (and holder). `sides_only`: only support and oppose statements (those that colour
     the matrix and draw the network). `result.attrs["remaining"]`: how many such unchecked there are."""
     order = "s.confidence ASC NULLS FIRST, s._row"
