@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import numpy as np
 import spacy
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
-from analysis.extract.column_matcher import ATTRIBUTE_RULER, ColumnMatcher, column_tests, use_column_matcher
+from analysis.extract.column_matcher import (
+    ATTRIBUTE_RULER,
+    ColumnMatcher,
+    Searched,
+    column_tests,
+    member,
+    use_column_matcher,
+)
 from analysis.extract.lemma_memo import LEMMA_MEMO
 from analysis.extract.nlp import load_nlp
 
@@ -65,6 +73,26 @@ def test_which_patterns_are_column_tests():
     assert column_tests({"IS_SPACE": {"REGEX": "1"}}, strings) is None  # a regex needs a string column
     assert column_tests({"LOWER": {"FUZZY": "plan"}}, strings) is None
     assert column_tests({"LENGTH": {">=": 3}}, strings) is None
+
+
+def test_member_is_isin_at_every_size():
+    rng = np.random.default_rng(7)
+    for n, k in [(0, 3), (5, 0), (1, 1), (40, 7), (400, 300), (2000, 60)]:  # the last two: np.isin itself
+        values = rng.integers(0, 50, size=k).astype(np.uint64)
+        column = rng.integers(0, 50, size=n).astype(np.uint64)
+        assert member(column, values).tolist() == np.isin(column, values).tolist()
+        assert member(column, values).dtype == bool
+
+
+def test_a_regex_test_is_searched_once_per_string():
+    strings = spacy.blank("en").vocab.strings
+    ids = [strings.add(w) for w in ("nothin'", "nuthin'", "nothing", "nothin'")]
+    test = Searched("^n[ou]thin'$")
+    column = np.array(ids, dtype=np.uint64)
+    assert sorted(test.values(column, strings).tolist()) == sorted({ids[0], ids[1]})
+    assert test.found == {ids[0]: True, ids[1]: True, ids[2]: False}
+    assert test.values(column[2:3], strings).tolist() == []  # from what it found before
+    assert test.values(column[:0], strings).dtype == np.uint64
 
 
 def test_the_model_gets_it_and_tags_the_same():

@@ -256,7 +256,7 @@ def _model_org_around(ent: Span, ents: tuple[Span, ...], orgs: list[tuple[int, i
 def _unknown(ent: Span, kb: KnowledgeBase, names: _NameContext) -> tuple[str, str, str, bool] | None:
     """(actor, type, affiliation, linked) for a model entity the ruler did not link; None for a non-actor."""
     kind = UNKNOWN_LABELS.get(ent.label_)
-    if kind is None or "\n" in ent.text or ctx.on_furniture_line(ent) or ctx.cited_as_source(ent):
+    if kind is None or "\n" in span_text(ent) or ctx.on_furniture_line(ent) or ctx.cited_as_source(ent):
         return None
     name = normalise_name(ent, kb)
     if _not_an_actor(name, kind, kb) or name.casefold() in names.places:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import lru_cache
 
 import numpy
 from spacy.attrs import LEMMA, LOWER
@@ -52,10 +53,9 @@ def term_roots(sent, terms) -> list:
     non-word characters may stand for a space, "ukraine s" for "Ukraine's")."""
     text, roots = span_text(sent), []
     for term in dict.fromkeys(terms):
-        words = [re.escape(w) for w in term.split()]
-        if not words:
+        rx = term_pattern(term)
+        if rx is None:
             continue
-        rx = re.compile(r"(?<!\w)" + r"[\W_]*".join(words) + r"(?!\w)", flags=re.IGNORECASE)
         for hit in rx.finditer(text):
             span = sent.doc.char_span(
                 sent.start_char + hit.start(), sent.start_char + hit.end(), alignment_mode="expand"
@@ -63,6 +63,15 @@ def term_roots(sent, terms) -> list:
             if span is not None:
                 roots.append(span.root)
     return roots
+
+
+@lru_cache(maxsize=4096)
+def term_pattern(term: str) -> re.Pattern | None:
+    """The regex `term_roots` finds a normalised term with in a sentence's text, or None for a blank term."""
+    words = [re.escape(w) for w in term.split()]
+    if not words:
+        return None
+    return re.compile(r"(?<!\w)" + r"[\W_]*".join(words) + r"(?!\w)", flags=re.IGNORECASE)
 
 
 def general_anaphor(tok) -> bool:

@@ -40,6 +40,7 @@ _QUOTES = tuple(
 _ACUTE_APOSTROPHE = re.compile(r"(?<=[^\W\d_])\u00b4(?=[^\W\d_])")  # "Putin´s": an acute accent typed as one
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_NON_WORD_RUN = re.compile(r"\W+")
 _SURROGATE = re.compile("[\ud800-\udfff]")  # lone halves (from JSON escapes): not text, cannot be stored
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _WORD3 = re.compile(r"[^\W\d_]{3,}|\d")
@@ -181,7 +182,7 @@ def _tail_furniture(furniture: list[bool]) -> int:
 
 
 def _fold(line: str) -> str:
-    return re.sub(r"\W+", " ", line.casefold()).strip()
+    return _NON_WORD_RUN.sub(" ", line.casefold()).strip()
 
 
 def _not_title(line: str, not_title: tuple[re.Pattern, ...]) -> bool:
