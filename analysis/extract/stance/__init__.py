@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from analysis.extract.nlp import span_text
@@ -178,6 +179,7 @@ def _candidate(match, kind, anchor, term, topic, holder, sc, ctx, negated, undon
 
 
 _COLONS = frozenset({":", "—", "–"})
+_OBJECT_PRONOUN = re.compile(r"\b(?:it|them)\b", re.IGNORECASE)
 
 
 def _stated_clause(cop, ctx: Context):
@@ -197,9 +199,11 @@ def _stated_clause(cop, ctx: Context):
 def stated_candidates(sent, terms: dict[str, list], sc: SentenceCues, ctx: Context) -> list[Candidate]:
     """What an actor's stated position before a colon says (`_stated_clause`), read as a clause the
     actor reports: "said that any deal must include guarantees"."""
+    if not any(terms.values()) or not _COLONS.intersection(span_text(sent)):
+        return []
     out = []
     for cop in sent:
-        stated = _stated_clause(cop, ctx) if any(terms.values()) else None
+        stated = _stated_clause(cop, ctx)
         if stated is None:
             continue
         holder, noun = stated
@@ -219,6 +223,8 @@ def _pronoun_candidate(
 ) -> Candidate | None:
     """A cue on an object pronoun that stands for a term of `topic` earlier in the sentence: read as on
     the term, at the `anaphor` factor (a reading of two phrases)."""
+    if _OBJECT_PRONOUN.search(span_text(anchor.sent)) is None:
+        return None  # speed: no "it" or "them" in the sentence
     for pronoun in pronoun_objects(anchor, topic, scope, sc):
         cand = _candidate(match, kind, anchor, pronoun, topic, holder, sc, ctx, negated, undone)
         if cand is not None:
@@ -404,7 +410,8 @@ def find_statements(doc, mentions: list[dict], topics: list[dict], lexicon: Lexi
         if parsed and sid:  # what the sentence takes from the one before (stance/siding.py)
             sent_rows = in_context(sent, sid, sent_rows, rows, by_sent.get(sid - 1, []), ctx)
         sent_rows = by_reference(sent_rows, by_sent.get(sid, []), lexicon, ctx.sents)
-        sent_rows = scaled(sent_rows, sentence_factor(sent, lexicon))
+        if any(r["stance"] != "neutral" for r in sent_rows):
+            sent_rows = scaled(sent_rows, sentence_factor(sent, lexicon))
         rows += sent_rows
         refs = referents(sent_rows, by_sent.get(sid, []), lexicon)
         recent, age = (refs, 1) if refs else (recent, age + 1)

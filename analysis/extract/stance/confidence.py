@@ -16,7 +16,7 @@ Measured by `scripts/confidence_bands.py`: statements at >= 0.8 should be more p
 
 from __future__ import annotations
 
-from analysis.extract.nlp import doc_text
+from analysis.extract.nlp import doc_text, span_text
 
 _FINAL = (".", "!", "?", '"', "”", "’", "'", ")", ":", ";", "»")
 LONG_SENTENCE = 40  # words (tokens that are not punctuation); news sentences average 20 to 25
@@ -59,14 +59,16 @@ def context_factor(anchor, holder: str, ctx) -> float:
 def sentence_factor(sent, lexicon) -> float:
     """The factor of every position read in `sent`: lower for a long sentence and for one that runs over a
     line break (see the module)."""
-    words = sum(1 for t in sent if not (t.is_punct or t.is_space))
-    factor = lexicon.conf("long_sentence") if words > LONG_SENTENCE else 1.0
-    return factor * (lexicon.conf("run_on") if "\n" in sent.text.strip() else 1.0)
+    long = (
+        len(sent) > LONG_SENTENCE and sum(1 for t in sent if not (t.is_punct or t.is_space)) > LONG_SENTENCE
+    )
+    factor = lexicon.conf("long_sentence") if long else 1.0
+    return factor * (lexicon.conf("run_on") if "\n" in span_text(sent).strip() else 1.0)
 
 
 def scaled(rows: list[dict], factor: float) -> list[dict]:
     """`rows` with the confidence of each position (not of neutral rows) times `factor`."""
-    if factor == 1.0:
+    if factor == 1.0 or all(r["stance"] == "neutral" for r in rows):
         return rows
     return [
         {**r, "confidence": round(float(r["confidence"]) * factor, 3)} if r["stance"] != "neutral" else r
