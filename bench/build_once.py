@@ -30,21 +30,15 @@ def main(argv: list[str]) -> int:
     from analysis.ingest.corpus import read_corpus
     from analysis.store.build import build
 
-    if step == "pipe":
+    if step in ("pipe", "parse"):
         import spacy
 
-        articles, _ = read_corpus(corpus)
-        texts = articles["text"].tolist()
-        nlp = spacy.load(settings.get("model"))
-        batch = settings.get_int("batch_size")
-        wall, cpu = time.perf_counter(), _cpu()
-        sum(1 for _ in nlp.pipe(texts, batch_size=batch))
-    elif step == "parse":
         from analysis.extract.nlp import load_nlp
 
         articles, _ = read_corpus(corpus)
         texts = articles["text"].tolist()
-        nlp = load_nlp(settings.get("model"))[0]
+        model = settings.get("model")
+        nlp = spacy.load(model) if step == "pipe" else load_nlp(model)[0]
         batch = settings.get_int("batch_size")
         wall, cpu = time.perf_counter(), _cpu()
         sum(1 for _ in nlp.pipe(texts, batch_size=batch))

@@ -23,15 +23,14 @@ before holds another plural it could stand for ("leaders", "Paris and Berlin").
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
-from functools import lru_cache
 
 import numpy
 from spacy.attrs import LEMMA, LOWER
 from spacy.strings import hash_string
 
 from analysis.extract.nlp import span_text
+from analysis.extract.termregex import term_pattern
 
 # nouns for what was done or put forward: they repeat what the sentence before reported
 _ACTS = {"step", "move", "measure", "decision", "vote", "action"}
@@ -63,15 +62,6 @@ def term_roots(sent, terms) -> list:
             if span is not None:
                 roots.append(span.root)
     return roots
-
-
-@lru_cache(maxsize=4096)
-def term_pattern(term: str) -> re.Pattern | None:
-    """The regex `term_roots` finds a normalised term with in a sentence's text, or None for a blank term."""
-    words = [re.escape(w) for w in term.split()]
-    if not words:
-        return None
-    return re.compile(r"(?<!\w)" + r"[\W_]*".join(words) + r"(?!\w)", flags=re.IGNORECASE)
 
 
 def general_anaphor(tok) -> bool:

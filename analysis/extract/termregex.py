@@ -7,6 +7,7 @@ topic tagger (`analysis.extract.topics`) and the taxonomy suggester use it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _NON_WORD = re.compile(r"[\W_]+")
 
@@ -14,6 +15,17 @@ _NON_WORD = re.compile(r"[\W_]+")
 def normalise(text: str) -> str:
     """Lowercase, punctuation to single spaces, padded: "U.S.-led cease-fire" -> " u s led cease fire "."""
     return " " + _NON_WORD.sub(" ", text.lower()).strip() + " "
+
+
+@lru_cache(maxsize=4096)
+def term_pattern(term: str) -> re.Pattern | None:
+    """The regex finding a matched (normalised) term in a sentence's own text: any run of non-word
+    characters may stand for a space ("cease fire" finds "cease-fire", "ukraine s" "Ukraine's"); None for a
+    blank term."""
+    words = [re.escape(w) for w in term.split()]
+    if not words:
+        return None
+    return re.compile(r"(?<!\w)" + r"[\W_]*".join(words) + r"(?!\w)", flags=re.IGNORECASE)
 
 
 def compile_terms(terms) -> re.Pattern | None:

@@ -14,7 +14,6 @@ Example:
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from analysis.extract.nlp import span_text
@@ -178,8 +177,15 @@ def _candidate(match, kind, anchor, term, topic, holder, sc, ctx, negated, undon
     )
 
 
+def _first_reading(match, kind, top, terms, topic, holder, sc, ctx, negated, undone=None) -> Candidate | None:
+    """The candidate of the first of `terms` (nearest first) the cue speaks for: a term it does not speak
+    for leaves the next one ("would not sign any deal that cedes territory": "cedes" alone is a bare
+    relative clause, its object "territory" is not)."""
+    reads = (_candidate(match, kind, top, t, topic, holder, sc, ctx, negated, undone) for t in terms)
+    return next((c for c in reads if c is not None), None)
+
+
 _COLONS = frozenset({":", "—", "–"})
-_OBJECT_PRONOUN = re.compile(r"\b(?:it|them)\b", re.IGNORECASE)
 
 
 def _stated_clause(cop, ctx: Context):
@@ -211,8 +217,7 @@ def stated_candidates(sent, terms: dict[str, list], sc: SentenceCues, ctx: Conte
         scope = {t.i for t in cop.head.subtree} - {t.i for t in cop.subtree}
         for topic, roots in terms.items():
             inside = sorted((r for r in roots if r.i in scope), key=depth)
-            reads = (_candidate(match, "attribution", cop, r, topic, holder, sc, ctx, False) for r in inside)
-            cand = next((c for c in reads if c is not None), None)
+            cand = _first_reading(match, "attribution", cop, inside, topic, holder, sc, ctx, False)
             if cand is not None:
                 out += shared([replace(cand, rule=rule("statement", holder))], holder)
     return out
@@ -223,8 +228,6 @@ def _pronoun_candidate(
 ) -> Candidate | None:
     """A cue on an object pronoun that stands for a term of `topic` earlier in the sentence: read as on
     the term, at the `anaphor` factor (a reading of two phrases)."""
-    if _OBJECT_PRONOUN.search(span_text(anchor.sent)) is None:
-        return None  # speed: no "it" or "them" in the sentence
     for pronoun in pronoun_objects(anchor, topic, scope, sc):
         cand = _candidate(match, kind, anchor, pronoun, topic, holder, sc, ctx, negated, undone)
         if cand is not None:
@@ -284,10 +287,7 @@ def _cue_candidates(match: Match, terms: dict[str, list], sc: SentenceCues, ctx:
             out += [cand] if cand is not None else []
             continue
         inside += shared_predicates(inside, topic, sc.concessions)  # "... and should be dropped"
-        # the nearest term first; a term the cue does not speak for leaves the next one ("would not sign any
-        # deal that cedes territory": "cedes" alone is a bare relative clause, its object "territory" is not)
-        reads = (_candidate(match, kind, top, r, topic, holder, sc, ctx, negated, undone) for r in inside)
-        cand = next((c for c in reads if c is not None), None)
+        cand = _first_reading(match, kind, top, inside, topic, holder, sc, ctx, negated, undone)
         if cand is not None:
             out.append(cand)
     return shared(out, holder)

@@ -13,8 +13,10 @@ as often a route or a vote) and the article's main topic as a last resort (2 of 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
+from analysis.extract.nlp import span_text
 from analysis.extract.stance.candidates import Candidate, depth, rule, shared, stance_name
 from analysis.extract.stance.holder import Context, find_holder
 from analysis.extract.stance.lexicon import Lexicon, Match
@@ -99,6 +101,7 @@ def _referring_nouns(match: Match, anchor, kind: str) -> list:
 
 
 OBJECT_PRONOUNS = frozenset({"it", "them"})
+_OBJECT_PRONOUN = re.compile(r"\b(?:" + "|".join(sorted(OBJECT_PRONOUNS)) + r")\b", re.IGNORECASE)
 
 
 def _pronoun(tok) -> bool:
@@ -122,6 +125,8 @@ def antecedent_term(pronoun, sc: SentenceCues) -> list:
 def pronoun_objects(anchor, topic: str, scope: set[int], sc: SentenceCues) -> list:
     """The object pronouns in a cue's scope ("would vote against it") that stand for a term of `topic`
     earlier in the sentence (`antecedent_term`)."""
+    if not _OBJECT_PRONOUN.search(span_text(anchor.sent)):
+        return []  # speed: no "it" or "them" in the sentence
     pronouns = [t for t in anchor.subtree if t.i in scope and _pronoun(t)]
     return [t for t in pronouns if any(sc.term_roots[a.i] == topic for a in antecedent_term(t, sc))]
 
@@ -252,8 +257,6 @@ def quoting_antecedent(row: dict, antecedent: int | None, sents) -> str:
     sid = row["sentence_id"]
     if antecedent is None or not 0 <= antecedent < sid or sid > len(sents):
         return row["evidence"]
-    from analysis.extract.nlp import span_text
-
     before = span_text(sents[antecedent]).strip()
     if before in row["evidence"]:
         return row["evidence"]

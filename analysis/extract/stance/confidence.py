@@ -68,7 +68,7 @@ def sentence_factor(sent, lexicon) -> float:
 
 def scaled(rows: list[dict], factor: float) -> list[dict]:
     """`rows` with the confidence of each position (not of neutral rows) times `factor`."""
-    if factor == 1.0 or all(r["stance"] == "neutral" for r in rows):
+    if factor == 1.0:
         return rows
     return [
         {**r, "confidence": round(float(r["confidence"]) * factor, 3)} if r["stance"] != "neutral" else r

@@ -4,10 +4,9 @@ scope (the complements that say what it is about), and where a sentence's topic 
 
 from __future__ import annotations
 
-import re
-
 from analysis.extract.nlp import doc_text, span_text
 from analysis.extract.stance.lexicon import Lexicon, Match
+from analysis.extract.termregex import term_pattern
 
 # Dependants that are not a verb's complement: they never carry what the cue is about.
 _NOT_SCOPE = frozenset(
@@ -219,12 +218,6 @@ def _same_block(ids: set[int], head) -> set[int]:
     return {i for i in ids if start <= doc[i].idx < end}
 
 
-def _term_pattern(term: str) -> re.Pattern:
-    """Terms come normalised ("cease fire", "u s"): any run of non-word characters may stand for a space."""
-    words = [re.escape(w) for w in term.split()]
-    return re.compile(r"(?<!\w)" + r"[\W_]*".join(words) + r"(?!\w)", flags=re.IGNORECASE)
-
-
 def locate_terms(sent, terms: str) -> list:
     """Root tokens of each occurrence of the topic's matched terms (`"a; b"`) in the sentence, in text order
     (the order decides ties between candidates, so it must not depend on set iteration, which varies with
@@ -232,7 +225,7 @@ def locate_terms(sent, terms: str) -> list:
     found = []
     text = span_text(sent)
     for term in dict.fromkeys(t.strip() for t in str(terms or "").split(";") if t.strip()):
-        for hit in _term_pattern(term).finditer(text):
+        for hit in term_pattern(term).finditer(text):  # terms are stripped, never blank
             start, end = sent.start_char + hit.start(), sent.start_char + hit.end()
             span = sent.doc.char_span(start, end, alignment_mode="expand")
             if span is not None:
